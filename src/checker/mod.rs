@@ -1,0 +1,77 @@
+//! The one feasibility-and-cost evaluator: it re-derives every schedule, load and cost
+//! of a [`Solution`] from the [`Problem`] and the travel matrices alone, and lists every
+//! violation. Tests, benchmarks and a debug-build check of every solver answer trust
+//! it, so it shares no code with the solver's own bookkeeping.
+//!
+//! The schedule rules it enforces (the contract every tour must meet):
+//! - a stop's service (setup + service) starts inside one of its windows, at the earliest
+//!   time after arrival; setup is paid when the site differs from the previous step's;
+//! - the vehicle leaves its start just in time for its first stop, never before its
+//!   shift starts, and ends (arrival at its end site, or the last departure for an open
+//!   end) by the shift's end;
+//! - loads start with every job delivery of the tour and never exceed the capacity;
+//! - a shipment's pickup and delivery are on one tour, pickup first, within the maximum
+//!   time on board (pickup departure → delivery service start).
+
+mod assignment;
+mod tour;
+
+use crate::domain::{Problem, Solution, TravelMatrix};
+
+pub use tour::{TourFigures, evaluate_tour};
+
+/// One broken rule, naming where.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{place}: {rule}")]
+pub struct Violation {
+    /// Where: `tour[vehicle-id] step 3`, `task[id]`, `summary`.
+    pub place: String,
+    /// What is wrong.
+    pub rule: String,
+}
+
+impl Violation {
+    pub(crate) fn new(place: impl Into<String>, rule: impl Into<String>) -> Self {
+        Violation {
+            place: place.into(),
+            rule: rule.into(),
+        }
+    }
+}
+
+/// Checks a solution; `Ok(())` when it is feasible and every reported figure matches.
+/// `matrices` holds one travel matrix per profile of `problem.profiles`.
+pub fn check(
+    problem: &Problem,
+    matrices: &[TravelMatrix],
+    solution: &Solution,
+) -> Result<(), Vec<Violation>> {
+    let mut violations = assignment::check(problem, solution);
+    let mut totals = crate::domain::Summary::default();
+    for tour in &solution.tours {
+        match evaluate_tour(problem, matrices, tour) {
+            Ok(figures) => {
+                totals.cost_micro += figures.cost_micro;
+                totals.distance_m += figures.distance_m;
+                totals.travel_s += figures.travel_s;
+                totals.service_s += figures.service_s;
+                totals.waiting_s += figures.waiting_s;
+                totals.duration_s += figures.duration_s;
+                totals.vehicles_used += 1;
+            }
+            Err(mut tour_violations) => violations.append(&mut tour_violations),
+        }
+    }
+    totals.unassigned = solution.unassigned.len();
+    if violations.is_empty() && totals != solution.summary {
+        violations.push(Violation::new(
+            "summary",
+            format!("reported {:?}, recomputed {:?}", solution.summary, totals),
+        ));
+    }
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(violations)
+    }
+}

@@ -1,0 +1,370 @@
+//! One tour, recomputed from its order of stops: schedule, loads, limits, cost.
+
+use super::Violation;
+use crate::domain::{
+    Problem, StepKind, TaskKind, TaskStop, TimeWindow, Tour, TravelMatrix, UNREACHABLE,
+};
+
+/// Figures of a feasible tour, recomputed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TourFigures {
+    /// Cost, micro-currency.
+    pub cost_micro: i64,
+    /// Distance, metres.
+    pub distance_m: i64,
+    /// Driving, seconds.
+    pub travel_s: i64,
+    /// Setup + service, seconds.
+    pub service_s: i64,
+    /// Waiting, seconds.
+    pub waiting_s: i64,
+    /// Departure to end, seconds.
+    pub duration_s: i64,
+}
+
+/// A recomputed step: its site and the figures the tour must report.
+struct Expected {
+    site: Option<usize>,
+    arrival_s: i64,
+    waiting_s: i64,
+    service_start_s: i64,
+    service_s: i64,
+    load: Vec<i64>,
+    distance_m: i64,
+    travel_s: i64,
+}
+
+fn first_window_start(windows: &[TimeWindow], arrival_s: i64) -> Option<i64> {
+    if windows.is_empty() {
+        return Some(arrival_s);
+    }
+    let mut best: Option<i64> = None;
+    for window in windows {
+        if window.end_s >= arrival_s {
+            let start = arrival_s.max(window.start_s);
+            best = Some(best.map_or(start, |known: i64| known.min(start)));
+        }
+    }
+    best
+}
+
+/// Recomputes a tour and compares it with what it reports; lists every violation.
+pub fn evaluate_tour(
+    problem: &Problem,
+    matrices: &[TravelMatrix],
+    tour: &Tour,
+) -> Result<TourFigures, Vec<Violation>> {
+    let vehicle = &problem.vehicles[tour.vehicle];
+    let place = format!("tour[{}]", vehicle.id);
+    let mut violations = Vec::new();
+    let matrix = &matrices[vehicle.profile];
+    let task_steps: Vec<_> = tour
+        .steps
+        .iter()
+        .filter(|step| step.task.is_some())
+        .collect();
+    if task_steps.is_empty() {
+        return Err(vec![Violation::new(&place, "a reported tour has no task")]);
+    }
+    let expected_len = task_steps.len() + 2;
+    if tour.steps.len() != expected_len
+        || tour.steps.first().map(|s| s.kind) != Some(StepKind::Start)
+        || tour.steps.last().map(|s| s.kind) != Some(StepKind::End)
+    {
+        violations.push(Violation::new(&place, "steps must be start, tasks…, end"));
+        return Err(violations);
+    }
+    if let Some(limit) = vehicle.max_stops
+        && task_steps.len() > limit
+    {
+        violations.push(Violation::new(
+            &place,
+            format!("{} stops > max {limit}", task_steps.len()),
+        ));
+    }
+
+    // Resolve each task step to its stop and load change.
+    let dims = problem.dimensions;
+    let mut start_load = vec![0i64; dims];
+    let mut stops: Vec<(&TaskStop, Vec<i64>)> = Vec::new();
+    for step in &task_steps {
+        let task = &problem.tasks[step.task.unwrap_or_default()];
+        let (stop, change): (&TaskStop, Vec<i64>) = match (&task.kind, step.kind) {
+            (TaskKind::Shipment { pickup, amount, .. }, StepKind::Pickup) => {
+                (pickup, amount.clone())
+            }
+            (
+                TaskKind::Shipment {
+                    delivery, amount, ..
+                },
+                StepKind::Delivery,
+            ) => (delivery, amount.iter().map(|a| -a).collect()),
+            (
+                TaskKind::Job {
+                    stop,
+                    delivery,
+                    pickup,
+                },
+                StepKind::Job,
+            ) => {
+                for (load, amount) in start_load.iter_mut().zip(delivery) {
+                    *load += amount;
+                }
+                (
+                    stop,
+                    pickup.iter().zip(delivery).map(|(p, d)| p - d).collect(),
+                )
+            }
+            _ => {
+                return Err(vec![Violation::new(
+                    &place,
+                    "step kind does not match its task",
+                )]);
+            }
+        };
+        stops.push((stop, change));
+    }
+
+    let mut expected = Vec::with_capacity(expected_len);
+    let mut load = start_load.clone();
+    let mut distance_m = 0i64;
+    let mut travel_s = 0i64;
+    let mut service_total_s = 0i64;
+    let mut waiting_total_s = 0i64;
+    let mut previous_site = vehicle.start_site;
+    let mut time_s = vehicle.shift.start_s;
+    expected.push(Expected {
+        site: vehicle.start_site,
+        arrival_s: 0,
+        waiting_s: 0,
+        service_start_s: 0,
+        service_s: 0,
+        load: load.clone(),
+        distance_m: 0,
+        travel_s: 0,
+    });
+    let check_load = |load: &[i64], position: usize, violations: &mut Vec<Violation>| {
+        if load.iter().zip(&vehicle.capacity).any(|(l, c)| l > c) || load.iter().any(|l| *l < 0) {
+            violations.push(Violation::new(
+                format!("{place} step {position}"),
+                format!("load {load:?} outside capacity {:?}", vehicle.capacity),
+            ));
+        }
+    };
+    check_load(&load, 0, &mut violations);
+    for (index, (stop, change)) in stops.iter().enumerate() {
+        let site = &problem.sites[stop.site];
+        let (leg_s, leg_m) = match previous_site {
+            Some(from) => {
+                let from_index = problem.sites[from].matrix_index;
+                (
+                    vehicle.travel_duration_s(matrix.duration_s(from_index, site.matrix_index)),
+                    matrix.distance_m(from_index, site.matrix_index),
+                )
+            }
+            None => (0, 0),
+        };
+        if leg_s >= UNREACHABLE || leg_m >= UNREACHABLE {
+            violations.push(Violation::new(
+                format!("{place} step {}", index + 1),
+                "unreachable leg",
+            ));
+            return Err(violations);
+        }
+        let arrival_s = time_s + leg_s;
+        let Some(service_start_s) = first_window_start(&stop.time_windows, arrival_s) else {
+            violations.push(Violation::new(
+                format!("{place} step {}", index + 1),
+                format!(
+                    "arrival {arrival_s} s after every window of site {}",
+                    site.id
+                ),
+            ));
+            return Err(violations);
+        };
+        let setup_s = if previous_site == Some(stop.site) {
+            0
+        } else {
+            site.setup_s
+        };
+        let service_s = setup_s + stop.service_s;
+        for (l, c) in load.iter_mut().zip(change) {
+            *l += c;
+        }
+        check_load(&load, index + 1, &mut violations);
+        distance_m += leg_m;
+        travel_s += leg_s;
+        service_total_s += service_s;
+        let waiting_s = service_start_s - arrival_s;
+        waiting_total_s += waiting_s;
+        expected.push(Expected {
+            site: Some(stop.site),
+            arrival_s,
+            waiting_s,
+            service_start_s,
+            service_s,
+            load: load.clone(),
+            distance_m,
+            travel_s,
+        });
+        time_s = service_start_s + service_s;
+        previous_site = Some(stop.site);
+    }
+    // The end.
+    let (leg_s, leg_m) = match (previous_site, vehicle.end_site) {
+        (Some(from), Some(to)) => {
+            let (from, to) = (
+                problem.sites[from].matrix_index,
+                problem.sites[to].matrix_index,
+            );
+            (
+                vehicle.travel_duration_s(matrix.duration_s(from, to)),
+                matrix.distance_m(from, to),
+            )
+        }
+        _ => (0, 0),
+    };
+    if leg_s >= UNREACHABLE || leg_m >= UNREACHABLE {
+        violations.push(Violation::new(&place, "unreachable end"));
+        return Err(violations);
+    }
+    distance_m += leg_m;
+    travel_s += leg_s;
+    let end_s = time_s + leg_s;
+    expected.push(Expected {
+        site: vehicle.end_site,
+        arrival_s: end_s,
+        waiting_s: 0,
+        service_start_s: end_s,
+        service_s: 0,
+        load: load.clone(),
+        distance_m,
+        travel_s,
+    });
+    // Leave the start just in time for the first stop: no waiting there.
+    let first_wait = expected[1].waiting_s;
+    let departure_s = expected[1].service_start_s - (expected[1].arrival_s - vehicle.shift.start_s);
+    waiting_total_s -= first_wait;
+    expected[1].waiting_s = 0;
+    expected[1].arrival_s = expected[1].service_start_s;
+    expected[0].arrival_s = departure_s;
+    expected[0].service_start_s = departure_s;
+    let duration_s = end_s - departure_s;
+
+    if end_s > vehicle.shift.end_s {
+        violations.push(Violation::new(
+            &place,
+            format!("ends at {end_s} s after shift end {}", vehicle.shift.end_s),
+        ));
+    }
+    let limits = [
+        ("working time", vehicle.max_working_time_s, duration_s),
+        ("travel time", vehicle.max_travel_time_s, travel_s),
+        ("distance", vehicle.max_distance_m, distance_m),
+    ];
+    for (name, limit, value) in limits {
+        if let Some(limit) = limit.filter(|limit| value > *limit) {
+            violations.push(Violation::new(
+                &place,
+                format!("{name} {value} > max {limit}"),
+            ));
+        }
+    }
+    check_time_on_board(problem, tour, &expected, &place, &mut violations);
+
+    // Compare with what the tour reports.
+    for (position, (step, wanted)) in tour.steps.iter().zip(&expected).enumerate() {
+        let reported = (
+            step.site,
+            step.arrival_s,
+            step.waiting_s,
+            step.service_start_s,
+            step.service_s,
+            &step.load,
+            step.distance_m,
+            step.travel_s,
+        );
+        let recomputed = (
+            wanted.site,
+            wanted.arrival_s,
+            wanted.waiting_s,
+            wanted.service_start_s,
+            wanted.service_s,
+            &wanted.load,
+            wanted.distance_m,
+            wanted.travel_s,
+        );
+        let departure = wanted.service_start_s + wanted.service_s;
+        if reported != recomputed || step.departure_s != departure {
+            violations.push(Violation::new(
+                format!("{place} step {position}"),
+                format!("reports {reported:?} departing {}, recomputed {recomputed:?} departing {departure}", step.departure_s),
+            ));
+        }
+    }
+    let figures = TourFigures {
+        cost_micro: vehicle
+            .costs
+            .tour_cost_micro(distance_m, travel_s, service_total_s),
+        distance_m,
+        travel_s,
+        service_s: service_total_s,
+        waiting_s: waiting_total_s,
+        duration_s,
+    };
+    let reported = TourFigures {
+        cost_micro: tour.cost_micro,
+        distance_m: tour.distance_m,
+        travel_s: tour.travel_s,
+        service_s: tour.service_s,
+        waiting_s: tour.waiting_s,
+        duration_s: tour.duration_s,
+    };
+    if reported != figures {
+        violations.push(Violation::new(
+            &place,
+            format!("reports {reported:?}, recomputed {figures:?}"),
+        ));
+    }
+    if violations.is_empty() {
+        Ok(figures)
+    } else {
+        Err(violations)
+    }
+}
+
+fn check_time_on_board(
+    problem: &Problem,
+    tour: &Tour,
+    expected: &[Expected],
+    place: &str,
+    violations: &mut Vec<Violation>,
+) {
+    for (pickup_position, step) in tour.steps.iter().enumerate() {
+        let (Some(task_index), StepKind::Pickup) = (step.task, step.kind) else {
+            continue;
+        };
+        let TaskKind::Shipment {
+            max_time_on_board_s: Some(limit),
+            ..
+        } = problem.tasks[task_index].kind
+        else {
+            continue;
+        };
+        let delivery_position = tour
+            .steps
+            .iter()
+            .position(|other| other.task == Some(task_index) && other.kind == StepKind::Delivery);
+        if let Some(delivery_position) = delivery_position {
+            let pickup = &expected[pickup_position];
+            let on_board_s = expected[delivery_position].service_start_s
+                - (pickup.service_start_s + pickup.service_s);
+            if on_board_s > limit {
+                violations.push(Violation::new(
+                    format!("{place} task[{}]", problem.tasks[task_index].id),
+                    format!("{on_board_s} s on board > max {limit}"),
+                ));
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! Command-line arguments and their dispatch.
+
+mod demo;
+mod serve;
+mod solve;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Shared delivery and collection rounds for short food supply chains.
+#[derive(Debug, Parser)]
+#[command(name = "tournee", version, about)]
+pub struct Arguments {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Input file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// `SolveRequest` in the proto3 JSON mapping.
+    Native,
+    /// VROOM's input JSON.
+    Vroom,
+}
+
+/// Output file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// `SolveResponse` in the proto3 JSON mapping.
+    Native,
+    /// VROOM's output JSON.
+    Vroom,
+}
+
+/// Options that override the problem file's search options.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SearchOverrides {
+    /// Wall-clock budget, seconds.
+    #[arg(long, allow_negative_numbers = true)]
+    time_limit_s: Option<f64>,
+    /// Seed of the search.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Parallel searches (0: one per core).
+    #[arg(long)]
+    threads: Option<u32>,
+    /// Iterations per parallel search (deterministic stop).
+    #[arg(long)]
+    max_iterations: Option<u64>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serves the gRPC API (tournee.v1.Routing, health, reflection).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:50051")]
+        addr: String,
+    },
+    /// Solves a problem file.
+    Solve {
+        /// The problem file.
+        problem: PathBuf,
+        /// Format of the problem file.
+        #[arg(long, value_enum, default_value = "native")]
+        format: InputFormat,
+        /// Format of the answer (default: the input's format).
+        #[arg(long, value_enum)]
+        output_format: Option<OutputFormat>,
+        /// Write the answer here instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        search: SearchOverrides,
+    },
+    /// Plans the bundled cooperative scenario and prints the tours.
+    Demo {
+        #[command(flatten)]
+        search: SearchOverrides,
+    },
+}
+
+/// Runs a parsed command.
+pub fn run(arguments: Arguments) -> anyhow::Result<()> {
+    match arguments.command {
+        Command::Serve { addr } => serve::run(&addr),
+        Command::Solve {
+            problem,
+            format,
+            output_format,
+            out,
+            search,
+        } => solve::run(&problem, format, output_format, out.as_deref(), &search),
+        Command::Demo { search } => demo::run(&search),
+    }
+}
+
+impl SearchOverrides {
+    /// Applies the overrides to a request's options.
+    pub fn apply(&self, request: &mut tournee::api::pb::SolveRequest) -> anyhow::Result<()> {
+        let options = request.options.get_or_insert_with(Default::default);
+        if let Some(seconds) = self.time_limit_s {
+            if !(seconds.is_finite() && seconds > 0.0) {
+                anyhow::bail!("--time-limit-s: {seconds} is not a positive number of seconds");
+            }
+            options.time_limit_ms = Some((seconds * 1000.0).round().max(1.0) as u64);
+        }
+        if let Some(seed) = self.seed {
+            options.seed = seed;
+        }
+        if let Some(threads) = self.threads {
+            options.threads = threads;
+        }
+        if let Some(iterations) = self.max_iterations {
+            options.max_iterations = Some(iterations);
+        }
+        Ok(())
+    }
+}

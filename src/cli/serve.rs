@@ -1,0 +1,22 @@
+//! `tournee serve`: the gRPC server until Ctrl-C.
+
+use anyhow::Context;
+
+/// Serves on `addr` until interrupted.
+pub fn run(addr: &str) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("--addr: cannot listen on {addr}"))?;
+        let local = listener.local_addr().context("reading the bound address")?;
+        eprintln!(
+            "tournee serving tournee.v1.Routing on {local} (health, reflection v1 and v1alpha)"
+        );
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        tournee::server::run(listener, shutdown).await?;
+        Ok(())
+    })
+}

@@ -1,0 +1,18 @@
+//! The domain: what users speak (sites, producers, vehicles, shipments, jobs) in plain
+//! Rust types with integer units, and the solution. No IO, no protobuf. A `Problem` is
+//! only built by `validate`, so every index in it is valid.
+
+mod problem;
+mod solution;
+mod time_window;
+mod travel_matrix;
+
+pub use problem::{
+    Amount, Costs, Objective, Problem, Producer, SearchOptions, Site, SiteKind, Task, TaskKind,
+    TaskStop, TravelSource, Vehicle,
+};
+pub use solution::{
+    Solution, StepKind, StopReason, Summary, Tour, TourStep, Unassigned, UnassignedReason,
+};
+pub use time_window::{HORIZON_S, TimeWindow, earliest_start_s};
+pub use travel_matrix::{TravelMatrix, UNREACHABLE};

@@ -1,0 +1,267 @@
+//! The validated problem: sites, producers, vehicles and tasks with dense indices.
+
+use super::{TimeWindow, TravelMatrix};
+
+/// An amount or a capacity: one integer per dimension (crates, kg, …).
+pub type Amount = Vec<i64>;
+
+/// What a site is for (reports and maps only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SiteKind {
+    /// Not stated.
+    Other,
+    /// A producer's farm.
+    Farm,
+    /// A food hub or depot.
+    Hub,
+    /// A pickup point (point de retrait, AMAP, shop).
+    PickupPoint,
+}
+
+/// A place vehicles start from, end at or stop at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Site {
+    /// External id, echoed back.
+    pub id: String,
+    /// Human-readable name (may be empty).
+    pub name: String,
+    /// What the site is.
+    pub kind: SiteKind,
+    /// Latitude and longitude in degrees, when given.
+    pub coordinates_deg: Option<(f64, f64)>,
+    /// Row/column of this site in the travel matrices.
+    pub matrix_index: usize,
+    /// Opening windows, sorted by start; empty means always open.
+    pub opening_windows: Vec<TimeWindow>,
+    /// Time spent once on arrival, seconds.
+    pub setup_s: i64,
+    /// Default service time per stop, seconds.
+    pub service_s: i64,
+}
+
+/// A producer: owns goods and possibly vehicles.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Producer {
+    /// External id.
+    pub id: String,
+    /// Human-readable name (may be empty).
+    pub name: String,
+}
+
+/// Ceiling of one tour's cost, micro-currency (2^53: about 9 billion currency units),
+/// so that sums over a fleet never overflow.
+pub const MAX_TOUR_COST_MICRO: i64 = 1 << 53;
+
+/// What a vehicle costs, in integer micro-units of the client's currency so that sums
+/// are exact and runs reproducible.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Costs {
+    /// Paid once when the vehicle is used, micro-currency.
+    pub fixed_micro: i64,
+    /// Per hour of driving, micro-currency per hour.
+    pub per_hour_micro: i64,
+    /// Per kilometre, micro-currency per km.
+    pub per_km_micro: i64,
+    /// Per hour of setup + service, micro-currency per hour.
+    pub per_task_hour_micro: i64,
+}
+
+impl Costs {
+    /// Cost of a used tour with these totals, micro-currency. The one cost formula of the
+    /// crate: the solver and the checker both price tours with it.
+    pub fn tour_cost_micro(&self, distance_m: i64, travel_s: i64, service_s: i64) -> i64 {
+        let per = |rate: i64, quantity: i64, unit: i128| -> i64 {
+            let numerator = i128::from(rate) * i128::from(quantity);
+            let rounded = (numerator + unit / 2).div_euclid(unit);
+            rounded.clamp(0, i128::from(MAX_TOUR_COST_MICRO)) as i64
+        };
+        let total = self
+            .fixed_micro
+            .saturating_add(per(self.per_km_micro, distance_m, 1000))
+            .saturating_add(per(self.per_hour_micro, travel_s, 3600))
+            .saturating_add(per(self.per_task_hour_micro, service_s, 3600));
+        total.min(MAX_TOUR_COST_MICRO)
+    }
+}
+
+/// A vehicle of the fleet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vehicle {
+    /// External id.
+    pub id: String,
+    /// Owning producer, if any.
+    pub producer: Option<usize>,
+    /// Start site; `None`: the tour starts at its first stop.
+    pub start_site: Option<usize>,
+    /// End site; `None`: open end.
+    pub end_site: Option<usize>,
+    /// Capacity per dimension.
+    pub capacity: Amount,
+    /// Skills, sorted and deduplicated.
+    pub skills: Vec<String>,
+    /// Working shift.
+    pub shift: TimeWindow,
+    /// Maximum working time (departure to end), seconds.
+    pub max_working_time_s: Option<i64>,
+    /// Maximum driving time, seconds.
+    pub max_travel_time_s: Option<i64>,
+    /// Maximum distance, metres.
+    pub max_distance_m: Option<i64>,
+    /// Maximum number of task stops.
+    pub max_stops: Option<usize>,
+    /// Costs of use.
+    pub costs: Costs,
+    /// Travel durations are divided by this factor (> 0).
+    pub speed_factor: f64,
+    /// Index into `Problem::profiles`.
+    pub profile: usize,
+}
+
+impl Vehicle {
+    /// This vehicle's travel time for a profile duration `base_s`, seconds: divided by
+    /// the speed factor and rounded; unreachable stays unreachable.
+    pub fn travel_duration_s(&self, base_s: i64) -> i64 {
+        if base_s >= super::UNREACHABLE || self.speed_factor == 1.0 {
+            return base_s;
+        }
+        (base_s as f64 / self.speed_factor).round() as i64
+    }
+}
+
+/// One end of a task, resolved against its site.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskStop {
+    /// Site index.
+    pub site: usize,
+    /// Service time, seconds.
+    pub service_s: i64,
+    /// Windows for the service start, sorted; empty means always open.
+    pub time_windows: Vec<TimeWindow>,
+}
+
+/// What a task asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TaskKind {
+    /// Picked up at `pickup`, delivered at `delivery`, by the same vehicle.
+    Shipment {
+        /// Loading stop.
+        pickup: TaskStop,
+        /// Unloading stop.
+        delivery: TaskStop,
+        /// Amount moved, per dimension.
+        amount: Amount,
+        /// Longest time on board (pickup service end → delivery service start), seconds.
+        max_time_on_board_s: Option<i64>,
+    },
+    /// One stop: `delivery` loaded at the start, `pickup` carried to the end.
+    Job {
+        /// The stop.
+        stop: TaskStop,
+        /// Delivered here, per dimension.
+        delivery: Amount,
+        /// Collected here, per dimension.
+        pickup: Amount,
+    },
+}
+
+/// A shipment or a job.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Task {
+    /// External id, unique among tasks.
+    pub id: String,
+    /// Owning producer, if any.
+    pub producer: Option<usize>,
+    /// Required skills, sorted and deduplicated.
+    pub skills: Vec<String>,
+    /// 0..=100, higher first.
+    pub priority: u32,
+    /// Shipment or job.
+    pub kind: TaskKind,
+}
+
+impl Task {
+    /// "shipment" or "job".
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind {
+            TaskKind::Shipment { .. } => "shipment",
+            TaskKind::Job { .. } => "job",
+        }
+    }
+}
+
+/// What the search minimises after the unassigned tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Objective {
+    /// Total cost.
+    #[default]
+    Cost,
+    /// Total distance.
+    Distance,
+    /// Total working time.
+    Duration,
+    /// Vehicles used, then cost.
+    Vehicles,
+}
+
+/// How long and how the search runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchOptions {
+    /// What to minimise.
+    pub objective: Objective,
+    /// Wall-clock budget, milliseconds.
+    pub time_limit_ms: u64,
+    /// Seed of every random draw.
+    pub seed: u64,
+    /// Parallel searches; 0 means one per core.
+    pub threads: usize,
+    /// Iterations per parallel search, if limited.
+    pub max_iterations: Option<u64>,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            objective: Objective::Cost,
+            time_limit_ms: 5_000,
+            seed: 0,
+            threads: 0,
+            max_iterations: None,
+        }
+    }
+}
+
+/// Where travel data comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TravelSource {
+    /// Matrices supplied with the request, one per profile (same order as `profiles`).
+    Supplied(Vec<TravelMatrix>),
+    /// Great-circle distance × detour factor at a constant speed.
+    StraightLine {
+        /// Speed, km/h.
+        speed_kmh: f64,
+        /// Road distance / great-circle distance.
+        detour_factor: f64,
+    },
+}
+
+/// A validated routing problem: every index is in range, every amount has
+/// `dimensions` values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Sites.
+    pub sites: Vec<Site>,
+    /// Producers.
+    pub producers: Vec<Producer>,
+    /// Fleet (non-empty).
+    pub vehicles: Vec<Vehicle>,
+    /// Shipments and jobs.
+    pub tasks: Vec<Task>,
+    /// Capacity dimensions.
+    pub dimensions: usize,
+    /// Travel profile names, indexed by `Vehicle::profile`.
+    pub profiles: Vec<String>,
+    /// Travel source.
+    pub travel: TravelSource,
+    /// Search options.
+    pub options: SearchOptions,
+}

@@ -1,0 +1,204 @@
+//! A solved plan: tours with their schedule, unassigned tasks with reasons, totals.
+
+use super::Amount;
+
+/// What a step does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepKind {
+    /// Leaves the start site.
+    Start,
+    /// A single-stop job.
+    Job,
+    /// A shipment is loaded.
+    Pickup,
+    /// A shipment is unloaded.
+    Delivery,
+    /// End of the tour.
+    End,
+}
+
+/// One step of a tour with its schedule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TourStep {
+    /// What happens.
+    pub kind: StepKind,
+    /// Task index (None for start and end).
+    pub task: Option<usize>,
+    /// Site index (None for an open start or end).
+    pub site: Option<usize>,
+    /// Arrival, seconds.
+    pub arrival_s: i64,
+    /// Waiting before service, seconds.
+    pub waiting_s: i64,
+    /// Service start, seconds.
+    pub service_start_s: i64,
+    /// Setup + service, seconds.
+    pub service_s: i64,
+    /// Departure, seconds.
+    pub departure_s: i64,
+    /// Load after the step.
+    pub load: Amount,
+    /// Distance since the start, metres.
+    pub distance_m: i64,
+    /// Driving time since the start, seconds.
+    pub travel_s: i64,
+}
+
+/// One used vehicle's tour.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tour {
+    /// Vehicle index.
+    pub vehicle: usize,
+    /// Steps, start and end included.
+    pub steps: Vec<TourStep>,
+    /// Cost, micro-currency.
+    pub cost_micro: i64,
+    /// Distance, metres.
+    pub distance_m: i64,
+    /// Driving time, seconds.
+    pub travel_s: i64,
+    /// Setup + service time, seconds.
+    pub service_s: i64,
+    /// Waiting time, seconds.
+    pub waiting_s: i64,
+    /// Departure to end, seconds.
+    pub duration_s: i64,
+}
+
+/// Why a task was left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnassignedReason {
+    /// No vehicle has the skills.
+    Skills,
+    /// Too big for every compatible vehicle.
+    Capacity,
+    /// Windows and shifts cannot be met.
+    TimeWindows,
+    /// Maximum time on board cannot be met.
+    MaxTimeOnBoard,
+    /// Working time, travel time, distance or stop limits rule every vehicle out.
+    VehicleLimits,
+    /// Unreachable in the travel matrix.
+    Unreachable,
+    /// Could be served alone, but the fleet is full.
+    FleetFull,
+}
+
+impl UnassignedReason {
+    /// The reason in words.
+    pub fn message(&self) -> &'static str {
+        match self {
+            UnassignedReason::Skills => "no vehicle has every required skill",
+            UnassignedReason::Capacity => "the amount exceeds every compatible vehicle's capacity",
+            UnassignedReason::TimeWindows => {
+                "no compatible vehicle can reach the stops within their windows and its shift"
+            }
+            UnassignedReason::MaxTimeOnBoard => {
+                "no compatible vehicle can keep the goods within their maximum time on board"
+            }
+            UnassignedReason::VehicleLimits => {
+                "every compatible vehicle's working time, travel time, distance or stop limit rules it out"
+            }
+            UnassignedReason::Unreachable => "the stops cannot be reached from the vehicles' sites",
+            UnassignedReason::FleetFull => {
+                "a vehicle could serve it alone, but the fleet is full with other tasks"
+            }
+        }
+    }
+
+    /// Short code used in VROOM-format output.
+    pub fn code(&self) -> &'static str {
+        match self {
+            UnassignedReason::Skills => "skills",
+            UnassignedReason::Capacity => "capacity",
+            UnassignedReason::TimeWindows => "time_windows",
+            UnassignedReason::MaxTimeOnBoard => "max_time_on_board",
+            UnassignedReason::VehicleLimits => "vehicle_limits",
+            UnassignedReason::Unreachable => "unreachable",
+            UnassignedReason::FleetFull => "fleet_full",
+        }
+    }
+}
+
+/// A task left out, with why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unassigned {
+    /// Task index.
+    pub task: usize,
+    /// Why.
+    pub reason: UnassignedReason,
+}
+
+/// Why the search stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StopReason {
+    /// Iteration limit.
+    #[default]
+    MaxIterations,
+    /// No improvement for long.
+    NoImprovement,
+    /// Time limit: best so far.
+    TimeLimit,
+    /// Client deadline: best so far.
+    Deadline,
+    /// Cancelled: best so far.
+    Cancelled,
+}
+
+/// Totals of a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Summary {
+    /// Cost, micro-currency.
+    pub cost_micro: i64,
+    /// Vehicles used.
+    pub vehicles_used: usize,
+    /// Tasks left out.
+    pub unassigned: usize,
+    /// Distance, metres.
+    pub distance_m: i64,
+    /// Driving time, seconds.
+    pub travel_s: i64,
+    /// Setup + service, seconds.
+    pub service_s: i64,
+    /// Waiting, seconds.
+    pub waiting_s: i64,
+    /// Working time, seconds.
+    pub duration_s: i64,
+}
+
+/// A plan.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Solution {
+    /// Tours of used vehicles.
+    pub tours: Vec<Tour>,
+    /// Tasks left out.
+    pub unassigned: Vec<Unassigned>,
+    /// Totals.
+    pub summary: Summary,
+    /// Why the search stopped.
+    pub stop_reason: StopReason,
+    /// Search iterations, all parallel searches together.
+    pub iterations: u64,
+    /// Wall time, milliseconds.
+    pub elapsed_ms: u64,
+}
+
+impl Solution {
+    /// Recomputes `summary` from the tours and the unassigned list.
+    pub fn summarise(&mut self) {
+        let mut summary = Summary {
+            unassigned: self.unassigned.len(),
+            ..Summary::default()
+        };
+        for tour in &self.tours {
+            summary.cost_micro += tour.cost_micro;
+            summary.vehicles_used += 1;
+            summary.distance_m += tour.distance_m;
+            summary.travel_s += tour.travel_s;
+            summary.service_s += tour.service_s;
+            summary.waiting_s += tour.waiting_s;
+            summary.duration_s += tour.duration_s;
+        }
+        self.summary = summary;
+    }
+}

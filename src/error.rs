@@ -1,0 +1,19 @@
+//! The crate's error: every layer's typed error in one enum. Only `api::status` maps it
+//! to gRPC, and only `main.rs` turns it into a command-line message.
+
+use crate::solver::SolveError;
+use crate::validate::Violations;
+
+/// Anything that can go wrong while answering a request.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The request breaks rules; every violation is listed.
+    #[error(transparent)]
+    Validation(#[from] Violations),
+    /// The solver failed for a reason of its own.
+    #[error(transparent)]
+    Solve(#[from] SolveError),
+    /// A bug: a worker died or a channel closed.
+    #[error("internal error: {0}")]
+    Internal(String),
+}

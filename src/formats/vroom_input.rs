@@ -1,0 +1,570 @@
+//! VROOM input JSON → native [`pb::SolveRequest`]. Owns the mapping of VROOM's keys
+//! (see VROOM's `docs/API.md`) and of tournee's extensions (`producer`,
+//! `max_time_on_board`) onto the native API, so that a VROOM problem is then validated
+//! and solved exactly like a native one. Unknown keys are ignored; VROOM features tournee
+//! has no equivalent for (`breaks`, `steps`, `description`, `costs` matrices) are
+//! ignored too.
+//!
+//! Sites: VROOM has none, tasks carry their own location. One site is made per distinct
+//! (location, setup) pair; vehicles start and end at the first site made at their
+//! location (or a new one with no setup). Setup difference: VROOM pays a task's setup
+//! unless the previous step is at the same *location*; tournee pays it unless the
+//! previous stop is at the same *site*. The two agree when all tasks at one location
+//! share one setup (the usual case); when they differ, tournee may pay a setup VROOM
+//! would not (consecutive tasks at one location with different setups).
+//!
+//! Costs: VROOM's cost unit is abstract; its default `per_hour` of 3600 makes the cost
+//! the travel time in seconds. The native `per_hour` is currency per hour, so VROOM's
+//! figures map one to one and tournee's costs equal VROOM's (`per_hour` 3600 when
+//! `costs` or its `per_hour` is absent).
+//!
+//! With `matrices` (or the legacy `matrix`, durations of profile `car`) every location
+//! must be a `location_index`; coordinates given alongside are dropped, since a native
+//! site has one location. Without matrices, travel is by straight line and every
+//! location must be `[lon, lat]`.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::Value;
+
+use super::{
+    FormatError, coordinates, get, id, ints, items, object, opt_int, opt_number, path, travel,
+    u32_of, window,
+};
+use crate::api::pb;
+use pb::location::Kind;
+
+/// VROOM's default cost per hour of travel (one cost unit per second).
+const DEFAULT_PER_HOUR: f64 = 3600.0;
+
+/// Converts VROOM input (a parsed JSON document) into a native request, ready for
+/// `validate::problem`. Errors name the offending VROOM field (`vehicles[2].start`).
+pub fn request_from_vroom(input: &Value) -> Result<pb::SolveRequest, FormatError> {
+    object(input, "(document)")?;
+    let travel = travel(input)?;
+    let matrices = matches!(travel.source, Some(pb::travel_options::Source::Matrices(_)));
+    let mut reader = Reader {
+        matrices,
+        ..Reader::default()
+    };
+    // Tasks first: vehicles then start and end at the tasks' sites where they coincide.
+    let shipments = reader.list(input, "shipments", Reader::shipment)?;
+    let jobs = reader.list(input, "jobs", Reader::job)?;
+    let vehicles = reader.list(input, "vehicles", Reader::vehicle)?;
+    Ok(pb::SolveRequest {
+        sites: reader.sites,
+        producers: reader.producers,
+        vehicles,
+        shipments,
+        jobs,
+        options: None,
+        travel: Some(travel),
+    })
+}
+
+/// A location read from VROOM: its site key and native form.
+struct Place {
+    key: String,
+    location: pb::Location,
+}
+
+/// Sites and producers gathered while reading, and the ids seen so far.
+#[derive(Default)]
+struct Reader {
+    matrices: bool,
+    sites: Vec<pb::Site>,
+    site_ids: HashSet<String>,
+    first_site_at: HashMap<String, String>,
+    producers: Vec<pb::Producer>,
+    producer_ids: HashSet<String>,
+    pickup_ids: HashSet<String>,
+    delivery_ids: HashSet<String>,
+}
+
+/// Reads one VROOM object (a vehicle, job or shipment) at a field path.
+type Read<T> = fn(&mut Reader, &Value, &str) -> Result<T, FormatError>;
+
+impl Reader {
+    /// Every element of the array `input[key]`, read by `read`.
+    fn list<T>(&mut self, input: &Value, key: &str, read: Read<T>) -> Result<Vec<T>, FormatError> {
+        let values = items(input, key, "")?.iter().enumerate();
+        values
+            .map(|(index, value)| read(self, value, &format!("{key}[{index}]")))
+            .collect()
+    }
+
+    fn vehicle(&mut self, vehicle: &Value, field: &str) -> Result<pb::Vehicle, FormatError> {
+        object(vehicle, field)?;
+        let id = id(vehicle, field)?;
+        let start = self.place(vehicle, "start", "start_index", field)?;
+        let end = self.place(vehicle, "end", "end_index", field)?;
+        if start.is_none() && end.is_none() {
+            let key = if self.matrices {
+                "start_index"
+            } else {
+                "start"
+            };
+            let message = format!("give `{key}`, the matching end or both");
+            return Err(FormatError::field(path(field, key), message));
+        }
+        let costs = match get(vehicle, "costs") {
+            None => pb::VehicleCosts {
+                per_hour: DEFAULT_PER_HOUR,
+                ..Default::default()
+            },
+            Some(costs) => {
+                let field = path(field, "costs");
+                object(costs, &field)?;
+                pb::VehicleCosts {
+                    fixed: opt_number(costs, "fixed", &field)?.unwrap_or(0.0),
+                    per_hour: opt_number(costs, "per_hour", &field)?.unwrap_or(DEFAULT_PER_HOUR),
+                    per_km: opt_number(costs, "per_km", &field)?.unwrap_or(0.0),
+                    per_task_hour: opt_number(costs, "per_task_hour", &field)?.unwrap_or(0.0),
+                }
+            }
+        };
+        let profile = match get(vehicle, "profile") {
+            None => String::new(),
+            Some(Value::String(profile)) => profile.clone(),
+            Some(other) => {
+                let message = format!("expected a string, found {other}");
+                return Err(FormatError::field(path(field, "profile"), message));
+            }
+        };
+        Ok(pb::Vehicle {
+            id,
+            producer_id: self.producer(vehicle, field)?,
+            start_site_id: start
+                .map(|place| self.vehicle_site(place))
+                .unwrap_or_default(),
+            end_site_id: end
+                .map(|place| self.vehicle_site(place))
+                .unwrap_or_default(),
+            capacity: ints(vehicle, "capacity", field)?,
+            skills: skills(vehicle, field)?,
+            shift: get(vehicle, "time_window")
+                .map(|value| window(value, &path(field, "time_window")))
+                .transpose()?,
+            max_working_time_s: None,
+            max_travel_time_s: opt_int(vehicle, "max_travel_time", field)?,
+            max_distance_m: opt_int(vehicle, "max_distance", field)?,
+            max_stops: get(vehicle, "max_tasks")
+                .map(|value| u32_of(value, &path(field, "max_tasks")))
+                .transpose()?,
+            costs: Some(costs),
+            speed_factor: opt_number(vehicle, "speed_factor", field)?.unwrap_or(0.0),
+            profile,
+        })
+    }
+
+    fn job(&mut self, job: &Value, field: &str) -> Result<pb::Job, FormatError> {
+        object(job, field)?;
+        Ok(pb::Job {
+            id: id(job, field)?,
+            producer_id: self.producer(job, field)?,
+            stop: Some(self.stop(job, field)?),
+            delivery: ints(job, "delivery", field)?,
+            pickup: ints(job, "pickup", field)?,
+            skills: skills(job, field)?,
+            priority: priority(job, field)?,
+        })
+    }
+
+    fn shipment(&mut self, shipment: &Value, field: &str) -> Result<pb::Shipment, FormatError> {
+        object(shipment, field)?;
+        let (pickup, pickup_field, pickup_id) =
+            shipment_end(shipment, "pickup", field, &mut self.pickup_ids)?;
+        let (delivery, delivery_field, delivery_id) =
+            shipment_end(shipment, "delivery", field, &mut self.delivery_ids)?;
+        Ok(pb::Shipment {
+            id: format!("s{pickup_id}-{delivery_id}"),
+            producer_id: self.producer(shipment, field)?,
+            pickup: Some(self.stop(pickup, &pickup_field)?),
+            delivery: Some(self.stop(delivery, &delivery_field)?),
+            amount: ints(shipment, "amount", field)?,
+            skills: skills(shipment, field)?,
+            priority: priority(shipment, field)?,
+            max_time_on_board_s: opt_int(shipment, "max_time_on_board", field)?,
+        })
+    }
+
+    /// A task's stop: its site (by location and setup), service and windows.
+    fn stop(&mut self, task: &Value, field: &str) -> Result<pb::TaskStop, FormatError> {
+        let place = self
+            .place(task, "location", "location_index", field)?
+            .ok_or_else(|| {
+                if self.matrices {
+                    FormatError::field(path(field, "location_index"), "required with matrices")
+                } else {
+                    FormatError::field(path(field, "location"), "required: [lon, lat]")
+                }
+            })?;
+        let setup = opt_int(task, "setup", field)?.unwrap_or(0);
+        if setup < 0 {
+            return Err(FormatError::field(
+                path(field, "setup"),
+                format!("{setup} is negative"),
+            ));
+        }
+        let windows = items(task, "time_windows", field)?.iter().enumerate();
+        let time_windows = windows
+            .map(|(index, value)| window(value, &format!("{field}.time_windows[{index}]")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let service_s = Some(opt_int(task, "service", field)?.unwrap_or(0));
+        Ok(pb::TaskStop {
+            site_id: self.site(place, setup),
+            service_s,
+            time_windows,
+        })
+    }
+
+    /// The location at `coordinates_key` / `index_key`, whichever the travel source uses.
+    fn place(
+        &self,
+        value: &Value,
+        coordinates_key: &str,
+        index_key: &str,
+        field: &str,
+    ) -> Result<Option<Place>, FormatError> {
+        let coordinates = get(value, coordinates_key)
+            .map(|point| coordinates(point, &path(field, coordinates_key)))
+            .transpose()?;
+        let index = get(value, index_key)
+            .map(|index| u32_of(index, &path(field, index_key)))
+            .transpose()?;
+        let place = |key, kind| Place {
+            key,
+            location: pb::Location { kind: Some(kind) },
+        };
+        match (self.matrices, coordinates, index) {
+            (true, _, Some(index)) => Ok(Some(place(
+                format!("loc-{index}"),
+                Kind::MatrixIndex(index),
+            ))),
+            (false, Some((lon, lat)), _) => {
+                let point = pb::Coordinates {
+                    lat_deg: lat,
+                    lon_deg: lon,
+                };
+                Ok(Some(place(
+                    format!("loc-{lon},{lat}"),
+                    Kind::Coordinates(point),
+                )))
+            }
+            (true, Some(_), None) => Err(FormatError::field(
+                path(field, index_key),
+                "required with matrices (coordinates alone cannot be looked up)",
+            )),
+            (false, None, Some(_)) => Err(FormatError::field(
+                path(field, coordinates_key),
+                "required: [lon, lat] (a matrix index needs `matrices`)",
+            )),
+            (_, None, None) => Ok(None),
+        }
+    }
+
+    /// The site of `place` with `setup`, made on first use.
+    fn site(&mut self, place: Place, setup: i64) -> String {
+        let id = match setup {
+            0 => place.key.clone(),
+            _ => format!("{}-setup-{setup}", place.key),
+        };
+        if self.site_ids.insert(id.clone()) {
+            self.first_site_at
+                .entry(place.key)
+                .or_insert_with(|| id.clone());
+            self.sites.push(pb::Site {
+                id: id.clone(),
+                location: Some(place.location),
+                setup_s: setup,
+                ..Default::default()
+            });
+        }
+        id
+    }
+
+    /// A vehicle's start or end: the first site at that location, so that no setup is
+    /// paid for a first task there (as in VROOM).
+    fn vehicle_site(&mut self, place: Place) -> String {
+        match self.first_site_at.get(&place.key) {
+            Some(id) => id.clone(),
+            None => self.site(place, 0),
+        }
+    }
+
+    /// The extension `producer` (string or integer), registered as a producer.
+    fn producer(&mut self, value: &Value, field: &str) -> Result<String, FormatError> {
+        let id = match get(value, "producer") {
+            None => return Ok(String::new()),
+            Some(Value::String(name)) if !name.is_empty() => name.clone(),
+            Some(other) => match other.as_u64() {
+                Some(number) => number.to_string(),
+                None => {
+                    let message = format!("expected a non-empty string or integer, found {other}");
+                    return Err(FormatError::field(path(field, "producer"), message));
+                }
+            },
+        };
+        if self.producer_ids.insert(id.clone()) {
+            self.producers.push(pb::Producer {
+                id: id.clone(),
+                name: String::new(),
+            });
+        }
+        Ok(id)
+    }
+}
+
+/// A shipment's `pickup` or `delivery` object, its field path and its id, which must be
+/// unique among the shipments' ends of that kind (`seen`).
+fn shipment_end<'a>(
+    shipment: &'a Value,
+    key: &str,
+    field: &str,
+    seen: &mut HashSet<String>,
+) -> Result<(&'a Value, String, String), FormatError> {
+    let end_field = path(field, key);
+    let end = get(shipment, key)
+        .ok_or_else(|| FormatError::field(&end_field, "required: an object with an id"))?;
+    object(end, &end_field)?;
+    let end_id = id(end, &end_field)?;
+    if !seen.insert(end_id.clone()) {
+        let message = format!("{key} id {end_id} is used by another shipment");
+        return Err(FormatError::field(path(&end_field, "id"), message));
+    }
+    Ok((end, end_field, end_id))
+}
+
+/// Integer skills → skill names.
+fn skills(value: &Value, field: &str) -> Result<Vec<String>, FormatError> {
+    Ok(ints(value, "skills", field)?
+        .iter()
+        .map(i64::to_string)
+        .collect())
+}
+
+/// `priority`, 0 when absent.
+fn priority(value: &Value, field: &str) -> Result<u32, FormatError> {
+    get(value, "priority").map_or(Ok(0), |priority| u32_of(priority, &path(field, "priority")))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::formats::tests::small_problem;
+    use pb::travel_options::Source;
+
+    fn ids<T>(items: &[T], id: impl Fn(&T) -> &str) -> Vec<&str> {
+        items.iter().map(id).collect()
+    }
+
+    #[test]
+    fn converts_a_small_problem() {
+        let mut request = request_from_vroom(&small_problem()).unwrap();
+        let sites = ids(&request.sites, |s| &s.id);
+        assert_eq!(
+            sites,
+            ["loc-1", "loc-3", "loc-1-setup-60", "loc-2", "loc-0"]
+        );
+        assert_eq!(request.sites[2].setup_s, 60);
+        let index_2 = pb::Location {
+            kind: Some(Kind::MatrixIndex(2)),
+        };
+        assert_eq!(request.sites[3].location, Some(index_2));
+        assert_eq!(ids(&request.producers, |p| &p.id), ["ferme-a", "7"]);
+
+        let [first, second] = &request.vehicles[..] else {
+            panic!("two vehicles")
+        };
+        let names = [
+            &first.id,
+            &first.producer_id,
+            &first.start_site_id,
+            &first.end_site_id,
+        ];
+        assert_eq!(names, ["1", "ferme-a", "loc-0", "loc-0"]);
+        assert_eq!(first.skills, ["1"]);
+        assert_eq!(
+            first.shift,
+            Some(pb::TimeWindow {
+                start_s: 0,
+                end_s: 36000
+            })
+        );
+        let costs = |v: &pb::Vehicle| v.costs.map(|c| (c.fixed, c.per_hour, c.per_km));
+        assert_eq!(costs(first), Some((100.0, 3600.0, 0.0)));
+        assert_eq!(costs(second), Some((0.0, 3600.0, 0.0)));
+        assert_eq!(
+            (second.end_site_id.as_str(), second.max_stops),
+            ("", Some(3))
+        );
+        assert_eq!(
+            (second.max_travel_time_s, second.max_distance_m),
+            (Some(20000), Some(100000))
+        );
+        assert_eq!(
+            (second.speed_factor, second.profile.as_str()),
+            (1.25, "car")
+        );
+
+        let [job_1, job_2] = &request.jobs[..] else {
+            panic!("two jobs")
+        };
+        let stop = job_1.stop.clone().unwrap();
+        assert_eq!(
+            (job_1.id.as_str(), stop.site_id.as_str()),
+            ("1", "loc-1-setup-60")
+        );
+        assert_eq!(
+            (stop.service_s, job_1.delivery.as_slice()),
+            (Some(300), &[1][..])
+        );
+        assert_eq!(
+            stop.time_windows,
+            [pb::TimeWindow {
+                start_s: 3600,
+                end_s: 7200
+            }]
+        );
+        assert_eq!(
+            (job_2.pickup.as_slice(), job_2.skills[0].as_str()),
+            (&[2][..], "1")
+        );
+        assert_eq!((job_2.priority, job_2.producer_id.as_str()), (10, "7"));
+
+        let shipment = &request.shipments[0];
+        assert_eq!(shipment.id, "s1-2");
+        let pickup = shipment
+            .pickup
+            .as_ref()
+            .map(|s| (s.site_id.as_str(), s.service_s));
+        assert_eq!(pickup, Some(("loc-1", Some(120))));
+        assert_eq!(
+            shipment.delivery.as_ref().map(|s| s.site_id.as_str()),
+            Some("loc-3")
+        );
+        assert_eq!(shipment.amount, [2]);
+        assert_eq!(shipment.max_time_on_board_s, Some(3600));
+
+        let source = request.travel.as_ref().and_then(|t| t.source.clone());
+        let Some(Source::Matrices(matrices)) = source else {
+            panic!("matrices expected")
+        };
+        let [car] = &matrices.profiles[..] else {
+            panic!("one profile")
+        };
+        assert_eq!((car.profile.as_str(), car.durations_s.len()), ("car", 4));
+        assert_eq!(car.distances_m[1].values, [600, 0, 300, 700]);
+
+        request.options = Some(pb::SolveOptions {
+            max_iterations: Some(200),
+            threads: 1,
+            ..Default::default()
+        });
+        assert_eq!(crate::validate::problem(&request).unwrap().tasks.len(), 3);
+    }
+
+    #[test]
+    fn reads_the_legacy_matrix_and_defaults_to_straight_lines() {
+        let legacy = json!({"vehicles": [{"id": 0, "start_index": 0}],
+                            "jobs": [{"id": 4, "location_index": 1}], "matrix": [[0, 5], [5, 0]]});
+        let source = request_from_vroom(&legacy)
+            .unwrap()
+            .travel
+            .and_then(|t| t.source);
+        let Some(Source::Matrices(matrices)) = source else {
+            panic!("matrices expected")
+        };
+        assert_eq!(matrices.profiles[0].profile, "car");
+        assert_eq!(matrices.profiles[0].durations_s[0].values, [0, 5]);
+
+        let lines = json!({"vehicles": [{"id": 0, "start": [9.52, 47.14], "end": [9.52, 47.14]}],
+                           "jobs": [{"id": 4, "location": [9.5, 47.2]},
+                                    {"id": 5, "location": [9.52, 47.14]}]});
+        let request = request_from_vroom(&lines).unwrap();
+        let straight = Some(Source::StraightLine(pb::StraightLine::default()));
+        assert_eq!(
+            request.travel.as_ref().and_then(|t| t.source.clone()),
+            straight
+        );
+        assert_eq!(
+            ids(&request.sites, |s| &s.id),
+            ["loc-9.5,47.2", "loc-9.52,47.14"]
+        );
+        let point = pb::Coordinates {
+            lat_deg: 47.2,
+            lon_deg: 9.5,
+        };
+        let location = pb::Location {
+            kind: Some(Kind::Coordinates(point)),
+        };
+        assert_eq!(request.sites[0].location, Some(location));
+        assert_eq!(request.vehicles[0].start_site_id, "loc-9.52,47.14");
+        assert_eq!(request.vehicles[0].costs.map(|c| c.per_hour), Some(3600.0));
+        assert!(crate::validate::problem(&request).is_ok());
+    }
+
+    #[test]
+    fn errors_name_the_vroom_field() {
+        let at = json!([1, 2]);
+        let job = |extra: Value| {
+            let mut job = json!({"id": 1, "location": at});
+            job.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            json!({"jobs": [job]})
+        };
+        let end = |id: u64| json!({"id": id, "location": at});
+        let no_index = json!({"matrix": [[0]], "jobs": [{"id": 1, "location": at}]});
+        let cases = [
+            (json!([1, 2]), "(document)"),
+            (
+                json!({"vehicles": [{"id": 1, "start": at}, {"start": at}]}),
+                "vehicles[1].id",
+            ),
+            (json!({"vehicles": [{"id": -1}]}), "vehicles[0].id"),
+            (json!({"vehicles": [{"id": 1}]}), "vehicles[0].start"),
+            (job(json!({"location": [47.1, 95.0]})), "jobs[0].location"),
+            (
+                json!({"vehicles": [{"id": 1, "end": at, "profile": 3}]}),
+                "vehicles[0].profile",
+            ),
+            (
+                job(json!({"location": [9.5, "north"]})),
+                "jobs[0].location[1]",
+            ),
+            (
+                json!({"jobs": [{"id": 1, "location_index": 3}]}),
+                "jobs[0].location",
+            ),
+            (no_index, "jobs[0].location_index"),
+            (
+                json!({"matrices": {"car": {"distances": [[0]]}}}),
+                "matrices.car.durations",
+            ),
+            (
+                job(json!({"time_windows": [[1, 2, 3]]})),
+                "jobs[0].time_windows[0]",
+            ),
+            (job(json!({"producer": ""})), "jobs[0].producer"),
+            (job(json!({"setup": -5})), "jobs[0].setup"),
+            (
+                json!({"shipments": [{"pickup": end(1)}]}),
+                "shipments[0].delivery",
+            ),
+            (
+                json!({"shipments": [{"pickup": end(1), "delivery": end(2)},
+                                     {"pickup": end(3), "delivery": end(2)}]}),
+                "shipments[1].delivery.id",
+            ),
+        ];
+        for (input, expected) in cases {
+            match request_from_vroom(&input) {
+                Err(FormatError::Field { field, .. }) => assert_eq!(field, expected, "{input}"),
+                other => panic!("expected an error at {expected}, got {other:?}"),
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! tournee plans shared delivery and collection rounds (tournées) for short food supply
+//! chains. Modules in data-flow order: a request ([`api`]) is validated into a
+//! [`domain::Problem`] ([`validate`]), travel matrices come from [`travel`], the
+//! [`solver`] returns a [`domain::Solution`] that the [`checker`] can verify, and
+//! [`api::encode`] or [`formats`] turn it into a response. [`server`] serves it over
+//! gRPC; [`pipeline`] is the one end-to-end path both the server and the CLI use.
+
+pub mod api;
+pub mod checker;
+pub mod domain;
+pub mod error;
+pub mod formats;
+pub mod pipeline;
+pub mod server;
+pub mod solver;
+pub mod travel;
+pub mod validate;
+
+pub use error::Error;
+pub mod report;

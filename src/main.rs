@@ -1,0 +1,21 @@
+//! The `tournee` command: `serve`, `solve`, `demo`. Argument parsing and IO only; every
+//! solve goes through `tournee::pipeline`. Errors print as one line naming the field,
+//! with a non-zero exit.
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let arguments = cli::Arguments::parse();
+    match cli::run(arguments) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            let message = format!("{error:#}").replace('\n', " ");
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! A plan as text a cooperative can read: one block per tour, one line per stop.
+
+use std::fmt::Write;
+
+use crate::api::encode::currency;
+use crate::domain::{Problem, Solution, StepKind};
+
+/// Seconds from the reference instant → `HH:MM` (days beyond the first as `+Nd`).
+pub fn clock(time_s: i64) -> String {
+    let days = time_s.div_euclid(86_400);
+    let in_day = time_s.rem_euclid(86_400);
+    let text = format!("{:02}:{:02}", in_day / 3600, (in_day % 3600) / 60);
+    if days == 0 {
+        text
+    } else {
+        format!("{text}+{days}d")
+    }
+}
+
+fn hours_minutes(duration_s: i64) -> String {
+    format!("{}h{:02}", duration_s / 3600, (duration_s % 3600) / 60)
+}
+
+fn km(distance_m: i64) -> String {
+    format!("{:.1} km", distance_m as f64 / 1000.0)
+}
+
+/// The whole plan as text.
+pub fn plan_text(problem: &Problem, solution: &Solution) -> String {
+    let mut out = String::new();
+    let site_name = |site: Option<usize>| -> String {
+        site.map(|s| {
+            let site = &problem.sites[s];
+            if site.name.is_empty() {
+                site.id.clone()
+            } else {
+                site.name.clone()
+            }
+        })
+        .unwrap_or_else(|| "(open)".to_string())
+    };
+    for tour in &solution.tours {
+        let vehicle = &problem.vehicles[tour.vehicle];
+        let owner = vehicle
+            .producer
+            .map(|p| {
+                let producer = &problem.producers[p];
+                format!(
+                    " of {}",
+                    if producer.name.is_empty() {
+                        &producer.id
+                    } else {
+                        &producer.name
+                    }
+                )
+            })
+            .unwrap_or_default();
+        let stops = tour.steps.iter().filter(|s| s.task.is_some()).count();
+        let _ = writeln!(
+            out,
+            "Vehicle {}{owner}: {stops} stops, {}, {} driving, {} working, cost {:.2}",
+            vehicle.id,
+            km(tour.distance_m),
+            hours_minutes(tour.travel_s),
+            hours_minutes(tour.duration_s),
+            currency(tour.cost_micro)
+        );
+        for step in &tour.steps {
+            let what = match step.kind {
+                StepKind::Start => "leave",
+                StepKind::Job => "job",
+                StepKind::Pickup => "load",
+                StepKind::Delivery => "unload",
+                StepKind::End => "back",
+            };
+            let task = step
+                .task
+                .map(|t| problem.tasks[t].id.as_str())
+                .unwrap_or("");
+            let wait = if step.waiting_s > 0 {
+                format!(" (waits {} min)", step.waiting_s / 60)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "  {}  {what:<6} {task:<24} {:<28} load {:?}{wait}",
+                clock(step.service_start_s),
+                site_name(step.site),
+                step.load
+            );
+        }
+        out.push('\n');
+    }
+    for unassigned in &solution.unassigned {
+        let _ = writeln!(
+            out,
+            "Not served: {} — {}",
+            problem.tasks[unassigned.task].id,
+            unassigned.reason.message()
+        );
+    }
+    let s = &solution.summary;
+    let _ = writeln!(
+        out,
+        "Total: {} vehicle(s), {}, {} driving, {} working, {} task(s) unassigned, cost {:.2}",
+        s.vehicles_used,
+        km(s.distance_m),
+        hours_minutes(s.travel_s),
+        hours_minutes(s.duration_s),
+        s.unassigned,
+        currency(s.cost_micro)
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn can_write_clock_times() {
+        assert_eq!(clock(7 * 3600 + 5 * 60), "07:05");
+        assert_eq!(clock(86_400 + 60), "00:01+1d");
+    }
+}

@@ -1,0 +1,60 @@
+//! The gRPC server: `tournee.v1.Routing`, `grpc.health.v1.Health` and server reflection
+//! (v1 and v1alpha) on one listener. A library function, so tests run a real server on
+//! `127.0.0.1:0` and the binary only wires arguments and signals.
+
+mod deadline;
+mod routing_service;
+
+use std::future::Future;
+
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::TcpListenerStream;
+
+use crate::api::{FILE_DESCRIPTOR_SET, pb};
+
+pub use routing_service::RoutingService;
+
+/// Largest request the server decodes, bytes: supplied matrices for ~1,500 sites
+/// (2 × 1,500² varints) fit; tonic's default of 4 MiB would not.
+pub const MAX_DECODING_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
+
+/// Errors while starting or running the server.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// Reflection could not read the descriptor set.
+    #[error("reflection: {0}")]
+    Reflection(#[from] tonic_reflection::server::Error),
+    /// The transport failed.
+    #[error("transport: {0}")]
+    Transport(#[from] tonic::transport::Error),
+}
+
+/// Serves until `shutdown` completes, then drains in-flight calls.
+pub async fn run(
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), ServerError> {
+    let (health_reporter, health_service) = tonic_health::server::health_reporter();
+    health_reporter
+        .set_serving::<pb::routing_server::RoutingServer<RoutingService>>()
+        .await;
+    let reflection_v1 = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1()?;
+    let reflection_v1alpha = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1alpha()?;
+    let routing = pb::routing_server::RoutingServer::new(RoutingService)
+        .max_decoding_message_size(MAX_DECODING_MESSAGE_BYTES)
+        .max_encoding_message_size(MAX_DECODING_MESSAGE_BYTES);
+    tonic::transport::Server::builder()
+        .add_service(health_service)
+        .add_service(reflection_v1)
+        .add_service(reflection_v1alpha)
+        .add_service(routing)
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
+        .await?;
+    Ok(())
+}

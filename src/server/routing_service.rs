@@ -1,0 +1,107 @@
+//! `tournee.v1.Routing`: each RPC decodes, runs [`crate::pipeline`] off the async
+//! runtime, and encodes. A client that goes away cancels its solve.
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use tokio::sync::mpsc;
+use tokio_stream::Stream;
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::{Request, Response, Status};
+
+use super::deadline::client_deadline;
+use crate::api::{pb, status::status};
+use crate::error::Error;
+use crate::pipeline::{self, Hooks};
+
+/// The routing service (stateless: every request carries its whole problem).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RoutingService;
+
+/// Sets the flag when dropped: tonic drops a handler whose client went away.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+type EventStream = Pin<Box<dyn Stream<Item = Result<pb::SolveEvent, Status>> + Send>>;
+
+#[tonic::async_trait]
+impl pb::routing_server::Routing for RoutingService {
+    async fn solve(
+        &self,
+        request: Request<pb::SolveRequest>,
+    ) -> Result<Response<pb::SolveResponse>, Status> {
+        let deadline = client_deadline(request.metadata(), Instant::now());
+        let request = request.into_inner();
+        let cancelled = Arc::new(AtomicBool::new(false));
+        let _guard = CancelOnDrop(cancelled.clone());
+        let solved = tokio::task::spawn_blocking(move || {
+            let hooks = Hooks {
+                client_deadline: deadline,
+                cancelled: &cancelled,
+                on_progress: &|_| {},
+            };
+            pipeline::solve(&request, &hooks).map(|solved| solved.response())
+        })
+        .await
+        .map_err(|error| status(&Error::Internal(error.to_string())))?;
+        solved.map(Response::new).map_err(|error| status(&error))
+    }
+
+    type SolveStreamStream = EventStream;
+
+    async fn solve_stream(
+        &self,
+        request: Request<pb::SolveRequest>,
+    ) -> Result<Response<EventStream>, Status> {
+        let deadline = client_deadline(request.metadata(), Instant::now());
+        let request = request.into_inner();
+        // Validate first, so a bad request fails the call itself rather than the stream.
+        crate::validate::problem(&request)
+            .map_err(|violations| status(&Error::Validation(violations)))?;
+        let (sender, receiver) = mpsc::channel::<Result<pb::SolveEvent, Status>>(64);
+        tokio::task::spawn_blocking(move || {
+            let cancelled = AtomicBool::new(false);
+            let on_progress = |progress: pb::Progress| {
+                if sender.is_closed() {
+                    cancelled.store(true, Ordering::Relaxed);
+                }
+                let event = pb::SolveEvent {
+                    event: Some(pb::solve_event::Event::Progress(progress)),
+                };
+                // A slow reader misses intermediate progress, never the final answer.
+                let _ = sender.try_send(Ok(event));
+            };
+            let hooks = Hooks {
+                client_deadline: deadline,
+                cancelled: &cancelled,
+                on_progress: &on_progress,
+            };
+            let last = match pipeline::solve(&request, &hooks) {
+                Ok(solved) => Ok(pb::SolveEvent {
+                    event: Some(pb::solve_event::Event::Solution(solved.response())),
+                }),
+                Err(error) => Err(status(&error)),
+            };
+            let _ = sender.blocking_send(last);
+        });
+        Ok(Response::new(Box::pin(ReceiverStream::new(receiver))))
+    }
+
+    async fn compute_matrix(
+        &self,
+        request: Request<pb::ComputeMatrixRequest>,
+    ) -> Result<Response<pb::ComputeMatrixResponse>, Status> {
+        let request = request.into_inner();
+        let response = tokio::task::spawn_blocking(move || pipeline::compute_matrix(&request))
+            .await
+            .map_err(|error| status(&Error::Internal(error.to_string())))?;
+        response.map(Response::new).map_err(|error| status(&error))
+    }
+}

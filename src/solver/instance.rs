@@ -1,0 +1,200 @@
+//! The solver's dense view of a problem: stops (a shipment has two, a job one), per
+//! vehicle travel times, task–vehicle compatibility and stop neighbourhoods.
+
+use crate::domain::{Objective, Problem, TaskKind, TaskStop, TimeWindow, TravelMatrix};
+
+/// What a stop does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopKind {
+    /// Shipment loading.
+    Pickup,
+    /// Shipment unloading.
+    Delivery,
+    /// Single-stop job.
+    Job,
+}
+
+/// One stop of a task.
+#[derive(Debug, Clone)]
+pub struct Stop {
+    /// Task index.
+    pub task: usize,
+    /// What it does.
+    pub kind: StopKind,
+    /// Site index.
+    pub site: usize,
+    /// Matrix index.
+    pub location: usize,
+    /// Windows (sorted; empty = always open).
+    pub windows: Vec<TimeWindow>,
+    /// Setup when arriving from another site, seconds.
+    pub setup_s: i64,
+    /// Service, seconds.
+    pub service_s: i64,
+    /// Load change at the stop, per dimension.
+    pub change: Vec<i64>,
+    /// Load added at the vehicle's start (job deliveries), per dimension.
+    pub start_load: Vec<i64>,
+    /// For a delivery: the max time on board of its shipment, seconds.
+    pub max_on_board_s: Option<i64>,
+}
+
+/// Dense solver data over a problem and its matrices.
+pub struct Instance<'a> {
+    /// The problem.
+    pub problem: &'a Problem,
+    /// One matrix per profile.
+    pub matrices: &'a [TravelMatrix],
+    /// All stops.
+    pub stops: Vec<Stop>,
+    /// Per task: its stops (pickup then delivery, or the job's single stop).
+    pub task_stops: Vec<Vec<usize>>,
+    /// `compatible[task][vehicle]`: skills and capacity allow it.
+    pub compatible: Vec<Vec<bool>>,
+    /// Per stop: other stops by increasing distance (at most `NEIGHBOURS`).
+    pub neighbours: Vec<Vec<usize>>,
+    /// What the search minimises.
+    pub objective: Objective,
+}
+
+/// Nearest stops kept per stop.
+const NEIGHBOURS: usize = 40;
+
+fn stop(problem: &Problem, task: usize, kind: StopKind, task_stop: &TaskStop, dims: usize) -> Stop {
+    let site = &problem.sites[task_stop.site];
+    Stop {
+        task,
+        kind,
+        site: task_stop.site,
+        location: site.matrix_index,
+        windows: task_stop.time_windows.clone(),
+        setup_s: site.setup_s,
+        service_s: task_stop.service_s,
+        change: vec![0; dims],
+        start_load: vec![0; dims],
+        max_on_board_s: None,
+    }
+}
+
+impl<'a> Instance<'a> {
+    /// Builds the dense view.
+    pub fn new(problem: &'a Problem, matrices: &'a [TravelMatrix]) -> Self {
+        let dims = problem.dimensions;
+        let mut stops = Vec::new();
+        let mut task_stops = Vec::with_capacity(problem.tasks.len());
+        for (index, task) in problem.tasks.iter().enumerate() {
+            match &task.kind {
+                TaskKind::Shipment {
+                    pickup,
+                    delivery,
+                    amount,
+                    max_time_on_board_s,
+                } => {
+                    let mut first = stop(problem, index, StopKind::Pickup, pickup, dims);
+                    first.change = amount.clone();
+                    let mut second = stop(problem, index, StopKind::Delivery, delivery, dims);
+                    second.change = amount.iter().map(|a| -a).collect();
+                    second.max_on_board_s = *max_time_on_board_s;
+                    task_stops.push(vec![stops.len(), stops.len() + 1]);
+                    stops.push(first);
+                    stops.push(second);
+                }
+                TaskKind::Job {
+                    stop: job_stop,
+                    delivery,
+                    pickup,
+                } => {
+                    let mut only = stop(problem, index, StopKind::Job, job_stop, dims);
+                    only.change = pickup.iter().zip(delivery).map(|(p, d)| p - d).collect();
+                    only.start_load = delivery.clone();
+                    task_stops.push(vec![stops.len()]);
+                    stops.push(only);
+                }
+            }
+        }
+        let compatible = problem
+            .tasks
+            .iter()
+            .map(|task| {
+                problem
+                    .vehicles
+                    .iter()
+                    .map(|vehicle| {
+                        let skilled = task
+                            .skills
+                            .iter()
+                            .all(|s| vehicle.skills.binary_search(s).is_ok());
+                        let fits = match &task.kind {
+                            TaskKind::Shipment { amount, .. } => fits(amount, &vehicle.capacity),
+                            TaskKind::Job {
+                                delivery, pickup, ..
+                            } => {
+                                fits(delivery, &vehicle.capacity) && fits(pickup, &vehicle.capacity)
+                            }
+                        };
+                        skilled && fits
+                    })
+                    .collect()
+            })
+            .collect();
+        let neighbours = neighbours(&stops, matrices.first());
+        Instance {
+            problem,
+            matrices,
+            stops,
+            task_stops,
+            compatible,
+            neighbours,
+            objective: problem.options.objective,
+        }
+    }
+
+    /// Travel time of `vehicle` from matrix index `from` to `to`, seconds.
+    #[inline]
+    pub fn duration_s(&self, vehicle: usize, from: usize, to: usize) -> i64 {
+        let v = &self.problem.vehicles[vehicle];
+        v.travel_duration_s(self.matrices[v.profile].duration_s(from, to))
+    }
+
+    /// Travel distance of `vehicle` from `from` to `to`, metres.
+    #[inline]
+    pub fn distance_m(&self, vehicle: usize, from: usize, to: usize) -> i64 {
+        let v = &self.problem.vehicles[vehicle];
+        self.matrices[v.profile].distance_m(from, to)
+    }
+
+    /// Number of tasks.
+    pub fn task_count(&self) -> usize {
+        self.task_stops.len()
+    }
+}
+
+fn fits(amount: &[i64], capacity: &[i64]) -> bool {
+    amount.iter().zip(capacity).all(|(a, c)| a <= c)
+}
+
+fn neighbours(stops: &[Stop], matrix: Option<&TravelMatrix>) -> Vec<Vec<usize>> {
+    let Some(matrix) = matrix else {
+        return vec![Vec::new(); stops.len()];
+    };
+    stops
+        .iter()
+        .enumerate()
+        .map(|(index, stop)| {
+            let mut others: Vec<(i64, usize)> = stops
+                .iter()
+                .enumerate()
+                .filter(|(other, _)| *other != index)
+                .map(|(other, o)| {
+                    let d = matrix
+                        .duration_s(stop.location, o.location)
+                        .min(matrix.duration_s(o.location, stop.location));
+                    (d, other)
+                })
+                .collect();
+            others.sort_unstable();
+            others.truncate(NEIGHBOURS);
+            others.into_iter().map(|(_, other)| other).collect()
+        })
+        .collect()
+}

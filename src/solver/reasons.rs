@@ -1,0 +1,61 @@
+//! Why a task stayed unassigned: tried alone on each vehicle, the most telling failure.
+
+use super::instance::Instance;
+use super::route_eval::{Infeasible, Scratch, evaluate};
+use crate::domain::{TaskKind, UnassignedReason};
+
+/// The reason `task` could not be served.
+pub fn reason(instance: &Instance, task: usize, scratch: &mut Scratch) -> UnassignedReason {
+    let problem = instance.problem;
+    let skilled: Vec<usize> = (0..problem.vehicles.len())
+        .filter(|&v| {
+            problem.tasks[task]
+                .skills
+                .iter()
+                .all(|s| problem.vehicles[v].skills.binary_search(s).is_ok())
+        })
+        .collect();
+    if skilled.is_empty() {
+        return UnassignedReason::Skills;
+    }
+    let compatible: Vec<usize> = skilled
+        .into_iter()
+        .filter(|&v| instance.compatible[task][v])
+        .collect();
+    if compatible.is_empty() {
+        return UnassignedReason::Capacity;
+    }
+    let stops = &instance.task_stops[task];
+    let mut failures = Vec::new();
+    for vehicle in compatible {
+        match evaluate(instance, vehicle, stops, scratch, None) {
+            Ok(_) => return UnassignedReason::FleetFull,
+            Err(failure) => failures.push(failure),
+        }
+    }
+    // The failure shared by most vehicles; ties go to the earliest kind.
+    failures.sort_unstable();
+    let mut best = (0usize, Infeasible::Precedence);
+    let mut index = 0;
+    while index < failures.len() {
+        let run = failures[index..]
+            .iter()
+            .take_while(|f| **f == failures[index])
+            .count();
+        if run > best.0 {
+            best = (run, failures[index]);
+        }
+        index += run;
+    }
+    match best.1 {
+        Infeasible::Unreachable => UnassignedReason::Unreachable,
+        Infeasible::Capacity => UnassignedReason::Capacity,
+        Infeasible::TimeWindows => UnassignedReason::TimeWindows,
+        Infeasible::MaxTimeOnBoard => UnassignedReason::MaxTimeOnBoard,
+        Infeasible::Limits => UnassignedReason::VehicleLimits,
+        Infeasible::Precedence => match problem.tasks[task].kind {
+            TaskKind::Shipment { .. } => UnassignedReason::TimeWindows,
+            TaskKind::Job { .. } => UnassignedReason::VehicleLimits,
+        },
+    }
+}

@@ -1,0 +1,148 @@
+//! Recreate: put unassigned tasks back into routes. Regret-2 builds the first solution
+//! (insert first the task that would lose most by waiting); greedy insertion with
+//! blinks (SISR) rebuilds after each ruin.
+
+use super::insertion::{Blink, Insertion, apply, best_in_route};
+use super::instance::Instance;
+use super::rng::Rng;
+use super::route_eval::Scratch;
+use super::state::State;
+
+/// Buffers shared by the insertion calls of one search.
+pub struct Workspace {
+    /// Route evaluation buffers.
+    pub scratch: Scratch,
+    /// Candidate sequence buffer.
+    pub buffer: Vec<usize>,
+}
+
+impl Workspace {
+    /// Buffers for an instance.
+    pub fn new(instance: &Instance) -> Self {
+        Workspace {
+            scratch: Scratch::new(instance),
+            buffer: Vec::new(),
+        }
+    }
+}
+
+/// Best insertion of `task` over every vehicle.
+fn best_anywhere(
+    instance: &Instance,
+    state: &State,
+    task: usize,
+    workspace: &mut Workspace,
+    mut blink: Option<&mut Blink>,
+) -> Option<Insertion> {
+    let mut best: Option<Insertion> = None;
+    for vehicle in 0..instance.problem.vehicles.len() {
+        let found = best_in_route(
+            instance,
+            state,
+            task,
+            vehicle,
+            &mut workspace.scratch,
+            &mut workspace.buffer,
+            blink.as_deref_mut(),
+        );
+        if let Ok(insertion) = found
+            && best.is_none_or(|b| insertion.delta < b.delta)
+        {
+            best = Some(insertion);
+        }
+    }
+    best
+}
+
+/// Regret-2 insertion of every unassigned task, highest priority first.
+pub fn regret(instance: &Instance, state: &mut State, workspace: &mut Workspace) {
+    let vehicles = instance.problem.vehicles.len();
+    let mut pending: Vec<usize> = state.unassigned.clone();
+    // cache[task][vehicle]: best insertion into that vehicle's current route.
+    let mut cache: Vec<Vec<Option<Insertion>>> = vec![vec![None; vehicles]; instance.task_count()];
+    for &task in &pending {
+        for (vehicle, entry) in cache[task].iter_mut().enumerate() {
+            *entry = best_in_route(
+                instance,
+                state,
+                task,
+                vehicle,
+                &mut workspace.scratch,
+                &mut workspace.buffer,
+                None,
+            )
+            .ok();
+        }
+    }
+    while !pending.is_empty() {
+        let top_priority = pending
+            .iter()
+            .map(|&t| instance.problem.tasks[t].priority)
+            .max()
+            .unwrap_or(0);
+        let mut chosen: Option<(i128, usize, Insertion)> = None;
+        for (position, &task) in pending.iter().enumerate() {
+            if instance.problem.tasks[task].priority != top_priority {
+                continue;
+            }
+            let mut first: Option<Insertion> = None;
+            let mut second: Option<i128> = None;
+            for insertion in cache[task].iter().flatten() {
+                match first {
+                    Some(f) if insertion.delta >= f.delta => {
+                        second = Some(second.map_or(insertion.delta, |s| s.min(insertion.delta)))
+                    }
+                    _ => {
+                        second = first.map(|f| f.delta);
+                        first = Some(*insertion);
+                    }
+                }
+            }
+            let Some(first) = first else { continue };
+            let regret = second.map_or(i128::MAX / 4, |s| s - first.delta);
+            if chosen.as_ref().is_none_or(|(best, _, _)| regret > *best) {
+                chosen = Some((regret, position, first));
+            }
+        }
+        let Some((_, position, insertion)) = chosen else {
+            // Nothing left fits at the top priority: those stay unassigned.
+            pending.retain(|&t| instance.problem.tasks[t].priority != top_priority);
+            continue;
+        };
+        let task = pending.swap_remove(position);
+        apply(instance, state, task, &insertion, &mut workspace.scratch);
+        for &other in &pending {
+            cache[other][insertion.vehicle] = best_in_route(
+                instance,
+                state,
+                other,
+                insertion.vehicle,
+                &mut workspace.scratch,
+                &mut workspace.buffer,
+                None,
+            )
+            .ok();
+        }
+    }
+}
+
+/// Greedy insertion of `tasks` in the given order, each at its cheapest position over
+/// all routes, skipping positions at `blink_rate`.
+pub fn greedy(
+    instance: &Instance,
+    state: &mut State,
+    tasks: &[usize],
+    workspace: &mut Workspace,
+    rng: &mut Rng,
+    blink_rate: f64,
+) {
+    for &task in tasks {
+        let mut blink = Blink {
+            rate: blink_rate,
+            rng,
+        };
+        if let Some(insertion) = best_anywhere(instance, state, task, workspace, Some(&mut blink)) {
+            apply(instance, state, task, &insertion, &mut workspace.scratch);
+        }
+    }
+}

@@ -1,0 +1,306 @@
+//! Feasibility and cost of one vehicle's sequence of stops, by simulating it from the
+//! start: windows (several per stop), shift, capacities, pickup before delivery, time on
+//! board, working/travel time, distance and stop limits. O(length) per call; the same
+//! simulation writes the schedule of the final answer.
+
+use super::instance::{Instance, StopKind};
+use crate::domain::{Objective, StepKind, TourStep, UNREACHABLE, earliest_start_s};
+
+/// Why a sequence is infeasible (used for unassigned reasons).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Infeasible {
+    /// A leg is unreachable.
+    Unreachable,
+    /// Load above capacity.
+    Capacity,
+    /// A window or the shift is missed.
+    TimeWindows,
+    /// Time on board too long.
+    MaxTimeOnBoard,
+    /// Working time, travel time, distance or stop limit.
+    Limits,
+    /// Pickup and delivery out of order or incomplete.
+    Precedence,
+}
+
+/// Figures of a feasible sequence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RouteFigures {
+    /// The objective's value of the route (0 when empty).
+    pub objective: i64,
+    /// Cost, micro-currency (0 when empty).
+    pub cost_micro: i64,
+    /// Distance, metres.
+    pub distance_m: i64,
+    /// Driving, seconds.
+    pub travel_s: i64,
+    /// Setup + service, seconds.
+    pub service_s: i64,
+    /// Waiting, seconds.
+    pub waiting_s: i64,
+    /// Departure to end, seconds.
+    pub duration_s: i64,
+}
+
+/// Reusable buffers so evaluation allocates nothing.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    load: Vec<i64>,
+    departure_of_stop: Vec<i64>,
+}
+
+impl Scratch {
+    /// Buffers sized for an instance.
+    pub fn new(instance: &Instance) -> Self {
+        Scratch {
+            load: vec![0; instance.problem.dimensions],
+            departure_of_stop: vec![i64::MIN; instance.stops.len()],
+        }
+    }
+}
+
+/// Evaluates `stops` on `vehicle`; `steps`, when given, receives the schedule.
+pub fn evaluate(
+    instance: &Instance,
+    vehicle: usize,
+    stops: &[usize],
+    scratch: &mut Scratch,
+    steps: Option<&mut Vec<TourStep>>,
+) -> Result<RouteFigures, Infeasible> {
+    if stops.is_empty() {
+        return Ok(RouteFigures::default());
+    }
+    let result = simulate(instance, vehicle, stops, scratch, steps);
+    for &stop in stops {
+        scratch.departure_of_stop[stop] = i64::MIN;
+    }
+    result
+}
+
+fn simulate(
+    instance: &Instance,
+    vehicle_index: usize,
+    stops: &[usize],
+    scratch: &mut Scratch,
+    mut steps: Option<&mut Vec<TourStep>>,
+) -> Result<RouteFigures, Infeasible> {
+    let vehicle = &instance.problem.vehicles[vehicle_index];
+    if vehicle.max_stops.is_some_and(|limit| stops.len() > limit) {
+        return Err(Infeasible::Limits);
+    }
+    let load = &mut scratch.load;
+    load.iter_mut().for_each(|l| *l = 0);
+    for &stop in stops {
+        for (l, a) in load.iter_mut().zip(&instance.stops[stop].start_load) {
+            *l += a;
+        }
+    }
+    if load.iter().zip(&vehicle.capacity).any(|(l, c)| l > c) {
+        return Err(Infeasible::Capacity);
+    }
+    let start_location = vehicle
+        .start_site
+        .map(|site| instance.problem.sites[site].matrix_index);
+    let mut previous_location = start_location;
+    let mut previous_site = vehicle.start_site;
+    let mut time_s = vehicle.shift.start_s;
+    let mut departure_s = time_s;
+    let (mut distance_m, mut travel_s, mut service_total_s, mut waiting_total_s) =
+        (0i64, 0i64, 0i64, 0i64);
+    if let Some(steps) = steps.as_deref_mut() {
+        steps.clear();
+        steps.push(step(
+            StepKind::Start,
+            None,
+            vehicle.start_site,
+            0,
+            0,
+            0,
+            load,
+            0,
+            0,
+        ));
+    }
+    for (position, &stop_index) in stops.iter().enumerate() {
+        let stop = &instance.stops[stop_index];
+        let (leg_s, leg_m) = match previous_location {
+            Some(from) => (
+                instance.duration_s(vehicle_index, from, stop.location),
+                instance.distance_m(vehicle_index, from, stop.location),
+            ),
+            None => (0, 0),
+        };
+        if leg_s >= UNREACHABLE || leg_m >= UNREACHABLE {
+            return Err(Infeasible::Unreachable);
+        }
+        let arrival_s = time_s + leg_s;
+        let service_start_s =
+            earliest_start_s(&stop.windows, arrival_s).ok_or(Infeasible::TimeWindows)?;
+        let mut waiting_s = service_start_s - arrival_s;
+        let shown_arrival_s = if position == 0 {
+            // Leave the start just in time: no waiting at the first stop.
+            departure_s = service_start_s - leg_s;
+            waiting_s = 0;
+            service_start_s
+        } else {
+            arrival_s
+        };
+        let service_s = if previous_site == Some(stop.site) {
+            0
+        } else {
+            stop.setup_s
+        } + stop.service_s;
+        for (l, c) in load.iter_mut().zip(&stop.change) {
+            *l += c;
+        }
+        if load.iter().zip(&vehicle.capacity).any(|(l, c)| l > c) {
+            return Err(Infeasible::Capacity);
+        }
+        time_s = service_start_s + service_s;
+        match stop.kind {
+            StopKind::Pickup => scratch.departure_of_stop[stop_index] = time_s,
+            StopKind::Delivery => {
+                let pickup_departure = scratch.departure_of_stop[stop_index - 1];
+                if pickup_departure == i64::MIN {
+                    return Err(Infeasible::Precedence);
+                }
+                scratch.departure_of_stop[stop_index - 1] = i64::MIN + 1;
+                if stop
+                    .max_on_board_s
+                    .is_some_and(|limit| service_start_s - pickup_departure > limit)
+                {
+                    return Err(Infeasible::MaxTimeOnBoard);
+                }
+            }
+            StopKind::Job => {}
+        }
+        distance_m += leg_m;
+        travel_s += leg_s;
+        service_total_s += service_s;
+        waiting_total_s += waiting_s;
+        if let Some(steps) = steps.as_deref_mut() {
+            let kind = match stop.kind {
+                StopKind::Pickup => StepKind::Pickup,
+                StopKind::Delivery => StepKind::Delivery,
+                StopKind::Job => StepKind::Job,
+            };
+            steps.push(step(
+                kind,
+                Some(stop.task),
+                Some(stop.site),
+                shown_arrival_s,
+                waiting_s,
+                service_start_s,
+                load,
+                distance_m,
+                travel_s,
+            ));
+            if let Some(last) = steps.last_mut() {
+                last.service_s = service_s;
+                last.departure_s = time_s;
+            }
+        }
+        previous_location = Some(stop.location);
+        previous_site = Some(stop.site);
+    }
+    // A pickup whose delivery never came is still marked with its departure.
+    if stops.iter().any(|&s| {
+        instance.stops[s].kind == StopKind::Pickup && scratch.departure_of_stop[s] != i64::MIN + 1
+    }) {
+        return Err(Infeasible::Precedence);
+    }
+    let (end_leg_s, end_leg_m) = match (previous_location, vehicle.end_site) {
+        (Some(from), Some(site)) => {
+            let to = instance.problem.sites[site].matrix_index;
+            (
+                instance.duration_s(vehicle_index, from, to),
+                instance.distance_m(vehicle_index, from, to),
+            )
+        }
+        _ => (0, 0),
+    };
+    if end_leg_s >= UNREACHABLE || end_leg_m >= UNREACHABLE {
+        return Err(Infeasible::Unreachable);
+    }
+    distance_m += end_leg_m;
+    travel_s += end_leg_s;
+    let end_s = time_s + end_leg_s;
+    if end_s > vehicle.shift.end_s {
+        return Err(Infeasible::TimeWindows);
+    }
+    let duration_s = end_s - departure_s;
+    if vehicle
+        .max_working_time_s
+        .is_some_and(|limit| duration_s > limit)
+        || vehicle
+            .max_travel_time_s
+            .is_some_and(|limit| travel_s > limit)
+        || vehicle
+            .max_distance_m
+            .is_some_and(|limit| distance_m > limit)
+    {
+        return Err(Infeasible::Limits);
+    }
+    if let Some(steps) = steps {
+        if let Some(first) = steps.first_mut() {
+            first.arrival_s = departure_s;
+            first.service_start_s = departure_s;
+            first.departure_s = departure_s;
+        }
+        steps.push(step(
+            StepKind::End,
+            None,
+            vehicle.end_site,
+            end_s,
+            0,
+            end_s,
+            load,
+            distance_m,
+            travel_s,
+        ));
+    }
+    let cost_micro = vehicle
+        .costs
+        .tour_cost_micro(distance_m, travel_s, service_total_s);
+    let objective = match instance.objective {
+        Objective::Cost | Objective::Vehicles => cost_micro,
+        Objective::Distance => distance_m,
+        Objective::Duration => duration_s,
+    };
+    Ok(RouteFigures {
+        objective,
+        cost_micro,
+        distance_m,
+        travel_s,
+        service_s: service_total_s,
+        waiting_s: waiting_total_s,
+        duration_s,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn step(
+    kind: StepKind,
+    task: Option<usize>,
+    site: Option<usize>,
+    arrival_s: i64,
+    waiting_s: i64,
+    service_start_s: i64,
+    load: &[i64],
+    distance_m: i64,
+    travel_s: i64,
+) -> TourStep {
+    TourStep {
+        kind,
+        task,
+        site,
+        arrival_s,
+        waiting_s,
+        service_start_s,
+        service_s: 0,
+        departure_s: service_start_s,
+        load: load.to_vec(),
+        distance_m,
+        travel_s,
+    }
+}

@@ -1,0 +1,181 @@
+//! One search: regret construction, then ruin & recreate under simulated annealing
+//! until a stop condition. Sync and CPU-only; everything random comes from its seed.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use super::instance::Instance;
+use super::recreate::{Workspace, greedy, regret};
+use super::rng::Rng;
+use super::ruin::ruin;
+use super::state::{Score, State};
+use crate::domain::StopReason;
+
+/// Iterations without a new best after which a search without an iteration limit stops.
+pub const NO_IMPROVEMENT_ITERATIONS: u64 = 2_000;
+
+/// When to stop and whom to tell about progress.
+pub struct Control<'a> {
+    /// Solve start.
+    pub started: Instant,
+    /// Wall-clock end of the budget.
+    pub deadline: Instant,
+    /// What reaching `deadline` means (time limit or the client's deadline).
+    pub deadline_reason: StopReason,
+    /// Set when the client goes away.
+    pub cancelled: &'a AtomicBool,
+    /// Iterations per search, if limited.
+    pub max_iterations: Option<u64>,
+    /// Called with each search's new best score.
+    pub on_improvement: &'a (dyn Fn(Score) + Sync),
+}
+
+/// The result of one search.
+pub struct Outcome {
+    /// Best state found.
+    pub best: State,
+    /// Its score.
+    pub score: Score,
+    /// Iterations done.
+    pub iterations: u64,
+    /// Why it stopped.
+    pub stop_reason: StopReason,
+}
+
+/// Runs search number `stream` of a solve seeded with `seed`.
+pub fn run(instance: &Instance, seed: u64, stream: u64, control: &Control) -> Outcome {
+    let mut rng = Rng::new(seed, stream);
+    let mut workspace = Workspace::new(instance);
+    let mut current = State::empty(instance);
+    regret(instance, &mut current, &mut workspace);
+    let mut current_score = current.score(instance);
+    let mut best = current.clone();
+    let mut best_score = current_score;
+    (control.on_improvement)(best_score);
+
+    let tasks = instance.task_count().max(1) as f64;
+    let initial_temperature = 0.3 * (current_score.objective.max(1) as f64) / tasks;
+    let final_temperature = initial_temperature / 100.0;
+    let budget_s = control
+        .deadline
+        .saturating_duration_since(control.started)
+        .as_secs_f64()
+        .max(1e-3);
+    let mut iterations = 0u64;
+    let mut last_improvement = 0u64;
+    let stop_reason = loop {
+        if control.cancelled.load(Ordering::Relaxed) {
+            break StopReason::Cancelled;
+        }
+        let now = Instant::now();
+        if now >= control.deadline {
+            break control.deadline_reason;
+        }
+        match control.max_iterations {
+            Some(limit) if iterations >= limit => break StopReason::MaxIterations,
+            None if iterations - last_improvement >= NO_IMPROVEMENT_ITERATIONS => {
+                break StopReason::NoImprovement;
+            }
+            _ => {}
+        }
+        if instance.task_count() == 0 {
+            break StopReason::NoImprovement;
+        }
+        iterations += 1;
+        let progress = match control.max_iterations {
+            Some(limit) => iterations as f64 / limit as f64,
+            None => now.saturating_duration_since(control.started).as_secs_f64() / budget_s,
+        };
+        let temperature =
+            initial_temperature * (final_temperature / initial_temperature).powf(progress.min(1.0));
+
+        let mut candidate = current.clone();
+        ruin(instance, &mut candidate, &mut rng, &mut workspace);
+        let mut order = candidate.unassigned.clone();
+        sort_for_recreate(instance, &candidate, &mut order, &mut rng);
+        greedy(
+            instance,
+            &mut candidate,
+            &order,
+            &mut workspace,
+            &mut rng,
+            0.01,
+        );
+        let score = candidate.score(instance);
+
+        if accept(score, current_score, temperature, &mut rng) {
+            current = candidate;
+            current_score = score;
+            if score < best_score {
+                best = current.clone();
+                best_score = score;
+                last_improvement = iterations;
+                (control.on_improvement)(best_score);
+            }
+        }
+    };
+    Outcome {
+        best,
+        score: best_score,
+        iterations,
+        stop_reason,
+    }
+}
+
+/// Better on what comes before the objective: always; equal there: simulated annealing
+/// on the objective; worse: never.
+fn accept(candidate: Score, current: Score, temperature: f64, rng: &mut Rng) -> bool {
+    let key = |s: Score| (s.unassigned_weight, s.unassigned, s.vehicles);
+    match key(candidate).cmp(&key(current)) {
+        std::cmp::Ordering::Less => true,
+        std::cmp::Ordering::Greater => false,
+        std::cmp::Ordering::Equal => {
+            let threshold = -temperature * (1.0 - rng.unit()).ln();
+            (candidate.objective as f64) < current.objective as f64 + threshold
+        }
+    }
+}
+
+/// SISR's recreate orders: random, biggest first, farthest first, closest first;
+/// always higher priorities first.
+fn sort_for_recreate(instance: &Instance, state: &State, order: &mut [usize], rng: &mut Rng) {
+    rng.shuffle(order);
+    let size = |task: usize| -> i64 {
+        instance.task_stops[task]
+            .iter()
+            .map(|&s| {
+                instance.stops[s]
+                    .change
+                    .iter()
+                    .map(|c| c.abs())
+                    .sum::<i64>()
+                    + instance.stops[s].start_load.iter().sum::<i64>()
+            })
+            .sum()
+    };
+    let spread = |task: usize| -> i64 {
+        let stop = &instance.stops[instance.task_stops[task][0]];
+        state
+            .routes
+            .iter()
+            .enumerate()
+            .filter_map(|(vehicle, _)| instance.problem.vehicles[vehicle].start_site)
+            .map(|site| {
+                instance.matrices[0]
+                    .duration_s(instance.problem.sites[site].matrix_index, stop.location)
+            })
+            .min()
+            .unwrap_or(0)
+    };
+    let draw = rng.below(11);
+    if draw < 4 {
+        // random order, kept
+    } else if draw < 8 {
+        order.sort_by_key(|&task| std::cmp::Reverse(size(task)));
+    } else if draw < 10 {
+        order.sort_by_key(|&task| std::cmp::Reverse(spread(task)));
+    } else {
+        order.sort_by_key(|&task| spread(task));
+    }
+    order.sort_by_key(|&task| std::cmp::Reverse(instance.problem.tasks[task].priority));
+}

@@ -1,0 +1,124 @@
+//! A search state: one stop sequence per vehicle, the cached figures of each route and
+//! the unassigned tasks, with the lexicographic score the search minimises.
+
+use super::instance::Instance;
+use super::route_eval::{RouteFigures, Scratch, evaluate};
+use crate::domain::Objective;
+
+/// What the search minimises, compared field by field: unassigned priority, unassigned
+/// count, vehicles (for the vehicles-first objective), then the objective's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Score {
+    /// Sum of `1 + priority` over unassigned tasks, so any served task beats none and
+    /// higher priorities weigh more.
+    pub unassigned_weight: u64,
+    /// Unassigned tasks.
+    pub unassigned: usize,
+    /// Vehicles used (0 unless the objective is vehicles first).
+    pub vehicles: usize,
+    /// Sum of route objectives.
+    pub objective: i64,
+}
+
+/// Routes and unassigned tasks.
+#[derive(Debug, Clone)]
+pub struct State {
+    /// Per vehicle: its stops in order.
+    pub routes: Vec<Vec<usize>>,
+    /// Per vehicle: figures of its route.
+    pub figures: Vec<RouteFigures>,
+    /// Tasks in no route, sorted.
+    pub unassigned: Vec<usize>,
+}
+
+impl State {
+    /// Every vehicle empty, every task unassigned.
+    pub fn empty(instance: &Instance) -> Self {
+        let vehicles = instance.problem.vehicles.len();
+        State {
+            routes: vec![Vec::new(); vehicles],
+            figures: vec![RouteFigures::default(); vehicles],
+            unassigned: (0..instance.task_count()).collect(),
+        }
+    }
+
+    /// The score of the state.
+    pub fn score(&self, instance: &Instance) -> Score {
+        let unassigned_weight = self
+            .unassigned
+            .iter()
+            .map(|&task| 1 + u64::from(instance.problem.tasks[task].priority))
+            .sum();
+        let vehicles = match instance.objective {
+            Objective::Vehicles => self.routes.iter().filter(|route| !route.is_empty()).count(),
+            _ => 0,
+        };
+        Score {
+            unassigned_weight,
+            unassigned: self.unassigned.len(),
+            vehicles,
+            objective: self.figures.iter().map(|f| f.objective).sum(),
+        }
+    }
+
+    /// Re-evaluates the route of `vehicle` after insertions that were checked feasible.
+    pub fn refresh(&mut self, instance: &Instance, vehicle: usize, scratch: &mut Scratch) {
+        let figures = evaluate(instance, vehicle, &self.routes[vehicle], scratch, None);
+        debug_assert!(figures.is_ok(), "route {vehicle} became infeasible");
+        self.figures[vehicle] = figures.unwrap_or_default();
+    }
+
+    /// Re-evaluates the route of `vehicle` after removals. Removing a stop can break a
+    /// route (goods picked up earlier wait longer on board for a delivery window; an
+    /// earlier first stop lengthens the working day), so tasks are taken out until it
+    /// is feasible again; returns those tasks (not yet marked unassigned).
+    pub fn repair(
+        &mut self,
+        instance: &Instance,
+        vehicle: usize,
+        scratch: &mut Scratch,
+    ) -> Vec<usize> {
+        let mut dropped = Vec::new();
+        loop {
+            if let Ok(figures) = evaluate(instance, vehicle, &self.routes[vehicle], scratch, None) {
+                self.figures[vehicle] = figures;
+                return dropped;
+            }
+            // Drop the task whose removal restores feasibility, else the last one.
+            let route = &self.routes[vehicle];
+            let mut tasks: Vec<usize> = route
+                .iter()
+                .map(|&stop| instance.stops[stop].task)
+                .collect();
+            tasks.dedup();
+            let mut candidate = Vec::with_capacity(route.len());
+            let healing = tasks.iter().copied().find(|&task| {
+                candidate.clear();
+                candidate.extend(
+                    route
+                        .iter()
+                        .copied()
+                        .filter(|&stop| instance.stops[stop].task != task),
+                );
+                evaluate(instance, vehicle, &candidate, scratch, None).is_ok()
+            });
+            let Some(task) = healing.or_else(|| tasks.last().copied()) else {
+                self.figures[vehicle] = RouteFigures::default();
+                return dropped;
+            };
+            self.routes[vehicle].retain(|&stop| instance.stops[stop].task != task);
+            dropped.push(task);
+        }
+    }
+
+    /// Removes every stop of `task` from its route; returns the route's vehicle.
+    pub fn remove_task(&mut self, instance: &Instance, task: usize) -> Option<usize> {
+        let first = instance.task_stops[task][0];
+        let vehicle = self
+            .routes
+            .iter()
+            .position(|route| route.contains(&first))?;
+        self.routes[vehicle].retain(|stop| instance.stops[*stop].task != task);
+        Some(vehicle)
+    }
+}

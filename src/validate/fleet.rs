@@ -1,0 +1,170 @@
+//! Producers and vehicles: sites, capacity, skills, shift, limits, costs, profile.
+
+use super::ids::Context;
+use super::{Code, Collector};
+use crate::api::pb;
+use crate::domain::{Costs, Producer, TimeWindow, Vehicle};
+
+/// Validates producers (ids are checked by the caller).
+pub fn producers(_collector: &mut Collector, producers: &[pb::Producer]) -> Vec<Producer> {
+    producers
+        .iter()
+        .map(|p| Producer {
+            id: p.id.clone(),
+            name: p.name.clone(),
+        })
+        .collect()
+}
+
+/// Sorted, deduplicated skill names.
+pub fn skills(names: &[String]) -> Vec<String> {
+    let mut skills = names.to_vec();
+    skills.sort();
+    skills.dedup();
+    skills
+}
+
+/// Validates vehicles; returns them with the sorted list of profiles they use.
+pub fn vehicles(
+    collector: &mut Collector,
+    vehicles: &[pb::Vehicle],
+    context: &Context,
+) -> (Vec<Vehicle>, Vec<String>) {
+    if vehicles.is_empty() {
+        collector.push(Code::EmptyFleet, "vehicles", "give at least one vehicle");
+    }
+    super::ids::Ids::new(
+        collector,
+        "vehicles",
+        vehicles.iter().map(|v| v.id.as_str()),
+    );
+    let mut profiles: Vec<String> = vehicles.iter().map(|v| profile_name(&v.profile)).collect();
+    profiles.sort();
+    profiles.dedup();
+    let vehicles = vehicles
+        .iter()
+        .enumerate()
+        .map(|(index, vehicle)| {
+            let field = format!("vehicles[{index}]");
+            let start_site = context.sites.optional(
+                collector,
+                format!("{field}.start_site_id"),
+                &vehicle.start_site_id,
+            );
+            let end_site = context.sites.optional(
+                collector,
+                format!("{field}.end_site_id"),
+                &vehicle.end_site_id,
+            );
+            if vehicle.start_site_id.is_empty() && vehicle.end_site_id.is_empty() {
+                collector.push(
+                    Code::Missing,
+                    format!("{field}.start_site_id"),
+                    "give a start site, an end site or both",
+                );
+            }
+            if vehicle.capacity.len() != context.dimensions {
+                collector.push(
+                    Code::DimensionMismatch,
+                    format!("{field}.capacity"),
+                    format!(
+                        "{} values, but vehicles[0] has {}",
+                        vehicle.capacity.len(),
+                        context.dimensions
+                    ),
+                );
+            }
+            let capacity = vehicle
+                .capacity
+                .iter()
+                .enumerate()
+                .map(|(d, value)| collector.non_negative(format!("{field}.capacity[{d}]"), *value))
+                .collect();
+            let shift = match &vehicle.shift {
+                Some(shift) => collector.window(format!("{field}.shift"), shift),
+                None => TimeWindow::ALWAYS,
+            };
+            let limit = |collector: &mut Collector, name: &str, value: Option<i64>| {
+                value.map(|v| collector.non_negative(format!("{field}.{name}"), v))
+            };
+            let speed_factor = if vehicle.speed_factor == 0.0 {
+                1.0
+            } else {
+                vehicle.speed_factor
+            };
+            if !(speed_factor.is_finite() && speed_factor > 0.0 && speed_factor <= 10.0) {
+                collector.push(
+                    Code::OutOfRange,
+                    format!("{field}.speed_factor"),
+                    "must be in (0, 10]; 0 means 1",
+                );
+            }
+            let profile_name = profile_name(&vehicle.profile);
+            Vehicle {
+                id: vehicle.id.clone(),
+                producer: context.producers.optional(
+                    collector,
+                    format!("{field}.producer_id"),
+                    &vehicle.producer_id,
+                ),
+                start_site,
+                end_site,
+                capacity,
+                skills: skills(&vehicle.skills),
+                shift,
+                max_working_time_s: limit(
+                    collector,
+                    "max_working_time_s",
+                    vehicle.max_working_time_s,
+                ),
+                max_travel_time_s: limit(collector, "max_travel_time_s", vehicle.max_travel_time_s),
+                max_distance_m: limit(collector, "max_distance_m", vehicle.max_distance_m),
+                max_stops: vehicle.max_stops.map(|stops| stops as usize),
+                costs: costs(collector, &field, vehicle.costs.as_ref()),
+                speed_factor,
+                profile: profiles
+                    .iter()
+                    .position(|p| *p == profile_name)
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    (vehicles, profiles)
+}
+
+/// The profile name with the default applied.
+pub fn profile_name(name: &str) -> String {
+    if name.is_empty() {
+        "car".to_string()
+    } else {
+        name.to_string()
+    }
+}
+
+fn costs(collector: &mut Collector, field: &str, costs: Option<&pb::VehicleCosts>) -> Costs {
+    let Some(costs) = costs else {
+        return Costs {
+            fixed_micro: 0,
+            per_hour_micro: 1_000_000,
+            per_km_micro: 0,
+            per_task_hour_micro: 0,
+        };
+    };
+    let mut micro = |name: &str, value: f64| -> i64 {
+        if !value.is_finite() || !(0.0..=1e9).contains(&value) {
+            collector.push(
+                Code::OutOfRange,
+                format!("{field}.costs.{name}"),
+                format!("{value} must be a number in 0..=1e9"),
+            );
+            return 0;
+        }
+        (value * 1e6).round() as i64
+    };
+    Costs {
+        fixed_micro: micro("fixed", costs.fixed),
+        per_hour_micro: micro("per_hour", costs.per_hour),
+        per_km_micro: micro("per_km", costs.per_km),
+        per_task_hour_micro: micro("per_task_hour", costs.per_task_hour),
+    }
+}

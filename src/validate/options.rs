@@ -1,0 +1,223 @@
+//! Search options and the travel source.
+
+use super::{Code, Collector};
+use crate::api::pb;
+use crate::domain::{Objective, SearchOptions, Site, TravelMatrix, TravelSource, UNREACHABLE};
+
+/// Longest time limit a request may ask for, milliseconds (one hour).
+pub const MAX_TIME_LIMIT_MS: u64 = 3_600_000;
+
+/// How sites must be located for the chosen travel source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TravelKind {
+    /// By matrix index.
+    Supplied,
+    /// By coordinates.
+    StraightLine,
+}
+
+/// The travel kind a request asks for (straight line when absent).
+pub fn travel_kind(travel: Option<&pb::TravelOptions>) -> TravelKind {
+    match travel.and_then(|t| t.source.as_ref()) {
+        Some(pb::travel_options::Source::Matrices(_)) => TravelKind::Supplied,
+        _ => TravelKind::StraightLine,
+    }
+}
+
+/// Validates the search options.
+pub fn search_options(
+    collector: &mut Collector,
+    options: Option<&pb::SolveOptions>,
+) -> SearchOptions {
+    let defaults = SearchOptions::default();
+    let Some(options) = options else {
+        return defaults;
+    };
+    let objective = match pb::Objective::try_from(options.objective) {
+        Ok(pb::Objective::Unspecified | pb::Objective::Cost) => Objective::Cost,
+        Ok(pb::Objective::Distance) => Objective::Distance,
+        Ok(pb::Objective::Duration) => Objective::Duration,
+        Ok(pb::Objective::Vehicles) => Objective::Vehicles,
+        Err(_) => {
+            collector.push(
+                Code::OutOfRange,
+                "options.objective",
+                format!("{} is not an objective", options.objective),
+            );
+            Objective::Cost
+        }
+    };
+    let time_limit_ms = options.time_limit_ms.unwrap_or(defaults.time_limit_ms);
+    if !(1..=MAX_TIME_LIMIT_MS).contains(&time_limit_ms) {
+        collector.push(
+            Code::OutOfRange,
+            "options.time_limit_ms",
+            format!("{time_limit_ms} is not in 1..={MAX_TIME_LIMIT_MS} ms"),
+        );
+    }
+    if options.threads > 256 {
+        collector.push(
+            Code::OutOfRange,
+            "options.threads",
+            format!("{} is not in 0..=256", options.threads),
+        );
+    }
+    if options.max_iterations == Some(0) {
+        collector.push(
+            Code::OutOfRange,
+            "options.max_iterations",
+            "must be at least 1",
+        );
+    }
+    SearchOptions {
+        objective,
+        time_limit_ms: time_limit_ms.clamp(1, MAX_TIME_LIMIT_MS),
+        seed: options.seed,
+        threads: options.threads.min(256) as usize,
+        max_iterations: options.max_iterations,
+    }
+}
+
+/// Validates the travel source against the sites and the vehicles' profiles.
+pub fn travel(
+    collector: &mut Collector,
+    travel: Option<&pb::TravelOptions>,
+    sites: &[Site],
+    profiles: &[String],
+) -> TravelSource {
+    match travel.and_then(|t| t.source.as_ref()) {
+        Some(pb::travel_options::Source::Matrices(supplied)) => {
+            TravelSource::Supplied(supplied_matrices(collector, supplied, sites, profiles))
+        }
+        Some(pb::travel_options::Source::StraightLine(line)) => straight_line(collector, line),
+        None => straight_line(collector, &pb::StraightLine::default()),
+    }
+}
+
+fn straight_line(collector: &mut Collector, line: &pb::StraightLine) -> TravelSource {
+    let speed_kmh = if line.speed_kmh == 0.0 {
+        50.0
+    } else {
+        line.speed_kmh
+    };
+    let detour_factor = if line.detour_factor == 0.0 {
+        1.3
+    } else {
+        line.detour_factor
+    };
+    if !(speed_kmh.is_finite() && speed_kmh > 0.0 && speed_kmh <= 300.0) {
+        collector.push(
+            Code::OutOfRange,
+            "travel.straight_line.speed_kmh",
+            "must be in (0, 300]",
+        );
+    }
+    if !(detour_factor.is_finite() && (1.0..=10.0).contains(&detour_factor)) {
+        collector.push(
+            Code::OutOfRange,
+            "travel.straight_line.detour_factor",
+            "must be in [1, 10]",
+        );
+    }
+    TravelSource::StraightLine {
+        speed_kmh,
+        detour_factor,
+    }
+}
+
+fn supplied_matrices(
+    collector: &mut Collector,
+    supplied: &pb::SuppliedMatrices,
+    sites: &[Site],
+    profiles: &[String],
+) -> Vec<TravelMatrix> {
+    let mut matrices = Vec::with_capacity(profiles.len());
+    for profile in profiles {
+        let found = supplied
+            .profiles
+            .iter()
+            .position(|p| super::fleet::profile_name(&p.profile) == *profile);
+        let Some(index) = found else {
+            collector.push(
+                Code::Missing,
+                "travel.matrices.profiles",
+                format!("no matrices for profile {profile:?} used by a vehicle"),
+            );
+            matrices.push(TravelMatrix::zeros(0));
+            continue;
+        };
+        let field = format!("travel.matrices.profiles[{index}]");
+        let entry = &supplied.profiles[index];
+        let size = entry.durations_s.len();
+        let duration_s = square(
+            collector,
+            &format!("{field}.durations_s"),
+            &entry.durations_s,
+            size,
+        );
+        let distance_m = if entry.distances_m.is_empty() {
+            vec![0; size * size]
+        } else {
+            square(
+                collector,
+                &format!("{field}.distances_m"),
+                &entry.distances_m,
+                size,
+            )
+        };
+        for (site_index, site) in sites.iter().enumerate() {
+            if site.coordinates_deg.is_none() && site.matrix_index >= size {
+                collector.push(
+                    Code::MatrixShape,
+                    format!("sites[{site_index}].location.matrix_index"),
+                    format!(
+                        "{} is outside the {size}×{size} matrix of profile {profile:?}",
+                        site.matrix_index
+                    ),
+                );
+            }
+        }
+        matrices.push(TravelMatrix {
+            size,
+            duration_s,
+            distance_m,
+        });
+    }
+    matrices
+}
+
+fn square(collector: &mut Collector, field: &str, rows: &[pb::MatrixRow], size: usize) -> Vec<i64> {
+    let mut values = Vec::with_capacity(size * size);
+    for (row_index, row) in rows.iter().enumerate() {
+        if row.values.len() != size {
+            collector.push(
+                Code::MatrixShape,
+                format!("{field}[{row_index}]"),
+                format!(
+                    "{} values; a {size}×{size} matrix needs {size} per row",
+                    row.values.len()
+                ),
+            );
+            return vec![0; size * size];
+        }
+        for (column, value) in row.values.iter().enumerate() {
+            if *value < 0 || *value >= UNREACHABLE {
+                collector.push(
+                    Code::OutOfRange,
+                    format!("{field}[{row_index}].values[{column}]"),
+                    format!("{value} is not in 0..{UNREACHABLE}"),
+                );
+                return vec![0; size * size];
+            }
+        }
+        values.extend_from_slice(&row.values);
+    }
+    if rows.len() != size {
+        collector.push(
+            Code::MatrixShape,
+            field,
+            format!("{} rows for {size} columns", rows.len()),
+        );
+    }
+    values
+}

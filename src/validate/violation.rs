@@ -1,0 +1,188 @@
+//! One broken rule of a request: a stable code, the field path and what to fix.
+
+/// Stable codes of the rules a request can break; tests and clients match on these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    /// A required field is absent or empty.
+    Missing,
+    /// Two objects of one kind share an id.
+    DuplicateId,
+    /// An id names no object of the expected kind.
+    UnknownId,
+    /// A time window starts after it ends, or lies outside the horizon.
+    WindowOrder,
+    /// A duration, amount, capacity, cost or limit is negative.
+    Negative,
+    /// Amount and capacity dimensions differ.
+    DimensionMismatch,
+    /// A coordinate is NaN or out of range.
+    Coordinates,
+    /// No vehicle.
+    EmptyFleet,
+    /// A matrix is not square or does not match the sites.
+    MatrixShape,
+    /// A number is out of its allowed range.
+    OutOfRange,
+}
+
+impl Code {
+    /// The code as clients see it.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Code::Missing => "missing",
+            Code::DuplicateId => "duplicate_id",
+            Code::UnknownId => "unknown_id",
+            Code::WindowOrder => "window_order",
+            Code::Negative => "negative",
+            Code::DimensionMismatch => "dimension_mismatch",
+            Code::Coordinates => "coordinates",
+            Code::EmptyFleet => "empty_fleet",
+            Code::MatrixShape => "matrix_shape",
+            Code::OutOfRange => "out_of_range",
+        }
+    }
+}
+
+/// A broken rule at a field path such as `shipments[3].pickup.time_windows[0]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// Which rule.
+    pub code: Code,
+    /// Field path in the request, proto field names.
+    pub field: String,
+    /// What is wrong and how to fix it.
+    pub description: String,
+}
+
+/// Every violation of one request.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid request: {}", summary(.0))]
+pub struct Violations(pub Vec<Violation>);
+
+fn summary(violations: &[Violation]) -> String {
+    violations
+        .iter()
+        .map(|v| format!("{}: {} [{}]", v.field, v.description, v.code.as_str()))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Collects violations while a request is read.
+#[derive(Debug, Default)]
+pub struct Collector {
+    violations: Vec<Violation>,
+}
+
+impl Collector {
+    /// Records a violation.
+    pub fn push(&mut self, code: Code, field: impl Into<String>, description: impl Into<String>) {
+        self.violations.push(Violation {
+            code,
+            field: field.into(),
+            description: description.into(),
+        });
+    }
+
+    /// Whether nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.violations.is_empty()
+    }
+
+    /// `Ok(value)` when nothing was recorded, else every violation.
+    pub fn finish<T>(self, value: T) -> Result<T, Violations> {
+        if self.violations.is_empty() {
+            Ok(value)
+        } else {
+            Err(Violations(self.violations))
+        }
+    }
+
+    /// A duration, amount or limit that must be ≥ 0 and below the horizon.
+    pub fn non_negative(&mut self, field: impl Into<String>, value: i64) -> i64 {
+        if value < 0 {
+            self.push(
+                Code::Negative,
+                field,
+                format!("{value} is negative; use 0 or more"),
+            );
+            0
+        } else if value > crate::domain::HORIZON_S {
+            self.push(
+                Code::OutOfRange,
+                field,
+                format!("{value} exceeds {}", crate::domain::HORIZON_S),
+            );
+            0
+        } else {
+            value
+        }
+    }
+
+    /// A time window with 0 ≤ start ≤ end ≤ horizon.
+    pub fn window(
+        &mut self,
+        field: impl Into<String>,
+        window: &crate::api::pb::TimeWindow,
+    ) -> crate::domain::TimeWindow {
+        let field = field.into();
+        let horizon = crate::domain::HORIZON_S;
+        if window.start_s > window.end_s {
+            self.push(
+                Code::WindowOrder,
+                field,
+                format!(
+                    "start_s {} is after end_s {}; swap or fix the window",
+                    window.start_s, window.end_s
+                ),
+            );
+        } else if window.start_s < 0 || window.end_s > horizon {
+            self.push(
+                Code::WindowOrder,
+                field,
+                format!("window must lie within 0..={horizon} s"),
+            );
+        }
+        crate::domain::TimeWindow {
+            start_s: window.start_s,
+            end_s: window.end_s,
+        }
+    }
+
+    /// Windows sorted by start; empty stays empty (always open).
+    pub fn windows(
+        &mut self,
+        field: &str,
+        windows: &[crate::api::pb::TimeWindow],
+    ) -> Vec<crate::domain::TimeWindow> {
+        let mut out: Vec<_> = windows
+            .iter()
+            .enumerate()
+            .map(|(index, window)| self.window(format!("{field}[{index}]"), window))
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// An amount: empty means zeros; otherwise exactly `dimensions` non-negative values.
+    pub fn amount(&mut self, field: &str, amount: &[i64], dimensions: usize) -> Vec<i64> {
+        if amount.is_empty() {
+            return vec![0; dimensions];
+        }
+        if amount.len() != dimensions {
+            self.push(
+                Code::DimensionMismatch,
+                field,
+                format!(
+                    "{} values, but vehicle capacities have {dimensions}",
+                    amount.len()
+                ),
+            );
+            return vec![0; dimensions];
+        }
+        amount
+            .iter()
+            .enumerate()
+            .map(|(index, value)| self.non_negative(format!("{field}[{index}]"), *value))
+            .collect()
+    }
+}

@@ -1,0 +1,90 @@
+//! Shared test helpers: a real server on 127.0.0.1:0, fixtures from data/, the checker.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+
+use tokio::sync::oneshot;
+use tournee::api::pb;
+
+/// A running server; dropping it shuts the server down.
+pub struct TestServer {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(sender) = self.shutdown.take() {
+            let _ = sender.send(());
+        }
+    }
+}
+
+impl TestServer {
+    /// The server's URL.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// A routing client.
+    pub async fn client(&self) -> pb::routing_client::RoutingClient<tonic::transport::Channel> {
+        pb::routing_client::RoutingClient::connect(self.url())
+            .await
+            .expect("connect")
+            .max_decoding_message_size(64 * 1024 * 1024)
+            .max_encoding_message_size(64 * 1024 * 1024)
+    }
+}
+
+/// Starts the real server on an ephemeral loopback port.
+pub async fn start_server() -> TestServer {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (sender, receiver) = oneshot::channel::<()>();
+    tokio::spawn(async move {
+        tournee::server::run(listener, async {
+            let _ = receiver.await;
+        })
+        .await
+        .expect("server");
+    });
+    TestServer {
+        addr,
+        shutdown: Some(sender),
+    }
+}
+
+/// The demo scenario as a request.
+pub fn demo_request() -> pb::SolveRequest {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/demo/cooperative.json"
+    ))
+    .expect("demo file");
+    serde_json::from_str(&text).expect("demo parses")
+}
+
+/// Options for a quick deterministic solve.
+pub fn quick_options(iterations: u64) -> pb::SolveOptions {
+    pb::SolveOptions {
+        max_iterations: Some(iterations),
+        threads: 1,
+        seed: 3,
+        time_limit_ms: Some(60_000),
+        ..Default::default()
+    }
+}
+
+/// Checks a wire response against its request with the independent checker.
+pub fn assert_feasible(request: &pb::SolveRequest, response: &pb::SolveResponse) {
+    let problem = tournee::validate::problem(request).expect("valid request");
+    let (matrices, _) = tournee::travel::matrices(&problem);
+    let solution = tournee::api::decode::solution(&problem, response).expect("response decodes");
+    if let Err(violations) = tournee::checker::check(&problem, &matrices, &solution) {
+        panic!("checker rejects the answer: {violations:#?}");
+    }
+}

@@ -1,0 +1,169 @@
+//! Property tests: random small problems → answers the checker accepts; the same seed
+//! and thread count → the same answer; any numbers in a request → a clean answer or
+//! violations, never a panic.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::atomic::AtomicBool;
+
+use proptest::prelude::*;
+use tournee::api::pb;
+use tournee::pipeline::{self, Hooks};
+
+fn location(lat: f64, lon: f64) -> Option<pb::Location> {
+    Some(pb::Location {
+        kind: Some(pb::location::Kind::Coordinates(pb::Coordinates {
+            lat_deg: lat,
+            lon_deg: lon,
+        })),
+    })
+}
+
+fn window(start_s: i64, length_s: i64) -> pb::TimeWindow {
+    pb::TimeWindow {
+        start_s,
+        end_s: start_s + length_s,
+    }
+}
+
+prop_compose! {
+    fn arbitrary_site(index: usize)(lat in 47.05f64..47.25, lon in 9.47f64..9.62,
+        windows in prop::collection::vec((0i64..40_000, 600i64..30_000), 0..3),
+        setup_s in 0i64..300, service_s in 0i64..600) -> pb::Site {
+        pb::Site {
+            id: format!("site-{index}"),
+            location: location(lat, lon),
+            opening_windows: windows.into_iter().map(|(s, l)| window(s, l)).collect(),
+            setup_s,
+            service_s,
+            ..Default::default()
+        }
+    }
+}
+
+prop_compose! {
+    fn arbitrary_problem()(site_count in 2usize..7)(
+        sites in (0..site_count).map(arbitrary_site).collect::<Vec<_>>(),
+        vehicles in prop::collection::vec((0..site_count, 0..site_count + 1, 3i64..20, 0i64..6, any::<bool>(), 0i64..20_000, prop::option::of(3u32..8), prop::option::of(3_600i64..30_000)), 1..4),
+        shipments in prop::collection::vec((0..site_count, 0..site_count, 1i64..8, 0i64..3, any::<bool>(), prop::option::of(600i64..7_200), 0u32..3), 0..8),
+        jobs in prop::collection::vec((0..site_count, 0i64..5, 0i64..5, any::<bool>()), 0..5),
+        seed in 0u64..1000,
+    ) -> pb::SolveRequest {
+        let site_count = sites.len();
+        let site_id = |i: usize| format!("site-{i}");
+        let vehicles = vehicles.into_iter().enumerate().map(|(index, (start, end, cap0, cap1, cold, shift_start, max_stops, max_work))| pb::Vehicle {
+            id: format!("van-{index}"),
+            start_site_id: site_id(start),
+            // One past the last site means an open end.
+            end_site_id: if end == site_count { String::new() } else { site_id(end) },
+            capacity: vec![cap0, cap1],
+            skills: if cold { vec!["cold".into()] } else { Vec::new() },
+            shift: Some(window(shift_start, 50_000)),
+            max_stops,
+            max_working_time_s: max_work,
+            costs: Some(pb::VehicleCosts { fixed: 5.0, per_hour: 20.0, per_km: 0.3, per_task_hour: 0.0 }),
+            ..Default::default()
+        }).collect();
+        let shipments = shipments.into_iter().enumerate().map(|(index, (from, to, a0, a1, cold, on_board, priority))| pb::Shipment {
+            id: format!("shipment-{index}"),
+            pickup: Some(pb::TaskStop { site_id: site_id(from), ..Default::default() }),
+            delivery: Some(pb::TaskStop { site_id: site_id(to), ..Default::default() }),
+            amount: vec![a0, a1],
+            skills: if cold { vec!["cold".into()] } else { Vec::new() },
+            max_time_on_board_s: on_board,
+            priority,
+            ..Default::default()
+        }).collect();
+        let jobs = jobs.into_iter().enumerate().map(|(index, (at, delivery, pickup, cold))| pb::Job {
+            id: format!("job-{index}"),
+            stop: Some(pb::TaskStop { site_id: site_id(at), ..Default::default() }),
+            delivery: vec![delivery, 0],
+            pickup: vec![0, pickup],
+            skills: if cold { vec!["cold".into()] } else { Vec::new() },
+            ..Default::default()
+        }).collect();
+        pb::SolveRequest {
+            sites,
+            vehicles,
+            shipments,
+            jobs,
+            options: Some(pb::SolveOptions { seed, threads: 1, max_iterations: Some(40), time_limit_ms: Some(600_000), ..Default::default() }),
+            ..Default::default()
+        }
+    }
+}
+
+fn solve(request: &pb::SolveRequest) -> pipeline::Solved {
+    let cancelled = AtomicBool::new(false);
+    let hooks = Hooks {
+        client_deadline: None,
+        cancelled: &cancelled,
+        on_progress: &|_| {},
+    };
+    pipeline::solve(request, &hooks).expect("valid by construction")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn answers_pass_the_checker(request in arbitrary_problem()) {
+        let solved = solve(&request);
+        let checked = tournee::checker::check(&solved.problem, &solved.matrices, &solved.solution);
+        prop_assert!(checked.is_ok(), "{:?}", checked);
+        // Every task is either served or unassigned with a reason, exactly once.
+        let served: usize = solved.solution.tours.iter().map(|t| t.steps.iter().filter(|s| s.task.is_some()).count()).sum();
+        let shipment_stops = 2 * request.shipments.len() + request.jobs.len();
+        let unassigned_stops: usize = solved.solution.unassigned.iter().map(|u| if u.task < request.shipments.len() { 2 } else { 1 }).sum();
+        prop_assert_eq!(served + unassigned_stops, shipment_stops);
+    }
+
+    #[test]
+    fn same_seed_and_threads_give_the_same_answer(request in arbitrary_problem()) {
+        let mut request = request;
+        if let Some(options) = request.options.as_mut() { options.threads = 2; }
+        let first = solve(&request).response();
+        let second = solve(&request).response();
+        prop_assert_eq!(&first.tours, &second.tours);
+        prop_assert_eq!(&first.unassigned, &second.unassigned);
+        prop_assert_eq!(first.summary, second.summary);
+    }
+
+    #[test]
+    fn any_numbers_give_an_answer_or_violations(
+        lat in prop::num::f64::ANY, lon in prop::num::f64::ANY,
+        start in any::<i64>(), end in any::<i64>(), service in any::<i64>(),
+        amount in any::<i64>(), capacity in any::<i64>(), limit in any::<u64>(),
+        speed in prop::num::f64::ANY, cost in prop::num::f64::ANY, index in any::<u32>(),
+    ) {
+        let mut request = pb::SolveRequest {
+            sites: vec![
+                pb::Site { id: "a".into(), location: location(lat, lon), opening_windows: vec![pb::TimeWindow { start_s: start, end_s: end }], service_s: service, ..Default::default() },
+                pb::Site { id: "b".into(), location: location(47.1, 9.5), ..Default::default() },
+            ],
+            vehicles: vec![pb::Vehicle { id: "v".into(), start_site_id: "a".into(), capacity: vec![capacity], speed_factor: speed,
+                costs: Some(pb::VehicleCosts { fixed: cost, per_hour: cost, per_km: 1.0, per_task_hour: 0.0 }), max_working_time_s: Some(service), ..Default::default() }],
+            shipments: vec![pb::Shipment { id: "s".into(), pickup: Some(pb::TaskStop { site_id: "a".into(), ..Default::default() }),
+                delivery: Some(pb::TaskStop { site_id: "b".into(), service_s: Some(end), ..Default::default() }), amount: vec![amount], ..Default::default() }],
+            options: Some(pb::SolveOptions { time_limit_ms: Some(limit), max_iterations: Some(5), threads: 1, ..Default::default() }),
+            ..Default::default()
+        };
+        let cancelled = AtomicBool::new(false);
+        let hooks = Hooks { client_deadline: None, cancelled: &cancelled, on_progress: &|_| {} };
+        match pipeline::solve(&request, &hooks) {
+            Ok(solved) => prop_assert!(tournee::checker::check(&solved.problem, &solved.matrices, &solved.solution).is_ok()),
+            Err(tournee::Error::Validation(violations)) => prop_assert!(!violations.0.is_empty()),
+            Err(other) => prop_assert!(false, "unexpected error {other}"),
+        }
+        // The same numbers as a supplied matrix.
+        request.sites[0].location = Some(pb::Location { kind: Some(pb::location::Kind::MatrixIndex(index)) });
+        request.sites[1].location = Some(pb::Location { kind: Some(pb::location::Kind::MatrixIndex(0)) });
+        request.travel = Some(pb::TravelOptions { source: Some(pb::travel_options::Source::Matrices(pb::SuppliedMatrices {
+            profiles: vec![pb::ProfileMatrices { profile: String::new(), durations_s: vec![pb::MatrixRow { values: vec![0, service] }, pb::MatrixRow { values: vec![end, 0] }], distances_m: Vec::new() }],
+        })) });
+        match pipeline::solve(&request, &hooks) {
+            Ok(solved) => prop_assert!(tournee::checker::check(&solved.problem, &solved.matrices, &solved.solution).is_ok()),
+            Err(tournee::Error::Validation(violations)) => prop_assert!(!violations.0.is_empty()),
+            Err(other) => prop_assert!(false, "unexpected error {other}"),
+        }
+    }
+}
