@@ -13,6 +13,9 @@ pub enum Error {
     /// The solver failed for a reason of its own.
     #[error(transparent)]
     Solve(#[from] SolveError),
+    /// The pooling report failed.
+    #[error(transparent)]
+    Pooling(#[from] crate::pooling::PoolingError),
     /// A bug: a worker died or a channel closed.
     #[error("internal error: {0}")]
     Internal(String),

@@ -3,9 +3,11 @@
 //! [`domain::Problem`] ([`validate`]), travel matrices come from [`travel`], the
 //! [`solver`] returns a [`domain::Solution`] that the [`checker`] can verify, and
 //! [`api::encode`] or [`formats`] turn it into a response. [`server`] serves it over
-//! gRPC; [`pipeline`] is the one end-to-end path both the server and the CLI use.
+//! gRPC; [`pipeline`] is the one end-to-end path both the server and the CLI use;
+//! [`mod@bench`] measures solution quality on the scientific benchmark sets.
 
 pub mod api;
+pub mod bench;
 pub mod checker;
 pub mod domain;
 pub mod error;
@@ -17,4 +19,5 @@ pub mod travel;
 pub mod validate;
 
 pub use error::Error;
+pub mod pooling;
 pub mod report;

@@ -1,6 +1,6 @@
-//! The `tournee` command: `serve`, `solve`, `demo`. Argument parsing and IO only; every
-//! solve goes through `tournee::pipeline`. Errors print as one line naming the field,
-//! with a non-zero exit.
+//! The `tournee` command: `serve`, `solve`, `demo`, `bench`. Argument parsing and IO
+//! only; every solve goes through `tournee::pipeline`. Errors print as one line naming
+//! the field, with a non-zero exit.
 
 mod cli;
 

@@ -22,12 +22,19 @@ pub struct Solved {
     pub solution: Solution,
     /// Where travel data came from.
     pub travel_source: &'static str,
+    /// The pooling report, when asked for.
+    pub pooling: Option<crate::pooling::Report>,
 }
 
 impl Solved {
     /// The gRPC response.
     pub fn response(&self) -> pb::SolveResponse {
-        encode::response(&self.problem, &self.solution, self.travel_source)
+        encode::response(
+            &self.problem,
+            &self.solution,
+            self.travel_source,
+            self.pooling.as_ref(),
+        )
     }
 }
 
@@ -54,11 +61,27 @@ pub fn solve(request: &pb::SolveRequest, hooks: &Hooks) -> Result<Solved, Error>
         on_progress: &on_progress,
     };
     let solution = solver::solve(&problem, &matrices, &limits)?;
+    let pooling = match problem.pooling {
+        Some(_) => {
+            let pooling_limits = crate::pooling::Limits {
+                cancelled: hooks.cancelled,
+                client_deadline: hooks.client_deadline,
+            };
+            Some(crate::pooling::report(
+                &problem,
+                &matrices,
+                &solution,
+                &pooling_limits,
+            )?)
+        }
+        None => None,
+    };
     Ok(Solved {
         problem,
         matrices,
         solution,
         travel_source,
+        pooling,
     })
 }
 

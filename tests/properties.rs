@@ -47,6 +47,8 @@ prop_compose! {
         shipments in prop::collection::vec((0..site_count, 0..site_count, 1i64..8, 0i64..3, any::<bool>(), prop::option::of(600i64..7_200), 0u32..3), 0..8),
         jobs in prop::collection::vec((0..site_count, 0i64..5, 0i64..5, any::<bool>()), 0..5),
         seed in 0u64..1000,
+        objective in 0i32..5,
+        max_distance in prop::option::of(5_000i64..60_000),
     ) -> pb::SolveRequest {
         let site_count = sites.len();
         let site_id = |i: usize| format!("site-{i}");
@@ -60,6 +62,7 @@ prop_compose! {
             shift: Some(window(shift_start, 50_000)),
             max_stops,
             max_working_time_s: max_work,
+            max_distance_m: max_distance,
             costs: Some(pb::VehicleCosts { fixed: 5.0, per_hour: 20.0, per_km: 0.3, per_task_hour: 0.0 }),
             ..Default::default()
         }).collect();
@@ -86,7 +89,7 @@ prop_compose! {
             vehicles,
             shipments,
             jobs,
-            options: Some(pb::SolveOptions { seed, threads: 1, max_iterations: Some(40), time_limit_ms: Some(600_000), ..Default::default() }),
+            options: Some(pb::SolveOptions { seed, objective, threads: 1, max_iterations: Some(40), time_limit_ms: Some(600_000) }),
             ..Default::default()
         }
     }
@@ -103,7 +106,11 @@ fn solve(request: &pb::SolveRequest) -> pipeline::Solved {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    // 64 cases by default; PROPTEST_CASES=N runs more.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn answers_pass_the_checker(request in arbitrary_problem()) {

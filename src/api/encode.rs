@@ -10,7 +10,12 @@ pub fn currency(cost_micro: i64) -> f64 {
 }
 
 /// Builds the response for `solution` of `problem`.
-pub fn response(problem: &Problem, solution: &Solution, travel_source: &str) -> pb::SolveResponse {
+pub fn response(
+    problem: &Problem,
+    solution: &Solution,
+    travel_source: &str,
+    pooling: Option<&crate::pooling::Report>,
+) -> pb::SolveResponse {
     let site_id = |site: Option<usize>| {
         site.map(|s| problem.sites[s].id.clone())
             .unwrap_or_default()
@@ -88,6 +93,7 @@ pub fn response(problem: &Problem, solution: &Solution, travel_source: &str) -> 
         elapsed_ms: solution.elapsed_ms,
         travel_source: travel_source.to_string(),
         iterations: solution.iterations,
+        pooling: pooling.map(|report| super::encode_pooling::pooling(problem, report)),
     }
 }
 

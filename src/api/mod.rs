@@ -4,6 +4,7 @@
 
 pub mod decode;
 pub mod encode;
+pub mod encode_pooling;
 pub mod status;
 
 /// Generated code of the `tournee.v1` package, with proto3 JSON (serde) support.

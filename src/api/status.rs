@@ -29,6 +29,7 @@ pub fn status(error: &Error) -> Status {
             )
         }
         Error::Solve(inner) => Status::internal(inner.to_string()),
+        Error::Pooling(inner) => Status::internal(inner.to_string()),
         Error::Internal(message) => Status::internal(message.clone()),
     }
 }

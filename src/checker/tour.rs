@@ -48,6 +48,49 @@ fn first_window_start(windows: &[TimeWindow], arrival_s: i64) -> Option<i64> {
     best
 }
 
+/// The delay after the shift start at which the vehicle leaves: the largest one that
+/// moves neither the end of the tour (it only eats waiting) nor any stop out of the
+/// window it starts in when leaving at the shift start. Found by trying the schedule:
+/// the delay that each stop tolerates is its waiting so far plus its slack in its
+/// window; the end tolerates the total waiting.
+fn least_duration_delay_s(
+    problem: &Problem,
+    start_site: Option<usize>,
+    stops: &[&TaskStop],
+    shift_start_s: i64,
+    travel: impl Fn(Option<usize>, usize) -> i64,
+) -> i64 {
+    let mut time_s = shift_start_s;
+    let mut previous = start_site;
+    let mut waited_s = 0i64;
+    let mut tolerated_s = i64::MAX;
+    for stop in stops {
+        let arrival_s = time_s + travel(previous, stop.site);
+        let window = if stop.time_windows.is_empty() {
+            Some((arrival_s, crate::domain::HORIZON_S.max(arrival_s)))
+        } else {
+            stop.time_windows
+                .iter()
+                .filter(|w| w.end_s >= arrival_s)
+                .min_by_key(|w| w.start_s.max(arrival_s))
+                .map(|w| (w.start_s.max(arrival_s), w.end_s))
+        };
+        let Some((start_s, end_s)) = window else {
+            return 0;
+        };
+        waited_s += start_s - arrival_s;
+        tolerated_s = tolerated_s.min(waited_s + end_s - start_s);
+        let setup_s = if previous == Some(stop.site) {
+            0
+        } else {
+            problem.sites[stop.site].setup_s
+        };
+        time_s = start_s + setup_s + stop.service_s;
+        previous = Some(stop.site);
+    }
+    tolerated_s.min(waited_s).max(0)
+}
+
 /// Recomputes a tour and compares it with what it reports; lists every violation.
 pub fn evaluate_tour(
     problem: &Problem,
@@ -132,12 +175,27 @@ pub fn evaluate_tour(
     let mut service_total_s = 0i64;
     let mut waiting_total_s = 0i64;
     let mut previous_site = vehicle.start_site;
-    let mut time_s = vehicle.shift.start_s;
+    let travel = |from: Option<usize>, to: usize| -> i64 {
+        from.map_or(0, |from| {
+            let from_index = problem.sites[from].matrix_index;
+            vehicle.travel_duration_s(matrix.duration_s(from_index, problem.sites[to].matrix_index))
+        })
+    };
+    let stop_list: Vec<&TaskStop> = stops.iter().map(|(stop, _)| *stop).collect();
+    let departure_s = vehicle.shift.start_s
+        + least_duration_delay_s(
+            problem,
+            vehicle.start_site,
+            &stop_list,
+            vehicle.shift.start_s,
+            travel,
+        );
+    let mut time_s = departure_s;
     expected.push(Expected {
         site: vehicle.start_site,
-        arrival_s: 0,
+        arrival_s: departure_s,
         waiting_s: 0,
-        service_start_s: 0,
+        service_start_s: departure_s,
         service_s: 0,
         load: load.clone(),
         distance_m: 0,
@@ -241,14 +299,6 @@ pub fn evaluate_tour(
         distance_m,
         travel_s,
     });
-    // Leave the start just in time for the first stop: no waiting there.
-    let first_wait = expected[1].waiting_s;
-    let departure_s = expected[1].service_start_s - (expected[1].arrival_s - vehicle.shift.start_s);
-    waiting_total_s -= first_wait;
-    expected[1].waiting_s = 0;
-    expected[1].arrival_s = expected[1].service_start_s;
-    expected[0].arrival_s = departure_s;
-    expected[0].service_start_s = departure_s;
     let duration_s = end_s - departure_s;
 
     if end_s > vehicle.shift.end_s {

@@ -22,5 +22,15 @@ pub fn run(search: &SearchOverrides) -> anyhow::Result<()> {
         "{}",
         tournee::report::plan_text(&solved.problem, &solved.solution)
     );
+    println!(
+        "Search: {} iterations in {} ms, stopped by {:?}",
+        solved.solution.iterations, solved.solution.elapsed_ms, solved.solution.stop_reason
+    );
+    if let Some(report) = &solved.pooling {
+        println!(
+            "\n{}",
+            tournee::report::pooling_text(&solved.problem, report)
+        );
+    }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Command-line arguments and their dispatch.
 
+mod bench;
 mod demo;
 mod serve;
 mod solve;
@@ -23,6 +24,56 @@ pub enum InputFormat {
     Native,
     /// VROOM's input JSON.
     Vroom,
+    /// Solomon or Gehring & Homberger VRPTW text (times and distances scaled ×1000).
+    Solomon,
+    /// Li & Lim PDPTW text (times and distances scaled ×1000).
+    Lilim,
+    /// CVRPLIB CVRP, TSPLIB `EUC_2D` (distances rounded per edge, scaled ×1000).
+    Cvrp,
+}
+
+/// What the search minimises (overrides the problem file's objective).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ObjectiveArg {
+    /// Total distance.
+    Distance,
+    /// Fewest vehicles first, then cost.
+    Vehicles,
+    /// Total cost (for benchmark files: the unscaled distance).
+    Cost,
+}
+
+impl ObjectiveArg {
+    /// The domain objective.
+    pub fn domain(self) -> tournee::domain::Objective {
+        match self {
+            ObjectiveArg::Distance => tournee::domain::Objective::Distance,
+            ObjectiveArg::Vehicles => tournee::domain::Objective::Vehicles,
+            ObjectiveArg::Cost => tournee::domain::Objective::Cost,
+        }
+    }
+
+    /// The API objective.
+    pub fn proto(self) -> tournee::api::pb::Objective {
+        match self {
+            ObjectiveArg::Distance => tournee::api::pb::Objective::Distance,
+            ObjectiveArg::Vehicles => tournee::api::pb::Objective::Vehicles,
+            ObjectiveArg::Cost => tournee::api::pb::Objective::Cost,
+        }
+    }
+}
+
+/// Benchmark sets of `tournee bench`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SetArg {
+    /// Solomon VRPTW (`DIR/*.txt`).
+    Solomon,
+    /// Gehring & Homberger VRPTW (`DIR/*.txt`).
+    Homberger,
+    /// Li & Lim PDPTW (`DIR/*.txt`).
+    Lilim,
+    /// CVRPLIB X instances (`DIR/*.vrp`).
+    Cvrp,
 }
 
 /// Output file formats.
@@ -49,6 +100,10 @@ pub struct SearchOverrides {
     /// Iterations per parallel search (deterministic stop).
     #[arg(long)]
     max_iterations: Option<u64>,
+    /// Adds the pooling report: savings against every producer driving alone and each
+    /// producer's fair share of the pooled cost (printed as a table on stderr).
+    #[arg(long)]
+    pooling: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -66,9 +121,13 @@ enum Command {
         /// Format of the problem file.
         #[arg(long, value_enum, default_value = "native")]
         format: InputFormat,
-        /// Format of the answer (default: the input's format).
+        /// Format of the answer (default: the input's format; native for benchmark
+        /// files).
         #[arg(long, value_enum)]
         output_format: Option<OutputFormat>,
+        /// What to minimise (default: the file's objective; cost for benchmark files).
+        #[arg(long, value_enum)]
+        objective: Option<ObjectiveArg>,
         /// Write the answer here instead of stdout.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -80,6 +139,8 @@ enum Command {
         #[command(flatten)]
         search: SearchOverrides,
     },
+    /// Measures solution quality on a benchmark set against its best-known solutions.
+    Bench(bench::BenchArguments),
 }
 
 /// Runs a parsed command.
@@ -90,10 +151,19 @@ pub fn run(arguments: Arguments) -> anyhow::Result<()> {
             problem,
             format,
             output_format,
+            objective,
             out,
             search,
-        } => solve::run(&problem, format, output_format, out.as_deref(), &search),
+        } => solve::run(
+            &problem,
+            format,
+            output_format,
+            objective,
+            out.as_deref(),
+            &search,
+        ),
         Command::Demo { search } => demo::run(&search),
+        Command::Bench(arguments) => bench::run(&arguments),
     }
 }
 
@@ -115,6 +185,9 @@ impl SearchOverrides {
         }
         if let Some(iterations) = self.max_iterations {
             options.max_iterations = Some(iterations);
+        }
+        if self.pooling {
+            request.pooling.get_or_insert_with(Default::default).enabled = true;
         }
         Ok(())
     }

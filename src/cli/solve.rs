@@ -1,4 +1,5 @@
-//! `tournee solve`: a problem file (native or VROOM) → an answer (native or VROOM).
+//! `tournee solve`: a problem file (native, VROOM, or a Solomon, Li & Lim or CVRPLIB
+//! benchmark file) → an answer (native or VROOM).
 
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -7,13 +8,14 @@ use anyhow::Context;
 use tournee::api::pb;
 use tournee::pipeline::{self, Hooks, Solved};
 
-use super::{InputFormat, OutputFormat, SearchOverrides};
+use super::{InputFormat, ObjectiveArg, OutputFormat, SearchOverrides};
 
 /// Reads, solves and writes.
 pub fn run(
     path: &Path,
     format: InputFormat,
     output_format: Option<OutputFormat>,
+    objective: Option<ObjectiveArg>,
     out: Option<&Path>,
     search: &SearchOverrides,
 ) -> anyhow::Result<()> {
@@ -21,18 +23,36 @@ pub fn run(
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let mut request = read_request(&text, format).with_context(|| format!("{}", path.display()))?;
     search.apply(&mut request)?;
+    if let Some(objective) = objective {
+        request
+            .options
+            .get_or_insert_with(Default::default)
+            .objective = objective.proto() as i32;
+    }
     let solved = solve(&request)?;
     let output_format = output_format.unwrap_or(match format {
-        InputFormat::Native => OutputFormat::Native,
         InputFormat::Vroom => OutputFormat::Vroom,
+        InputFormat::Native | InputFormat::Solomon | InputFormat::Lilim | InputFormat::Cvrp => {
+            OutputFormat::Native
+        }
     });
     let answer = match output_format {
         OutputFormat::Native => serde_json::to_string_pretty(&solved.response())?,
-        OutputFormat::Vroom => serde_json::to_string_pretty(&tournee::formats::vroom_output(
-            &solved.problem,
-            &solved.solution,
-        ))?,
+        OutputFormat::Vroom => {
+            let mut answer = tournee::formats::vroom_output(&solved.problem, &solved.solution);
+            if let (Some(report), Some(object)) = (&solved.pooling, answer.as_object_mut()) {
+                object.insert(
+                    "pooling".to_string(),
+                    tournee::formats::vroom_pooling(&solved.problem, report),
+                );
+            }
+            serde_json::to_string_pretty(&answer)?
+        }
     };
+    if let Some(report) = &solved.pooling {
+        // The table is for people; stdout stays the machine-readable answer.
+        eprint!("{}", tournee::report::pooling_text(&solved.problem, report));
+    }
     match out {
         Some(out) => std::fs::write(out, answer + "\n")
             .with_context(|| format!("writing {}", out.display()))?,
@@ -48,6 +68,9 @@ pub fn read_request(text: &str, format: InputFormat) -> anyhow::Result<pb::Solve
             serde_json::from_str(text).context("not a SolveRequest in the proto3 JSON mapping")?
         }
         InputFormat::Vroom => tournee::formats::parse_vroom(text)?,
+        InputFormat::Solomon => tournee::formats::parse_solomon(text)?.request,
+        InputFormat::Lilim => tournee::formats::parse_lilim(text)?.request,
+        InputFormat::Cvrp => tournee::formats::parse_tsplib(text)?.request,
     })
 }
 

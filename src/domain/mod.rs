@@ -8,11 +8,11 @@ mod time_window;
 mod travel_matrix;
 
 pub use problem::{
-    Amount, Costs, Objective, Problem, Producer, SearchOptions, Site, SiteKind, Task, TaskKind,
-    TaskStop, TravelSource, Vehicle,
+    Amount, Costs, DEFAULT_CO2_KG_PER_KM, Objective, PoolingOptions, Problem, Producer,
+    SearchOptions, Site, SiteKind, Task, TaskKind, TaskStop, TravelSource, Vehicle,
 };
 pub use solution::{
     Solution, StepKind, StopReason, Summary, Tour, TourStep, Unassigned, UnassignedReason,
 };
-pub use time_window::{HORIZON_S, TimeWindow, earliest_start_s};
+pub use time_window::{HORIZON_S, TimeWindow, earliest_start_s, earliest_window_s};
 pub use travel_matrix::{TravelMatrix, UNREACHABLE};

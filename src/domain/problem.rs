@@ -264,4 +264,29 @@ pub struct Problem {
     pub travel: TravelSource,
     /// Search options.
     pub options: SearchOptions,
+    /// The pooling report's options, when the report is asked for.
+    pub pooling: Option<PoolingOptions>,
+}
+
+/// Default CO2 emission factor, kilograms per km: about the average type-approval
+/// (WLTP) emissions of new vans in the EU in 2021–2022 according to the European
+/// Environment Agency's monitoring of CO2 from new vans (≈200 g/km).
+pub const DEFAULT_CO2_KG_PER_KM: f64 = 0.2;
+
+/// Options of the pooling report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoolingOptions {
+    /// Capacity of the stand-in van of a producer without vehicles (None: the fleet's
+    /// largest per dimension).
+    pub stand_in_capacity: Option<Amount>,
+    /// Costs of the stand-in van (None: the fleet's first vehicle's).
+    pub stand_in_costs: Option<Costs>,
+    /// CO2 per km, kilograms, per profile of `Problem::profiles`.
+    pub co2_kg_per_km: Vec<f64>,
+    /// Exact Shapley value up to this many players.
+    pub max_exact_producers: usize,
+    /// Sampled orders above it.
+    pub shapley_samples: usize,
+    /// Search iterations per coalition solve.
+    pub coalition_iterations: u64,
 }

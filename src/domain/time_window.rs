@@ -29,13 +29,19 @@ impl TimeWindow {
 /// Earliest service start at or after `arrival_s` inside one of `windows` (sorted by
 /// start), or `None` when every window has closed. Empty `windows` means always open.
 pub fn earliest_start_s(windows: &[TimeWindow], arrival_s: i64) -> Option<i64> {
+    earliest_window_s(windows, arrival_s).map(|(start_s, _)| start_s)
+}
+
+/// Like [`earliest_start_s`], with the end of the window used (`HORIZON_S` when
+/// always open).
+pub fn earliest_window_s(windows: &[TimeWindow], arrival_s: i64) -> Option<(i64, i64)> {
     if windows.is_empty() {
-        return Some(arrival_s);
+        return Some((arrival_s, HORIZON_S.max(arrival_s)));
     }
     windows
         .iter()
         .find(|window| window.end_s >= arrival_s)
-        .map(|window| arrival_s.max(window.start_s))
+        .map(|window| (arrival_s.max(window.start_s), window.end_s))
 }
 
 #[cfg(test)]

@@ -1,4 +1,10 @@
-//! Foreign problem and solution formats at the crate's edge. VROOM's JSON is the lingua
+//! Foreign problem and solution formats at the crate's edge: VROOM's JSON (below) and
+//! the scientific benchmark files (Solomon and Gehring & Homberger VRPTW in [`solomon`],
+//! Li & Lim PDPTW in [`lilim`], CVRPLIB CVRP in [`tsplib`]), which become native requests
+//! laid out by [`benchmark`] (scaled integers, supplied matrices) and are measured back
+//! in the literature's units by [`BenchmarkInstance::measure`].
+//!
+//! VROOM's JSON is the lingua
 //! franca of open-source route optimisation, so clients (and comparisons against VROOM)
 //! can send its input as is: [`parse_vroom`]/[`request_from_vroom`] turn it into a native
 //! [`pb::SolveRequest`], which then goes through the normal `validate` → `solver` path,
@@ -18,17 +24,27 @@
 //!   `"loc-<lon>,<lat>"` without, suffixed `"-setup-<s>"` when the setup is not 0;
 //! - extension `producer` (string or integer) → producer of that id.
 
+pub mod benchmark;
+pub mod lilim;
+pub mod solomon;
+pub mod tsplib;
 mod vroom_input;
 mod vroom_output;
+mod vroom_pooling;
 
+pub use benchmark::{BenchmarkInstance, DistanceConvention, Measure, SCALE};
+pub use lilim::parse_lilim;
+pub use solomon::parse_solomon;
+pub use tsplib::parse_tsplib;
 pub use vroom_input::request_from_vroom;
 pub use vroom_output::vroom_output;
+pub use vroom_pooling::vroom_pooling;
 
 use serde_json::Value;
 
 use crate::api::pb;
 
-/// Why a VROOM document cannot be read.
+/// Why a foreign document (VROOM JSON, a benchmark file) cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FormatError {
     /// The text is not JSON.
@@ -44,7 +60,8 @@ pub enum FormatError {
     /// A value is missing or has the wrong shape.
     #[error("{field}: {message}")]
     Field {
-        /// Path in the VROOM document, e.g. `vehicles[2].start`.
+        /// Path in the VROOM document, e.g. `vehicles[2].start`, or the place in a
+        /// benchmark file, e.g. `line 12`.
         field: String,
         /// What is wrong.
         message: String,

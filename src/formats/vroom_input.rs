@@ -59,6 +59,7 @@ pub fn request_from_vroom(input: &Value) -> Result<pb::SolveRequest, FormatError
         jobs,
         options: None,
         travel: Some(travel),
+        pooling: None,
     })
 }
 

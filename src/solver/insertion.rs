@@ -1,6 +1,7 @@
 //! Cheapest feasible insertion of one task into one route: every position for a job,
 //! every ordered pair of positions for a shipment.
 
+use super::fast_insertion;
 use super::instance::Instance;
 use super::rng::Rng;
 use super::route_eval::{Infeasible, Scratch, evaluate};
@@ -53,11 +54,76 @@ pub fn best_in_route(
     };
     let stops = &instance.task_stops[task];
     let mut best: Option<Insertion> = None;
-    let mut failure = Infeasible::Precedence;
     let skip = |blink: &mut Option<&mut Blink>| match blink {
         Some(b) if b.rate > 0.0 => b.rng.unit() < b.rate,
         _ => false,
     };
+    let cache = &state.caches[vehicle];
+    if fast_insertion::supports(instance, cache, task) {
+        let figures = &state.figures[vehicle];
+        // With a working-time limit the fast check cannot see the working time: keep
+        // every candidate, then confirm the cheapest ones by simulation.
+        let verify = instance.problem.vehicles[vehicle]
+            .max_working_time_s
+            .is_some();
+        let mut candidates: Vec<Insertion> = Vec::new();
+        let mut consider = |placement: fast_insertion::Placement| {
+            if skip(&mut blink) {
+                return;
+            }
+            debug_assert!(
+                verify
+                    || full_objective(
+                        instance,
+                        state,
+                        task,
+                        vehicle,
+                        placement.first,
+                        placement.second,
+                        scratch,
+                        buffer
+                    ) == Some(placement.objective),
+                "fast insertion disagrees with the simulation"
+            );
+            let delta = i128::from(placement.objective - before) + opening;
+            let insertion = Insertion {
+                vehicle,
+                first: placement.first,
+                second: placement.second,
+                delta,
+            };
+            if verify {
+                candidates.push(insertion);
+            } else if best.is_none_or(|b| delta < b.delta) {
+                best = Some(insertion);
+            }
+        };
+        if stops.len() == 2 {
+            fast_insertion::shipment(instance, vehicle, cache, figures, stops[0], &mut consider);
+        } else {
+            fast_insertion::job(instance, vehicle, cache, figures, stops[0], &mut consider);
+        }
+        if verify {
+            candidates.sort_by_key(|c| (c.delta, c.first, c.second));
+            best = candidates.into_iter().find(|c| {
+                full_objective(
+                    instance, state, task, vehicle, c.first, c.second, scratch, buffer,
+                )
+                .is_some()
+            });
+        }
+        #[cfg(debug_assertions)]
+        if blink.is_none() {
+            let full = full_best(instance, state, task, vehicle, scratch, buffer);
+            debug_assert_eq!(
+                full,
+                best.map(|b| b.delta),
+                "fast insertion missed a placement"
+            );
+        }
+        return best.ok_or(Infeasible::TimeWindows);
+    }
+    let mut failure = Infeasible::Precedence;
     for first in 0..=route.len() {
         let seconds = if stops.len() == 2 {
             first + 1..=route.len() + 1
@@ -68,13 +134,7 @@ pub fn best_in_route(
             if skip(&mut blink) {
                 continue;
             }
-            buffer.clear();
-            buffer.extend_from_slice(&route[..first]);
-            buffer.push(stops[0]);
-            buffer.extend_from_slice(&route[first..]);
-            if stops.len() == 2 {
-                buffer.insert(second, stops[1]);
-            }
+            fill(buffer, route, stops, first, second);
             match evaluate(instance, vehicle, buffer, scratch, None) {
                 Ok(figures) => {
                     let delta = i128::from(figures.objective - before) + opening;
@@ -92,6 +152,78 @@ pub fn best_in_route(
         }
     }
     best.ok_or(failure)
+}
+
+/// `route` with `stops` inserted at `first` (and the second at `second` after that).
+fn fill(buffer: &mut Vec<usize>, route: &[usize], stops: &[usize], first: usize, second: usize) {
+    buffer.clear();
+    buffer.extend_from_slice(&route[..first]);
+    buffer.push(stops[0]);
+    buffer.extend_from_slice(&route[first..]);
+    if stops.len() == 2 {
+        buffer.insert(second, stops[1]);
+    }
+}
+
+/// The best delta over every placement by full simulation (debug cross-check).
+#[cfg(debug_assertions)]
+fn full_best(
+    instance: &Instance,
+    state: &State,
+    task: usize,
+    vehicle: usize,
+    scratch: &mut Scratch,
+    buffer: &mut Vec<usize>,
+) -> Option<i128> {
+    let route = &state.routes[vehicle];
+    let before = state.figures[vehicle].objective;
+    let opening = if route.is_empty() && instance.objective == Objective::Vehicles {
+        NEW_VEHICLE_WEIGHT
+    } else {
+        0
+    };
+    let stops = &instance.task_stops[task];
+    let mut best: Option<i128> = None;
+    for first in 0..=route.len() {
+        let seconds = if stops.len() == 2 {
+            first + 1..=route.len() + 1
+        } else {
+            0..=0
+        };
+        for second in seconds {
+            if let Some(objective) = full_objective(
+                instance, state, task, vehicle, first, second, scratch, buffer,
+            ) {
+                let delta = i128::from(objective - before) + opening;
+                best = Some(best.map_or(delta, |b| b.min(delta)));
+            }
+        }
+    }
+    best
+}
+
+/// The route's objective after an insertion by full simulation (debug cross-check).
+#[allow(clippy::too_many_arguments)]
+fn full_objective(
+    instance: &Instance,
+    state: &State,
+    task: usize,
+    vehicle: usize,
+    first: usize,
+    second: usize,
+    scratch: &mut Scratch,
+    buffer: &mut Vec<usize>,
+) -> Option<i64> {
+    fill(
+        buffer,
+        &state.routes[vehicle],
+        &instance.task_stops[task],
+        first,
+        second,
+    );
+    evaluate(instance, vehicle, buffer, scratch, None)
+        .ok()
+        .map(|f| f.objective)
 }
 
 /// Applies an insertion and refreshes the route's figures.

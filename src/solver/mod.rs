@@ -3,12 +3,14 @@
 //! seeded from `(seed, index)`, and the best wins by `(score, index)`, so a seed, a
 //! thread count and an iteration limit always give the same answer.
 
+mod fast_insertion;
 mod insertion;
 mod instance;
 mod output;
 mod reasons;
 mod recreate;
 mod rng;
+mod route_cache;
 mod route_eval;
 mod ruin;
 mod search;
@@ -20,6 +22,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+pub use rng::Rng;
 pub use search::NO_IMPROVEMENT_ITERATIONS;
 
 use crate::domain::{Problem, Solution, StopReason, TravelMatrix};
@@ -94,16 +97,18 @@ pub fn solve(
         max_iterations: options.max_iterations,
         on_improvement: &on_improvement,
     };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|error| SolveError::ThreadPool(error.to_string()))?;
-    let outcomes: Vec<search::Outcome> = pool.install(|| {
-        (0..threads as u64)
-            .into_par_iter()
-            .map(|stream| search::run(&instance, options.seed, stream, &control))
-            .collect()
-    });
+    let run = |stream: u64| search::run(&instance, options.seed, stream, &control);
+    let outcomes: Vec<search::Outcome> = if threads == 1 {
+        // On the caller's thread: callers that already run many solves in parallel
+        // (the pooling report) need no pool per solve.
+        vec![run(0)]
+    } else {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|error| SolveError::ThreadPool(error.to_string()))?;
+        pool.install(|| (0..threads as u64).into_par_iter().map(run).collect())
+    };
     let iterations = outcomes.iter().map(|o| o.iterations).sum();
     let best = outcomes
         .into_iter()

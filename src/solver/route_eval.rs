@@ -4,7 +4,9 @@
 //! simulation writes the schedule of the final answer.
 
 use super::instance::{Instance, StopKind};
-use crate::domain::{Objective, StepKind, TourStep, UNREACHABLE, earliest_start_s};
+use crate::domain::{
+    Objective, StepKind, TourStep, UNREACHABLE, earliest_start_s, earliest_window_s,
+};
 
 /// Why a sequence is infeasible (used for unassigned reasons).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -59,6 +61,49 @@ impl Scratch {
     }
 }
 
+/// How long after its shift starts the vehicle should leave so that the tour takes the
+/// least working time: every node's start moves later by the delay less the waiting
+/// before it, so the delay is capped by the waiting it removes (the end must not move)
+/// and by each node's slack in its current window (a node must not jump to a later
+/// window). Leaving just in time for the first stop is the smallest such delay.
+fn departure_delay_s(
+    instance: &Instance,
+    vehicle_index: usize,
+    stops: &[usize],
+) -> Result<i64, Infeasible> {
+    let vehicle = &instance.problem.vehicles[vehicle_index];
+    let mut location = vehicle
+        .start_site
+        .map(|site| instance.problem.sites[site].matrix_index);
+    let mut site = vehicle.start_site;
+    let mut time_s = vehicle.shift.start_s;
+    let mut waiting_s = 0i64;
+    let mut delay_s = i64::MAX;
+    for &stop_index in stops {
+        let stop = &instance.stops[stop_index];
+        let leg_s = location.map_or(0, |from| {
+            instance.duration_s(vehicle_index, from, stop.location)
+        });
+        if leg_s >= UNREACHABLE {
+            return Err(Infeasible::Unreachable);
+        }
+        let arrival_s = time_s + leg_s;
+        let (start_s, window_end_s) =
+            earliest_window_s(&stop.windows, arrival_s).ok_or(Infeasible::TimeWindows)?;
+        waiting_s += start_s - arrival_s;
+        delay_s = delay_s.min(waiting_s + (window_end_s - start_s));
+        let setup_s = if site == Some(stop.site) {
+            0
+        } else {
+            stop.setup_s
+        };
+        time_s = start_s + setup_s + stop.service_s;
+        location = Some(stop.location);
+        site = Some(stop.site);
+    }
+    Ok(delay_s.min(waiting_s).max(0))
+}
+
 /// Evaluates `stops` on `vehicle`; `steps`, when given, receives the schedule.
 pub fn evaluate(
     instance: &Instance,
@@ -103,8 +148,8 @@ fn simulate(
         .map(|site| instance.problem.sites[site].matrix_index);
     let mut previous_location = start_location;
     let mut previous_site = vehicle.start_site;
-    let mut time_s = vehicle.shift.start_s;
-    let mut departure_s = time_s;
+    let departure_s = vehicle.shift.start_s + departure_delay_s(instance, vehicle_index, stops)?;
+    let mut time_s = departure_s;
     let (mut distance_m, mut travel_s, mut service_total_s, mut waiting_total_s) =
         (0i64, 0i64, 0i64, 0i64);
     if let Some(steps) = steps.as_deref_mut() {
@@ -113,15 +158,15 @@ fn simulate(
             StepKind::Start,
             None,
             vehicle.start_site,
+            departure_s,
             0,
-            0,
-            0,
+            departure_s,
             load,
             0,
             0,
         ));
     }
-    for (position, &stop_index) in stops.iter().enumerate() {
+    for &stop_index in stops {
         let stop = &instance.stops[stop_index];
         let (leg_s, leg_m) = match previous_location {
             Some(from) => (
@@ -136,15 +181,7 @@ fn simulate(
         let arrival_s = time_s + leg_s;
         let service_start_s =
             earliest_start_s(&stop.windows, arrival_s).ok_or(Infeasible::TimeWindows)?;
-        let mut waiting_s = service_start_s - arrival_s;
-        let shown_arrival_s = if position == 0 {
-            // Leave the start just in time: no waiting at the first stop.
-            departure_s = service_start_s - leg_s;
-            waiting_s = 0;
-            service_start_s
-        } else {
-            arrival_s
-        };
+        let waiting_s = service_start_s - arrival_s;
         let service_s = if previous_site == Some(stop.site) {
             0
         } else {
@@ -188,7 +225,7 @@ fn simulate(
                 kind,
                 Some(stop.task),
                 Some(stop.site),
-                shown_arrival_s,
+                arrival_s,
                 waiting_s,
                 service_start_s,
                 load,
@@ -242,11 +279,6 @@ fn simulate(
         return Err(Infeasible::Limits);
     }
     if let Some(steps) = steps {
-        if let Some(first) = steps.first_mut() {
-            first.arrival_s = departure_s;
-            first.service_start_s = departure_s;
-            first.departure_s = departure_s;
-        }
         steps.push(step(
             StepKind::End,
             None,

@@ -82,9 +82,11 @@ pub fn run(instance: &Instance, seed: u64, stream: u64, control: &Control) -> Ou
             break StopReason::NoImprovement;
         }
         iterations += 1;
+        // The annealing cools with the iterations when they are limited (deterministic
+        // runs), else with the clock; u64::MAX means "until the time limit".
         let progress = match control.max_iterations {
-            Some(limit) => iterations as f64 / limit as f64,
-            None => now.saturating_duration_since(control.started).as_secs_f64() / budget_s,
+            Some(limit) if limit < u64::MAX => iterations as f64 / limit as f64,
+            _ => now.saturating_duration_since(control.started).as_secs_f64() / budget_s,
         };
         let temperature =
             initial_temperature * (final_temperature / initial_temperature).powf(progress.min(1.0));

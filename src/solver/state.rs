@@ -2,6 +2,7 @@
 //! the unassigned tasks, with the lexicographic score the search minimises.
 
 use super::instance::Instance;
+use super::route_cache::RouteCache;
 use super::route_eval::{RouteFigures, Scratch, evaluate};
 use crate::domain::Objective;
 
@@ -27,6 +28,8 @@ pub struct State {
     pub routes: Vec<Vec<usize>>,
     /// Per vehicle: figures of its route.
     pub figures: Vec<RouteFigures>,
+    /// Per vehicle: the insertion cache of its route.
+    pub caches: Vec<RouteCache>,
     /// Tasks in no route, sorted.
     pub unassigned: Vec<usize>,
 }
@@ -38,6 +41,9 @@ impl State {
         State {
             routes: vec![Vec::new(); vehicles],
             figures: vec![RouteFigures::default(); vehicles],
+            caches: (0..vehicles)
+                .map(|v| RouteCache::new(instance, v, &[]))
+                .collect(),
             unassigned: (0..instance.task_count()).collect(),
         }
     }
@@ -66,6 +72,7 @@ impl State {
         let figures = evaluate(instance, vehicle, &self.routes[vehicle], scratch, None);
         debug_assert!(figures.is_ok(), "route {vehicle} became infeasible");
         self.figures[vehicle] = figures.unwrap_or_default();
+        self.caches[vehicle] = RouteCache::new(instance, vehicle, &self.routes[vehicle]);
     }
 
     /// Re-evaluates the route of `vehicle` after removals. Removing a stop can break a
@@ -82,6 +89,7 @@ impl State {
         loop {
             if let Ok(figures) = evaluate(instance, vehicle, &self.routes[vehicle], scratch, None) {
                 self.figures[vehicle] = figures;
+                self.caches[vehicle] = RouteCache::new(instance, vehicle, &self.routes[vehicle]);
                 return dropped;
             }
             // Drop the task whose removal restores feasibility, else the last one.
@@ -104,6 +112,7 @@ impl State {
             });
             let Some(task) = healing.or_else(|| tasks.last().copied()) else {
                 self.figures[vehicle] = RouteFigures::default();
+                self.caches[vehicle] = RouteCache::new(instance, vehicle, &[]);
                 return dropped;
             };
             self.routes[vehicle].retain(|&stop| instance.stops[stop].task != task);

@@ -141,7 +141,8 @@ pub fn profile_name(name: &str) -> String {
     }
 }
 
-fn costs(collector: &mut Collector, field: &str, costs: Option<&pb::VehicleCosts>) -> Costs {
+/// Validates costs at `field.costs`; absent: 1 per hour of driving (VROOM's default).
+pub fn costs(collector: &mut Collector, field: &str, costs: Option<&pb::VehicleCosts>) -> Costs {
     let Some(costs) = costs else {
         return Costs {
             fixed_micro: 0,

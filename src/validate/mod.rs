@@ -5,6 +5,7 @@
 mod fleet;
 mod ids;
 mod options;
+mod pooling;
 mod sites;
 mod tasks;
 mod violation;
@@ -44,6 +45,12 @@ pub fn problem(request: &pb::SolveRequest) -> Result<Problem, Violations> {
     let tasks = tasks::tasks(&mut collector, request, &context);
     let options = options::search_options(&mut collector, request.options.as_ref());
     let travel = options::travel(&mut collector, request.travel.as_ref(), &sites, &profiles);
+    let pooling = pooling::pooling_options(
+        &mut collector,
+        request.pooling.as_ref(),
+        &profiles,
+        dimensions,
+    );
     let problem = Problem {
         sites,
         producers,
@@ -53,6 +60,7 @@ pub fn problem(request: &pb::SolveRequest) -> Result<Problem, Violations> {
         profiles,
         travel,
         options,
+        pooling,
     };
     collector.finish(problem)
 }

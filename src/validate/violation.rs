@@ -148,7 +148,7 @@ impl Collector {
         }
     }
 
-    /// Windows sorted by start; empty stays empty (always open).
+    /// Windows sorted by start, overlapping ones merged; empty stays empty (always open).
     pub fn windows(
         &mut self,
         field: &str,
@@ -160,7 +160,17 @@ impl Collector {
             .map(|(index, window)| self.window(format!("{field}[{index}]"), window))
             .collect();
         out.sort();
-        out
+        // Overlapping windows become one, so "the window a stop starts in" is unique.
+        let mut merged: Vec<crate::domain::TimeWindow> = Vec::with_capacity(out.len());
+        for window in out {
+            match merged.last_mut() {
+                Some(last) if window.start_s <= last.end_s => {
+                    last.end_s = last.end_s.max(window.end_s)
+                }
+                _ => merged.push(window),
+            }
+        }
+        merged
     }
 
     /// An amount: empty means zeros; otherwise exactly `dimensions` non-negative values.

@@ -1,0 +1,57 @@
+//! The pooling report as the `pooling` object of VROOM-format output (our extension):
+//! `alone` and `pooled` totals and one entry per producer.
+
+use serde_json::{Value, json};
+
+use crate::api::encode::currency;
+use crate::api::encode_pooling::producer_id;
+use crate::domain::Problem;
+use crate::pooling::{Report, Totals};
+
+fn totals(t: &Totals) -> Value {
+    json!({
+        "cost": currency(t.cost_micro),
+        "distance_m": t.distance_m,
+        "duration_s": t.duration_s,
+        "travel_s": t.travel_s,
+        "vehicles": t.vehicles,
+        "co2_kg": t.co2_kg,
+        "unassigned": t.unassigned,
+    })
+}
+
+/// The `pooling` object.
+pub fn vroom_pooling(problem: &Problem, report: &Report) -> Value {
+    let producers: Vec<Value> = report
+        .producers
+        .iter()
+        .map(|row| {
+            json!({
+                "producer": producer_id(problem, row.producer),
+                "alone_cost": currency(row.alone.cost_micro),
+                "alone": totals(&row.alone),
+                "proportional": row.proportional,
+                "shapley": row.shapley,
+                "shapley_error": row.shapley_error,
+                "nucleolus": row.nucleolus,
+                "saving_percent": row.saving_percent,
+                "in_core": row.in_core,
+            })
+        })
+        .collect();
+    json!({
+        "alone": totals(&report.alone),
+        "pooled": totals(&report.pooled),
+        "producers": producers,
+        "shapley_method": if report.shapley_exact { "exact" } else { "sampled" },
+        "coalitions_solved": report.coalitions_solved,
+        "coalitions_repaired": report.coalitions_repaired,
+        "max_repair_percent": report.max_repair_percent,
+        "least_core_value": report.least_core_value,
+        "core_empty": report.core_empty(),
+        "shapley_in_core": report.shapley_in_core,
+        "nucleolus_in_core": report.nucleolus_in_core,
+        "proportional_in_core": report.proportional_in_core,
+        "notes": report.notes,
+    })
+}

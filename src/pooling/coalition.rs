@@ -1,0 +1,246 @@
+//! The cooperative game: players (producers, plus one pseudo-player for tasks and
+//! vehicles without a producer), the sub-problem of a coalition, and its solve.
+//!
+//! A coalition serves its members' tasks with its members' vehicles; a member with
+//! tasks but no vehicle brings its stand-in van (from its first task's pickup site).
+//! The grand coalition's cost is the pooled plan itself, solved with the real fleet.
+
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use super::Totals;
+use crate::domain::{Problem, Solution, TaskKind, TimeWindow, TravelMatrix, Vehicle};
+use crate::solver::{self, SolveError};
+
+/// One player of the game.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Player {
+    /// The producer, or `None` for what no producer owns.
+    pub producer: Option<usize>,
+    /// Tasks the player owns.
+    pub tasks: Vec<usize>,
+    /// Vehicles the player owns.
+    pub vehicles: Vec<usize>,
+}
+
+/// The players of a problem: every producer in order, then the pseudo-player of
+/// unowned tasks and vehicles if there are any.
+pub fn players(problem: &Problem) -> Vec<Player> {
+    let mut players: Vec<Player> = (0..problem.producers.len())
+        .map(|p| Player {
+            producer: Some(p),
+            tasks: Vec::new(),
+            vehicles: Vec::new(),
+        })
+        .collect();
+    let mut unowned = Player {
+        producer: None,
+        tasks: Vec::new(),
+        vehicles: Vec::new(),
+    };
+    for (index, task) in problem.tasks.iter().enumerate() {
+        match task.producer {
+            Some(p) => players[p].tasks.push(index),
+            None => unowned.tasks.push(index),
+        }
+    }
+    for (index, vehicle) in problem.vehicles.iter().enumerate() {
+        match vehicle.producer {
+            Some(p) => players[p].vehicles.push(index),
+            None => unowned.vehicles.push(index),
+        }
+    }
+    if !unowned.tasks.is_empty() || !unowned.vehicles.is_empty() {
+        players.push(unowned);
+    }
+    players
+}
+
+/// The stand-in van of a player without vehicles, or `None` if it has no task: from its
+/// first task's pickup site and back, with the largest capacity of the fleet per
+/// dimension, the first vehicle's costs and profile, the fleet's widest shift and every
+/// skill its tasks need (unless the request states its own capacity and costs).
+fn stand_in(problem: &Problem, player: &Player) -> Option<Vehicle> {
+    let first_task = &problem.tasks[*player.tasks.first()?];
+    let home = match &first_task.kind {
+        TaskKind::Shipment { pickup, .. } => pickup.site,
+        TaskKind::Job { stop, .. } => stop.site,
+    };
+    let template = problem.vehicles.first()?;
+    let options = problem.pooling.as_ref();
+    let mut skills: Vec<String> = player
+        .tasks
+        .iter()
+        .flat_map(|&t| problem.tasks[t].skills.iter().cloned())
+        .collect();
+    skills.sort();
+    skills.dedup();
+    let shift = TimeWindow {
+        start_s: problem
+            .vehicles
+            .iter()
+            .map(|v| v.shift.start_s)
+            .min()
+            .unwrap_or(0),
+        end_s: problem
+            .vehicles
+            .iter()
+            .map(|v| v.shift.end_s)
+            .max()
+            .unwrap_or(0),
+    };
+    let name = player
+        .producer
+        .map_or("unowned", |p| problem.producers[p].id.as_str());
+    Some(Vehicle {
+        id: format!("stand-in-{name}"),
+        producer: player.producer,
+        start_site: Some(home),
+        end_site: Some(home),
+        capacity: options
+            .and_then(|o| o.stand_in_capacity.clone())
+            .unwrap_or_else(|| largest_capacity(problem)),
+        skills,
+        shift,
+        max_working_time_s: None,
+        max_travel_time_s: None,
+        max_distance_m: None,
+        max_stops: None,
+        costs: options
+            .and_then(|o| o.stand_in_costs)
+            .unwrap_or(template.costs),
+        speed_factor: 1.0,
+        profile: template.profile,
+    })
+}
+
+/// Per dimension, the largest capacity of the fleet: the default stand-in van.
+fn largest_capacity(problem: &Problem) -> Vec<i64> {
+    (0..problem.dimensions)
+        .map(|d| {
+            problem
+                .vehicles
+                .iter()
+                .map(|v| v.capacity[d])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect()
+}
+
+/// The problem of coalition `mask` (bit `i` = player `i`), solved with
+/// `iterations` iterations on one thread and a seed derived from `(seed, mask)`.
+pub fn sub_problem(problem: &Problem, players: &[Player], mask: u64, iterations: u64) -> Problem {
+    let members: Vec<&Player> = players
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| mask >> i & 1 == 1)
+        .map(|(_, p)| p)
+        .collect();
+    let mut task_indices: Vec<usize> = members
+        .iter()
+        .flat_map(|p| p.tasks.iter().copied())
+        .collect();
+    task_indices.sort_unstable();
+    let mut vehicle_indices: Vec<usize> = members
+        .iter()
+        .flat_map(|p| p.vehicles.iter().copied())
+        .collect();
+    vehicle_indices.sort_unstable();
+    let mut vehicles: Vec<Vehicle> = vehicle_indices
+        .iter()
+        .map(|&v| problem.vehicles[v].clone())
+        .collect();
+    vehicles.extend(
+        members
+            .iter()
+            .filter(|p| p.vehicles.is_empty())
+            .filter_map(|p| stand_in(problem, p)),
+    );
+    let mut options = problem.options.clone();
+    options.threads = 1;
+    options.max_iterations = Some(iterations);
+    options.seed = problem.options.seed ^ mask.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    Problem {
+        tasks: task_indices
+            .iter()
+            .map(|&t| problem.tasks[t].clone())
+            .collect(),
+        vehicles,
+        options,
+        pooling: None,
+        ..problem.clone()
+    }
+}
+
+/// Outside limits on the coalition solves.
+pub struct Limits<'a> {
+    /// Stop when set.
+    pub cancelled: &'a AtomicBool,
+    /// The client's deadline, if any.
+    pub client_deadline: Option<Instant>,
+}
+
+/// Solves the coalitions `masks` in parallel; totals in the same order.
+pub fn solve_all(
+    problem: &Problem,
+    matrices: &[TravelMatrix],
+    players: &[Player],
+    masks: &[u64],
+    limits: &Limits,
+) -> Result<Vec<Totals>, SolveError> {
+    let iterations = problem
+        .pooling
+        .as_ref()
+        .map_or(300, |o| o.coalition_iterations);
+    let co2_kg_per_km = problem
+        .pooling
+        .as_ref()
+        .map_or(&[][..], |o| o.co2_kg_per_km.as_slice());
+    masks
+        .par_iter()
+        .map(|&mask| {
+            let sub = sub_problem(problem, players, mask, iterations);
+            if sub.tasks.is_empty() {
+                return Ok(Totals::default());
+            }
+            let solver_limits = solver::Limits {
+                client_deadline: limits.client_deadline,
+                cancelled: limits.cancelled,
+                on_progress: &|_| {},
+            };
+            let solution = solver::solve(&sub, matrices, &solver_limits)?;
+            Ok(Totals::of(&sub, &solution, co2_kg_per_km))
+        })
+        .collect()
+}
+
+impl Totals {
+    /// Measures a solution of `problem`; `co2_kg_per_km` per profile (missing: default).
+    pub fn of(problem: &Problem, solution: &Solution, co2_kg_per_km: &[f64]) -> Self {
+        let factors = Some(co2_kg_per_km);
+        let co2_kg = solution
+            .tours
+            .iter()
+            .map(|tour| {
+                let profile = problem.vehicles[tour.vehicle].profile;
+                let factor = factors
+                    .and_then(|f| f.get(profile).copied())
+                    .unwrap_or(crate::domain::DEFAULT_CO2_KG_PER_KM);
+                tour.distance_m as f64 / 1000.0 * factor
+            })
+            .sum();
+        let s = &solution.summary;
+        Totals {
+            cost_micro: s.cost_micro,
+            distance_m: s.distance_m,
+            duration_s: s.duration_s,
+            travel_s: s.travel_s,
+            vehicles: s.vehicles_used,
+            co2_kg,
+            unassigned: s.unassigned,
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! The pooling report as a table a cooperative's treasurer can read.
+
+use std::fmt::Write;
+
+use crate::api::encode::currency;
+use crate::domain::Problem;
+use crate::pooling::{Report, Totals};
+
+fn hours(seconds: i64) -> String {
+    format!("{}h{:02}", seconds / 3600, (seconds.abs() % 3600) / 60)
+}
+
+fn totals_line(out: &mut String, label: &str, t: &Totals) {
+    let _ = writeln!(
+        out,
+        "  {label:<12} {:>10.2} {:>9.1} {:>9} {:>9} {:>9.1}",
+        currency(t.cost_micro),
+        t.distance_m as f64 / 1000.0,
+        hours(t.travel_s),
+        t.vehicles,
+        t.co2_kg
+    );
+}
+
+fn name(problem: &Problem, producer: Option<usize>) -> String {
+    producer.map_or_else(
+        || "(unowned)".to_string(),
+        |p| {
+            let producer = &problem.producers[p];
+            if producer.name.is_empty() {
+                producer.id.clone()
+            } else {
+                producer.name.clone()
+            }
+        },
+    )
+}
+
+fn yes_no(flag: Option<bool>) -> &'static str {
+    match flag {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "n/a",
+    }
+}
+
+/// The report as text.
+pub fn pooling_text(problem: &Problem, report: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Pooling: what sharing the vehicles saves");
+    let _ = writeln!(
+        out,
+        "  {:<12} {:>10} {:>9} {:>9} {:>9} {:>9}",
+        "", "cost", "km", "driving", "vehicles", "CO2 kg"
+    );
+    totals_line(&mut out, "each alone", &report.alone);
+    totals_line(&mut out, "pooled", &report.pooled);
+    let saved = Totals {
+        cost_micro: report.alone.cost_micro - report.pooled.cost_micro,
+        distance_m: report.alone.distance_m - report.pooled.distance_m,
+        duration_s: report.alone.duration_s - report.pooled.duration_s,
+        travel_s: report.alone.travel_s - report.pooled.travel_s,
+        vehicles: report.alone.vehicles.saturating_sub(report.pooled.vehicles),
+        co2_kg: report.alone.co2_kg - report.pooled.co2_kg,
+        unassigned: 0,
+    };
+    totals_line(&mut out, "saved", &saved);
+    if report.alone.cost_micro > 0 {
+        let _ = writeln!(
+            out,
+            "  pooling saves {:.1} % of the cost and {:.1} % of the kilometres",
+            100.0 * saved.cost_micro as f64 / report.alone.cost_micro as f64,
+            100.0 * saved.distance_m as f64 / report.alone.distance_m.max(1) as f64
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nWho pays what of the pooled cost of {:.2}",
+        currency(report.pooled.cost_micro)
+    );
+    let _ = writeln!(
+        out,
+        "  {:<28} {:>9} {:>12} {:>9} {:>9} {:>8} {:>7}",
+        "producer", "alone", "proportional", "Shapley", "nucleolus", "saving", "in core"
+    );
+    for row in &report.producers {
+        let shapley = if row.shapley_error > 0.0 {
+            format!("{:.2}±{:.2}", row.shapley, row.shapley_error)
+        } else {
+            format!("{:.2}", row.shapley)
+        };
+        let nucleolus = row
+            .nucleolus
+            .map_or("n/a".to_string(), |n| format!("{n:.2}"));
+        let _ = writeln!(
+            out,
+            "  {:<28} {:>9.2} {:>12.2} {:>9} {:>9} {:>7.1}% {:>7}",
+            name(problem, row.producer),
+            currency(row.alone.cost_micro),
+            row.proportional,
+            shapley,
+            nucleolus,
+            row.saving_percent,
+            yes_no(row.in_core)
+        );
+    }
+    let method = if report.shapley_exact {
+        "exact"
+    } else {
+        "sampled"
+    };
+    let _ = writeln!(
+        out,
+        "\nShapley value {method}, {} coalitions solved; {} coalition cost(s) repaired to stay sub-additive (largest change {:.2} %).",
+        report.coalitions_solved, report.coalitions_repaired, report.max_repair_percent
+    );
+    match report.core_empty() {
+        Some(true) => {
+            let _ = writeln!(
+                out,
+                "The core is EMPTY: whatever the split, some group of producers would pay less on its own."
+            );
+        }
+        Some(false) => {
+            let _ = writeln!(
+                out,
+                "The core is not empty: under the nucleolus no group of producers would pay less on its own. In the core — Shapley: {}, proportional: {}, nucleolus: {}.",
+                yes_no(report.shapley_in_core),
+                yes_no(report.proportional_in_core),
+                yes_no(report.nucleolus_in_core)
+            );
+        }
+        None => {}
+    }
+    for note in &report.notes {
+        let _ = writeln!(out, "Note: {note}.");
+    }
+    out
+}

@@ -1,0 +1,175 @@
+//! Per-route data that makes an insertion check O(1) per position (Savelsbergh 1992;
+//! Vidal et al. 2013): the earliest schedule, the latest arrival at each node that keeps
+//! the rest of the route feasible (with several windows per stop and setup paid or
+//! not), and load maxima before and after each node.
+//!
+//! Nodes are numbered 0 = start, 1..=n = the route's stops, n + 1 = end.
+
+use super::instance::Instance;
+use crate::domain::{TimeWindow, earliest_start_s};
+
+/// Marks a node that no arrival time can make feasible.
+pub const NEVER: i64 = i64::MIN / 4;
+
+/// Latest arrival at a stop with `windows` whose service (of `service_s`) must start by
+/// `latest_start_s`, given that waiting is allowed.
+pub fn latest_arrival_s(windows: &[TimeWindow], latest_start_s: i64) -> i64 {
+    if windows.is_empty() {
+        return latest_start_s;
+    }
+    windows
+        .iter()
+        .filter(|w| w.start_s <= latest_start_s)
+        .map(|w| w.end_s.min(latest_start_s))
+        .max()
+        .unwrap_or(NEVER)
+}
+
+/// Cached figures of one route.
+#[derive(Debug, Clone, Default)]
+pub struct RouteCache {
+    /// Matrix index per node (`None`: open start or end).
+    pub location: Vec<Option<usize>>,
+    /// Site per node.
+    pub site: Vec<Option<usize>>,
+    /// Stop index per node (`usize::MAX` for start and end).
+    pub stop: Vec<usize>,
+    /// Departure per node in the forward schedule (for the end: its arrival).
+    pub departure_s: Vec<i64>,
+    /// Setup + service per node as the route is.
+    pub service_s: Vec<i64>,
+    /// Latest arrival per node, setup paid.
+    pub latest_paid_s: Vec<i64>,
+    /// Latest arrival per node, setup not paid (same site as the predecessor).
+    pub latest_free_s: Vec<i64>,
+    /// Load after each node, `dims` values per node.
+    pub load: Vec<i64>,
+    /// Largest load at nodes 0..=k, per dimension.
+    pub prefix_max: Vec<i64>,
+    /// Largest load at nodes k..=n+1, per dimension.
+    pub suffix_max: Vec<i64>,
+    /// Whether a shipment of the route has a maximum time on board.
+    pub limited_on_board: bool,
+}
+
+impl RouteCache {
+    /// Builds the cache of `route` on `vehicle` (a feasible route).
+    pub fn new(instance: &Instance, vehicle: usize, route: &[usize]) -> Self {
+        let problem = instance.problem;
+        let v = &problem.vehicles[vehicle];
+        let dims = problem.dimensions;
+        let n = route.len();
+        let mut cache = RouteCache::default();
+        let site_location = |site: Option<usize>| site.map(|s| problem.sites[s].matrix_index);
+        cache.location.push(site_location(v.start_site));
+        cache.site.push(v.start_site);
+        cache.stop.push(usize::MAX);
+        for &stop in route {
+            let s = &instance.stops[stop];
+            cache.location.push(Some(s.location));
+            cache.site.push(Some(s.site));
+            cache.stop.push(stop);
+            cache.limited_on_board |= s.max_on_board_s.is_some();
+        }
+        cache.location.push(site_location(v.end_site));
+        cache.site.push(v.end_site);
+        cache.stop.push(usize::MAX);
+
+        // Forward schedule from the shift start.
+        cache.departure_s = vec![v.shift.start_s; n + 2];
+        cache.service_s = vec![0; n + 2];
+        for k in 1..=n {
+            let s = &instance.stops[route[k - 1]];
+            let arrival = cache.departure_s[k - 1] + cache.travel_s(instance, vehicle, k - 1, k);
+            let start = earliest_start_s(&s.windows, arrival).unwrap_or(arrival);
+            let setup = if cache.site[k - 1] == Some(s.site) {
+                0
+            } else {
+                s.setup_s
+            };
+            cache.service_s[k] = setup + s.service_s;
+            cache.departure_s[k] = start + cache.service_s[k];
+        }
+        cache.departure_s[n + 1] =
+            cache.departure_s[n] + cache.travel_s(instance, vehicle, n, n + 1);
+        // Latest arrivals, backwards from the shift end.
+        cache.latest_paid_s = vec![v.shift.end_s; n + 2];
+        cache.latest_free_s = vec![v.shift.end_s; n + 2];
+        for k in (1..=n).rev() {
+            let s = &instance.stops[route[k - 1]];
+            let next_latest = cache.latest_at(k + 1, cache.site[k]);
+            let after = next_latest - cache.travel_s(instance, vehicle, k, k + 1);
+            cache.latest_free_s[k] = latest_arrival_s(&s.windows, after - s.service_s);
+            cache.latest_paid_s[k] = latest_arrival_s(&s.windows, after - s.service_s - s.setup_s);
+        }
+
+        // Loads.
+        cache.load = vec![0; (n + 2) * dims];
+        for &stop in route {
+            for (d, amount) in instance.stops[stop].start_load.iter().enumerate() {
+                cache.load[d] += amount;
+            }
+        }
+        for k in 1..=n + 1 {
+            for d in 0..dims {
+                let change = if k <= n {
+                    instance.stops[route[k - 1]].change[d]
+                } else {
+                    0
+                };
+                cache.load[k * dims + d] = cache.load[(k - 1) * dims + d] + change;
+            }
+        }
+        cache.prefix_max = cache.load.clone();
+        cache.suffix_max = cache.load.clone();
+        for k in 1..n + 2 {
+            for d in 0..dims {
+                cache.prefix_max[k * dims + d] =
+                    cache.prefix_max[k * dims + d].max(cache.prefix_max[(k - 1) * dims + d]);
+            }
+        }
+        for k in (0..n + 1).rev() {
+            for d in 0..dims {
+                cache.suffix_max[k * dims + d] =
+                    cache.suffix_max[k * dims + d].max(cache.suffix_max[(k + 1) * dims + d]);
+            }
+        }
+        cache
+    }
+
+    /// Stops in the route.
+    pub fn len(&self) -> usize {
+        self.location.len() - 2
+    }
+
+    /// Latest arrival at node `k` when its predecessor is at `previous_site`.
+    pub fn latest_at(&self, k: usize, previous_site: Option<usize>) -> i64 {
+        if k == self.location.len() - 1
+            || (previous_site.is_some() && previous_site == self.site[k])
+        {
+            self.latest_free_s[k]
+        } else {
+            self.latest_paid_s[k]
+        }
+    }
+
+    /// Travel time between nodes `a` and `b`, seconds (0 next to an open start or end).
+    pub fn travel_s(&self, instance: &Instance, vehicle: usize, a: usize, b: usize) -> i64 {
+        between(instance, vehicle, self.location[a], self.location[b], true)
+    }
+}
+
+/// Travel time (`time`) or distance between two optional matrix indices.
+pub fn between(
+    instance: &Instance,
+    vehicle: usize,
+    from: Option<usize>,
+    to: Option<usize>,
+    time: bool,
+) -> i64 {
+    match (from, to) {
+        (Some(from), Some(to)) if time => instance.duration_s(vehicle, from, to),
+        (Some(from), Some(to)) => instance.distance_m(vehicle, from, to),
+        _ => 0,
+    }
+}
