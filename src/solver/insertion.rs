@@ -47,11 +47,7 @@ pub fn best_in_route(
     }
     let route = &state.routes[vehicle];
     let before = state.figures[vehicle].objective;
-    let opening = if route.is_empty() && instance.objective == Objective::Vehicles {
-        NEW_VEHICLE_WEIGHT
-    } else {
-        0
-    };
+    let opening = opening_weight(instance, route);
     let stops = &instance.task_stops[task];
     let mut best: Option<Insertion> = None;
     let skip = |blink: &mut Option<&mut Blink>| match blink {
@@ -125,11 +121,7 @@ pub fn best_in_route(
     }
     let mut failure = Infeasible::Precedence;
     for first in 0..=route.len() {
-        let seconds = if stops.len() == 2 {
-            first + 1..=route.len() + 1
-        } else {
-            0..=0
-        };
+        let seconds = second_positions(route.len(), stops.len(), first);
         for second in seconds {
             if skip(&mut blink) {
                 continue;
@@ -152,6 +144,28 @@ pub fn best_in_route(
         }
     }
     best.ok_or(failure)
+}
+
+/// The extra weight of opening an empty vehicle (vehicles-first objective only).
+fn opening_weight(instance: &Instance, route: &[usize]) -> i128 {
+    if route.is_empty() && instance.objective == Objective::Vehicles {
+        NEW_VEHICLE_WEIGHT
+    } else {
+        0
+    }
+}
+
+/// Positions of a shipment's delivery after its pickup went to `first` (0 for a job).
+fn second_positions(
+    route_len: usize,
+    stops: usize,
+    first: usize,
+) -> std::ops::RangeInclusive<usize> {
+    if stops == 2 {
+        first + 1..=route_len + 1
+    } else {
+        0..=0
+    }
 }
 
 /// `route` with `stops` inserted at `first` (and the second at `second` after that).
@@ -177,19 +191,11 @@ fn full_best(
 ) -> Option<i128> {
     let route = &state.routes[vehicle];
     let before = state.figures[vehicle].objective;
-    let opening = if route.is_empty() && instance.objective == Objective::Vehicles {
-        NEW_VEHICLE_WEIGHT
-    } else {
-        0
-    };
+    let opening = opening_weight(instance, route);
     let stops = &instance.task_stops[task];
     let mut best: Option<i128> = None;
     for first in 0..=route.len() {
-        let seconds = if stops.len() == 2 {
-            first + 1..=route.len() + 1
-        } else {
-            0..=0
-        };
+        let seconds = second_positions(route.len(), stops.len(), first);
         for second in seconds {
             if let Some(objective) = full_objective(
                 instance, state, task, vehicle, first, second, scratch, buffer,
