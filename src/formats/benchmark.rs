@@ -146,6 +146,24 @@ pub(super) fn scaled(value: f64) -> i64 {
     (value * SCALE as f64).round() as i64
 }
 
+/// One job per customer (every node but the depot, node 0), delivering its demand; the
+/// job and its site are named by the node number.
+pub(super) fn delivery_jobs(nodes: &[Node]) -> Vec<pb::Job> {
+    nodes
+        .iter()
+        .skip(1)
+        .map(|customer| pb::Job {
+            id: customer.id.to_string(),
+            stop: Some(pb::TaskStop {
+                site_id: customer.id.to_string(),
+                ..Default::default()
+            }),
+            delivery: vec![customer.demand],
+            ..Default::default()
+        })
+        .collect()
+}
+
 /// The request's parts common to every benchmark format: one site per node, the
 /// matrices, `fleet_size` vehicles at the depot (node 0); tasks are left to the reader.
 pub(super) fn base_request(

@@ -22,9 +22,9 @@
 
 use super::FormatError;
 use super::benchmark::{
-    BenchmarkInstance, DistanceConvention, Node, base_request, integer, numbers, whole,
+    BenchmarkInstance, DistanceConvention, Node, base_request, delivery_jobs, integer, numbers,
+    whole,
 };
-use crate::api::pb;
 
 /// Reads a Solomon or Gehring & Homberger file (see the module docs).
 pub fn parse_solomon(text: &str) -> Result<BenchmarkInstance, FormatError> {
@@ -48,19 +48,7 @@ pub fn parse_solomon(text: &str) -> Result<BenchmarkInstance, FormatError> {
         .collect::<Result<Vec<_>, _>>()?;
     check_ids(&nodes)?;
     let mut request = base_request(&nodes, DistanceConvention::Euclidean, fleet_size, capacity);
-    request.jobs = nodes
-        .iter()
-        .skip(1)
-        .map(|customer| pb::Job {
-            id: customer.id.to_string(),
-            stop: Some(pb::TaskStop {
-                site_id: customer.id.to_string(),
-                ..Default::default()
-            }),
-            delivery: vec![customer.demand],
-            ..Default::default()
-        })
-        .collect();
+    request.jobs = delivery_jobs(&nodes);
     Ok(BenchmarkInstance {
         name,
         convention: DistanceConvention::Euclidean,

@@ -12,9 +12,9 @@
 
 use super::FormatError;
 use super::benchmark::{
-    BenchmarkInstance, DistanceConvention, Node, base_request, integer, numbers, whole,
+    BenchmarkInstance, DistanceConvention, Node, base_request, delivery_jobs, integer, numbers,
+    whole,
 };
-use crate::api::pb;
 
 /// Which part of the file a line belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,19 +94,7 @@ pub fn parse_tsplib(text: &str) -> Result<BenchmarkInstance, FormatError> {
     let fleet_size = (2 * bound.max(1) as usize).min(customers).max(1);
     let convention = DistanceConvention::RoundedEuclidean;
     let mut request = base_request(&nodes, convention, fleet_size, capacity);
-    request.jobs = nodes
-        .iter()
-        .skip(1)
-        .map(|customer| pb::Job {
-            id: customer.id.to_string(),
-            stop: Some(pb::TaskStop {
-                site_id: customer.id.to_string(),
-                ..Default::default()
-            }),
-            delivery: vec![customer.demand],
-            ..Default::default()
-        })
-        .collect();
+    request.jobs = delivery_jobs(&nodes);
     Ok(BenchmarkInstance {
         name,
         convention,
