@@ -1,0 +1,240 @@
+//! The embedded road graph: an OpenStreetMap extract → car-drivable directed graph
+//! (largest strongly connected component) → snapping → many-to-many matrices and
+//! road geometry, with no server and no network.
+//!
+//! Preparation (parse, components, R-tree, hierarchy) happens once per extract and
+//! process: [`RoadNetwork::load`] keeps prepared networks keyed by the file's SHA-256
+//! and the profile version, so a server answers every request after the first at query
+//! speed.
+
+pub mod dijkstra;
+pub mod engine;
+pub mod graph;
+pub mod osm;
+pub mod profile;
+pub mod snap;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+
+use crate::domain::{TravelMatrix, UNREACHABLE};
+use crate::travel::haversine_m;
+use engine::{CchEngine, NodeMatrix};
+use graph::{GraphStats, RoadGraph};
+use snap::SnapIndex;
+
+/// Bump when the profile or the graph building changes what a prepared network holds.
+pub const PROFILE_VERSION: &str = "car-1";
+
+/// What can go wrong while preparing a road network.
+#[derive(Debug, thiserror::Error)]
+pub enum RoadError {
+    /// The extract cannot be read or decoded.
+    #[error("cannot read the OSM extract {path}: {message}")]
+    Osm {
+        /// The file.
+        path: String,
+        /// What the reader said.
+        message: String,
+    },
+    /// The extract holds no drivable road.
+    #[error("the OSM extract {path} holds no road a car may drive")]
+    NoRoads {
+        /// The file.
+        path: String,
+    },
+}
+
+/// A site moved onto the road graph.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SnappedPoint {
+    /// The graph node the site starts and ends its legs at.
+    pub node: u32,
+    /// The node's position, (lat, lon) degrees.
+    pub lat_lon_deg: (f64, f64),
+    /// Distance from the given point to the node, metres.
+    pub snap_distance_m: f64,
+}
+
+/// Durations and distances between snapped points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoadMatrix {
+    /// One per point, in the points' order.
+    pub snapped: Vec<SnappedPoint>,
+    /// Seconds and metres; unreachable pairs hold [`UNREACHABLE`].
+    pub matrix: TravelMatrix,
+    /// Ordered (from, to) pairs with no path.
+    pub unreachable: Vec<(usize, usize)>,
+}
+
+/// How long each preparation step took.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PrepareTimes {
+    /// Reading the PBF.
+    pub parse: Duration,
+    /// Components, forward star and R-tree.
+    pub graph: Duration,
+    /// Ordering, building and customizing the hierarchy.
+    pub hierarchy: Duration,
+}
+
+/// A prepared extract.
+pub struct RoadNetwork {
+    /// The graph the matrices run on.
+    pub graph: RoadGraph,
+    /// Sizes, for reports.
+    pub stats: GraphStats,
+    /// Preparation times, for reports.
+    pub times: PrepareTimes,
+    /// Where the network came from.
+    pub source: PathBuf,
+    snap_index: SnapIndex,
+    engine: CchEngine,
+}
+
+type Cache = Mutex<HashMap<String, Arc<RoadNetwork>>>;
+
+fn cache() -> &'static Cache {
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+impl RoadNetwork {
+    /// The prepared network of `path`, from the process cache when the same file
+    /// (by content) was prepared before.
+    pub fn load(path: &Path) -> Result<Arc<RoadNetwork>, RoadError> {
+        let bytes = std::fs::read(path).map_err(|e| RoadError::Osm {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        let key = format!("{:x}/{PROFILE_VERSION}", Sha256::digest(&bytes));
+        if let Some(network) = cache().lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return Ok(network);
+        }
+        let network = Arc::new(RoadNetwork::prepare(path)?);
+        if let Ok(mut c) = cache().lock() {
+            c.insert(key, network.clone());
+        }
+        Ok(network)
+    }
+
+    /// Reads and prepares `path` (no cache).
+    pub fn prepare(path: &Path) -> Result<RoadNetwork, RoadError> {
+        let started = Instant::now();
+        let network = osm::read_car_network(path)?;
+        let parse = started.elapsed();
+        let started = Instant::now();
+        let (graph, stats) = RoadGraph::largest_component(&network);
+        if graph.arc_count() == 0 {
+            return Err(RoadError::NoRoads {
+                path: path.display().to_string(),
+            });
+        }
+        let snap_index = SnapIndex::new(&graph);
+        let graph_time = started.elapsed();
+        let started = Instant::now();
+        let engine = CchEngine::prepare(&graph);
+        Ok(RoadNetwork {
+            times: PrepareTimes {
+                parse,
+                graph: graph_time,
+                hierarchy: started.elapsed(),
+            },
+            graph,
+            stats,
+            source: path.to_path_buf(),
+            snap_index,
+            engine,
+        })
+    }
+
+    /// Moves each (lat, lon) point to the nearer end of its nearest road segment.
+    pub fn snap(&self, points_deg: &[(f64, f64)]) -> Vec<SnappedPoint> {
+        points_deg
+            .iter()
+            .map(|&point| {
+                let node = match self.snap_index.snap(&self.graph, point) {
+                    Some(s) => {
+                        let arc = s.arc as usize;
+                        if s.fraction < 0.5 { self.graph.tail[arc] } else { self.graph.head[arc] }
+                    }
+                    None => 0,
+                };
+                let lat_lon_deg = self.graph.lat_lon_deg[node as usize];
+                SnappedPoint {
+                    node,
+                    lat_lon_deg,
+                    snap_distance_m: haversine_m(point, lat_lon_deg),
+                }
+            })
+            .collect()
+    }
+
+    /// The matrix between `points_deg` with the hierarchy.
+    pub fn matrix(&self, points_deg: &[(f64, f64)]) -> RoadMatrix {
+        let snapped = self.snap(points_deg);
+        let nodes: Vec<u32> = snapped.iter().map(|s| s.node).collect();
+        let node_matrix = self.engine.node_matrix(&self.graph, &nodes, &nodes);
+        road_matrix(snapped, &node_matrix)
+    }
+
+    /// The same matrix by one plain Dijkstra per point: slow, exact, the test oracle.
+    pub fn oracle_matrix(&self, points_deg: &[(f64, f64)]) -> RoadMatrix {
+        let snapped = self.snap(points_deg);
+        let nodes: Vec<u32> = snapped.iter().map(|s| s.node).collect();
+        let labels = dijkstra::node_matrix(&self.graph, &nodes, &nodes);
+        let reached = |l: &dijkstra::Label| *l != dijkstra::UNREACHED;
+        let node_matrix = NodeMatrix {
+            duration_ms: labels.iter().map(|l| reached(l).then_some(l.0)).collect(),
+            distance_dm: labels.iter().map(|l| reached(l).then_some(l.1)).collect(),
+        };
+        road_matrix(snapped, &node_matrix)
+    }
+
+    /// The hierarchy's node-to-node answer (for tests against the oracle).
+    pub fn node_matrix(&self, sources: &[u32], targets: &[u32]) -> NodeMatrix {
+        self.engine.node_matrix(&self.graph, sources, targets)
+    }
+
+    /// The fastest road path between two snapped nodes, as (lat, lon) points.
+    pub fn path_lat_lon(&self, from: u32, to: u32) -> Vec<(f64, f64)> {
+        let mut search = dijkstra::Search::default();
+        let label = search.run(&self.graph, &[(from, (0, 0))], &[to]);
+        if label.first() == Some(&dijkstra::UNREACHED) {
+            return Vec::new();
+        }
+        search
+            .path_to(to)
+            .into_iter()
+            .map(|node| self.graph.lat_lon_deg[node as usize])
+            .collect()
+    }
+}
+
+fn road_matrix(snapped: Vec<SnappedPoint>, node_matrix: &NodeMatrix) -> RoadMatrix {
+    let size = snapped.len();
+    let mut matrix = TravelMatrix::zeros(size);
+    let mut unreachable = Vec::new();
+    for cell in 0..size * size {
+        match (node_matrix.duration_ms[cell], node_matrix.distance_dm[cell]) {
+            (Some(ms), Some(dm)) => {
+                matrix.duration_s[cell] = ((ms + 500) / 1000) as i64;
+                matrix.distance_m[cell] = ((dm + 5) / 10) as i64;
+            }
+            _ => {
+                matrix.duration_s[cell] = UNREACHABLE;
+                matrix.distance_m[cell] = UNREACHABLE;
+                unreachable.push((cell / size, cell % size));
+            }
+        }
+    }
+    RoadMatrix {
+        snapped,
+        matrix,
+        unreachable,
+    }
+}

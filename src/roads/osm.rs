@@ -1,0 +1,140 @@
+//! Reads an OpenStreetMap PBF extract into the car-drivable arcs between way nodes.
+//!
+//! Two passes, as large extracts want: the ways first (keeping the drivable ones and
+//! the ids of their nodes), then only those nodes' coordinates and tags. Way nodes
+//! missing from a clipped extract cut the way there instead of failing.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use osmpbf::{Element, ElementReader};
+
+use super::RoadError;
+use super::profile::{self, WaySpeed};
+use crate::travel::haversine_m;
+
+/// One directed road segment between two way nodes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RawArc {
+    /// Index of the start node.
+    pub tail: u32,
+    /// Index of the end node.
+    pub head: u32,
+    /// Driving time, milliseconds, with the penalty of the end node.
+    pub duration_ms: u32,
+    /// Length, decimetres.
+    pub distance_dm: u32,
+}
+
+/// The drivable network of an extract, before the strongly connected filter.
+#[derive(Debug, Default)]
+pub struct RawNetwork {
+    /// (lat, lon) in degrees per node index.
+    pub lat_lon_deg: Vec<(f64, f64)>,
+    /// Every directed segment a car may drive.
+    pub arcs: Vec<RawArc>,
+}
+
+struct KeptWay {
+    refs: Vec<i64>,
+    speed: WaySpeed,
+}
+
+/// Reads `path` with the car profile.
+pub fn read_car_network(path: &Path) -> Result<RawNetwork, RoadError> {
+    let read_error = |source: osmpbf::Error| RoadError::Osm {
+        path: path.display().to_string(),
+        message: source.to_string(),
+    };
+    let mut ways = Vec::new();
+    ElementReader::from_path(path)
+        .map_err(read_error)?
+        .for_each(|element| {
+            if let Element::Way(way) = element
+                && let Some(speed) = profile::car_way_speed(way.tags())
+            {
+                ways.push(KeptWay {
+                    refs: way.refs().collect(),
+                    speed,
+                });
+            }
+        })
+        .map_err(read_error)?;
+
+    // Node ids → dense indices in order of first use; the degree finds junctions.
+    let mut index_of: HashMap<i64, u32> = HashMap::new();
+    let mut degree: Vec<u8> = Vec::new();
+    for way in &ways {
+        for (position, id) in way.refs.iter().enumerate() {
+            let next = index_of.len() as u32;
+            let index = *index_of.entry(*id).or_insert(next);
+            if index == next {
+                degree.push(0);
+            }
+            let ends = u8::from(position > 0) + u8::from(position + 1 < way.refs.len());
+            degree[index as usize] = degree[index as usize].saturating_add(ends);
+        }
+    }
+
+    let mut lat_lon_deg = vec![(f64::NAN, f64::NAN); index_of.len()];
+    let mut penalty_s = vec![0.0_f64; index_of.len()];
+    ElementReader::from_path(path)
+        .map_err(read_error)?
+        .for_each(|element| {
+            let (id, lat, lon, penalty) = match element {
+                Element::DenseNode(node) => (
+                    node.id(),
+                    node.lat(),
+                    node.lon(),
+                    profile::node_penalty_s(node.tags()),
+                ),
+                Element::Node(node) => (
+                    node.id(),
+                    node.lat(),
+                    node.lon(),
+                    profile::node_penalty_s(node.tags()),
+                ),
+                _ => return,
+            };
+            if let Some(index) = index_of.get(&id) {
+                lat_lon_deg[*index as usize] = (lat, lon);
+                penalty_s[*index as usize] = penalty;
+            }
+        })
+        .map_err(read_error)?;
+
+    let entry_penalty_s = |node: u32| {
+        let junction = degree[node as usize] >= 3;
+        penalty_s[node as usize] + if junction { profile::JUNCTION_PENALTY_S } else { 0.0 }
+    };
+    let mut arcs = Vec::new();
+    for way in &ways {
+        for pair in way.refs.windows(2) {
+            let (Some(&a), Some(&b)) = (index_of.get(&pair[0]), index_of.get(&pair[1])) else {
+                continue;
+            };
+            let (pa, pb) = (lat_lon_deg[a as usize], lat_lon_deg[b as usize]);
+            if pa.0.is_nan() || pb.0.is_nan() || a == b {
+                continue; // a node the clipped extract does not hold
+            }
+            let length_m = haversine_m(pa, pb);
+            let mut push = |tail: u32, head: u32, kmh: f64| {
+                let kmh = kmh.clamp(1.0, profile::MAX_SPEED_KMH);
+                let seconds = length_m / (kmh / 3.6) + entry_penalty_s(head);
+                arcs.push(RawArc {
+                    tail,
+                    head,
+                    duration_ms: (seconds * 1000.0).round().min(u32::MAX as f64 / 4.0) as u32,
+                    distance_dm: (length_m * 10.0).round().min(u32::MAX as f64 / 4.0) as u32,
+                });
+            };
+            if let Some(kmh) = way.speed.forward_kmh {
+                push(a, b, kmh);
+            }
+            if let Some(kmh) = way.speed.backward_kmh {
+                push(b, a, kmh);
+            }
+        }
+    }
+    Ok(RawNetwork { lat_lon_deg, arcs })
+}
