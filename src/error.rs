@@ -16,6 +16,9 @@ pub enum Error {
     /// The pooling report failed.
     #[error(transparent)]
     Pooling(#[from] crate::pooling::PoolingError),
+    /// Travel data could not be produced (no extract, OSRM down…).
+    #[error(transparent)]
+    Travel(#[from] crate::travel::TravelError),
     /// A bug: a worker died or a channel closed.
     #[error("internal error: {0}")]
     Internal(String),

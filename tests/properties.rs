@@ -89,7 +89,7 @@ prop_compose! {
             vehicles,
             shipments,
             jobs,
-            options: Some(pb::SolveOptions { seed, objective, threads: 1, max_iterations: Some(40), time_limit_ms: Some(600_000) }),
+            options: Some(pb::SolveOptions { seed, objective, threads: 1, max_iterations: Some(40), time_limit_ms: Some(600_000), geometry: false }),
             ..Default::default()
         }
     }

@@ -31,6 +31,7 @@ pub fn response(
         .map(|tour| {
             let vehicle = &problem.vehicles[tour.vehicle];
             pb::Tour {
+                geometry: String::new(),
                 vehicle_id: vehicle.id.clone(),
                 producer_id: producer_id(vehicle.producer),
                 steps: tour
@@ -77,6 +78,7 @@ pub fn response(
         .collect();
     let s = &solution.summary;
     pb::SolveResponse {
+        snapped_sites: Vec::new(),
         tours,
         unassigned,
         summary: Some(pb::Summary {

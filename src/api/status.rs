@@ -30,6 +30,10 @@ pub fn status(error: &Error) -> Status {
         }
         Error::Solve(inner) => Status::internal(inner.to_string()),
         Error::Pooling(inner) => Status::internal(inner.to_string()),
+        Error::Travel(inner) => match inner {
+            crate::travel::TravelError::Osrm(_) => Status::unavailable(inner.to_string()),
+            _ => Status::failed_precondition(inner.to_string()),
+        },
         Error::Internal(message) => Status::internal(message.clone()),
     }
 }

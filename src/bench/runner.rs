@@ -160,6 +160,7 @@ fn options(config: &BenchConfig, seed: u64) -> pb::SolveOptions {
         Objective::Vehicles => pb::Objective::Vehicles,
     };
     pb::SolveOptions {
+        geometry: false,
         objective: objective as i32,
         time_limit_ms: Some(config.time_limit_ms),
         seed,

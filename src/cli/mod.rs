@@ -2,6 +2,7 @@
 
 mod bench;
 mod demo;
+mod matrix;
 mod serve;
 mod solve;
 
@@ -106,6 +107,42 @@ pub struct SearchOverrides {
     pooling: bool,
 }
 
+/// Where road data comes from when a request does not say.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RoadArgs {
+    /// An OpenStreetMap PBF extract: travel on its embedded road graph (car profile).
+    #[arg(long, value_name = "FILE.pbf")]
+    osm: Option<PathBuf>,
+    /// An OSRM server's base URL (used when --osm is absent).
+    #[arg(long, value_name = "URL")]
+    osrm_url: Option<String>,
+}
+
+impl RoadArgs {
+    /// The travel configuration; the extract is prepared now so that a bad file is
+    /// reported once, naming the flag.
+    pub fn config(&self) -> anyhow::Result<tournee::travel::TravelConfig> {
+        use anyhow::Context;
+        let osm = match &self.osm {
+            Some(path) => {
+                let source = tournee::travel::OsmSource::File(path.clone());
+                source.load().with_context(|| "--osm".to_string())?;
+                Some(source)
+            }
+            None => None,
+        };
+        if let Some(url) = &self.osrm_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            anyhow::bail!("--osrm-url: {url:?} is not an http:// or https:// URL");
+        }
+        Ok(tournee::travel::TravelConfig {
+            osm,
+            osrm_url: self.osrm_url.clone(),
+        })
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serves the gRPC API (tournee.v1.Routing, health, reflection).
@@ -113,6 +150,8 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:50051")]
         addr: String,
+        #[command(flatten)]
+        roads: RoadArgs,
     },
     /// Solves a problem file.
     Solve {
@@ -131,14 +170,28 @@ enum Command {
         /// Write the answer here instead of stdout.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Draw the tours on a map (SVG).
+        #[arg(long, value_name = "FILE.svg")]
+        map: Option<PathBuf>,
+        #[command(flatten)]
+        roads: RoadArgs,
         #[command(flatten)]
         search: SearchOverrides,
     },
-    /// Plans the bundled cooperative scenario and prints the tours.
+    /// Plans the bundled cooperative scenario on the bundled Liechtenstein road
+    /// extract and prints the tours.
     Demo {
+        /// Draw the tours on a map (SVG).
+        #[arg(long, value_name = "FILE.svg")]
+        map: Option<PathBuf>,
+        /// Plan on straight lines instead of the bundled roads.
+        #[arg(long)]
+        straight_line: bool,
         #[command(flatten)]
         search: SearchOverrides,
     },
+    /// Computes a duration and distance matrix between points (`id,lat,lon` CSV).
+    Matrix(matrix::MatrixArguments),
     /// Measures solution quality on a benchmark set against its best-known solutions.
     Bench(bench::BenchArguments),
 }
@@ -146,23 +199,34 @@ enum Command {
 /// Runs a parsed command.
 pub fn run(arguments: Arguments) -> anyhow::Result<()> {
     match arguments.command {
-        Command::Serve { addr } => serve::run(&addr),
+        Command::Serve { addr, roads } => serve::run(&addr, &roads),
         Command::Solve {
             problem,
             format,
             output_format,
             objective,
             out,
+            map,
+            roads,
             search,
         } => solve::run(
             &problem,
             format,
-            output_format,
+            solve::Outputs {
+                format: output_format,
+                answer: out.as_deref(),
+                map: map.as_deref(),
+            },
             objective,
-            out.as_deref(),
+            &roads,
             &search,
         ),
-        Command::Demo { search } => demo::run(&search),
+        Command::Demo {
+            map,
+            straight_line,
+            search,
+        } => demo::run(&search, map.as_deref(), straight_line),
+        Command::Matrix(arguments) => matrix::run(&arguments),
         Command::Bench(arguments) => bench::run(&arguments),
     }
 }

@@ -3,7 +3,18 @@
 use anyhow::Context;
 
 /// Serves on `addr` until interrupted.
-pub fn run(addr: &str) -> anyhow::Result<()> {
+pub fn run(addr: &str, roads: &super::RoadArgs) -> anyhow::Result<()> {
+    let travel = roads.config()?;
+    if let Some(osm) = &travel.osm {
+        let network = osm.load()?;
+        eprintln!(
+            "road graph: {} ({} nodes, {} arcs; prepared in {} ms)",
+            network.source.display(),
+            network.stats.nodes,
+            network.stats.arcs,
+            (network.times.parse + network.times.graph + network.times.hierarchy).as_millis()
+        );
+    }
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(addr)
@@ -16,7 +27,7 @@ pub fn run(addr: &str) -> anyhow::Result<()> {
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
         };
-        tournee::server::run(listener, shutdown).await?;
+        tournee::server::run_with(listener, shutdown, travel).await?;
         Ok(())
     })
 }

@@ -10,15 +10,27 @@ use tournee::pipeline::{self, Hooks, Solved};
 
 use super::{InputFormat, ObjectiveArg, OutputFormat, SearchOverrides};
 
+/// Where the answers go.
+pub struct Outputs<'a> {
+    /// Format of the answer (default: from the input's format).
+    pub format: Option<OutputFormat>,
+    /// The answer's file (default: stdout).
+    pub answer: Option<&'a Path>,
+    /// An SVG map of the tours.
+    pub map: Option<&'a Path>,
+}
+
 /// Reads, solves and writes.
 pub fn run(
     path: &Path,
     format: InputFormat,
-    output_format: Option<OutputFormat>,
+    outputs: Outputs,
     objective: Option<ObjectiveArg>,
-    out: Option<&Path>,
+    roads: &super::RoadArgs,
     search: &SearchOverrides,
 ) -> anyhow::Result<()> {
+    let (output_format, out) = (outputs.format, outputs.answer);
+    let config = roads.config()?;
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let mut request = read_request(&text, format).with_context(|| format!("{}", path.display()))?;
@@ -29,7 +41,10 @@ pub fn run(
             .get_or_insert_with(Default::default)
             .objective = objective.proto() as i32;
     }
-    let solved = solve(&request)?;
+    let solved = solve(&request, &config)?;
+    if let Some(map) = outputs.map {
+        write_map(&solved, map)?;
+    }
     let output_format = output_format.unwrap_or(match format {
         InputFormat::Vroom => OutputFormat::Vroom,
         InputFormat::Native | InputFormat::Solomon | InputFormat::Lilim | InputFormat::Cvrp => {
@@ -74,13 +89,19 @@ pub fn read_request(text: &str, format: InputFormat) -> anyhow::Result<pb::Solve
     })
 }
 
+/// Writes the SVG map of a plan.
+pub fn write_map(solved: &Solved, path: &Path) -> anyhow::Result<()> {
+    std::fs::write(path, tournee::report::map_svg(solved))
+        .with_context(|| format!("--map: writing {}", path.display()))
+}
+
 /// Solves on the calling thread with no deadline.
-pub fn solve(request: &pb::SolveRequest) -> anyhow::Result<Solved> {
+pub fn solve(request: &pb::SolveRequest, config: &tournee::travel::TravelConfig) -> anyhow::Result<Solved> {
     let cancelled = AtomicBool::new(false);
     let hooks = Hooks {
         client_deadline: None,
         cancelled: &cancelled,
         on_progress: &|_| {},
     };
-    Ok(pipeline::solve(request, &hooks)?)
+    Ok(pipeline::solve_with(request, &hooks, config)?)
 }

@@ -216,6 +216,8 @@ pub struct SearchOptions {
     pub threads: usize,
     /// Iterations per parallel search, if limited.
     pub max_iterations: Option<u64>,
+    /// Return each tour's road geometry.
+    pub geometry: bool,
 }
 
 impl Default for SearchOptions {
@@ -226,6 +228,7 @@ impl Default for SearchOptions {
             seed: 0,
             threads: 0,
             max_iterations: None,
+            geometry: false,
         }
     }
 }
@@ -242,6 +245,26 @@ pub enum TravelSource {
         /// Road distance / great-circle distance.
         detour_factor: f64,
     },
+    /// The embedded OpenStreetMap road graph of the configured extract.
+    RoadGraph {
+        /// Sites further from a road are rejected, metres.
+        max_snap_distance_m: f64,
+        /// Straight lines when no extract is configured.
+        fallback: bool,
+    },
+    /// An OSRM server.
+    Osrm {
+        /// Base URL; `None`: the configured one.
+        url: Option<String>,
+        /// Straight lines when the server fails.
+        fallback: bool,
+        /// Per-request timeout, milliseconds.
+        timeout_ms: u64,
+        /// The server's largest table.
+        max_table_size: usize,
+    },
+    /// Not stated: the configured default (extract, else OSRM, else straight lines).
+    Default,
 }
 
 /// A validated routing problem: every index is in range, every amount has

@@ -1,8 +1,10 @@
-//! Reports for people: the plan as text (tours, stops, times, loads, totals) and the
-//! pooling report as a table.
+//! Reports for people: the plan as text (tours, stops, times, loads, totals), as an
+//! SVG map, and the pooling report as a table.
 
+mod map_svg;
 mod pooling_table;
 mod text;
 
+pub use map_svg::map_svg;
 pub use pooling_table::pooling_text;
 pub use text::{clock, plan_text};

@@ -96,6 +96,15 @@ pub struct RoadNetwork {
     engine: CchEngine,
 }
 
+impl std::fmt::Debug for RoadNetwork {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RoadNetwork")
+            .field("source", &self.source)
+            .field("stats", &self.stats)
+            .finish_non_exhaustive()
+    }
+}
+
 type Cache = Mutex<HashMap<String, Arc<RoadNetwork>>>;
 
 fn cache() -> &'static Cache {
@@ -122,13 +131,31 @@ impl RoadNetwork {
         Ok(network)
     }
 
+    /// The prepared network of a PBF held in memory (cached like [`Self::load`]).
+    pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Arc<RoadNetwork>, RoadError> {
+        let key = format!("{:x}/{PROFILE_VERSION}", Sha256::digest(bytes));
+        if let Some(network) = cache().lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return Ok(network);
+        }
+        let started = Instant::now();
+        let raw = osm::read_car_network_bytes(name, bytes)?;
+        let network = Arc::new(RoadNetwork::from_raw(Path::new(name), &raw, started.elapsed())?);
+        if let Ok(mut c) = cache().lock() {
+            c.insert(key, network.clone());
+        }
+        Ok(network)
+    }
+
     /// Reads and prepares `path` (no cache).
     pub fn prepare(path: &Path) -> Result<RoadNetwork, RoadError> {
         let started = Instant::now();
         let network = osm::read_car_network(path)?;
-        let parse = started.elapsed();
+        RoadNetwork::from_raw(path, &network, started.elapsed())
+    }
+
+    fn from_raw(path: &Path, network: &osm::RawNetwork, parse: Duration) -> Result<RoadNetwork, RoadError> {
         let started = Instant::now();
-        let (graph, stats) = RoadGraph::largest_component(&network);
+        let (graph, stats) = RoadGraph::largest_component(network);
         if graph.arc_count() == 0 {
             return Err(RoadError::NoRoads {
                 path: path.display().to_string(),

@@ -40,14 +40,27 @@ struct KeptWay {
     speed: WaySpeed,
 }
 
-/// Reads `path` with the car profile.
+/// Reads the PBF file `path` with the car profile.
 pub fn read_car_network(path: &Path) -> Result<RawNetwork, RoadError> {
+    let name = path.display().to_string();
+    read_with(&name, || ElementReader::from_path(path))
+}
+
+/// Reads a PBF held in memory with the car profile.
+pub fn read_car_network_bytes(name: &str, bytes: &[u8]) -> Result<RawNetwork, RoadError> {
+    read_with(name, || Ok(ElementReader::new(std::io::Cursor::new(bytes))))
+}
+
+fn read_with<R: std::io::Read + Send>(
+    name: &str,
+    open: impl Fn() -> Result<ElementReader<R>, osmpbf::Error>,
+) -> Result<RawNetwork, RoadError> {
     let read_error = |source: osmpbf::Error| RoadError::Osm {
-        path: path.display().to_string(),
+        path: name.to_string(),
         message: source.to_string(),
     };
     let mut ways = Vec::new();
-    ElementReader::from_path(path)
+    open()
         .map_err(read_error)?
         .for_each(|element| {
             if let Element::Way(way) = element
@@ -78,7 +91,7 @@ pub fn read_car_network(path: &Path) -> Result<RawNetwork, RoadError> {
 
     let mut lat_lon_deg = vec![(f64::NAN, f64::NAN); index_of.len()];
     let mut penalty_s = vec![0.0_f64; index_of.len()];
-    ElementReader::from_path(path)
+    open()
         .map_err(read_error)?
         .for_each(|element| {
             let (id, lat, lon, penalty) = match element {

@@ -34,6 +34,15 @@ pub async fn run(
     listener: TcpListener,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), ServerError> {
+    run_with(listener, shutdown, crate::travel::TravelConfig::default()).await
+}
+
+/// Serves like [`run`], with `travel` as the default travel sources.
+pub async fn run_with(
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()>,
+    travel: crate::travel::TravelConfig,
+) -> Result<(), ServerError> {
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
     health_reporter
         .set_serving::<pb::routing_server::RoutingServer<RoutingService>>()
@@ -46,7 +55,9 @@ pub async fn run(
         .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         .build_v1alpha()?;
-    let routing = pb::routing_server::RoutingServer::new(RoutingService)
+    let routing = pb::routing_server::RoutingServer::new(RoutingService {
+        travel: std::sync::Arc::new(travel),
+    })
         .max_decoding_message_size(MAX_DECODING_MESSAGE_BYTES)
         .max_encoding_message_size(MAX_DECODING_MESSAGE_BYTES);
     tonic::transport::Server::builder()

@@ -16,9 +16,13 @@ use crate::api::{pb, status::status};
 use crate::error::Error;
 use crate::pipeline::{self, Hooks};
 
-/// The routing service (stateless: every request carries its whole problem).
-#[derive(Debug, Default, Clone, Copy)]
-pub struct RoutingService;
+/// The routing service: every request carries its whole problem; the service holds
+/// only where road data is when a request does not say.
+#[derive(Debug, Default, Clone)]
+pub struct RoutingService {
+    /// The server's default travel sources (`serve --osm`, `--osrm-url`).
+    pub travel: Arc<crate::travel::TravelConfig>,
+}
 
 /// Sets the flag when dropped: tonic drops a handler whose client went away.
 struct CancelOnDrop(Arc<AtomicBool>);
@@ -41,13 +45,14 @@ impl pb::routing_server::Routing for RoutingService {
         let request = request.into_inner();
         let cancelled = Arc::new(AtomicBool::new(false));
         let _guard = CancelOnDrop(cancelled.clone());
+        let travel = self.travel.clone();
         let solved = tokio::task::spawn_blocking(move || {
             let hooks = Hooks {
                 client_deadline: deadline,
                 cancelled: &cancelled,
                 on_progress: &|_| {},
             };
-            pipeline::solve(&request, &hooks).map(|solved| solved.response())
+            pipeline::solve_with(&request, &hooks, &travel).map(|solved| solved.response())
         })
         .await
         .map_err(|error| status(&Error::Internal(error.to_string())))?;
@@ -66,6 +71,7 @@ impl pb::routing_server::Routing for RoutingService {
         crate::validate::problem(&request)
             .map_err(|violations| status(&Error::Validation(violations)))?;
         let (sender, receiver) = mpsc::channel::<Result<pb::SolveEvent, Status>>(64);
+        let travel = self.travel.clone();
         tokio::task::spawn_blocking(move || {
             let cancelled = AtomicBool::new(false);
             let on_progress = |progress: pb::Progress| {
@@ -83,7 +89,7 @@ impl pb::routing_server::Routing for RoutingService {
                 cancelled: &cancelled,
                 on_progress: &on_progress,
             };
-            let last = match pipeline::solve(&request, &hooks) {
+            let last = match pipeline::solve_with(&request, &hooks, &travel) {
                 Ok(solved) => Ok(pb::SolveEvent {
                     event: Some(pb::solve_event::Event::Solution(solved.response())),
                 }),
@@ -99,7 +105,8 @@ impl pb::routing_server::Routing for RoutingService {
         request: Request<pb::ComputeMatrixRequest>,
     ) -> Result<Response<pb::ComputeMatrixResponse>, Status> {
         let request = request.into_inner();
-        let response = tokio::task::spawn_blocking(move || pipeline::compute_matrix(&request))
+        let travel = self.travel.clone();
+        let response = tokio::task::spawn_blocking(move || pipeline::compute_matrix(&request, &travel))
             .await
             .map_err(|error| status(&Error::Internal(error.to_string())))?;
         response.map(Response::new).map_err(|error| status(&error))

@@ -1,28 +1,251 @@
-//! Travel data: the problem's sites → one duration/distance matrix per profile.
-//! Sources: matrices supplied with the request, or straight lines from coordinates
-//! (the embedded OSM road graph and OSRM come with the roads work).
+//! Travel data: the problem's sites → one duration/distance matrix per profile, and the
+//! road geometry of finished tours.
+//!
+//! Sources: matrices supplied with the request, the embedded OpenStreetMap road graph
+//! ([`crate::roads`]), an OSRM server ([`osrm`]), or straight lines. The request picks
+//! one; when it does not, [`TravelConfig`] (set by `serve --osm / --osrm-url` or the
+//! CLI) decides. Whatever produced the numbers is named in the response, fallbacks
+//! included, so a straight-line answer is never mistaken for a road answer.
 
+mod geometry;
+pub mod osrm;
 mod straight_line;
 
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use geometry::{encode_polyline5, tour_geometry, tour_path};
 pub use straight_line::{haversine_m, straight_line_matrix};
 
-use crate::domain::{Problem, TravelMatrix, TravelSource};
+use crate::domain::{Problem, TravelMatrix, TravelSource, UNREACHABLE};
+use crate::roads::{RoadError, RoadNetwork};
+use crate::validate::{Code, Violation, Violations};
+use osrm::{OsrmClient, OsrmError};
 
-/// One matrix per profile of `problem.profiles`, and the name of the source.
-pub fn matrices(problem: &Problem) -> (Vec<TravelMatrix>, &'static str) {
-    match &problem.travel {
-        TravelSource::Supplied(matrices) => (matrices.clone(), "matrices"),
+/// Straight-line speed and detour used when nothing else is stated.
+pub const DEFAULT_STRAIGHT_LINE: (f64, f64) = (50.0, 1.3);
+
+/// Where the server or the CLI finds road data when a request does not say.
+#[derive(Debug, Clone, Default)]
+pub struct TravelConfig {
+    /// An OSM PBF extract for the embedded road graph.
+    pub osm: Option<OsmSource>,
+    /// An OSRM server's base URL.
+    pub osrm_url: Option<String>,
+}
+
+/// An OSM extract: a file, or bytes built into the binary (the demo's).
+#[derive(Debug, Clone)]
+pub enum OsmSource {
+    /// A PBF file.
+    File(PathBuf),
+    /// A PBF held in memory, with a name for messages.
+    Embedded {
+        /// Shown in messages.
+        name: &'static str,
+        /// The PBF.
+        bytes: &'static [u8],
+    },
+}
+
+impl OsmSource {
+    /// The prepared network (cached per content).
+    pub fn load(&self) -> Result<Arc<RoadNetwork>, RoadError> {
+        match self {
+            OsmSource::File(path) => RoadNetwork::load(path),
+            OsmSource::Embedded { name, bytes } => RoadNetwork::load_bytes(name, bytes),
+        }
+    }
+}
+
+/// Why travel data could not be produced.
+#[derive(Debug, thiserror::Error)]
+pub enum TravelError {
+    /// A road graph was asked for and the server has no extract.
+    #[error("no OpenStreetMap extract is configured (start the server with --osm FILE.pbf), and the request does not allow the straight-line fallback")]
+    NoExtract,
+    /// OSRM was asked for and no URL is known.
+    #[error("no OSRM server is configured (travel.osrm.url or --osrm-url)")]
+    NoOsrmUrl,
+    /// The extract could not be prepared.
+    #[error(transparent)]
+    Road(#[from] RoadError),
+    /// The OSRM server failed.
+    #[error(transparent)]
+    Osrm(#[from] OsrmError),
+}
+
+/// A matrix between points with what produced it.
+#[derive(Debug, Clone)]
+pub struct PointMatrix {
+    /// Seconds and metres; unreachable pairs hold [`UNREACHABLE`].
+    pub matrix: TravelMatrix,
+    /// "road_graph", "osrm", "straight_line" or "straight_line_fallback".
+    pub source: &'static str,
+    /// Where each point was placed on the roads, (lat, lon) degrees (road sources).
+    pub snapped_deg: Vec<(f64, f64)>,
+    /// How far each point moved, metres (road sources).
+    pub snap_distances_m: Vec<f64>,
+    /// The road graph node of each point (embedded road graph only).
+    pub nodes: Vec<u32>,
+    /// Ordered pairs with no route.
+    pub unreachable: Vec<(usize, usize)>,
+    /// The road network behind the numbers, for geometry and maps.
+    pub road: Option<Arc<RoadNetwork>>,
+    /// The OSRM server behind the numbers, for geometry.
+    pub osrm: Option<Arc<OsrmClient>>,
+}
+
+impl PointMatrix {
+    fn straight_line(points_deg: &[(f64, f64)], speed_kmh: f64, detour: f64, fallback: bool) -> Self {
+        PointMatrix {
+            matrix: straight_line_matrix(points_deg, speed_kmh, detour),
+            source: if fallback { "straight_line_fallback" } else { "straight_line" },
+            snapped_deg: Vec::new(),
+            snap_distances_m: Vec::new(),
+            nodes: Vec::new(),
+            unreachable: Vec::new(),
+            road: None,
+            osrm: None,
+        }
+    }
+}
+
+/// The matrix between `points_deg` (lat, lon) for `source`; `field` names the points in
+/// error messages (e.g. "sites", "points").
+pub fn point_matrix(
+    points_deg: &[(f64, f64)],
+    source: &TravelSource,
+    config: &TravelConfig,
+    field: &str,
+) -> Result<PointMatrix, crate::Error> {
+    let (speed_kmh, detour) = DEFAULT_STRAIGHT_LINE;
+    let road_graph = |max_snap_distance_m: f64, fallback: bool| match &config.osm {
+        Some(osm) => road_matrix(points_deg, osm, max_snap_distance_m, field),
+        None if fallback => Ok(PointMatrix::straight_line(points_deg, speed_kmh, detour, true)),
+        None => Err(TravelError::NoExtract.into()),
+    };
+    match source {
         TravelSource::StraightLine {
             speed_kmh,
             detour_factor,
+        } => Ok(PointMatrix::straight_line(points_deg, *speed_kmh, *detour_factor, false)),
+        TravelSource::Supplied(_) => Ok(PointMatrix::straight_line(points_deg, speed_kmh, detour, false)),
+        TravelSource::RoadGraph {
+            max_snap_distance_m,
+            fallback,
+        } => road_graph(*max_snap_distance_m, *fallback),
+        TravelSource::Osrm {
+            url,
+            fallback,
+            timeout_ms,
+            max_table_size,
         } => {
-            let points: Vec<(f64, f64)> = problem
-                .sites
-                .iter()
-                .map(|site| site.coordinates_deg.unwrap_or((0.0, 0.0)))
-                .collect();
-            let matrix = straight_line_matrix(&points, *speed_kmh, *detour_factor);
-            (vec![matrix; problem.profiles.len().max(1)], "straight_line")
+            let url = url.clone().or_else(|| config.osrm_url.clone()).ok_or(TravelError::NoOsrmUrl)?;
+            match osrm_matrix(points_deg, &url, *timeout_ms, *max_table_size) {
+                Ok(matrix) => Ok(matrix),
+                Err(_) if *fallback => Ok(PointMatrix::straight_line(points_deg, speed_kmh, detour, true)),
+                Err(error) => Err(TravelError::Osrm(error).into()),
+            }
+        }
+        TravelSource::Default => match (&config.osm, &config.osrm_url) {
+            (Some(_), _) => road_graph(crate::validate::DEFAULT_MAX_SNAP_DISTANCE_M, false),
+            (None, Some(url)) => osrm_matrix(points_deg, url, 10_000, 100)
+                .map_err(|e| TravelError::Osrm(e).into()),
+            (None, None) => Ok(PointMatrix::straight_line(points_deg, speed_kmh, detour, false)),
+        },
+    }
+}
+
+fn road_matrix(
+    points_deg: &[(f64, f64)],
+    osm: &OsmSource,
+    max_snap_distance_m: f64,
+    field: &str,
+) -> Result<PointMatrix, crate::Error> {
+    let network = osm.load().map_err(TravelError::Road)?;
+    let road = network.matrix(points_deg);
+    let too_far: Vec<Violation> = road
+        .snapped
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.snap_distance_m > max_snap_distance_m)
+        .map(|(index, s)| Violation {
+            code: Code::OutOfRange,
+            field: format!("{field}[{index}].location.coordinates"),
+            description: format!(
+                "the nearest drivable road is {:.0} m away (limit {max_snap_distance_m:.0} m, travel.road_graph.max_snap_distance_m)",
+                s.snap_distance_m
+            ),
+        })
+        .collect();
+    if !too_far.is_empty() {
+        return Err(Violations(too_far).into());
+    }
+    Ok(PointMatrix {
+        matrix: road.matrix,
+        source: "road_graph",
+        snapped_deg: road.snapped.iter().map(|s| s.lat_lon_deg).collect(),
+        snap_distances_m: road.snapped.iter().map(|s| s.snap_distance_m).collect(),
+        nodes: road.snapped.iter().map(|s| s.node).collect(),
+        unreachable: road.unreachable,
+        road: Some(network),
+        osrm: None,
+    })
+}
+
+fn osrm_matrix(
+    points_deg: &[(f64, f64)],
+    url: &str,
+    timeout_ms: u64,
+    max_table_size: usize,
+) -> Result<PointMatrix, OsrmError> {
+    let client = OsrmClient::new(url, Duration::from_millis(timeout_ms))?
+        .with_max_table_size(max_table_size);
+    let table = client.table(points_deg)?;
+    let size = table.size;
+    let mut matrix = TravelMatrix::zeros(size);
+    let mut unreachable = Vec::new();
+    for cell in 0..size * size {
+        match (table.durations_s[cell], table.distances_m[cell]) {
+            (Some(duration_s), Some(distance_m)) => {
+                matrix.duration_s[cell] = duration_s.round() as i64;
+                matrix.distance_m[cell] = distance_m.round() as i64;
+            }
+            _ => {
+                matrix.duration_s[cell] = UNREACHABLE;
+                matrix.distance_m[cell] = UNREACHABLE;
+                unreachable.push((cell / size, cell % size));
+            }
         }
     }
+    Ok(PointMatrix {
+        matrix,
+        source: "osrm",
+        snapped_deg: table.snapped_lat_lon_deg,
+        snap_distances_m: table.snap_distances_m,
+        nodes: Vec::new(),
+        unreachable,
+        road: None,
+        osrm: Some(Arc::new(client)),
+    })
+}
+
+/// One matrix per profile of `problem.profiles` (every profile drives the same roads;
+/// per-vehicle speed factors apply on top), with the source.
+pub fn matrices(problem: &Problem, config: &TravelConfig) -> Result<(Vec<TravelMatrix>, PointMatrix), crate::Error> {
+    let profiles = problem.profiles.len().max(1);
+    if let TravelSource::Supplied(matrices) = &problem.travel {
+        let mut info = PointMatrix::straight_line(&[], 50.0, 1.0, false);
+        info.source = "matrices";
+        return Ok((matrices.clone(), info));
+    }
+    let points: Vec<(f64, f64)> = problem
+        .sites
+        .iter()
+        .map(|site| site.coordinates_deg.unwrap_or((0.0, 0.0)))
+        .collect();
+    let computed = point_matrix(&points, &problem.travel, config, "sites")?;
+    Ok((vec![computed.matrix.clone(); profiles], computed))
 }

@@ -10,6 +10,7 @@ mod sites;
 mod tasks;
 mod violation;
 
+pub use options::DEFAULT_MAX_SNAP_DISTANCE_M;
 pub use violation::{Code, Collector, Violation, Violations};
 
 use crate::api::pb;
@@ -100,7 +101,7 @@ pub fn matrix_request(request: &pb::ComputeMatrixRequest) -> Result<MatrixReques
             collector.push(
                 Code::OutOfRange,
                 "travel.matrices",
-                "supplied matrices cannot be computed; use straight_line",
+                "supplied matrices cannot be computed; use road_graph, osrm or straight_line",
             );
             None
         }

@@ -16,7 +16,7 @@ pub enum TravelKind {
     StraightLine,
 }
 
-/// The travel kind a request asks for (straight line when absent).
+/// The travel kind a request asks for (coordinates unless matrices are supplied).
 pub fn travel_kind(travel: Option<&pb::TravelOptions>) -> TravelKind {
     match travel.and_then(|t| t.source.as_ref()) {
         Some(pb::travel_options::Source::Matrices(_)) => TravelKind::Supplied,
@@ -75,6 +75,7 @@ pub fn search_options(
         seed: options.seed,
         threads: options.threads.min(256) as usize,
         max_iterations: options.max_iterations,
+        geometry: options.geometry,
     }
 }
 
@@ -90,9 +91,49 @@ pub fn travel(
             TravelSource::Supplied(supplied_matrices(collector, supplied, sites, profiles))
         }
         Some(pb::travel_options::Source::StraightLine(line)) => straight_line(collector, line),
-        None => straight_line(collector, &pb::StraightLine::default()),
+        Some(pb::travel_options::Source::RoadGraph(road)) => {
+            let max_snap_distance_m = if road.max_snap_distance_m == 0.0 {
+                DEFAULT_MAX_SNAP_DISTANCE_M
+            } else {
+                road.max_snap_distance_m
+            };
+            if !(max_snap_distance_m.is_finite() && max_snap_distance_m > 0.0) {
+                collector.push(
+                    Code::OutOfRange,
+                    "travel.road_graph.max_snap_distance_m",
+                    "must be a positive number of metres",
+                );
+            }
+            TravelSource::RoadGraph {
+                max_snap_distance_m,
+                fallback: road.allow_straight_line_fallback,
+            }
+        }
+        Some(pb::travel_options::Source::Osrm(osrm)) => {
+            let url = (!osrm.url.is_empty()).then(|| osrm.url.clone());
+            if let Some(url) = &url
+                && !(url.starts_with("http://") || url.starts_with("https://"))
+            {
+                collector.push(
+                    Code::OutOfRange,
+                    "travel.osrm.url",
+                    format!("{url:?} is not an http:// or https:// URL"),
+                );
+            }
+            TravelSource::Osrm {
+                url,
+                fallback: osrm.allow_straight_line_fallback,
+                timeout_ms: if osrm.timeout_ms == 0 { 10_000 } else { u64::from(osrm.timeout_ms) },
+                max_table_size: if osrm.max_table_size == 0 { 100 } else { osrm.max_table_size as usize },
+            }
+        }
+        None if travel.is_some() => straight_line(collector, &pb::StraightLine::default()),
+        None => TravelSource::Default,
     }
 }
+
+/// Default rejection limit for snapping a site onto a road, metres.
+pub const DEFAULT_MAX_SNAP_DISTANCE_M: f64 = 1_000.0;
 
 fn straight_line(collector: &mut Collector, line: &pb::StraightLine) -> TravelSource {
     let speed_kmh = if line.speed_kmh == 0.0 {

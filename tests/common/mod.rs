@@ -81,8 +81,17 @@ pub fn quick_options(iterations: u64) -> pb::SolveOptions {
 
 /// Checks a wire response against its request with the independent checker.
 pub fn assert_feasible(request: &pb::SolveRequest, response: &pb::SolveResponse) {
+    assert_feasible_with(request, response, &Default::default());
+}
+
+/// Checks a wire response against its request, with travel data from `config`.
+pub fn assert_feasible_with(
+    request: &pb::SolveRequest,
+    response: &pb::SolveResponse,
+    config: &tournee::travel::TravelConfig,
+) {
     let problem = tournee::validate::problem(request).expect("valid request");
-    let (matrices, _) = tournee::travel::matrices(&problem);
+    let (matrices, _) = tournee::travel::matrices(&problem, config).expect("travel matrices");
     let solution = tournee::api::decode::solution(&problem, response).expect("response decodes");
     if let Err(violations) = tournee::checker::check(&problem, &matrices, &solution) {
         panic!("checker rejects the answer: {violations:#?}");
