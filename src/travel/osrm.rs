@@ -24,7 +24,7 @@ const MAX_ROUTE_POINTS: usize = 500;
 /// and under what proxies commonly accept.
 const DEFAULT_POST_THRESHOLD_BYTES: usize = 8000;
 /// Retries after a connection failure; one usually suffices (a closed keep-alive).
-const RETRIES: u32 = 0;
+const RETRIES: u32 = 2;
 /// First pause before a retry, doubled each time.
 const BACKOFF: Duration = Duration::from_millis(100);
 
@@ -96,11 +96,14 @@ struct TableRequest {
     destinations: Range<usize>,
 }
 
+/// The local `sources=` and `destinations=` indices of a request.
+type IndexLists = (Vec<usize>, Vec<usize>);
+
 impl TableRequest {
     /// The points to send and, unless every point is both, the local `sources=` and
     /// `destinations=` indices. OSRM refuses a one-coordinate table, so a single point is
     /// sent twice, as source and as destination.
-    fn wire(&self) -> (Vec<usize>, Option<(Vec<usize>, Vec<usize>)>) {
+    fn wire(&self) -> (Vec<usize>, Option<IndexLists>) {
         let (s, d) = (self.sources.clone(), self.destinations.clone());
         if s == d && s.len() >= 2 {
             return (s.collect(), None);

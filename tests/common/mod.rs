@@ -40,21 +40,44 @@ impl TestServer {
 
 /// Starts the real server on an ephemeral loopback port.
 pub async fn start_server() -> TestServer {
+    start_server_with(tournee::travel::TravelConfig::default()).await
+}
+
+/// Starts the real server with default travel sources (as `serve --osm/--osrm-url`).
+pub async fn start_server_with(travel: tournee::travel::TravelConfig) -> TestServer {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let (sender, receiver) = oneshot::channel::<()>();
     tokio::spawn(async move {
-        tournee::server::run(listener, async {
-            let _ = receiver.await;
-        })
+        tournee::server::run_with(
+            listener,
+            async {
+                let _ = receiver.await;
+            },
+            travel,
+        )
         .await
         .expect("server");
     });
     TestServer {
         addr,
         shutdown: Some(sender),
+    }
+}
+
+/// The bundled Liechtenstein extract (© OpenStreetMap contributors, ODbL).
+pub const LIECHTENSTEIN: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/data/roads/liechtenstein-2013-08-03.osm.pbf"
+);
+
+/// Travel on the bundled extract.
+pub fn liechtenstein_config() -> tournee::travel::TravelConfig {
+    tournee::travel::TravelConfig {
+        osm: Some(tournee::travel::OsmSource::File(LIECHTENSTEIN.into())),
+        osrm_url: None,
     }
 }
 
