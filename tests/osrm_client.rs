@@ -368,3 +368,38 @@ fn a_dropped_connection_is_retried() {
     assert_eq!(table.snapped_lat_lon_deg, vec![(47.1, 9.5), (47.2, 9.6)]);
     fake.join().expect("fake server");
 }
+
+/// More than the server's 500 route points: the client splits the route and joins it, and
+/// the whole still follows the table's legs.
+#[test]
+fn long_route_is_split_and_joined() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data/roads/reference/points_liechtenstein-2013-08-03.json");
+    let raw: Vec<[f64; 2]> =
+        serde_json::from_reader(File::open(path).expect("open the points")).expect("parse");
+    let points: Vec<(f64, f64)> = raw.iter().take(620).map(|&[lon, lat]| (lat, lon)).collect();
+    let server = start(1000);
+    let client = client(&server, 1000);
+    let table = client.table(&points).expect("table");
+    let route = timed("route through 620 points (2 requests)", || {
+        client.route(&points)
+    })
+    .expect("route");
+    assert_eq!(server.log().matches("/route/v1/driving/").count(), 2);
+    let n = points.len();
+    let legs: f64 = (0..n - 1)
+        .map(|i| table.distances_m[i * n + i + 1].expect("leg"))
+        .sum();
+    let error = (route.distance_m - legs).abs() / legs;
+    assert!(error <= 0.01, "route {} m, legs {legs} m", route.distance_m);
+    let line = polyline::decode_polyline(&route.polyline5, 5)
+        .expect("decode")
+        .0;
+    let ends = [
+        (line[0], table.snapped_lat_lon_deg[0]),
+        (line[line.len() - 1], table.snapped_lat_lon_deg[n - 1]),
+    ];
+    for (end, snapped) in ends {
+        assert!((end.y - snapped.0).abs() < 1e-4 && (end.x - snapped.1).abs() < 1e-4);
+    }
+}

@@ -504,7 +504,7 @@ mod tests {
     fn route_chunks_share_their_ends() {
         assert_eq!(plan_route(1, 500), vec![]);
         assert_eq!(plan_route(500, 500), vec![0..500]);
-        assert_eq!(plan_route(1200, 500), vec![0..500, 499..998, 997..1200]);
+        assert_eq!(plan_route(1200, 500), vec![0..500, 499..999, 998..1200]);
         assert_eq!(plan_route(4, 2), vec![0..2, 1..3, 2..4]);
     }
 
