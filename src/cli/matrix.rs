@@ -21,6 +21,9 @@ pub struct MatrixArguments {
     /// Reject points further than this from a road, metres (embedded graph).
     #[arg(long, default_value_t = tournee::validate::DEFAULT_MAX_SNAP_DISTANCE_M)]
     max_snap_distance_m: f64,
+    /// The OSRM server's `--max-table-size`: larger matrices go in blocks.
+    #[arg(long, default_value_t = 100)]
+    osrm_max_table_size: u32,
     /// Use straight lines (great circle × 1.3 at 50 km/h) instead of roads.
     #[arg(long, conflicts_with_all = ["osm", "osrm_url"])]
     straight_line: bool,
@@ -40,7 +43,10 @@ pub fn run(arguments: &MatrixArguments) -> anyhow::Result<()> {
             allow_straight_line_fallback: false,
         })
     } else if config.osrm_url.is_some() {
-        pb::travel_options::Source::Osrm(pb::Osrm::default())
+        pb::travel_options::Source::Osrm(pb::Osrm {
+            max_table_size: arguments.osrm_max_table_size,
+            ..Default::default()
+        })
     } else {
         bail!("give --osm FILE.pbf, --osrm-url URL or --straight-line");
     };

@@ -58,6 +58,9 @@ pub struct SnappedPoint {
     pub lat_lon_deg: (f64, f64),
     /// Distance from the given point to the node, metres.
     pub snap_distance_m: f64,
+    /// Distance from the given point to the nearest drivable road segment, metres:
+    /// what a rejection limit compares (the node can be further on a long segment).
+    pub road_distance_m: f64,
 }
 
 /// Durations and distances between snapped points.
@@ -184,18 +187,20 @@ impl RoadNetwork {
         points_deg
             .iter()
             .map(|&point| {
-                let node = match self.snap_index.snap(&self.graph, point) {
+                let (node, road_distance_m) = match self.snap_index.snap(&self.graph, point) {
                     Some(s) => {
                         let arc = s.arc as usize;
-                        if s.fraction < 0.5 { self.graph.tail[arc] } else { self.graph.head[arc] }
+                        let node = if s.fraction < 0.5 { self.graph.tail[arc] } else { self.graph.head[arc] };
+                        (node, s.snap_distance_m)
                     }
-                    None => 0,
+                    None => (0, f64::INFINITY),
                 };
                 let lat_lon_deg = self.graph.lat_lon_deg[node as usize];
                 SnappedPoint {
                     node,
                     lat_lon_deg,
                     snap_distance_m: haversine_m(point, lat_lon_deg),
+                    road_distance_m,
                 }
             })
             .collect()

@@ -170,13 +170,13 @@ fn road_matrix(
         .snapped
         .iter()
         .enumerate()
-        .filter(|(_, s)| s.snap_distance_m > max_snap_distance_m)
+        .filter(|(_, s)| s.road_distance_m > max_snap_distance_m)
         .map(|(index, s)| Violation {
             code: Code::OutOfRange,
             field: format!("{field}[{index}].location.coordinates"),
             description: format!(
                 "the nearest drivable road is {:.0} m away (limit {max_snap_distance_m:.0} m, travel.road_graph.max_snap_distance_m)",
-                s.snap_distance_m
+                s.road_distance_m
             ),
         })
         .collect();
