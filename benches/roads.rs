@@ -13,7 +13,8 @@ use tournee::roads::RoadNetwork;
 const EXTRACT: &str = "data/roads/liechtenstein-2013-08-03.osm.pbf";
 
 fn points() -> Vec<(f64, f64)> {
-    let text = std::fs::read_to_string("data/roads/reference/points_liechtenstein-2013-08-03.json").unwrap();
+    let text = std::fs::read_to_string("data/roads/reference/points_liechtenstein-2013-08-03.json")
+        .unwrap();
     let lon_lat: Vec<[f64; 2]> = serde_json::from_str(&text).unwrap();
     lon_lat.iter().map(|p| (p[1], p[0])).collect()
 }

@@ -20,5 +20,5 @@ pub mod validate;
 
 pub use error::Error;
 pub mod pooling;
-pub mod roads;
 pub mod report;
+pub mod roads;

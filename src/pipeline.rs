@@ -47,11 +47,13 @@ impl Solved {
             .iter()
             .zip(&self.travel.snap_distances_m)
             .zip(&self.problem.sites)
-            .map(|((&(lat_deg, lon_deg), &snap_distance_m), site)| pb::SnappedSite {
-                site_id: site.id.clone(),
-                snapped: Some(pb::Coordinates { lat_deg, lon_deg }),
-                snap_distance_m,
-            })
+            .map(
+                |((&(lat_deg, lon_deg), &snap_distance_m), site)| pb::SnappedSite {
+                    site_id: site.id.clone(),
+                    snapped: Some(pb::Coordinates { lat_deg, lon_deg }),
+                    snap_distance_m,
+                },
+            )
             .collect();
         response
     }
@@ -151,7 +153,12 @@ pub fn compute_matrix(
     config: &TravelConfig,
 ) -> Result<pb::ComputeMatrixResponse, Error> {
     let request_data = validate::matrix_request(request)?;
-    let computed = travel::point_matrix(&request_data.points_deg, &request_data.travel, config, "points")?;
+    let computed = travel::point_matrix(
+        &request_data.points_deg,
+        &request_data.travel,
+        config,
+        "points",
+    )?;
     let matrix = &computed.matrix;
     let rows = |values: &[i64]| -> Vec<pb::MatrixRow> {
         values
@@ -159,7 +166,13 @@ pub fn compute_matrix(
             .map(|row| pb::MatrixRow {
                 values: row
                     .iter()
-                    .map(|&v| if v >= crate::domain::UNREACHABLE { -1 } else { v })
+                    .map(|&v| {
+                        if v >= crate::domain::UNREACHABLE {
+                            -1
+                        } else {
+                            v
+                        }
+                    })
                     .collect(),
             })
             .collect()

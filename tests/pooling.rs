@@ -191,7 +191,11 @@ fn the_demo_report_is_consistent() {
     // Every producer alone: its stand-alone plan serves its own shipments only.
     let alone = report.alone.unwrap();
     let sum_alone: f64 = report.producers.iter().map(|p| p.alone.unwrap().cost).sum();
-    assert!((alone.cost - sum_alone).abs() < 1e-6, "{} ≠ {sum_alone}", alone.cost);
+    assert!(
+        (alone.cost - sum_alone).abs() < 1e-6,
+        "{} ≠ {sum_alone}",
+        alone.cost
+    );
     if !report.core_empty {
         assert!(
             report.nucleolus_in_core,

@@ -7,7 +7,9 @@ mod common;
 
 use std::process::Command;
 
-use common::{LIECHTENSTEIN, assert_feasible_with, demo_request, liechtenstein_config, quick_options};
+use common::{
+    LIECHTENSTEIN, assert_feasible_with, demo_request, liechtenstein_config, quick_options,
+};
 use tonic_types::StatusExt;
 use tournee::api::pb;
 
@@ -15,7 +17,10 @@ fn point(id: &str, lat_deg: f64, lon_deg: f64) -> pb::Site {
     pb::Site {
         id: id.to_string(),
         location: Some(pb::Location {
-            kind: Some(pb::location::Kind::Coordinates(pb::Coordinates { lat_deg, lon_deg })),
+            kind: Some(pb::location::Kind::Coordinates(pb::Coordinates {
+                lat_deg,
+                lon_deg,
+            })),
         }),
         ..Default::default()
     }
@@ -34,7 +39,9 @@ fn villages() -> Vec<pb::Site> {
 
 fn road_graph() -> Option<pb::TravelOptions> {
     Some(pb::TravelOptions {
-        source: Some(pb::travel_options::Source::RoadGraph(pb::RoadGraph::default())),
+        source: Some(pb::travel_options::Source::RoadGraph(
+            pb::RoadGraph::default(),
+        )),
     })
 }
 
@@ -46,10 +53,19 @@ async fn the_demo_plans_on_roads_with_geometry_along_them() {
     let mut options = quick_options(300);
     options.geometry = true;
     request.options = Some(options);
-    let response = client.solve(request.clone()).await.expect("solve").into_inner();
+    let response = client
+        .solve(request.clone())
+        .await
+        .expect("solve")
+        .into_inner();
     assert_eq!(response.travel_source, "road_graph");
     assert_eq!(response.snapped_sites.len(), request.sites.len());
-    assert!(response.snapped_sites.iter().all(|s| s.snap_distance_m < 500.0));
+    assert!(
+        response
+            .snapped_sites
+            .iter()
+            .all(|s| s.snap_distance_m < 500.0)
+    );
     assert_feasible_with(&request, &response, &liechtenstein_config());
     for tour in &response.tours {
         let line = polyline::decode_polyline(&tour.geometry, 5).expect("precision-5 polyline");
@@ -62,7 +78,10 @@ async fn the_demo_plans_on_roads_with_geometry_along_them() {
             .map(|w| tournee::travel::haversine_m((w[0].y, w[0].x), (w[1].y, w[1].x)))
             .sum();
         let distance_m = tour.distance_m as f64;
-        assert!((length_m - distance_m).abs() <= distance_m * 0.02 + 50.0, "{length_m} vs {distance_m}");
+        assert!(
+            (length_m - distance_m).abs() <= distance_m * 0.02 + 50.0,
+            "{length_m} vs {distance_m}"
+        );
     }
 }
 
@@ -75,7 +94,11 @@ async fn compute_matrix_and_the_cli_give_the_same_numbers() {
         travel: road_graph(),
         profile: String::new(),
     };
-    let response = client.compute_matrix(request).await.expect("matrix").into_inner();
+    let response = client
+        .compute_matrix(request)
+        .await
+        .expect("matrix")
+        .into_inner();
     assert_eq!(response.source, "road_graph");
     assert!(response.unreachable.is_empty());
     // Asymmetric, positive off the diagonal, and slower than 130 km/h crow flight.
@@ -83,14 +106,19 @@ async fn compute_matrix_and_the_cli_give_the_same_numbers() {
     assert!((0..5).all(|i| d(i, i) == 0));
     assert!((0..5).any(|i| (0..5).any(|j| d(i, j) != d(j, i))));
     let vaduz_balzers_m = response.distances_m[0].values[2];
-    assert!((8_000..14_000).contains(&vaduz_balzers_m), "{vaduz_balzers_m}");
+    assert!(
+        (8_000..14_000).contains(&vaduz_balzers_m),
+        "{vaduz_balzers_m}"
+    );
 
     let dir = std::env::temp_dir().join(format!("tournee-matrix-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let csv = dir.join("points.csv");
     let mut text = String::from("id,lat,lon\n");
     for site in villages() {
-        let Some(pb::location::Kind::Coordinates(c)) = site.location.unwrap().kind else { unreachable!() };
+        let Some(pb::location::Kind::Coordinates(c)) = site.location.unwrap().kind else {
+            unreachable!()
+        };
         text.push_str(&format!("{},{},{}\n", site.id, c.lat_deg, c.lon_deg));
     }
     std::fs::write(&csv, text).unwrap();
@@ -103,7 +131,8 @@ async fn compute_matrix_and_the_cli_give_the_same_numbers() {
         .status()
         .unwrap();
     assert!(status.success());
-    let cli: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let cli: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(cli["source"], "road_graph");
     assert_eq!(cli["ids"][4], "triesenberg");
     for i in 0..5 {
@@ -112,10 +141,15 @@ async fn compute_matrix_and_the_cli_give_the_same_numbers() {
             assert_eq!(cli["distances_m"][i][j], response.distances_m[i].values[j]);
         }
         // JSON keeps 17 digits; serde_json's default parser may round the last one.
-        let close = |value: &serde_json::Value, expected: f64| (value.as_f64().unwrap() - expected).abs() < 1e-9;
+        let close = |value: &serde_json::Value, expected: f64| {
+            (value.as_f64().unwrap() - expected).abs() < 1e-9
+        };
         assert!(close(&cli["snapped"][i][0], response.snapped[i].lat_deg));
         assert!(close(&cli["snapped"][i][1], response.snapped[i].lon_deg));
-        assert!(close(&cli["snap_distances_m"][i], response.snap_distances_m[i]));
+        assert!(close(
+            &cli["snap_distances_m"][i],
+            response.snap_distances_m[i]
+        ));
     }
 }
 
@@ -158,16 +192,27 @@ async fn a_road_graph_needs_an_extract_unless_the_fallback_is_allowed() {
         }),
         profile: String::new(),
     };
-    let status = client.compute_matrix(request(false)).await.expect_err("no extract");
+    let status = client
+        .compute_matrix(request(false))
+        .await
+        .expect_err("no extract");
     assert_eq!(status.code(), tonic::Code::FailedPrecondition);
     assert!(status.message().contains("--osm"), "{}", status.message());
-    let response = client.compute_matrix(request(true)).await.expect("fallback").into_inner();
+    let response = client
+        .compute_matrix(request(true))
+        .await
+        .expect("fallback")
+        .into_inner();
     assert_eq!(response.source, "straight_line_fallback");
 }
 
 #[tokio::test]
 async fn an_osrm_server_that_is_down_is_unavailable_and_named() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let url = format!("http://127.0.0.1:{port}");
     let server = common::start_server().await;
     let mut client = server.client().await;
@@ -183,10 +228,17 @@ async fn an_osrm_server_that_is_down_is_unavailable_and_named() {
         }),
         profile: String::new(),
     };
-    let status = client.compute_matrix(request(false)).await.expect_err("down");
+    let status = client
+        .compute_matrix(request(false))
+        .await
+        .expect_err("down");
     assert_eq!(status.code(), tonic::Code::Unavailable);
     assert!(status.message().contains(&url), "{}", status.message());
-    let response = client.compute_matrix(request(true)).await.expect("fallback").into_inner();
+    let response = client
+        .compute_matrix(request(true))
+        .await
+        .expect("fallback")
+        .into_inner();
     assert_eq!(response.source, "straight_line_fallback");
 }
 
@@ -198,7 +250,11 @@ fn the_demo_runs_on_the_bundled_roads_and_draws_its_map() {
         .arg(&map)
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(stdout.contains("travel: road_graph"), "{stdout}");
     assert!(stdout.contains("OpenStreetMap"), "{stdout}");
@@ -208,8 +264,14 @@ fn the_demo_runs_on_the_bundled_roads_and_draws_its_map() {
     let tours = stdout.lines().filter(|l| l.starts_with("Vehicle ")).count();
     assert!(tours >= 1);
     assert_eq!(svg.matches("<polyline").count(), tours, "one line per tour");
-    assert!(svg.contains("stroke=\"#c8c8c8\""), "the road network underneath");
+    assert!(
+        svg.contains("stroke=\"#c8c8c8\""),
+        "the road network underneath"
+    );
     for kind in ["farm", "hub", "pickup point"] {
-        assert!(svg.contains(&format!(">{kind}</text>")), "legend for {kind}");
+        assert!(
+            svg.contains(&format!(">{kind}</text>")),
+            "legend for {kind}"
+        );
     }
 }

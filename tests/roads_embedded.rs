@@ -18,12 +18,13 @@ struct Reference {
 }
 
 fn reference() -> Reference {
-    let file = std::fs::File::open(
-        "data/roads/reference/osrm_table200_liechtenstein-2013-08-03.json.gz",
-    )
-    .unwrap();
+    let file =
+        std::fs::File::open("data/roads/reference/osrm_table200_liechtenstein-2013-08-03.json.gz")
+            .unwrap();
     let mut text = String::new();
-    flate2::read::GzDecoder::new(file).read_to_string(&mut text).unwrap();
+    flate2::read::GzDecoder::new(file)
+        .read_to_string(&mut text)
+        .unwrap();
     let value: serde_json::Value = serde_json::from_str(&text).unwrap();
     let table = |key: &str| -> Vec<Vec<Option<f64>>> {
         value[key]
@@ -83,10 +84,20 @@ fn the_hierarchy_equals_the_dijkstra_oracle() {
         .iter()
         .filter(|(a, b)| (a - b).abs() as f64 <= 20.0_f64.max(*b as f64 * 0.02))
         .count();
-    eprintln!("distances: {exact} of {} exact to 1 m, {close} within 2 %", pairs.len());
+    eprintln!(
+        "distances: {exact} of {} exact to 1 m, {close} within 2 %",
+        pairs.len()
+    );
     let median_gap = median(pairs.iter().map(|(a, b)| (a - b).abs() as f64).collect());
-    assert!(median_gap <= 5.0, "median distance gap to the oracle {median_gap} m");
-    assert!(close * 1000 >= pairs.len() * 998, "{close} of {} close", pairs.len());
+    assert!(
+        median_gap <= 5.0,
+        "median distance gap to the oracle {median_gap} m"
+    );
+    assert!(
+        close * 1000 >= pairs.len() * 998,
+        "{close} of {} close",
+        pairs.len()
+    );
 }
 
 #[test]
@@ -112,13 +123,20 @@ fn the_matrix_agrees_with_osrm_on_the_reference_points() {
         }
     }
     let (duration, distance) = (median(duration_gaps), median(distance_gaps));
-    eprintln!("median |Δ| against OSRM: duration {:.2} %, distance {:.2} %", duration * 100.0, distance * 100.0);
+    eprintln!(
+        "median |Δ| against OSRM: duration {:.2} %, distance {:.2} %",
+        duration * 100.0,
+        distance * 100.0
+    );
     assert!(duration <= 0.04, "median duration gap {duration}");
     assert!(distance <= 0.01, "median distance gap {distance}");
     // The points lie within 300 m of a road (OSRM snapped them); we move them to the
     // nearer end of that road's segment, which on long rural segments is further.
     let snaps: Vec<f64> = ours.snapped.iter().map(|s| s.snap_distance_m).collect();
     let worst_snap = snaps.iter().copied().fold(0.0, f64::max);
-    eprintln!("snap distance median {:.0} m, worst {worst_snap:.0} m", median(snaps.clone()));
+    eprintln!(
+        "snap distance median {:.0} m, worst {worst_snap:.0} m",
+        median(snaps.clone())
+    );
     assert!(median(snaps) < 100.0 && worst_snap < 1_500.0);
 }

@@ -18,7 +18,11 @@ const EXTRACT: OsmSource = OsmSource::Embedded {
 const SCENARIO: &str = include_str!("../../data/demo/cooperative.json");
 
 /// Solves and prints the scenario.
-pub fn run(search: &SearchOverrides, map: Option<&Path>, straight_line: bool) -> anyhow::Result<()> {
+pub fn run(
+    search: &SearchOverrides,
+    map: Option<&Path>,
+    straight_line: bool,
+) -> anyhow::Result<()> {
     let mut request = super::solve::read_request(SCENARIO, super::InputFormat::Native)?;
     search.apply(&mut request)?;
     let config = TravelConfig {
@@ -37,7 +41,9 @@ pub fn run(search: &SearchOverrides, map: Option<&Path>, straight_line: bool) ->
         solved.travel.source
     );
     if solved.travel.road.is_some() {
-        println!("Roads: © OpenStreetMap contributors (ODbL), Liechtenstein extract of 2013-08-03\n");
+        println!(
+            "Roads: © OpenStreetMap contributors (ODbL), Liechtenstein extract of 2013-08-03\n"
+        );
     }
     print!(
         "{}",

@@ -60,7 +60,9 @@ pub fn run(arguments: &MatrixArguments) -> anyhow::Result<()> {
     let response = tournee::pipeline::compute_matrix(&request, &config)?;
     let text = serde_json::to_string(&to_json(&response))? + "\n";
     match &arguments.out {
-        Some(out) => std::fs::write(out, text).with_context(|| format!("--out: writing {}", out.display())),
+        Some(out) => {
+            std::fs::write(out, text).with_context(|| format!("--out: writing {}", out.display()))
+        }
         None => {
             print!("{text}");
             Ok(())
@@ -72,7 +74,13 @@ pub fn run(arguments: &MatrixArguments) -> anyhow::Result<()> {
 pub fn to_json(response: &pb::ComputeMatrixResponse) -> Value {
     let table = |rows: &[pb::MatrixRow]| -> Value {
         rows.iter()
-            .map(|row| row.values.iter().map(|&v| if v < 0 { Value::Null } else { json!(v) }).collect::<Vec<Value>>().into())
+            .map(|row| {
+                row.values
+                    .iter()
+                    .map(|&v| if v < 0 { Value::Null } else { json!(v) })
+                    .collect::<Vec<Value>>()
+                    .into()
+            })
             .collect::<Vec<Value>>()
             .into()
     };
@@ -89,24 +97,42 @@ pub fn to_json(response: &pb::ComputeMatrixResponse) -> Value {
 
 /// Reads `id,lat,lon` rows (header required).
 fn read_points(path: &Path) -> anyhow::Result<Vec<pb::Site>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("--points: reading {}", path.display()))?;
-    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("--points: reading {}", path.display()))?;
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
     let header: Vec<String> = match lines.next() {
-        Some((_, line)) => line.split(',').map(|c| c.trim().to_ascii_lowercase()).collect(),
+        Some((_, line)) => line
+            .split(',')
+            .map(|c| c.trim().to_ascii_lowercase())
+            .collect(),
         None => bail!("--points: {} is empty", path.display()),
     };
     if header != ["id", "lat", "lon"] {
-        bail!("--points: {} line 1: the header must be `id,lat,lon`", path.display());
+        bail!(
+            "--points: {} line 1: the header must be `id,lat,lon`",
+            path.display()
+        );
     }
     let mut sites = Vec::new();
     for (number, line) in lines {
         let cells: Vec<&str> = line.split(',').map(str::trim).collect();
         let [id, lat, lon] = cells[..] else {
-            bail!("--points: {} line {}: expected 3 columns `id,lat,lon`", path.display(), number + 1);
+            bail!(
+                "--points: {} line {}: expected 3 columns `id,lat,lon`",
+                path.display(),
+                number + 1
+            );
         };
         let parse = |name: &str, value: &str| -> anyhow::Result<f64> {
             value.parse::<f64>().with_context(|| {
-                format!("--points: {} line {}: {name} {value:?} is not a number", path.display(), number + 1)
+                format!(
+                    "--points: {} line {}: {name} {value:?} is not a number",
+                    path.display(),
+                    number + 1
+                )
             })
         };
         sites.push(pb::Site {

@@ -96,7 +96,10 @@ pub fn write_map(solved: &Solved, path: &Path) -> anyhow::Result<()> {
 }
 
 /// Solves on the calling thread with no deadline.
-pub fn solve(request: &pb::SolveRequest, config: &tournee::travel::TravelConfig) -> anyhow::Result<Solved> {
+pub fn solve(
+    request: &pb::SolveRequest,
+    config: &tournee::travel::TravelConfig,
+) -> anyhow::Result<Solved> {
     let cancelled = AtomicBool::new(false);
     let hooks = Hooks {
         client_deadline: None,

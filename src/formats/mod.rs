@@ -346,7 +346,9 @@ mod tests {
             ..Default::default()
         });
         let problem = crate::validate::problem(&request).unwrap();
-        let matrices = crate::travel::matrices(&problem, &Default::default()).expect("matrices").0;
+        let matrices = crate::travel::matrices(&problem, &Default::default())
+            .expect("matrices")
+            .0;
         let limits = crate::solver::Limits {
             client_deadline: None,
             cancelled: &AtomicBool::new(false),

@@ -282,7 +282,9 @@ mod tests {
             ..Default::default()
         });
         let problem = crate::validate::problem(&request).unwrap();
-        let matrices = crate::travel::matrices(&problem, &Default::default()).expect("matrices").0;
+        let matrices = crate::travel::matrices(&problem, &Default::default())
+            .expect("matrices")
+            .0;
         let cancelled = AtomicBool::new(false);
         let on_progress = |_| {};
         let limits = Limits {

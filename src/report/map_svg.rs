@@ -36,7 +36,8 @@ struct Frame {
 
 impl Frame {
     fn new(points: impl Iterator<Item = (f64, f64)>) -> Frame {
-        let (mut min_lat, mut max_lat, mut min_lon, mut max_lon) = (90.0_f64, -90.0_f64, 180.0_f64, -180.0_f64);
+        let (mut min_lat, mut max_lat, mut min_lon, mut max_lon) =
+            (90.0_f64, -90.0_f64, 180.0_f64, -180.0_f64);
         for (lat, lon) in points {
             min_lat = min_lat.min(lat);
             max_lat = max_lat.max(lat);
@@ -71,18 +72,27 @@ impl Frame {
 
     fn contains(&self, (lat, lon): (f64, f64)) -> bool {
         let (x, _) = self.xy((lat, lon));
-        (self.min_lat..=self.max_lat).contains(&lat) && (MARGIN_PX..=MARGIN_PX + WIDTH_PX).contains(&x)
+        (self.min_lat..=self.max_lat).contains(&lat)
+            && (MARGIN_PX..=MARGIN_PX + WIDTH_PX).contains(&x)
     }
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// The plan of `solved` as an SVG document.
 pub fn map_svg(solved: &Solved) -> String {
     let sites = solved.site_points_deg();
-    let paths: Vec<Vec<(f64, f64)>> = solved.solution.tours.iter().map(|tour| solved.tour_path(tour)).collect();
+    let paths: Vec<Vec<(f64, f64)>> = solved
+        .solution
+        .tours
+        .iter()
+        .map(|tour| solved.tour_path(tour))
+        .collect();
     let frame = Frame::new(sites.iter().copied().chain(paths.iter().flatten().copied()));
     let height = frame.height_px + 2.0 * MARGIN_PX;
     let width = WIDTH_PX + 2.0 * MARGIN_PX + LEGEND_PX;
@@ -91,7 +101,10 @@ pub fn map_svg(solved: &Solved) -> String {
         svg,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="sans-serif" font-size="13">"#
     );
-    let _ = writeln!(svg, r##"<rect width="100%" height="100%" fill="#ffffff"/>"##);
+    let _ = writeln!(
+        svg,
+        r##"<rect width="100%" height="100%" fill="#ffffff"/>"##
+    );
 
     if let Some(network) = &solved.travel.road {
         let graph = &network.graph;
@@ -101,14 +114,20 @@ pub fn map_svg(solved: &Solved) -> String {
             if tail > head && graph.find_arc(head, tail).is_some() {
                 continue; // the other direction draws this segment
             }
-            let (a, b) = (graph.lat_lon_deg[tail as usize], graph.lat_lon_deg[head as usize]);
+            let (a, b) = (
+                graph.lat_lon_deg[tail as usize],
+                graph.lat_lon_deg[head as usize],
+            );
             if !frame.contains(a) && !frame.contains(b) {
                 continue;
             }
             let ((x1, y1), (x2, y2)) = (frame.xy(a), frame.xy(b));
             let _ = write!(d, "M{x1:.1} {y1:.1}L{x2:.1} {y2:.1}");
         }
-        let _ = writeln!(svg, r##"<path d="{d}" stroke="#c8c8c8" stroke-width="0.7" fill="none"/>"##);
+        let _ = writeln!(
+            svg,
+            r##"<path d="{d}" stroke="#c8c8c8" stroke-width="0.7" fill="none"/>"##
+        );
     }
 
     for (index, path) in paths.iter().enumerate() {
@@ -132,23 +151,45 @@ pub fn map_svg(solved: &Solved) -> String {
             continue;
         }
         let (x, y) = frame.xy(point);
-        let title = escape(if site.name.is_empty() { &site.id } else { &site.name });
+        let title = escape(if site.name.is_empty() {
+            &site.id
+        } else {
+            &site.name
+        });
         let shape = match site.kind {
-            SiteKind::Farm => format!(r##"<circle cx="{x:.1}" cy="{y:.1}" r="6" fill="#2e8b57" stroke="#fff"/>"##),
-            SiteKind::Hub => format!(r##"<rect x="{:.1}" y="{:.1}" width="14" height="14" fill="#1f3a93" stroke="#fff"/>"##, x - 7.0, y - 7.0),
+            SiteKind::Farm => {
+                format!(r##"<circle cx="{x:.1}" cy="{y:.1}" r="6" fill="#2e8b57" stroke="#fff"/>"##)
+            }
+            SiteKind::Hub => format!(
+                r##"<rect x="{:.1}" y="{:.1}" width="14" height="14" fill="#1f3a93" stroke="#fff"/>"##,
+                x - 7.0,
+                y - 7.0
+            ),
             SiteKind::PickupPoint => format!(
                 r##"<polygon points="{x:.1},{:.1} {:.1},{:.1} {:.1},{:.1}" fill="#e67e22" stroke="#fff"/>"##,
-                y - 8.0, x - 7.0, y + 5.0, x + 7.0, y + 5.0
+                y - 8.0,
+                x - 7.0,
+                y + 5.0,
+                x + 7.0,
+                y + 5.0
             ),
             SiteKind::Other => format!(r##"<circle cx="{x:.1}" cy="{y:.1}" r="4" fill="#555"/>"##),
         };
         let _ = writeln!(svg, "<g><title>{title}</title>{shape}</g>");
-        let _ = writeln!(svg, r##"<text x="{:.1}" y="{:.1}" font-size="11" fill="#333">{title}</text>"##, x + 9.0, y + 4.0);
+        let _ = writeln!(
+            svg,
+            r##"<text x="{:.1}" y="{:.1}" font-size="11" fill="#333">{title}</text>"##,
+            x + 9.0,
+            y + 4.0
+        );
     }
 
     let legend_x = WIDTH_PX + 2.0 * MARGIN_PX;
     let mut y = MARGIN_PX + 10.0;
-    let _ = writeln!(svg, r#"<text x="{legend_x:.0}" y="{y:.0}" font-weight="bold">Tours</text>"#);
+    let _ = writeln!(
+        svg,
+        r#"<text x="{legend_x:.0}" y="{y:.0}" font-weight="bold">Tours</text>"#
+    );
     for (index, tour) in solved.solution.tours.iter().enumerate() {
         y += 20.0;
         let vehicle = &solved.problem.vehicles[tour.vehicle];
@@ -165,14 +206,47 @@ pub fn map_svg(solved: &Solved) -> String {
         );
     }
     y += 30.0;
-    let _ = writeln!(svg, r#"<text x="{legend_x:.0}" y="{y:.0}" font-weight="bold">Sites</text>"#);
+    let _ = writeln!(
+        svg,
+        r#"<text x="{legend_x:.0}" y="{y:.0}" font-weight="bold">Sites</text>"#
+    );
     for (label, shape) in [
-        ("farm", format!(r##"<circle cx="{:.0}" cy="{:.0}" r="6" fill="#2e8b57"/>"##, legend_x + 10.0, y + 16.0)),
-        ("hub", format!(r##"<rect x="{:.0}" y="{:.0}" width="14" height="14" fill="#1f3a93"/>"##, legend_x + 3.0, y + 29.0)),
-        ("pickup point", format!(r##"<polygon points="{:.0},{:.0} {:.0},{:.0} {:.0},{:.0}" fill="#e67e22"/>"##, legend_x + 10.0, y + 48.0, legend_x + 3.0, y + 61.0, legend_x + 17.0, y + 61.0)),
+        (
+            "farm",
+            format!(
+                r##"<circle cx="{:.0}" cy="{:.0}" r="6" fill="#2e8b57"/>"##,
+                legend_x + 10.0,
+                y + 16.0
+            ),
+        ),
+        (
+            "hub",
+            format!(
+                r##"<rect x="{:.0}" y="{:.0}" width="14" height="14" fill="#1f3a93"/>"##,
+                legend_x + 3.0,
+                y + 29.0
+            ),
+        ),
+        (
+            "pickup point",
+            format!(
+                r##"<polygon points="{:.0},{:.0} {:.0},{:.0} {:.0},{:.0}" fill="#e67e22"/>"##,
+                legend_x + 10.0,
+                y + 48.0,
+                legend_x + 3.0,
+                y + 61.0,
+                legend_x + 17.0,
+                y + 61.0
+            ),
+        ),
     ] {
         y += 20.0;
-        let _ = writeln!(svg, r#"{shape}<text x="{:.0}" y="{:.0}">{label}</text>"#, legend_x + 30.0, y);
+        let _ = writeln!(
+            svg,
+            r#"{shape}<text x="{:.0}" y="{:.0}">{label}</text>"#,
+            legend_x + 30.0,
+            y
+        );
     }
     let _ = writeln!(
         svg,

@@ -42,7 +42,12 @@ impl Search {
 
     /// Runs from `sources` (node, starting label) until every node of `targets` is
     /// settled (or the graph is exhausted); returns each target's label.
-    pub fn run(&mut self, graph: &RoadGraph, sources: &[(u32, Label)], targets: &[u32]) -> Vec<Label> {
+    pub fn run(
+        &mut self,
+        graph: &RoadGraph,
+        sources: &[(u32, Label)],
+        targets: &[u32],
+    ) -> Vec<Label> {
         self.reset(graph.node_count());
         for &(node, label) in sources {
             if label < self.label[node as usize] {

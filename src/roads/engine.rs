@@ -52,7 +52,11 @@ impl CchEngine {
         let graph_input = Graph {
             first_out: graph.first_out.clone(),
             head: graph.head.clone(),
-            weight: graph.duration_ms.iter().map(|&w| w.min(INF_WEIGHT - 1)).collect(),
+            weight: graph
+                .duration_ms
+                .iter()
+                .map(|&w| w.min(INF_WEIGHT - 1))
+                .collect(),
         };
         let cch = Cch::build(&graph_input, &order);
         let duration_metric = cch.customize(&graph_input.weight);
@@ -95,7 +99,8 @@ impl CchEngine {
         let mut search = super::dijkstra::Search::default();
         for cell in 0..distance_dm.len() {
             if duration_ms[cell].is_some() && distance_dm[cell].is_none() {
-                let (source, target) = (sources[cell / targets.len()], targets[cell % targets.len()]);
+                let (source, target) =
+                    (sources[cell / targets.len()], targets[cell % targets.len()]);
                 let label = search.run(graph, &[(source, (0, 0))], &[target]);
                 distance_dm[cell] = label.first().map(|l| l.1);
             }
@@ -129,7 +134,9 @@ impl Packing {
         // recomputed by the caller.
         let time_unit_ms = 100.0;
         let longest_units = longest_ms as f64 / time_unit_ms * 1.2 + 100.0;
-        let multiplier = ((f64::from(INF_WEIGHT) - 1.0) / (longest_units + 1.0)).floor().max(2.0);
+        let multiplier = ((f64::from(INF_WEIGHT) - 1.0) / (longest_units + 1.0))
+            .floor()
+            .max(2.0);
         let fastest_mps = graph.fastest_speed_mps().min(MAX_SPEED_MPS);
         let longest_distance_dm = (longest_ms as f64 / 1000.0 * fastest_mps * 10.0) * 1.25 + 10.0;
         let distance_unit_dm = (longest_distance_dm / (multiplier - 1.0)).max(1.0);
@@ -149,7 +156,8 @@ impl Packing {
 
     /// The distance part of a packed path weight, decimetres.
     pub fn distance_dm(&self, packed: u32) -> Option<u64> {
-        (packed < INF_WEIGHT)
-            .then(|| ((u64::from(packed) % self.multiplier) as f64 * self.distance_unit_dm).round() as u64)
+        (packed < INF_WEIGHT).then(|| {
+            ((u64::from(packed) % self.multiplier) as f64 * self.distance_unit_dm).round() as u64
+        })
     }
 }

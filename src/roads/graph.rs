@@ -47,17 +47,28 @@ impl RoadGraph {
             graph.add_node(());
         }
         for arc in &network.arcs {
-            graph.add_edge(NodeIndex::new(arc.tail as usize), NodeIndex::new(arc.head as usize), ());
+            graph.add_edge(
+                NodeIndex::new(arc.tail as usize),
+                NodeIndex::new(arc.head as usize),
+                (),
+            );
         }
         let components = kosaraju_scc(&graph);
-        let largest = components.iter().max_by_key(|c| c.len()).cloned().unwrap_or_default();
+        let largest = components
+            .iter()
+            .max_by_key(|c| c.len())
+            .cloned()
+            .unwrap_or_default();
         let mut new_index = vec![u32::MAX; network.lat_lon_deg.len()];
         let mut kept = largest;
         kept.sort();
         for (new, old) in kept.iter().enumerate() {
             new_index[old.index()] = new as u32;
         }
-        let lat_lon_deg = kept.iter().map(|old| network.lat_lon_deg[old.index()]).collect();
+        let lat_lon_deg = kept
+            .iter()
+            .map(|old| network.lat_lon_deg[old.index()])
+            .collect();
         let arcs: Vec<RawArc> = network
             .arcs
             .iter()

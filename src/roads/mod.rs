@@ -142,7 +142,11 @@ impl RoadNetwork {
         }
         let started = Instant::now();
         let raw = osm::read_car_network_bytes(name, bytes)?;
-        let network = Arc::new(RoadNetwork::from_raw(Path::new(name), &raw, started.elapsed())?);
+        let network = Arc::new(RoadNetwork::from_raw(
+            Path::new(name),
+            &raw,
+            started.elapsed(),
+        )?);
         if let Ok(mut c) = cache().lock() {
             c.insert(key, network.clone());
         }
@@ -156,7 +160,11 @@ impl RoadNetwork {
         RoadNetwork::from_raw(path, &network, started.elapsed())
     }
 
-    fn from_raw(path: &Path, network: &osm::RawNetwork, parse: Duration) -> Result<RoadNetwork, RoadError> {
+    fn from_raw(
+        path: &Path,
+        network: &osm::RawNetwork,
+        parse: Duration,
+    ) -> Result<RoadNetwork, RoadError> {
         let started = Instant::now();
         let (graph, stats) = RoadGraph::largest_component(network);
         if graph.arc_count() == 0 {
@@ -190,7 +198,11 @@ impl RoadNetwork {
                 let (node, road_distance_m) = match self.snap_index.snap(&self.graph, point) {
                     Some(s) => {
                         let arc = s.arc as usize;
-                        let node = if s.fraction < 0.5 { self.graph.tail[arc] } else { self.graph.head[arc] };
+                        let node = if s.fraction < 0.5 {
+                            self.graph.tail[arc]
+                        } else {
+                            self.graph.head[arc]
+                        };
                         (node, s.snap_distance_m)
                     }
                     None => (0, f64::INFINITY),

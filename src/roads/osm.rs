@@ -118,7 +118,12 @@ fn read_with<R: std::io::Read + Send>(
 
     let entry_penalty_s = |node: u32| {
         let junction = degree[node as usize] >= 3;
-        penalty_s[node as usize] + if junction { profile::JUNCTION_PENALTY_S } else { 0.0 }
+        penalty_s[node as usize]
+            + if junction {
+                profile::JUNCTION_PENALTY_S
+            } else {
+                0.0
+            }
     };
     let mut arcs = Vec::new();
     for way in &ways {

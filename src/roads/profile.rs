@@ -63,9 +63,7 @@ fn parse_maxspeed_kmh(value: &str) -> Option<f64> {
 /// Surface caps, km/h.
 fn surface_cap_kmh(surface: &str) -> Option<f64> {
     Some(match surface {
-        "gravel" | "unpaved" | "ground" | "dirt" | "fine_gravel" | "grass" | "mud" | "sand" => {
-            40.0
-        }
+        "gravel" | "unpaved" | "ground" | "dirt" | "fine_gravel" | "grass" | "mud" | "sand" => 40.0,
         "cobblestone" | "sett" | "unhewn_cobblestone" => 30.0,
         "paving_stones" => 60.0,
         "compacted" => 80.0,
@@ -97,8 +95,14 @@ pub fn car_way_speed<'a>(tags: impl Iterator<Item = (&'a str, &'a str)>) -> Opti
                 // allows cars again; the common case is a plain denial.
                 if matches!(
                     value,
-                    "no" | "private" | "agricultural" | "forestry" | "emergency" | "psv"
-                        | "customers" | "delivery" | "military"
+                    "no" | "private"
+                        | "agricultural"
+                        | "forestry"
+                        | "emergency"
+                        | "psv"
+                        | "customers"
+                        | "delivery"
+                        | "military"
                 ) {
                     denied = true;
                 }
@@ -180,7 +184,10 @@ mod tests {
         assert_eq!(roundabout.map(|s| s.backward_kmh), Some(None));
         assert_eq!(speed(&[("highway", "track")]), None);
         assert_eq!(speed(&[("highway", "footway")]), None);
-        assert_eq!(speed(&[("highway", "service"), ("access", "private")]), None);
+        assert_eq!(
+            speed(&[("highway", "service"), ("access", "private")]),
+            None
+        );
         assert_eq!(speed(&[("building", "yes")]), None);
         let mph = speed(&[("highway", "primary"), ("maxspeed", "30 mph")]);
         let kmh = mph.and_then(|s| s.forward_kmh).unwrap_or(0.0);
@@ -189,7 +196,10 @@ mod tests {
 
     #[test]
     fn signals_cost_two_seconds() {
-        assert_eq!(node_penalty_s([("highway", "traffic_signals")].into_iter()), 2.0);
+        assert_eq!(
+            node_penalty_s([("highway", "traffic_signals")].into_iter()),
+            2.0
+        );
         assert_eq!(node_penalty_s([("amenity", "bench")].into_iter()), 0.0);
     }
 }

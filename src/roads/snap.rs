@@ -93,7 +93,8 @@ impl SnapIndex {
             0.0
         };
         let on_road = [a[0] + fraction * dx, a[1] + fraction * dy];
-        let snap_distance_m = ((query[0] - on_road[0]).powi(2) + (query[1] - on_road[1]).powi(2)).sqrt();
+        let snap_distance_m =
+            ((query[0] - on_road[0]).powi(2) + (query[1] - on_road[1]).powi(2)).sqrt();
         let (tail, head) = (graph.tail[arc as usize], graph.head[arc as usize]);
         Some(Snapped {
             arc,

@@ -58,8 +58,8 @@ pub async fn run_with(
     let routing = pb::routing_server::RoutingServer::new(RoutingService {
         travel: std::sync::Arc::new(travel),
     })
-        .max_decoding_message_size(MAX_DECODING_MESSAGE_BYTES)
-        .max_encoding_message_size(MAX_DECODING_MESSAGE_BYTES);
+    .max_decoding_message_size(MAX_DECODING_MESSAGE_BYTES)
+    .max_encoding_message_size(MAX_DECODING_MESSAGE_BYTES);
     tonic::transport::Server::builder()
         .add_service(health_service)
         .add_service(reflection_v1)

@@ -106,9 +106,10 @@ impl pb::routing_server::Routing for RoutingService {
     ) -> Result<Response<pb::ComputeMatrixResponse>, Status> {
         let request = request.into_inner();
         let travel = self.travel.clone();
-        let response = tokio::task::spawn_blocking(move || pipeline::compute_matrix(&request, &travel))
-            .await
-            .map_err(|error| status(&Error::Internal(error.to_string())))?;
+        let response =
+            tokio::task::spawn_blocking(move || pipeline::compute_matrix(&request, &travel))
+                .await
+                .map_err(|error| status(&Error::Internal(error.to_string())))?;
         response.map(Response::new).map_err(|error| status(&error))
     }
 }

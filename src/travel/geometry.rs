@@ -10,7 +10,11 @@ use super::PointMatrix;
 
 /// The points a tour through `sites` (indices into `points_deg`, in driving order)
 /// drives along, (lat, lon) degrees.
-pub fn tour_path(travel: &PointMatrix, points_deg: &[(f64, f64)], sites: &[usize]) -> Vec<(f64, f64)> {
+pub fn tour_path(
+    travel: &PointMatrix,
+    points_deg: &[(f64, f64)],
+    sites: &[usize],
+) -> Vec<(f64, f64)> {
     if let Some(network) = &travel.road
         && travel.nodes.len() == points_deg.len()
     {
@@ -29,7 +33,10 @@ pub fn tour_path(travel: &PointMatrix, points_deg: &[(f64, f64)], sites: &[usize
         return path;
     }
     if let Some(client) = &travel.osrm {
-        let points: Vec<(f64, f64)> = sites.iter().map(|&s| travel.snapped_deg.get(s).copied().unwrap_or(points_deg[s])).collect();
+        let points: Vec<(f64, f64)> = sites
+            .iter()
+            .map(|&s| travel.snapped_deg.get(s).copied().unwrap_or(points_deg[s]))
+            .collect();
         if let Ok(route) = client.route(&points)
             && let Ok(line) = polyline::decode_polyline(&route.polyline5, 5)
         {
@@ -41,8 +48,11 @@ pub fn tour_path(travel: &PointMatrix, points_deg: &[(f64, f64)], sites: &[usize
 
 /// Encodes (lat, lon) points as a precision-5 polyline.
 pub fn encode_polyline5(path_deg: &[(f64, f64)]) -> String {
-    polyline::encode_coordinates(path_deg.iter().map(|&(lat, lon)| Coord { x: lon, y: lat }), 5)
-        .unwrap_or_default()
+    polyline::encode_coordinates(
+        path_deg.iter().map(|&(lat, lon)| Coord { x: lon, y: lat }),
+        5,
+    )
+    .unwrap_or_default()
 }
 
 /// The encoded polyline of a tour through `sites`.

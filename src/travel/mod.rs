@@ -63,7 +63,9 @@ impl OsmSource {
 #[derive(Debug, thiserror::Error)]
 pub enum TravelError {
     /// A road graph was asked for and the server has no extract.
-    #[error("no OpenStreetMap extract is configured (start the server with --osm FILE.pbf), and the request does not allow the straight-line fallback")]
+    #[error(
+        "no OpenStreetMap extract is configured (start the server with --osm FILE.pbf), and the request does not allow the straight-line fallback"
+    )]
     NoExtract,
     /// OSRM was asked for and no URL is known.
     #[error("no OSRM server is configured (travel.osrm.url or --osrm-url)")]
@@ -98,10 +100,19 @@ pub struct PointMatrix {
 }
 
 impl PointMatrix {
-    fn straight_line(points_deg: &[(f64, f64)], speed_kmh: f64, detour: f64, fallback: bool) -> Self {
+    fn straight_line(
+        points_deg: &[(f64, f64)],
+        speed_kmh: f64,
+        detour: f64,
+        fallback: bool,
+    ) -> Self {
         PointMatrix {
             matrix: straight_line_matrix(points_deg, speed_kmh, detour),
-            source: if fallback { "straight_line_fallback" } else { "straight_line" },
+            source: if fallback {
+                "straight_line_fallback"
+            } else {
+                "straight_line"
+            },
             snapped_deg: Vec::new(),
             snap_distances_m: Vec::new(),
             nodes: Vec::new(),
@@ -123,15 +134,24 @@ pub fn point_matrix(
     let (speed_kmh, detour) = DEFAULT_STRAIGHT_LINE;
     let road_graph = |max_snap_distance_m: f64, fallback: bool| match &config.osm {
         Some(osm) => road_matrix(points_deg, osm, max_snap_distance_m, field),
-        None if fallback => Ok(PointMatrix::straight_line(points_deg, speed_kmh, detour, true)),
+        None if fallback => Ok(PointMatrix::straight_line(
+            points_deg, speed_kmh, detour, true,
+        )),
         None => Err(TravelError::NoExtract.into()),
     };
     match source {
         TravelSource::StraightLine {
             speed_kmh,
             detour_factor,
-        } => Ok(PointMatrix::straight_line(points_deg, *speed_kmh, *detour_factor, false)),
-        TravelSource::Supplied(_) => Ok(PointMatrix::straight_line(points_deg, speed_kmh, detour, false)),
+        } => Ok(PointMatrix::straight_line(
+            points_deg,
+            *speed_kmh,
+            *detour_factor,
+            false,
+        )),
+        TravelSource::Supplied(_) => Ok(PointMatrix::straight_line(
+            points_deg, speed_kmh, detour, false,
+        )),
         TravelSource::RoadGraph {
             max_snap_distance_m,
             fallback,
@@ -142,18 +162,26 @@ pub fn point_matrix(
             timeout_ms,
             max_table_size,
         } => {
-            let url = url.clone().or_else(|| config.osrm_url.clone()).ok_or(TravelError::NoOsrmUrl)?;
+            let url = url
+                .clone()
+                .or_else(|| config.osrm_url.clone())
+                .ok_or(TravelError::NoOsrmUrl)?;
             match osrm_matrix(points_deg, &url, *timeout_ms, *max_table_size) {
                 Ok(matrix) => Ok(matrix),
-                Err(_) if *fallback => Ok(PointMatrix::straight_line(points_deg, speed_kmh, detour, true)),
+                Err(_) if *fallback => Ok(PointMatrix::straight_line(
+                    points_deg, speed_kmh, detour, true,
+                )),
                 Err(error) => Err(TravelError::Osrm(error).into()),
             }
         }
         TravelSource::Default => match (&config.osm, &config.osrm_url) {
             (Some(_), _) => road_graph(crate::validate::DEFAULT_MAX_SNAP_DISTANCE_M, false),
-            (None, Some(url)) => osrm_matrix(points_deg, url, 10_000, 100)
-                .map_err(|e| TravelError::Osrm(e).into()),
-            (None, None) => Ok(PointMatrix::straight_line(points_deg, speed_kmh, detour, false)),
+            (None, Some(url)) => {
+                osrm_matrix(points_deg, url, 10_000, 100).map_err(|e| TravelError::Osrm(e).into())
+            }
+            (None, None) => Ok(PointMatrix::straight_line(
+                points_deg, speed_kmh, detour, false,
+            )),
         },
     }
 }
@@ -234,7 +262,10 @@ fn osrm_matrix(
 
 /// One matrix per profile of `problem.profiles` (every profile drives the same roads;
 /// per-vehicle speed factors apply on top), with the source.
-pub fn matrices(problem: &Problem, config: &TravelConfig) -> Result<(Vec<TravelMatrix>, PointMatrix), crate::Error> {
+pub fn matrices(
+    problem: &Problem,
+    config: &TravelConfig,
+) -> Result<(Vec<TravelMatrix>, PointMatrix), crate::Error> {
     let profiles = problem.profiles.len().max(1);
     if let TravelSource::Supplied(matrices) = &problem.travel {
         let mut info = PointMatrix::straight_line(&[], 50.0, 1.0, false);

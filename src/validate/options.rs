@@ -123,8 +123,16 @@ pub fn travel(
             TravelSource::Osrm {
                 url,
                 fallback: osrm.allow_straight_line_fallback,
-                timeout_ms: if osrm.timeout_ms == 0 { 10_000 } else { u64::from(osrm.timeout_ms) },
-                max_table_size: if osrm.max_table_size == 0 { 100 } else { osrm.max_table_size as usize },
+                timeout_ms: if osrm.timeout_ms == 0 {
+                    10_000
+                } else {
+                    u64::from(osrm.timeout_ms)
+                },
+                max_table_size: if osrm.max_table_size == 0 {
+                    100
+                } else {
+                    osrm.max_table_size as usize
+                },
             }
         }
         None if travel.is_some() => straight_line(collector, &pb::StraightLine::default()),
