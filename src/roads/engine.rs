@@ -25,7 +25,6 @@ pub struct NodeMatrix {
 /// A prepared contraction hierarchy with its duration metric.
 pub struct CchEngine {
     cch: Cch,
-    graph_input: Graph,
     duration_metric: Metric,
 }
 
@@ -62,7 +61,6 @@ impl CchEngine {
         let duration_metric = cch.customize(&graph_input.weight);
         CchEngine {
             cch,
-            graph_input,
             duration_metric,
         }
     }
@@ -105,7 +103,6 @@ impl CchEngine {
                 distance_dm[cell] = label.first().map(|l| l.1);
             }
         }
-        debug_assert_eq!(self.graph_input.weight.len(), graph.arc_count());
         NodeMatrix {
             duration_ms,
             distance_dm,

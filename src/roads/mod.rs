@@ -123,15 +123,7 @@ impl RoadNetwork {
             path: path.display().to_string(),
             message: e.to_string(),
         })?;
-        let key = format!("{:x}/{PROFILE_VERSION}", Sha256::digest(&bytes));
-        if let Some(network) = cache().lock().ok().and_then(|c| c.get(&key).cloned()) {
-            return Ok(network);
-        }
-        let network = Arc::new(RoadNetwork::prepare(path)?);
-        if let Ok(mut c) = cache().lock() {
-            c.insert(key, network.clone());
-        }
-        Ok(network)
+        RoadNetwork::load_bytes(&path.display().to_string(), &bytes)
     }
 
     /// The prepared network of a PBF held in memory (cached like [`Self::load`]).
