@@ -176,6 +176,24 @@ async fn a_site_far_from_any_road_is_named() {
         .map(|v| v.field)
         .collect();
     assert_eq!(fields, ["points[5].location.coordinates"]);
+    // Allowed to, the request falls back to straight lines and says so.
+    let mut points = villages();
+    points.push(point("zurich", 47.3769, 8.5417));
+    let response = client
+        .compute_matrix(pb::ComputeMatrixRequest {
+            points,
+            travel: Some(pb::TravelOptions {
+                source: Some(pb::travel_options::Source::RoadGraph(pb::RoadGraph {
+                    allow_straight_line_fallback: true,
+                    ..Default::default()
+                })),
+            }),
+            profile: String::new(),
+        })
+        .await
+        .expect("fallback")
+        .into_inner();
+    assert_eq!(response.source, "straight_line_fallback");
 }
 
 #[tokio::test]

@@ -133,7 +133,13 @@ pub fn point_matrix(
 ) -> Result<PointMatrix, crate::Error> {
     let (speed_kmh, detour) = DEFAULT_STRAIGHT_LINE;
     let road_graph = |max_snap_distance_m: f64, fallback: bool| match &config.osm {
-        Some(osm) => road_matrix(points_deg, osm, max_snap_distance_m, field),
+        // Sites the extract does not cover fall back too, when the request allows it.
+        Some(osm) => match road_matrix(points_deg, osm, max_snap_distance_m, field) {
+            Err(crate::Error::Validation(_)) if fallback => Ok(PointMatrix::straight_line(
+                points_deg, speed_kmh, detour, true,
+            )),
+            other => other,
+        },
         None if fallback => Ok(PointMatrix::straight_line(
             points_deg, speed_kmh, detour, true,
         )),
