@@ -205,6 +205,25 @@ fn the_demo_report_is_consistent() {
     common::assert_feasible(&request, &response);
 }
 
+#[test]
+fn coalitions_start_from_their_best_split_so_none_needs_repair() {
+    // Very short coalition searches: on their own they leave many coalitions costing
+    // more than two of their sub-coalitions planning apart; warm-started from the best
+    // split, none does.
+    let mut request = common::demo_request();
+    request.options = Some(common::quick_options(100));
+    request.pooling = Some(pb::PoolingOptions {
+        enabled: true,
+        coalition_iterations: 2,
+        ..Default::default()
+    });
+    let report = solve(&request).pooling.expect("report");
+    assert_eq!(report.coalitions_solved, 30);
+    assert_eq!(report.coalitions_repaired, 0);
+    assert_eq!(report.max_repair_percent, 0.0);
+    assert_sums_to_pooled(&report);
+}
+
 #[tokio::test]
 async fn the_report_comes_back_over_grpc() {
     let server = common::start_server().await;

@@ -8,8 +8,9 @@ mod time_window;
 mod travel_matrix;
 
 pub use problem::{
-    Amount, Costs, DEFAULT_CO2_KG_PER_KM, Objective, PoolingOptions, Problem, Producer,
-    SearchOptions, Site, SiteKind, Task, TaskKind, TaskStop, TravelSource, Vehicle,
+    Amount, COALITION_ITERATION_BUDGET, Costs, DEFAULT_CO2_KG_PER_KM, Objective, PoolingOptions,
+    Problem, Producer, SearchOptions, Site, SiteKind, Task, TaskKind, TaskStop, TravelSource,
+    Vehicle,
 };
 pub use solution::{
     Solution, StepKind, StopReason, Summary, Tour, TourStep, Unassigned, UnassignedReason,

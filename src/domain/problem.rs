@@ -296,6 +296,10 @@ pub struct Problem {
 /// Environment Agency's monitoring of CO2 from new vans (≈200 g/km).
 pub const DEFAULT_CO2_KG_PER_KM: f64 = 0.2;
 
+/// Iterations shared by the coalition solves of a pooling report when the request does
+/// not set them per coalition: about 7 s on 2 cores for 12 producers (BENCHMARKS.md).
+pub const COALITION_ITERATION_BUDGET: u64 = 150_000;
+
 /// Options of the pooling report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PoolingOptions {
@@ -310,6 +314,7 @@ pub struct PoolingOptions {
     pub max_exact_producers: usize,
     /// Sampled orders above it.
     pub shapley_samples: usize,
-    /// Search iterations per coalition solve.
-    pub coalition_iterations: u64,
+    /// Search iterations per coalition solve; `None`: shared out of
+    /// [`COALITION_ITERATION_BUDGET`].
+    pub coalition_iterations: Option<u64>,
 }

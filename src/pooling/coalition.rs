@@ -11,6 +11,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use super::Totals;
+use super::plans::{Plan, Plans};
 use crate::domain::{Problem, Solution, TaskKind, TimeWindow, TravelMatrix, Vehicle};
 use crate::solver::{self, SolveError};
 
@@ -130,48 +131,79 @@ fn largest_capacity(problem: &Problem) -> Vec<i64> {
         .collect()
 }
 
+/// Who a vehicle of a coalition's problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum VehicleKey {
+    /// A vehicle of the request (its index).
+    Fleet(usize),
+    /// The stand-in van of a player (its index).
+    StandIn(usize),
+}
+
+/// A coalition's problem, with where its tasks and vehicles come from.
+pub struct SubProblem {
+    /// The problem: the members' tasks with the members' vehicles.
+    pub problem: Problem,
+    /// The request's index of each task, ascending.
+    pub tasks: Vec<usize>,
+    /// Who each vehicle is.
+    pub vehicles: Vec<VehicleKey>,
+}
+
 /// The problem of coalition `mask` (bit `i` = player `i`), solved with
 /// `iterations` iterations on one thread and a seed derived from `(seed, mask)`.
-pub fn sub_problem(problem: &Problem, players: &[Player], mask: u64, iterations: u64) -> Problem {
-    let members: Vec<&Player> = players
+pub fn sub_problem(
+    problem: &Problem,
+    players: &[Player],
+    mask: u64,
+    iterations: u64,
+) -> SubProblem {
+    let members: Vec<(usize, &Player)> = players
         .iter()
         .enumerate()
         .filter(|(i, _)| mask >> i & 1 == 1)
-        .map(|(_, p)| p)
         .collect();
     let mut task_indices: Vec<usize> = members
         .iter()
-        .flat_map(|p| p.tasks.iter().copied())
+        .flat_map(|(_, p)| p.tasks.iter().copied())
         .collect();
     task_indices.sort_unstable();
     let mut vehicle_indices: Vec<usize> = members
         .iter()
-        .flat_map(|p| p.vehicles.iter().copied())
+        .flat_map(|(_, p)| p.vehicles.iter().copied())
         .collect();
     vehicle_indices.sort_unstable();
+    let mut keys: Vec<VehicleKey> = vehicle_indices
+        .iter()
+        .map(|&v| VehicleKey::Fleet(v))
+        .collect();
     let mut vehicles: Vec<Vehicle> = vehicle_indices
         .iter()
         .map(|&v| problem.vehicles[v].clone())
         .collect();
-    vehicles.extend(
-        members
-            .iter()
-            .filter(|p| p.vehicles.is_empty())
-            .filter_map(|p| stand_in(problem, p)),
-    );
+    for (index, player) in members.iter().filter(|(_, p)| p.vehicles.is_empty()) {
+        if let Some(van) = stand_in(problem, player) {
+            vehicles.push(van);
+            keys.push(VehicleKey::StandIn(*index));
+        }
+    }
     let mut options = problem.options.clone();
     options.threads = 1;
     options.max_iterations = Some(iterations);
     options.seed = problem.options.seed ^ mask.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    Problem {
-        tasks: task_indices
-            .iter()
-            .map(|&t| problem.tasks[t].clone())
-            .collect(),
-        vehicles,
-        options,
-        pooling: None,
-        ..problem.clone()
+    SubProblem {
+        problem: Problem {
+            tasks: task_indices
+                .iter()
+                .map(|&t| problem.tasks[t].clone())
+                .collect(),
+            vehicles,
+            options,
+            pooling: None,
+            ..problem.clone()
+        },
+        tasks: task_indices,
+        vehicles: keys,
     }
 }
 
@@ -184,6 +216,11 @@ pub struct Limits<'a> {
 }
 
 /// Solves the coalitions `masks` in parallel; totals in the same order.
+///
+/// Coalitions go by size, smallest first, so that each one starts from the union of
+/// the plans of its cheapest split into two smaller coalitions already solved: the
+/// search never returns worse than that split, which is what sub-additivity asks, and
+/// a few iterations improve on it where pooling pays.
 pub fn solve_all(
     problem: &Problem,
     matrices: &[TravelMatrix],
@@ -194,27 +231,41 @@ pub fn solve_all(
     let iterations = problem
         .pooling
         .as_ref()
-        .map_or(300, |o| o.coalition_iterations);
+        .and_then(|o| o.coalition_iterations)
+        .unwrap_or_else(|| {
+            (crate::domain::COALITION_ITERATION_BUDGET / masks.len().max(1) as u64).clamp(20, 300)
+        });
     let co2_kg_per_km = problem
         .pooling
         .as_ref()
         .map_or(&[][..], |o| o.co2_kg_per_km.as_slice());
-    masks
-        .par_iter()
-        .map(|&mask| {
-            let sub = sub_problem(problem, players, mask, iterations);
-            if sub.tasks.is_empty() {
-                return Ok(Totals::default());
-            }
-            let solver_limits = solver::Limits {
-                client_deadline: limits.client_deadline,
-                cancelled: limits.cancelled,
-                on_progress: &|_| {},
-            };
-            let solution = solver::solve(&sub, matrices, &solver_limits)?;
-            Ok(Totals::of(&sub, &solution, co2_kg_per_km))
-        })
-        .collect()
+    let mut by_size: Vec<u64> = masks.to_vec();
+    by_size.sort_by_key(|mask| (mask.count_ones(), *mask));
+    let mut plans = Plans::default();
+    for layer in by_size.chunk_by(|a, b| a.count_ones() == b.count_ones()) {
+        let solved: Vec<Plan> = layer
+            .par_iter()
+            .map(|&mask| {
+                let sub = sub_problem(problem, players, mask, iterations);
+                if sub.problem.tasks.is_empty() {
+                    return Ok(Plan::default());
+                }
+                let warm = plans
+                    .best_split(mask)
+                    .map(|(part, rest)| plans.warm_start(&sub, part, rest));
+                let solver_limits = solver::Limits {
+                    client_deadline: limits.client_deadline,
+                    cancelled: limits.cancelled,
+                    on_progress: &|_| {},
+                };
+                let solution =
+                    solver::solve_from(&sub.problem, matrices, &solver_limits, warm.as_ref())?;
+                Ok(Plan::of(&sub, &solution, co2_kg_per_km))
+            })
+            .collect::<Result<_, SolveError>>()?;
+        plans.insert(layer, solved);
+    }
+    Ok(masks.iter().map(|mask| plans.totals(*mask)).collect())
 }
 
 impl Totals {

@@ -14,6 +14,7 @@
 mod coalition;
 mod core_check;
 mod nucleolus;
+mod plans;
 mod repair;
 mod shapley;
 

@@ -56,11 +56,53 @@ pub struct Limits<'a> {
     pub on_progress: &'a (dyn Fn(Progress) + Sync),
 }
 
+/// A plan to start the search from: per vehicle of the problem, its stops in order as
+/// (task, which stop of the task: 0 for a job or a pickup, 1 for a delivery). The
+/// search never returns anything worse than it (what it cannot place goes back to
+/// regret insertion first).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WarmStart {
+    /// Per vehicle index, its stops.
+    pub routes: Vec<Vec<(usize, usize)>>,
+}
+
+impl WarmStart {
+    /// The routes of a solution of a problem with `vehicles` vehicles.
+    pub fn from_solution(solution: &Solution, vehicles: usize) -> Self {
+        let mut routes = vec![Vec::new(); vehicles];
+        for tour in &solution.tours {
+            let Some(route) = routes.get_mut(tour.vehicle) else {
+                continue;
+            };
+            route.extend(
+                tour.steps
+                    .iter()
+                    .filter_map(|step| match (step.task, step.kind) {
+                        (Some(task), crate::domain::StepKind::Delivery) => Some((task, 1)),
+                        (Some(task), _) => Some((task, 0)),
+                        (None, _) => None,
+                    }),
+            );
+        }
+        WarmStart { routes }
+    }
+}
+
 /// Solves `problem` on `matrices` (one per profile).
 pub fn solve(
     problem: &Problem,
     matrices: &[TravelMatrix],
     limits: &Limits,
+) -> Result<Solution, SolveError> {
+    solve_from(problem, matrices, limits, None)
+}
+
+/// Solves `problem` starting from `warm` when given.
+pub fn solve_from(
+    problem: &Problem,
+    matrices: &[TravelMatrix],
+    limits: &Limits,
+    warm: Option<&WarmStart>,
 ) -> Result<Solution, SolveError> {
     let started = Instant::now();
     let instance = instance::Instance::new(problem, matrices);
@@ -97,7 +139,7 @@ pub fn solve(
         max_iterations: options.max_iterations,
         on_improvement: &on_improvement,
     };
-    let run = |stream: u64| search::run(&instance, options.seed, stream, &control);
+    let run = |stream: u64| search::run(&instance, options.seed, stream, &control, warm);
     let outcomes: Vec<search::Outcome> = if threads == 1 {
         // On the caller's thread: callers that already run many solves in parallel
         // (the pooling report) need no pool per solve.

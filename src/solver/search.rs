@@ -42,11 +42,21 @@ pub struct Outcome {
     pub stop_reason: StopReason,
 }
 
-/// Runs search number `stream` of a solve seeded with `seed`.
-pub fn run(instance: &Instance, seed: u64, stream: u64, control: &Control) -> Outcome {
+/// Runs search number `stream` of a solve seeded with `seed`, from `warm` when given
+/// (its unassigned tasks are inserted by regret first), else from scratch.
+pub fn run(
+    instance: &Instance,
+    seed: u64,
+    stream: u64,
+    control: &Control,
+    warm: Option<&super::WarmStart>,
+) -> Outcome {
     let mut rng = Rng::new(seed, stream);
     let mut workspace = Workspace::new(instance);
-    let mut current = State::empty(instance);
+    let mut current = match warm {
+        Some(warm) => State::from_warm_start(instance, warm, &mut workspace.scratch),
+        None => State::empty(instance),
+    };
     regret(instance, &mut current, &mut workspace);
     let mut current_score = current.score(instance);
     let mut best = current.clone();

@@ -48,6 +48,47 @@ impl State {
         }
     }
 
+    /// The plan of a warm start: its routes as given, each repaired if it breaks a
+    /// constraint, and every task it leaves out (or names twice, or by half) unassigned.
+    pub fn from_warm_start(
+        instance: &Instance,
+        warm: &super::WarmStart,
+        scratch: &mut Scratch,
+    ) -> Self {
+        let mut state = State::empty(instance);
+        let mut seen = vec![0usize; instance.task_count()];
+        for route in warm.routes.iter().take(state.routes.len()) {
+            for &(task, _) in route {
+                if let Some(count) = seen.get_mut(task) {
+                    *count += 1;
+                }
+            }
+        }
+        // A task is placed only if each of its stops appears exactly once, in one route.
+        let placeable = |task: usize, route: &[(usize, usize)]| {
+            task < instance.task_count()
+                && seen[task] == instance.task_stops[task].len()
+                && (0..instance.task_stops[task].len())
+                    .all(|which| route.iter().filter(|&&stop| stop == (task, which)).count() == 1)
+        };
+        for (vehicle, route) in warm.routes.iter().take(state.routes.len()).enumerate() {
+            state.routes[vehicle] = route
+                .iter()
+                .filter(|&&(task, _)| placeable(task, route))
+                .map(|&(task, which)| instance.task_stops[task][which])
+                .collect();
+        }
+        let mut placed = vec![false; instance.task_count()];
+        for vehicle in 0..state.routes.len() {
+            state.repair(instance, vehicle, scratch);
+            for &stop in &state.routes[vehicle] {
+                placed[instance.stops[stop].task] = true;
+            }
+        }
+        state.unassigned = (0..instance.task_count()).filter(|&t| !placed[t]).collect();
+        state
+    }
+
     /// The score of the state.
     pub fn score(&self, instance: &Instance) -> Score {
         let unassigned_weight = self

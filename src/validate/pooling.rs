@@ -62,6 +62,7 @@ pub fn pooling_options(
         co2_kg_per_km,
         max_exact_producers: or(options.max_exact_producers, 12).min(MAX_EXACT_PRODUCERS) as usize,
         shapley_samples: or(options.shapley_samples, 200) as usize,
-        coalition_iterations: u64::from(or(options.coalition_iterations, 300)),
+        coalition_iterations: (options.coalition_iterations > 0)
+            .then_some(u64::from(options.coalition_iterations)),
     })
 }
