@@ -74,8 +74,15 @@ prop_compose! {
             skills: if cold { vec!["cold".into()] } else { Vec::new() },
             max_time_on_board_s: on_board,
             priority,
+            goods_kind: ["", "meat", "meal"][index % 3].into(),
             ..Default::default()
-        }).collect();
+        }).collect::<Vec<_>>();
+        // Half the problems forbid meat and ready meals in one tour (when both occur).
+        let incompatible_goods = if seed % 2 == 1 && shipments.len() >= 3 {
+            vec![pb::IncompatibleGoods { first: "meat".into(), second: "meal".into() }]
+        } else {
+            Vec::new()
+        };
         let jobs = jobs.into_iter().enumerate().map(|(index, (at, delivery, pickup, cold))| pb::Job {
             id: format!("job-{index}"),
             stop: Some(pb::TaskStop { site_id: site_id(at), ..Default::default() }),
@@ -89,6 +96,7 @@ prop_compose! {
             vehicles,
             shipments,
             jobs,
+            incompatible_goods,
             options: Some(pb::SolveOptions { seed, objective, threads: 1, max_iterations: Some(40), time_limit_ms: Some(600_000), geometry: false }),
             ..Default::default()
         }

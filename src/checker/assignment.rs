@@ -1,5 +1,6 @@
 //! Every task exactly once (in one tour, or unassigned), every vehicle at most once,
-//! shipments whole on one tour with the pickup first, skills.
+//! shipments whole on one tour with the pickup first, skills, goods that must not
+//! share a vehicle.
 
 use super::Violation;
 use crate::domain::{Problem, Solution, StepKind, TaskKind};
@@ -30,6 +31,23 @@ pub(super) fn check(problem: &Problem, solution: &Solution) -> Vec<Violation> {
                 format!("tour[{}]", vehicle.id),
                 "vehicle used twice",
             ));
+        }
+        let mut carried: Vec<usize> = tour.steps.iter().filter_map(|s| s.task).collect();
+        carried.sort_unstable();
+        carried.dedup();
+        carried.retain(|&t| t < problem.tasks.len());
+        for (i, &a) in carried.iter().enumerate() {
+            for &b in &carried[i + 1..] {
+                if !problem.goods_compatible(a, b) {
+                    violations.push(Violation::new(
+                        format!("tour[{}]", vehicle.id),
+                        format!(
+                            "carries {} and {}, whose goods must not share a vehicle",
+                            problem.tasks[a].id, problem.tasks[b].id
+                        ),
+                    ));
+                }
+            }
         }
         for (position, step) in tour.steps.iter().enumerate() {
             let Some(task_index) = step.task else {

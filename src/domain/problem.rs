@@ -175,6 +175,8 @@ pub struct Task {
     pub skills: Vec<String>,
     /// 0..=100, higher first.
     pub priority: u32,
+    /// Its kind of goods (index into `Problem::goods_kinds`), if stated.
+    pub goods_kind: Option<usize>,
     /// Shipment or job.
     pub kind: TaskKind,
 }
@@ -289,6 +291,23 @@ pub struct Problem {
     pub options: SearchOptions,
     /// The pooling report's options, when the report is asked for.
     pub pooling: Option<PoolingOptions>,
+    /// Kinds of goods named by tasks, in order of first mention.
+    pub goods_kinds: Vec<String>,
+    /// Pairs of goods kinds (indices into `goods_kinds`) that never share a tour.
+    pub incompatible_goods: Vec<(usize, usize)>,
+}
+
+impl Problem {
+    /// Whether tasks `a` and `b` may travel in the same tour.
+    pub fn goods_compatible(&self, a: usize, b: usize) -> bool {
+        match (self.tasks[a].goods_kind, self.tasks[b].goods_kind) {
+            (Some(x), Some(y)) => !self
+                .incompatible_goods
+                .iter()
+                .any(|&(p, q)| (p, q) == (x, y) || (p, q) == (y, x)),
+            _ => true,
+        }
+    }
 }
 
 /// Default CO2 emission factor, kilograms per km: about the average type-approval

@@ -1,6 +1,7 @@
 //! VROOM input JSON → native [`pb::SolveRequest`]. Owns the mapping of VROOM's keys
 //! (see VROOM's `docs/API.md`) and of tournee's extensions (`producer`,
-//! `max_time_on_board`) onto the native API, so that a VROOM problem is then validated
+//! `max_time_on_board`, `goods_kind` on tasks, top-level `incompatible_goods` as
+//! `[["raw_meat", "ready_to_eat"], …]`) onto the native API, so that a VROOM problem is then validated
 //! and solved exactly like a native one. Unknown keys are ignored; VROOM features tournee
 //! has no equivalent for (`breaks`, `steps`, `description`, `costs` matrices) are
 //! ignored too.
@@ -60,7 +61,45 @@ pub fn request_from_vroom(input: &Value) -> Result<pb::SolveRequest, FormatError
         options: None,
         travel: Some(travel),
         pooling: None,
+        incompatible_goods: incompatible_goods(input)?,
     })
+}
+
+/// The extension `incompatible_goods`: pairs of goods kinds.
+fn incompatible_goods(input: &Value) -> Result<Vec<pb::IncompatibleGoods>, FormatError> {
+    let Some(pairs) = get(input, "incompatible_goods") else {
+        return Ok(Vec::new());
+    };
+    let list = pairs.as_array().ok_or_else(|| {
+        FormatError::field("incompatible_goods", "must be a list of [kind, kind] pairs")
+    })?;
+    list.iter()
+        .enumerate()
+        .map(
+            |(index, pair)| match pair.as_array().map(|p| p.as_slice()) {
+                Some([Value::String(first), Value::String(second)]) => Ok(pb::IncompatibleGoods {
+                    first: first.clone(),
+                    second: second.clone(),
+                }),
+                _ => Err(FormatError::field(
+                    format!("incompatible_goods[{index}]"),
+                    "must be a pair of goods kinds [\"a\", \"b\"]",
+                )),
+            },
+        )
+        .collect()
+}
+
+/// The extension `goods_kind` of a task, empty when absent.
+fn goods_kind(task: &Value, field: &str) -> Result<String, FormatError> {
+    match get(task, "goods_kind") {
+        None => Ok(String::new()),
+        Some(Value::String(kind)) => Ok(kind.clone()),
+        Some(_) => Err(FormatError::field(
+            path(field, "goods_kind"),
+            "must be a string",
+        )),
+    }
 }
 
 /// A location read from VROOM: its site key and native form.
@@ -168,6 +207,7 @@ impl Reader {
             pickup: ints(job, "pickup", field)?,
             skills: skills(job, field)?,
             priority: priority(job, field)?,
+            goods_kind: goods_kind(job, field)?,
         })
     }
 
@@ -186,6 +226,7 @@ impl Reader {
             skills: skills(shipment, field)?,
             priority: priority(shipment, field)?,
             max_time_on_board_s: opt_int(shipment, "max_time_on_board", field)?,
+            goods_kind: goods_kind(shipment, field)?,
         })
     }
 

@@ -46,6 +46,9 @@ pub fn best_in_route(
         return Err(Infeasible::Capacity);
     }
     let route = &state.routes[vehicle];
+    if instance.goods_clash(task, route) {
+        return Err(Infeasible::IncompatibleGoods);
+    }
     let before = state.figures[vehicle].objective;
     let opening = opening_weight(instance, route);
     let stops = &instance.task_stops[task];

@@ -55,6 +55,9 @@ pub struct Instance<'a> {
     pub neighbours: Vec<Vec<usize>>,
     /// What the search minimises.
     pub objective: Objective,
+    /// `clashes[kind][other]`: goods of these kinds never share a tour (empty when the
+    /// problem has no incompatible goods).
+    clashes: Vec<Vec<bool>>,
 }
 
 /// Nearest stops kept per stop.
@@ -138,7 +141,17 @@ impl<'a> Instance<'a> {
             })
             .collect();
         let neighbours = neighbours(&stops, matrices.first());
+        let kinds = problem.goods_kinds.len();
+        let mut clashes = vec![vec![false; kinds]; kinds];
+        for &(a, b) in &problem.incompatible_goods {
+            clashes[a][b] = true;
+            clashes[b][a] = true;
+        }
+        if problem.incompatible_goods.is_empty() {
+            clashes.clear();
+        }
         Instance {
+            clashes,
             problem,
             matrices,
             stops,
@@ -147,6 +160,30 @@ impl<'a> Instance<'a> {
             neighbours,
             objective: problem.options.objective,
         }
+    }
+
+    /// Whether `task` carries goods that must not share a tour with those of `stops`.
+    pub fn goods_clash(&self, task: usize, stops: &[usize]) -> bool {
+        if self.clashes.is_empty() {
+            return false;
+        }
+        let Some(kind) = self.problem.tasks[task].goods_kind else {
+            return false;
+        };
+        stops.iter().any(|&stop| {
+            self.problem.tasks[self.stops[stop].task]
+                .goods_kind
+                .is_some_and(|other| self.clashes[kind][other])
+        })
+    }
+
+    /// Whether a route's stops carry goods that must not share it.
+    pub fn route_clashes(&self, stops: &[usize]) -> bool {
+        !self.clashes.is_empty()
+            && stops
+                .iter()
+                .enumerate()
+                .any(|(i, &stop)| self.goods_clash(self.stops[stop].task, &stops[i + 1..]))
     }
 
     /// Travel time of `vehicle` from matrix index `from` to `to`, seconds.

@@ -53,6 +53,8 @@ pub fn reason(instance: &Instance, task: usize, scratch: &mut Scratch) -> Unassi
         Infeasible::TimeWindows => UnassignedReason::TimeWindows,
         Infeasible::MaxTimeOnBoard => UnassignedReason::MaxTimeOnBoard,
         Infeasible::Limits => UnassignedReason::VehicleLimits,
+        // A task alone never clashes with itself: the other goods took the vehicles.
+        Infeasible::IncompatibleGoods => UnassignedReason::FleetFull,
         Infeasible::Precedence => match problem.tasks[task].kind {
             TaskKind::Shipment { .. } => UnassignedReason::TimeWindows,
             TaskKind::Job { .. } => UnassignedReason::VehicleLimits,

@@ -23,6 +23,8 @@ pub enum Infeasible {
     Limits,
     /// Pickup and delivery out of order or incomplete.
     Precedence,
+    /// Goods that must not share a vehicle.
+    IncompatibleGoods,
 }
 
 /// Figures of a feasible sequence.
@@ -114,6 +116,9 @@ pub fn evaluate(
 ) -> Result<RouteFigures, Infeasible> {
     if stops.is_empty() {
         return Ok(RouteFigures::default());
+    }
+    if instance.route_clashes(stops) {
+        return Err(Infeasible::IncompatibleGoods);
     }
     let result = simulate(instance, vehicle, stops, scratch, steps);
     for &stop in stops {

@@ -3,6 +3,7 @@
 //! serve (missing skill, too big) is not a violation: the solver reports it unassigned.
 
 mod fleet;
+mod goods;
 mod ids;
 mod options;
 mod pooling;
@@ -43,7 +44,8 @@ pub fn problem(request: &pb::SolveRequest) -> Result<Problem, Violations> {
         dimensions,
     };
     let (vehicles, profiles) = fleet::vehicles(&mut collector, &request.vehicles, &context);
-    let tasks = tasks::tasks(&mut collector, request, &context);
+    let mut tasks = tasks::tasks(&mut collector, request, &context);
+    let (goods_kinds, incompatible_goods) = goods::goods(&mut collector, request, &mut tasks);
     let options = options::search_options(&mut collector, request.options.as_ref());
     let travel = options::travel(&mut collector, request.travel.as_ref(), &sites, &profiles);
     let pooling = pooling::pooling_options(
@@ -62,6 +64,8 @@ pub fn problem(request: &pb::SolveRequest) -> Result<Problem, Violations> {
         travel,
         options,
         pooling,
+        goods_kinds,
+        incompatible_goods,
     };
     collector.finish(problem)
 }

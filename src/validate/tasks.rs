@@ -109,6 +109,7 @@ fn task(
         ),
         skills: skills(skill_names),
         priority: priority.min(100),
+        goods_kind: None,
         kind,
     }
 }

@@ -1,0 +1,162 @@
+//! Goods that must not share a vehicle (raw meat and ready-to-eat food): the API, the
+//! solver, the checker and validation.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::sync::atomic::AtomicBool;
+
+use tournee::api::pb;
+use tournee::pipeline::{self, Hooks, Solved};
+
+fn site(id: &str, lat_deg: f64, lon_deg: f64) -> pb::Site {
+    pb::Site {
+        id: id.into(),
+        location: Some(pb::Location {
+            kind: Some(pb::location::Kind::Coordinates(pb::Coordinates {
+                lat_deg,
+                lon_deg,
+            })),
+        }),
+        ..Default::default()
+    }
+}
+
+fn shipment(id: &str, goods_kind: &str) -> pb::Shipment {
+    pb::Shipment {
+        id: id.into(),
+        pickup: Some(pb::TaskStop {
+            site_id: "farm".into(),
+            ..Default::default()
+        }),
+        delivery: Some(pb::TaskStop {
+            site_id: "shop".into(),
+            ..Default::default()
+        }),
+        amount: vec![1],
+        goods_kind: goods_kind.into(),
+        ..Default::default()
+    }
+}
+
+/// A butcher's farm and a shop 10 km away; meat, a ready meal and bread to move;
+/// `vans` vans with a fixed cost, so that one van would do it all if allowed.
+fn request(vans: usize, incompatible: bool) -> pb::SolveRequest {
+    pb::SolveRequest {
+        sites: vec![site("farm", 47.10, 9.50), site("shop", 47.19, 9.50)],
+        vehicles: (0..vans)
+            .map(|v| pb::Vehicle {
+                id: format!("van{v}"),
+                start_site_id: "farm".into(),
+                end_site_id: "farm".into(),
+                capacity: vec![10],
+                costs: Some(pb::VehicleCosts {
+                    fixed: 50.0,
+                    per_km: 0.5,
+                    ..Default::default()
+                }),
+                ..Default::default()
+            })
+            .collect(),
+        shipments: vec![
+            shipment("meat", "raw_meat"),
+            shipment("meal", "ready_to_eat"),
+            shipment("bread", ""),
+        ],
+        incompatible_goods: if incompatible {
+            vec![pb::IncompatibleGoods {
+                first: "ready_to_eat".into(),
+                second: "raw_meat".into(),
+            }]
+        } else {
+            Vec::new()
+        },
+        options: Some(common::quick_options(200)),
+        ..Default::default()
+    }
+}
+
+fn solve(request: &pb::SolveRequest) -> Solved {
+    let cancelled = AtomicBool::new(false);
+    let hooks = Hooks {
+        client_deadline: None,
+        cancelled: &cancelled,
+        on_progress: &|_| {},
+    };
+    pipeline::solve(request, &hooks).expect("solves")
+}
+
+fn tour_tasks(solved: &Solved) -> Vec<Vec<String>> {
+    let response = solved.response();
+    response
+        .tours
+        .iter()
+        .map(|tour| {
+            let mut ids: Vec<String> = tour
+                .steps
+                .iter()
+                .filter(|s| !s.task_id.is_empty())
+                .map(|s| s.task_id.clone())
+                .collect();
+            ids.sort();
+            ids.dedup();
+            ids
+        })
+        .collect()
+}
+
+#[test]
+fn incompatible_goods_travel_in_different_vans() {
+    // Allowed together, one van carries all three (one fixed cost).
+    let together = solve(&request(2, false));
+    assert_eq!(tour_tasks(&together).len(), 1);
+
+    let request = request(2, true);
+    let apart = solve(&request);
+    let tours = tour_tasks(&apart);
+    assert_eq!(tours.len(), 2, "{tours:?}");
+    for tour in &tours {
+        assert!(
+            !(tour.contains(&"meat".to_string()) && tour.contains(&"meal".to_string())),
+            "{tours:?}"
+        );
+    }
+    assert!(apart.solution.unassigned.is_empty());
+    common::assert_feasible(&request, &apart.response());
+}
+
+#[test]
+fn with_one_van_one_of_them_stays_behind_with_its_reason() {
+    let request = request(1, true);
+    let solved = solve(&request);
+    let response = solved.response();
+    assert_eq!(response.unassigned.len(), 1);
+    let left = &response.unassigned[0];
+    assert!(left.task_id == "meat" || left.task_id == "meal", "{left:?}");
+    assert_eq!(left.reason, pb::UnassignedReason::FleetFull as i32);
+    common::assert_feasible(&request, &response);
+}
+
+#[test]
+fn the_checker_rejects_a_tour_that_mixes_them() {
+    // The plan made without the rule puts everything in one van: check it against the
+    // problem with the rule.
+    let mixed = solve(&request(2, false));
+    let strict = tournee::validate::problem(&request(2, true)).unwrap();
+    let (matrices, _) = tournee::travel::matrices(&strict, &Default::default()).unwrap();
+    let violations = tournee::checker::check(&strict, &matrices, &mixed.solution)
+        .expect_err("mixed goods are rejected");
+    assert!(
+        format!("{violations:?}").contains("must not share a vehicle"),
+        "{violations:?}"
+    );
+}
+
+#[test]
+fn a_pair_naming_no_task_is_an_error_naming_the_field() {
+    let mut request = request(2, true);
+    request.incompatible_goods[0].second = "raw meat".into();
+    let violations = tournee::validate::problem(&request).expect_err("rejected");
+    let fields: Vec<&str> = violations.0.iter().map(|v| v.field.as_str()).collect();
+    assert_eq!(fields, ["incompatible_goods[0].second"]);
+}
