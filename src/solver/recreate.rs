@@ -54,13 +54,32 @@ fn best_anywhere(
     best
 }
 
-/// Regret-2 insertion of every unassigned task, highest priority first.
-pub fn regret(instance: &Instance, state: &mut State, workspace: &mut Workspace) {
+/// Regret-2 insertion of every unassigned task, highest priority first. Regret costs
+/// O(tasks² × vehicles) on large instances (seconds at 1,000 customers): when `stop`
+/// says time is up, the tasks still pending go in by plain greedy insertion instead,
+/// so that a short time limit is kept and still returns a whole plan.
+pub fn regret(
+    instance: &Instance,
+    state: &mut State,
+    workspace: &mut Workspace,
+    stop: &dyn Fn() -> bool,
+) {
     let vehicles = instance.problem.vehicles.len();
     let mut pending: Vec<usize> = state.unassigned.clone();
+    let finish_greedily =
+        |state: &mut State, workspace: &mut Workspace, pending: &mut Vec<usize>| {
+            pending.sort_by_key(|&t| std::cmp::Reverse(instance.problem.tasks[t].priority));
+            let mut rng = Rng::new(0, 0);
+            greedy(instance, state, pending, workspace, &mut rng, 0.0);
+        };
     // cache[task][vehicle]: best insertion into that vehicle's current route.
     let mut cache: Vec<Vec<Option<Insertion>>> = vec![vec![None; vehicles]; instance.task_count()];
-    for &task in &pending {
+    let mut out_of_time = false;
+    for (filled, &task) in pending.iter().enumerate() {
+        if filled % 16 == 15 && stop() {
+            out_of_time = true;
+            break;
+        }
         for (vehicle, entry) in cache[task].iter_mut().enumerate() {
             *entry = best_in_route(
                 instance,
@@ -74,7 +93,15 @@ pub fn regret(instance: &Instance, state: &mut State, workspace: &mut Workspace)
             .ok();
         }
     }
+    if out_of_time {
+        return finish_greedily(state, workspace, &mut pending);
+    }
+    let mut rounds = 0usize;
     while !pending.is_empty() {
+        rounds += 1;
+        if rounds % 16 == 0 && stop() {
+            return finish_greedily(state, workspace, &mut pending);
+        }
         let top_priority = pending
             .iter()
             .map(|&t| instance.problem.tasks[t].priority)

@@ -57,7 +57,9 @@ pub fn run(
         Some(warm) => State::from_warm_start(instance, warm, &mut workspace.scratch),
         None => State::empty(instance),
     };
-    regret(instance, &mut current, &mut workspace);
+    let out_of_time =
+        || control.cancelled.load(Ordering::Relaxed) || Instant::now() >= control.deadline;
+    regret(instance, &mut current, &mut workspace, &out_of_time);
     let mut current_score = current.score(instance);
     let mut best = current.clone();
     let mut best_score = current_score;
