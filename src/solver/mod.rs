@@ -4,6 +4,7 @@
 //! thread count and an iteration limit always give the same answer.
 
 mod fast_insertion;
+mod fleet;
 mod insertion;
 mod instance;
 mod output;

@@ -14,6 +14,8 @@ pub struct Workspace {
     pub scratch: Scratch,
     /// Candidate sequence buffer.
     pub buffer: Vec<usize>,
+    /// Vehicles insertions may use (`None`: all); the fleet phase closes some.
+    pub allowed: Option<Vec<bool>>,
 }
 
 impl Workspace {
@@ -22,6 +24,7 @@ impl Workspace {
         Workspace {
             scratch: Scratch::new(instance),
             buffer: Vec::new(),
+            allowed: None,
         }
     }
 }
@@ -36,6 +39,13 @@ fn best_anywhere(
 ) -> Option<Insertion> {
     let mut best: Option<Insertion> = None;
     for vehicle in 0..instance.problem.vehicles.len() {
+        if workspace
+            .allowed
+            .as_ref()
+            .is_some_and(|allowed| !allowed[vehicle])
+        {
+            continue;
+        }
         let found = best_in_route(
             instance,
             state,
@@ -99,7 +109,7 @@ pub fn regret(
     let mut rounds = 0usize;
     while !pending.is_empty() {
         rounds += 1;
-        if rounds % 16 == 0 && stop() {
+        if rounds.is_multiple_of(16) && stop() {
             return finish_greedily(state, workspace, &mut pending);
         }
         let top_priority = pending

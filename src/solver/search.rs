@@ -4,12 +4,16 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
+use super::fleet;
 use super::instance::Instance;
 use super::recreate::{Workspace, greedy, regret};
 use super::rng::Rng;
 use super::ruin::ruin;
 use super::state::{Score, State};
-use crate::domain::StopReason;
+use crate::domain::{Objective, StopReason};
+
+/// Share of the budget the fleet phase may use under the vehicles-first objective.
+const FLEET_SHARE: f64 = 0.25;
 
 /// Iterations without a new best after which a search without an iteration limit stops.
 pub const NO_IMPROVEMENT_ITERATIONS: u64 = 2_000;
@@ -60,6 +64,25 @@ pub fn run(
     let out_of_time =
         || control.cancelled.load(Ordering::Relaxed) || Instant::now() >= control.deadline;
     regret(instance, &mut current, &mut workspace, &out_of_time);
+    // Vehicles first: the fleet phase takes the first part of the budget.
+    let mut iterations = 0u64;
+    if instance.objective == Objective::Vehicles {
+        let budget = fleet::Budget {
+            deadline: control.started
+                + control
+                    .deadline
+                    .saturating_duration_since(control.started)
+                    .mul_f64(FLEET_SHARE),
+            max_iterations: control
+                .max_iterations
+                .filter(|&m| m < u64::MAX)
+                .map(|m| (m as f64 * FLEET_SHARE) as u64),
+            stop: &out_of_time,
+        };
+        let (fewer, spent) = fleet::minimise(instance, &current, &mut rng, &mut workspace, &budget);
+        current = fewer;
+        iterations = spent;
+    }
     let mut current_score = current.score(instance);
     let mut best = current.clone();
     let mut best_score = current_score;
@@ -75,8 +98,7 @@ pub fn run(
         .saturating_duration_since(control.started)
         .as_secs_f64()
         .max(1e-3);
-    let mut iterations = 0u64;
-    let mut last_improvement = 0u64;
+    let mut last_improvement = iterations;
     let stop_reason = loop {
         if control.cancelled.load(Ordering::Relaxed) {
             break StopReason::Cancelled;

@@ -1,0 +1,99 @@
+//! Fleet minimisation for the vehicles-first objective (SISR's fleet phase,
+//! Christiaens & Vanden Berghe 2020, §5): empty the smallest route, then ruin and
+//! recreate with the remaining vehicles only, accepting a plan when it leaves fewer
+//! tasks out, or when the tasks it leaves out have been left out less often so far
+//! ("absences"). When every task is back in, one vehicle is saved; repeat.
+//!
+//! Ordinary annealing never takes this path: it ranks plans by unassigned tasks first,
+//! so it cannot walk through the plans with a task out that lead to one vehicle less.
+
+use std::time::Instant;
+
+use super::instance::Instance;
+use super::recreate::{Workspace, greedy};
+use super::rng::Rng;
+use super::ruin::ruin;
+use super::state::State;
+
+/// When the phase ends.
+pub struct Budget<'a> {
+    /// Wall-clock end.
+    pub deadline: Instant,
+    /// Iterations, if limited.
+    pub max_iterations: Option<u64>,
+    /// True when the search must stop.
+    pub stop: &'a dyn Fn() -> bool,
+}
+
+/// The plan of `start` with as few vehicles as the budget allows, and the iterations
+/// spent. Returns `start` unchanged when it leaves tasks out (nothing to free).
+pub fn minimise(
+    instance: &Instance,
+    start: &State,
+    rng: &mut Rng,
+    workspace: &mut Workspace,
+    budget: &Budget,
+) -> (State, u64) {
+    let mut best = start.clone();
+    let mut iterations = 0u64;
+    if !best.unassigned.is_empty() {
+        return (best, 0);
+    }
+    let mut absences = vec![0u64; instance.task_count()];
+    'fleet: loop {
+        let used: Vec<usize> = (0..best.routes.len())
+            .filter(|&v| !best.routes[v].is_empty())
+            .collect();
+        if used.len() <= 1 {
+            break;
+        }
+        let Some(&victim) = used
+            .iter()
+            .min_by_key(|&&v| (best.routes[v].len(), rng.below(1 << 16)))
+        else {
+            break;
+        };
+        let mut current = best.clone();
+        let stops = std::mem::take(&mut current.routes[victim]);
+        current.repair(instance, victim, &mut workspace.scratch);
+        let mut freed: Vec<usize> = stops.iter().map(|&s| instance.stops[s].task).collect();
+        freed.sort_unstable();
+        freed.dedup();
+        current.unassigned.extend(freed);
+        current.unassigned.sort_unstable();
+        let mut allowed = vec![false; best.routes.len()];
+        for &v in &used {
+            allowed[v] = v != victim;
+        }
+        workspace.allowed = Some(allowed);
+        loop {
+            if current.unassigned.is_empty() {
+                best = current;
+                continue 'fleet;
+            }
+            let out_of_iterations = budget.max_iterations.is_some_and(|m| iterations >= m);
+            if out_of_iterations || Instant::now() >= budget.deadline || (budget.stop)() {
+                break 'fleet;
+            }
+            iterations += 1;
+            for &task in &current.unassigned {
+                absences[task] += 1;
+            }
+            let mut candidate = current.clone();
+            ruin(instance, &mut candidate, rng, workspace);
+            let mut order = candidate.unassigned.clone();
+            rng.shuffle(&mut order);
+            order.sort_by_key(|&t| std::cmp::Reverse(absences[t]));
+            greedy(instance, &mut candidate, &order, workspace, rng, 0.01);
+            let weight =
+                |state: &State| -> u64 { state.unassigned.iter().map(|&t| absences[t]).sum() };
+            if candidate.unassigned.len() < current.unassigned.len()
+                || weight(&candidate) < weight(&current)
+            {
+                current = candidate;
+            }
+        }
+    }
+    workspace.allowed = None;
+    (best, iterations)
+}
