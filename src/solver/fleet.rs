@@ -15,6 +15,12 @@ use super::rng::Rng;
 use super::ruin::ruin;
 use super::state::State;
 
+/// Iterations without leaving fewer tasks out after which the phase gives up: enough
+/// for every task to be ruined several times over.
+fn stall_after(instance: &Instance) -> u64 {
+    (50 * instance.task_count() as u64).max(2_000)
+}
+
 /// When the phase ends.
 pub struct Budget<'a> {
     /// Wall-clock end.
@@ -66,11 +72,19 @@ pub fn minimise(
             allowed[v] = v != victim;
         }
         workspace.allowed = Some(allowed);
+        // Fewest tasks left out so far for this route, and when that was reached: a
+        // route whose tasks stop coming back is taken as the fleet's floor.
+        let mut fewest_out = current.unassigned.len();
+        let mut since_fewer = 0u64;
         loop {
             if current.unassigned.is_empty() {
                 best = current;
                 continue 'fleet;
             }
+            if since_fewer >= stall_after(instance) {
+                break 'fleet;
+            }
+            since_fewer += 1;
             let out_of_iterations = budget.max_iterations.is_some_and(|m| iterations >= m);
             if out_of_iterations || Instant::now() >= budget.deadline || (budget.stop)() {
                 break 'fleet;
@@ -91,6 +105,10 @@ pub fn minimise(
                 || weight(&candidate) < weight(&current)
             {
                 current = candidate;
+            }
+            if current.unassigned.len() < fewest_out {
+                fewest_out = current.unassigned.len();
+                since_fewer = 0;
             }
         }
     }

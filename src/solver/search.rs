@@ -93,9 +93,12 @@ pub fn run(
     // Solomon R/RC and Li & Lim lr at 0.5 s (BENCHMARKS.md): 1× balances both sets.
     let initial_temperature = (current_score.objective.max(1) as f64) / tasks;
     let final_temperature = initial_temperature / 100.0;
+    // The annealing schedule spans what is left after the fleet phase.
+    let annealing_started = Instant::now();
+    let annealing_from = iterations;
     let budget_s = control
         .deadline
-        .saturating_duration_since(control.started)
+        .saturating_duration_since(annealing_started)
         .as_secs_f64()
         .max(1e-3);
     let mut last_improvement = iterations;
@@ -121,8 +124,15 @@ pub fn run(
         // The annealing cools with the iterations when they are limited (deterministic
         // runs), else with the clock; u64::MAX means "until the time limit".
         let progress = match control.max_iterations {
-            Some(limit) if limit < u64::MAX => iterations as f64 / limit as f64,
-            _ => now.saturating_duration_since(control.started).as_secs_f64() / budget_s,
+            Some(limit) if limit < u64::MAX => {
+                (iterations - annealing_from) as f64
+                    / limit.saturating_sub(annealing_from).max(1) as f64
+            }
+            _ => {
+                now.saturating_duration_since(annealing_started)
+                    .as_secs_f64()
+                    / budget_s
+            }
         };
         let temperature =
             initial_temperature * (final_temperature / initial_temperature).powf(progress.min(1.0));
