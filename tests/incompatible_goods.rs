@@ -6,21 +6,9 @@ mod common;
 
 use std::sync::atomic::AtomicBool;
 
+use common::site_at as site;
 use tournee::api::pb;
 use tournee::pipeline::{self, Hooks, Solved};
-
-fn site(id: &str, lat_deg: f64, lon_deg: f64) -> pb::Site {
-    pb::Site {
-        id: id.into(),
-        location: Some(pb::Location {
-            kind: Some(pb::location::Kind::Coordinates(pb::Coordinates {
-                lat_deg,
-                lon_deg,
-            })),
-        }),
-        ..Default::default()
-    }
-}
 
 fn shipment(id: &str, goods_kind: &str) -> pb::Shipment {
     pb::Shipment {

@@ -9,22 +9,10 @@ use std::process::Command;
 
 use common::{
     LIECHTENSTEIN, assert_feasible_with, demo_request, liechtenstein_config, quick_options,
+    site_at as point,
 };
 use tonic_types::StatusExt;
 use tournee::api::pb;
-
-fn point(id: &str, lat_deg: f64, lon_deg: f64) -> pb::Site {
-    pb::Site {
-        id: id.to_string(),
-        location: Some(pb::Location {
-            kind: Some(pb::location::Kind::Coordinates(pb::Coordinates {
-                lat_deg,
-                lon_deg,
-            })),
-        }),
-        ..Default::default()
-    }
-}
 
 /// Five villages: Vaduz, Schaan, Balzers, Eschen, Triesenberg.
 fn villages() -> Vec<pb::Site> {

@@ -81,6 +81,20 @@ pub fn liechtenstein_config() -> tournee::travel::TravelConfig {
     }
 }
 
+/// A site at (lat, lon) degrees.
+pub fn site_at(id: &str, lat_deg: f64, lon_deg: f64) -> pb::Site {
+    pb::Site {
+        id: id.to_string(),
+        location: Some(pb::Location {
+            kind: Some(pb::location::Kind::Coordinates(pb::Coordinates {
+                lat_deg,
+                lon_deg,
+            })),
+        }),
+        ..Default::default()
+    }
+}
+
 /// The demo scenario as a request.
 pub fn demo_request() -> pb::SolveRequest {
     let text = std::fs::read_to_string(concat!(
