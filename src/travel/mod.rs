@@ -26,6 +26,12 @@ use osrm::{OsrmClient, OsrmError};
 /// Straight-line speed and detour used when nothing else is stated.
 pub const DEFAULT_STRAIGHT_LINE: (f64, f64) = (50.0, 1.3);
 
+/// OSRM request timeout when the request does not set one, milliseconds.
+pub const DEFAULT_OSRM_TIMEOUT_MS: u64 = 10_000;
+
+/// osrm-routed's default `--max-table-size`, assumed when the request does not say.
+pub const DEFAULT_OSRM_MAX_TABLE_SIZE: usize = 100;
+
 /// Where the server or the CLI finds road data when a request does not say.
 #[derive(Debug, Clone, Default)]
 pub struct TravelConfig {
@@ -106,13 +112,19 @@ impl PointMatrix {
         detour: f64,
         fallback: bool,
     ) -> Self {
+        let source = if fallback {
+            "straight_line_fallback"
+        } else {
+            "straight_line"
+        };
+        PointMatrix::plain(straight_line_matrix(points_deg, speed_kmh, detour), source)
+    }
+
+    /// A matrix with no road network behind it.
+    fn plain(matrix: TravelMatrix, source: &'static str) -> Self {
         PointMatrix {
-            matrix: straight_line_matrix(points_deg, speed_kmh, detour),
-            source: if fallback {
-                "straight_line_fallback"
-            } else {
-                "straight_line"
-            },
+            matrix,
+            source,
             snapped_deg: Vec::new(),
             snap_distances_m: Vec::new(),
             nodes: Vec::new(),
@@ -182,9 +194,13 @@ pub fn point_matrix(
         }
         TravelSource::Default => match (&config.osm, &config.osrm_url) {
             (Some(_), _) => road_graph(crate::validate::DEFAULT_MAX_SNAP_DISTANCE_M, false),
-            (None, Some(url)) => {
-                osrm_matrix(points_deg, url, 10_000, 100).map_err(|e| TravelError::Osrm(e).into())
-            }
+            (None, Some(url)) => osrm_matrix(
+                points_deg,
+                url,
+                DEFAULT_OSRM_TIMEOUT_MS,
+                DEFAULT_OSRM_MAX_TABLE_SIZE,
+            )
+            .map_err(|e| TravelError::Osrm(e).into()),
             (None, None) => Ok(PointMatrix::straight_line(
                 points_deg, speed_kmh, detour, false,
             )),
@@ -274,9 +290,10 @@ pub fn matrices(
 ) -> Result<(Vec<TravelMatrix>, PointMatrix), crate::Error> {
     let profiles = problem.profiles.len().max(1);
     if let TravelSource::Supplied(matrices) = &problem.travel {
-        let mut info = PointMatrix::straight_line(&[], 50.0, 1.0, false);
-        info.source = "matrices";
-        return Ok((matrices.clone(), info));
+        return Ok((
+            matrices.clone(),
+            PointMatrix::plain(TravelMatrix::zeros(0), "matrices"),
+        ));
     }
     let points: Vec<(f64, f64)> = problem
         .sites

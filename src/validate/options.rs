@@ -124,12 +124,12 @@ pub fn travel(
                 url,
                 fallback: osrm.allow_straight_line_fallback,
                 timeout_ms: if osrm.timeout_ms == 0 {
-                    10_000
+                    crate::travel::DEFAULT_OSRM_TIMEOUT_MS
                 } else {
                     u64::from(osrm.timeout_ms)
                 },
                 max_table_size: if osrm.max_table_size == 0 {
-                    100
+                    crate::travel::DEFAULT_OSRM_MAX_TABLE_SIZE
                 } else {
                     osrm.max_table_size as usize
                 },
