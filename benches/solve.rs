@@ -1,5 +1,7 @@
-//! Speed of the end-to-end path on the demo scenario with a fixed seed and iteration cap
-//! (never a wall-clock limit): validation + matrix, and the whole solve.
+//! Speed of the hot paths with fixed inputs (never a wall-clock limit): on the regret plan
+//! of Solomon R101 and Li & Lim lc101, the insertion check of every task into every
+//! route and one pass of each local-search operator; on the demo scenario with a fixed
+//! seed and iteration cap, validation and the whole solve.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
@@ -8,6 +10,7 @@ use std::sync::atomic::AtomicBool;
 use criterion::{Criterion, criterion_group, criterion_main};
 use tournee::api::pb;
 use tournee::pipeline::{self, Hooks};
+use tournee::solver::{Operator, OperatorBench};
 
 fn demo(iterations: u64) -> pb::SolveRequest {
     let text = include_str!("../data/demo/cooperative.json");
@@ -33,6 +36,32 @@ fn benches(c: &mut Criterion) {
     c.bench_function("validate/demo", |b| {
         b.iter(|| tournee::validate::problem(black_box(&request)))
     });
+    for (name, instance) in [
+        (
+            "solomon-R101",
+            tournee::formats::parse_solomon(include_str!("../data/solomon/R101.txt")),
+        ),
+        (
+            "lilim-lc101",
+            tournee::formats::parse_lilim(include_str!("../data/lilim/lc101.txt")),
+        ),
+    ] {
+        let mut request = instance.expect("benchmark file parses").request;
+        request.options = Some(pb::SolveOptions {
+            max_iterations: Some(1),
+            ..request.options.unwrap_or_default()
+        });
+        let solved = pipeline::solve(&request, &hooks).expect("instance solves");
+        let bench = OperatorBench::new(&solved.problem, &solved.matrices);
+        c.bench_function(&format!("insertion/{name}/every-task-every-route"), |b| {
+            b.iter(|| black_box(&bench).insertion_sweep())
+        });
+        for operator in Operator::ALL {
+            c.bench_function(&format!("operator/{name}/{operator:?}/one-pass"), |b| {
+                b.iter(|| black_box(&bench).pass(operator))
+            });
+        }
+    }
     let request = demo(500);
     c.bench_function("solve/demo/500-iterations/1-thread", |b| {
         b.iter(|| pipeline::solve(black_box(&request), &hooks).map(|s| s.solution.summary))

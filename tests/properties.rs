@@ -133,6 +133,19 @@ proptest! {
     }
 
     #[test]
+    fn every_local_search_operator_keeps_the_plan_feasible(request in arbitrary_problem()) {
+        let solved = solve(&request);
+        let bench = tournee::solver::OperatorBench::new(&solved.problem, &solved.matrices);
+        let start = bench.start_score();
+        for operator in tournee::solver::Operator::ALL {
+            let solution = bench.solution_after(operator);
+            let checked = tournee::checker::check(&solved.problem, &solved.matrices, &solution);
+            prop_assert!(checked.is_ok(), "{:?}: {:?}", operator, checked);
+            prop_assert!(bench.pass(operator) <= start, "{:?} made the plan worse", operator);
+        }
+    }
+
+    #[test]
     fn same_seed_and_threads_give_the_same_answer(request in arbitrary_problem()) {
         let mut request = request;
         if let Some(options) = request.options.as_mut() { options.threads = 2; }

@@ -7,6 +7,8 @@ mod fast_insertion;
 mod fleet;
 mod insertion;
 mod instance;
+mod local_search;
+mod operator_bench;
 mod output;
 mod reasons;
 mod recreate;
@@ -23,6 +25,8 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+pub use local_search::Operator;
+pub use operator_bench::OperatorBench;
 pub use rng::Rng;
 pub use search::NO_IMPROVEMENT_ITERATIONS;
 

@@ -1,0 +1,115 @@
+//! Relocate: take one task (a job, or a shipment's pickup and delivery together) out of
+//! its route and put it at its cheapest place in a route that serves one of its stops'
+//! nearest stops. Placements come from the insertion check recreate uses (O(1) per
+//! position where the constraints allow); the removal is simulated only when the best
+//! placement beats its estimated saving.
+
+use super::{GRANULARITY, Positions, arc, location};
+use crate::domain::Objective;
+use crate::solver::insertion::{Insertion, apply, best_in_route};
+use crate::solver::instance::Instance;
+use crate::solver::recreate::Workspace;
+use crate::solver::route_cache::RouteCache;
+use crate::solver::route_eval::evaluate;
+use crate::solver::state::State;
+
+/// Estimated sum of the arc costs of `route` on `vehicle`, start and end included.
+fn path(instance: &Instance, vehicle: usize, route: &[usize]) -> i64 {
+    (0..=route.len())
+        .map(|k| {
+            arc(
+                instance,
+                vehicle,
+                location(instance, vehicle, route, k),
+                location(instance, vehicle, route, k + 1),
+            )
+        })
+        .sum()
+}
+
+/// Tries to move every task once.
+pub fn pass(
+    instance: &Instance,
+    state: &mut State,
+    workspace: &mut Workspace,
+    positions: &mut Positions,
+) -> bool {
+    let mut improved = false;
+    let mut targets: Vec<usize> = Vec::new();
+    let mut reduced: Vec<usize> = Vec::new();
+    for task in 0..instance.task_count() {
+        let stops = &instance.task_stops[task];
+        let Some((from, _)) = positions.of(stops[0]) else {
+            continue;
+        };
+        if !positions.is_active(stops[0]) {
+            continue;
+        }
+        targets.clear();
+        for &stop in stops {
+            for &near in instance.neighbours[stop].iter().take(GRANULARITY) {
+                if let Some((vehicle, _)) = positions.of(near)
+                    && vehicle != from
+                    && !targets.contains(&vehicle)
+                {
+                    targets.push(vehicle);
+                }
+            }
+        }
+        if targets.is_empty() {
+            continue;
+        }
+        let mut best: Option<Insertion> = None;
+        for &vehicle in &targets {
+            if let Ok(insertion) = best_in_route(
+                instance,
+                state,
+                task,
+                vehicle,
+                &mut workspace.scratch,
+                &mut workspace.buffer,
+                None,
+            ) && best.is_none_or(|b| insertion.delta < b.delta)
+            {
+                best = Some(insertion);
+            }
+        }
+        let Some(best) = best else {
+            continue;
+        };
+        let route = &state.routes[from];
+        reduced.clear();
+        reduced.extend(
+            route
+                .iter()
+                .copied()
+                .filter(|&s| instance.stops[s].task != task),
+        );
+        let frees_vehicle = reduced.is_empty() && instance.objective == Objective::Vehicles;
+        let estimate = path(instance, from, route) - path(instance, from, &reduced);
+        if !frees_vehicle && best.delta >= i128::from(estimate) {
+            continue;
+        }
+        let Ok(figures) = evaluate(instance, from, &reduced, &mut workspace.scratch, None) else {
+            continue;
+        };
+        let saving = state.figures[from].objective - figures.objective;
+        if !frees_vehicle && best.delta >= i128::from(saving) {
+            continue;
+        }
+        for &stop in route {
+            positions.clear(stop);
+        }
+        std::mem::swap(&mut state.routes[from], &mut reduced);
+        state.figures[from] = figures;
+        state.caches[from] = RouteCache::new(instance, from, &state.routes[from]);
+        for &stop in &state.routes[best.vehicle] {
+            positions.clear(stop);
+        }
+        apply(instance, state, task, &best, &mut workspace.scratch);
+        positions.update(state, from);
+        positions.update(state, best.vehicle);
+        improved = true;
+    }
+    improved
+}

@@ -1,0 +1,72 @@
+//! The local-search operators on real benchmark plans: one pass of each, from the regret
+//! plan of Solomon R101 (random customers, tight windows) and Li & Lim lc101 (pickups
+//! and deliveries), returns a plan the checker accepts, never worse, and on R101 better.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::atomic::AtomicBool;
+
+use tournee::api::pb;
+use tournee::pipeline::{self, Hooks, Solved};
+use tournee::solver::{Operator, OperatorBench};
+
+fn solved(request: &pb::SolveRequest) -> Solved {
+    let mut request = request.clone();
+    request.options = Some(pb::SolveOptions {
+        max_iterations: Some(1),
+        ..request.options.unwrap_or_default()
+    });
+    let cancelled = AtomicBool::new(false);
+    let hooks = Hooks {
+        client_deadline: None,
+        cancelled: &cancelled,
+        on_progress: &|_| {},
+    };
+    pipeline::solve(&request, &hooks).expect("benchmark instance solves")
+}
+
+/// (vehicles under the vehicles-first objective, objective).
+type Score = (usize, i64);
+
+/// Score before and after one pass of each operator, every plan checked.
+fn passes(solved: &Solved) -> (Score, Vec<(Operator, Score)>) {
+    let bench = OperatorBench::new(&solved.problem, &solved.matrices);
+    let start = bench.start_score();
+    tournee::checker::check(&solved.problem, &solved.matrices, &bench.start_solution())
+        .expect("the regret plan is feasible");
+    let after = Operator::ALL
+        .into_iter()
+        .map(|operator| {
+            let solution = bench.solution_after(operator);
+            let checked = tournee::checker::check(&solved.problem, &solved.matrices, &solution);
+            assert!(checked.is_ok(), "{operator:?}: {checked:?}");
+            let unassigned_before = bench.start_solution().unassigned.len();
+            assert_eq!(solution.unassigned.len(), unassigned_before, "{operator:?}");
+            let objective = bench.pass(operator);
+            assert!(objective <= start, "{operator:?} made the plan worse");
+            (operator, objective)
+        })
+        .collect();
+    (start, after)
+}
+
+#[test]
+fn every_operator_improves_the_regret_plan_of_r101() {
+    let instance =
+        tournee::formats::parse_solomon(include_str!("../data/solomon/R101.txt")).unwrap();
+    let (start, after) = passes(&solved(&instance.request));
+    for (operator, objective) in after {
+        assert!(
+            objective < start,
+            "{operator:?} found nothing: {objective:?} vs {start:?}"
+        );
+    }
+}
+
+#[test]
+fn operators_keep_pickups_with_their_deliveries_on_lc101() {
+    let instance = tournee::formats::parse_lilim(include_str!("../data/lilim/lc101.txt")).unwrap();
+    let (start, after) = passes(&solved(&instance.request));
+    // Swap moves jobs only: on a plan of shipments it must leave the plan as it is.
+    let swap = after.iter().find(|(o, _)| *o == Operator::Swap).unwrap();
+    assert_eq!(swap.1, start);
+}
