@@ -21,11 +21,10 @@ fn estimate(
     len: usize,
     to: usize,
 ) -> i64 {
+    // The stop at `position`, and the one before it (the start for position 0).
     let node = |position: usize| location(instance, vehicle, route, position + 1);
-    let cost = |a: Option<usize>, b: Option<usize>| arc(instance, vehicle, a, b);
-    // Nodes: position p is node p + 1; the start is node 0, so `node(p - 1)` of p = 0
-    // is written through `before`.
     let before = |position: usize| location(instance, vehicle, route, position);
+    let cost = |a: Option<usize>, b: Option<usize>| arc(instance, vehicle, a, b);
     let (first, last) = (node(from), node(from + len - 1));
     let removed = cost(before(from), first) + cost(last, node(from + len))
         - cost(before(from), node(from + len));

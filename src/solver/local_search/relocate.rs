@@ -1,16 +1,14 @@
 //! Relocate: take one task (a job, or a shipment's pickup and delivery together) out of
 //! its route and put it at its cheapest place in a route that serves one of its stops'
 //! nearest stops. Placements come from the insertion check recreate uses (O(1) per
-//! position where the constraints allow); the removal is simulated only when the best
-//! placement beats its estimated saving.
+//! position where the constraints allow); both routes are simulated only when the best
+//! placement beats the removal's estimated saving.
 
-use super::{GRANULARITY, Positions, arc, location};
+use super::{GRANULARITY, Positions, arc, location, try_replace};
 use crate::domain::Objective;
-use crate::solver::insertion::{Insertion, apply, best_in_route};
+use crate::solver::insertion::{Insertion, best_in_route};
 use crate::solver::instance::Instance;
 use crate::solver::recreate::Workspace;
-use crate::solver::route_cache::RouteCache;
-use crate::solver::route_eval::evaluate;
 use crate::solver::state::State;
 
 /// Estimated sum of the arc costs of `route` on `vehicle`, start and end included.
@@ -90,26 +88,21 @@ pub fn pass(
         if !frees_vehicle && best.delta >= i128::from(estimate) {
             continue;
         }
-        let Ok(figures) = evaluate(instance, from, &reduced, &mut workspace.scratch, None) else {
-            continue;
-        };
-        let saving = state.figures[from].objective - figures.objective;
-        if !frees_vehicle && best.delta >= i128::from(saving) {
-            continue;
+        let mut extended = state.routes[best.vehicle].clone();
+        extended.insert(best.first, stops[0]);
+        if let Some(&delivery) = stops.get(1) {
+            extended.insert(best.second, delivery);
         }
-        for &stop in route {
-            positions.clear(stop);
-        }
-        std::mem::swap(&mut state.routes[from], &mut reduced);
-        state.figures[from] = figures;
-        state.caches[from] = RouteCache::new(instance, from, &state.routes[from]);
-        for &stop in &state.routes[best.vehicle] {
-            positions.clear(stop);
-        }
-        apply(instance, state, task, &best, &mut workspace.scratch);
-        positions.update(state, from);
-        positions.update(state, best.vehicle);
-        improved = true;
+        improved |= try_replace(
+            instance,
+            state,
+            workspace,
+            positions,
+            &mut [
+                (from, std::mem::take(&mut reduced)),
+                (best.vehicle, extended),
+            ],
+        );
     }
     improved
 }
