@@ -220,6 +220,9 @@ pub struct SearchOptions {
     pub max_iterations: Option<u64>,
     /// Return each tour's road geometry.
     pub geometry: bool,
+    /// Run the local search after recreate (off for the many small coalition solves of
+    /// the pooling report, whose iteration budgets were set without it).
+    pub local_search: bool,
 }
 
 impl Default for SearchOptions {
@@ -231,6 +234,7 @@ impl Default for SearchOptions {
             threads: 0,
             max_iterations: None,
             geometry: false,
+            local_search: true,
         }
     }
 }

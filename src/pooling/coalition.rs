@@ -190,6 +190,10 @@ pub fn sub_problem(
     let mut options = problem.options.clone();
     options.threads = 1;
     options.max_iterations = Some(iterations);
+    // The shared iteration budget (COALITION_ITERATION_BUDGET) was set for ruin &
+    // recreate alone: with the local search every coalition costs about three times as
+    // long (12 producers: 24.7 s against 7.9 s) for a report that needs no repair.
+    options.local_search = false;
     options.seed = problem.options.seed ^ mask.wrapping_mul(0x9E37_79B9_7F4A_7C15);
     SubProblem {
         problem: Problem {

@@ -152,7 +152,7 @@ pub fn run(
             0.01,
         );
         let mut score = candidate.score(instance);
-        if promising(score, best_score) {
+        if instance.problem.options.local_search && promising(score, best_score) {
             let touched = touched(&current.routes, &candidate.routes);
             if local_search::improve(
                 instance,

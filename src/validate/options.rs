@@ -76,6 +76,7 @@ pub fn search_options(
         threads: options.threads.min(256) as usize,
         max_iterations: options.max_iterations,
         geometry: options.geometry,
+        local_search: true,
     }
 }
 
