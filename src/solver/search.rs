@@ -1,6 +1,7 @@
 //! One search: regret construction, then ruin & recreate under simulated annealing
-//! until a stop condition; a recreated plan close to the best also gets the local
-//! search before the acceptance test. Sync and CPU-only; everything random comes from its seed.
+//! until a stop condition; a recreated plan as good as the best before the objective
+//! also gets the local search before the acceptance test. Sync and CPU-only; everything
+//! random comes from its seed.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
