@@ -29,30 +29,48 @@ impl Workspace {
     }
 }
 
-/// Best insertion of `task` over every vehicle.
+/// Best insertion of `task` over every vehicle insertions may use.
 fn best_anywhere(
     instance: &Instance,
     state: &State,
     task: usize,
     workspace: &mut Workspace,
+    blink: Option<&mut Blink>,
+) -> Option<Insertion> {
+    let allowed = workspace.allowed.as_deref();
+    let vehicles = (0..instance.problem.vehicles.len())
+        .filter(|&vehicle| allowed.is_none_or(|allowed| allowed[vehicle]));
+    best_among(
+        instance,
+        state,
+        task,
+        vehicles,
+        &mut workspace.scratch,
+        &mut workspace.buffer,
+        blink,
+    )
+}
+
+/// Best insertion of `task` into the routes of `vehicles` (lowest delta, the first of
+/// equals).
+pub fn best_among(
+    instance: &Instance,
+    state: &State,
+    task: usize,
+    vehicles: impl IntoIterator<Item = usize>,
+    scratch: &mut Scratch,
+    buffer: &mut Vec<usize>,
     mut blink: Option<&mut Blink>,
 ) -> Option<Insertion> {
     let mut best: Option<Insertion> = None;
-    for vehicle in 0..instance.problem.vehicles.len() {
-        if workspace
-            .allowed
-            .as_ref()
-            .is_some_and(|allowed| !allowed[vehicle])
-        {
-            continue;
-        }
+    for vehicle in vehicles {
         let found = best_in_route(
             instance,
             state,
             task,
             vehicle,
-            &mut workspace.scratch,
-            &mut workspace.buffer,
+            scratch,
+            buffer,
             blink.as_deref_mut(),
         );
         if let Ok(insertion) = found

@@ -6,9 +6,8 @@
 
 use super::{GRANULARITY, Positions, arc, location, try_replace};
 use crate::domain::Objective;
-use crate::solver::insertion::{Insertion, best_in_route};
 use crate::solver::instance::Instance;
-use crate::solver::recreate::Workspace;
+use crate::solver::recreate::{Workspace, best_among};
 use crate::solver::state::State;
 
 /// Estimated sum of the arc costs of `route` on `vehicle`, start and end included.
@@ -57,22 +56,15 @@ pub fn pass(
         if targets.is_empty() {
             continue;
         }
-        let mut best: Option<Insertion> = None;
-        for &vehicle in &targets {
-            if let Ok(insertion) = best_in_route(
-                instance,
-                state,
-                task,
-                vehicle,
-                &mut workspace.scratch,
-                &mut workspace.buffer,
-                None,
-            ) && best.is_none_or(|b| insertion.delta < b.delta)
-            {
-                best = Some(insertion);
-            }
-        }
-        let Some(best) = best else {
+        let Some(best) = best_among(
+            instance,
+            state,
+            task,
+            targets.iter().copied(),
+            &mut workspace.scratch,
+            &mut workspace.buffer,
+            None,
+        ) else {
             continue;
         };
         let route = &state.routes[from];
