@@ -64,6 +64,12 @@ prop_compose! {
             max_working_time_s: max_work,
             max_distance_m: max_distance,
             costs: Some(pb::VehicleCosts { fixed: 5.0, per_hour: 20.0, per_km: 0.3, per_task_hour: 0.0 }),
+            // A third of the vans may reload at their start site between trips.
+            reload: (index as u64 + seed).is_multiple_of(3).then(|| pb::Reload {
+                site_id: String::new(),
+                duration_s: (seed % 7) as i64 * 100,
+                max_trips: [0, 2, 3][(seed % 3) as usize],
+            }),
             ..Default::default()
         }).collect();
         let shipments = shipments.into_iter().enumerate().map(|(index, (from, to, a0, a1, cold, on_board, priority))| pb::Shipment {

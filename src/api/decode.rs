@@ -43,6 +43,7 @@ pub fn solution(problem: &Problem, response: &pb::SolveResponse) -> Result<Solut
                 Ok(pb::StepKind::Pickup) => StepKind::Pickup,
                 Ok(pb::StepKind::Delivery) => StepKind::Delivery,
                 Ok(pb::StepKind::End) => StepKind::End,
+                Ok(pb::StepKind::Reload) => StepKind::Reload,
                 _ => return Err(DecodeError(format!("step kind {}", step.kind))),
             };
             let task = if step.task_id.is_empty() {

@@ -106,6 +106,7 @@ fn step_kind(kind: StepKind) -> pb::StepKind {
         StepKind::Pickup => pb::StepKind::Pickup,
         StepKind::Delivery => pb::StepKind::Delivery,
         StepKind::End => pb::StepKind::End,
+        StepKind::Reload => pb::StepKind::Reload,
     }
 }
 

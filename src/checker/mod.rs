@@ -10,11 +10,16 @@
 //!   shift starts, and ends (arrival at its end site, or the last departure for an open
 //!   end) by the shift's end;
 //! - loads start with every job delivery of the tour and never exceed the capacity;
+//!   a vehicle that reloads may split its tour into trips at its hub (at most its
+//!   maximum of trips): each trip leaves with its own job deliveries and the shipments
+//!   on board, the jobs' pickups are unloaded at the hub, and a reload takes its
+//!   duration inside the hub's opening windows;
 //! - a shipment's pickup and delivery are on one tour, pickup first, within the maximum
 //!   time on board (pickup departure → delivery service start).
 
 mod assignment;
 mod tour;
+mod visits;
 
 use crate::domain::{Problem, Solution, TravelMatrix};
 

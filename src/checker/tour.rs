@@ -1,9 +1,8 @@
 //! One tour, recomputed from its order of stops: schedule, loads, limits, cost.
 
 use super::Violation;
-use crate::domain::{
-    Problem, StepKind, TaskKind, TaskStop, TimeWindow, Tour, TravelMatrix, UNREACHABLE,
-};
+use super::visits::{Visit, trip_loads, visits};
+use crate::domain::{Problem, StepKind, TaskKind, TimeWindow, Tour, TravelMatrix, UNREACHABLE};
 
 /// Figures of a feasible tour, recomputed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -54,9 +53,8 @@ fn first_window_start(windows: &[TimeWindow], arrival_s: i64) -> Option<i64> {
 /// the delay that each stop tolerates is its waiting so far plus its slack in its
 /// window; the end tolerates the total waiting.
 fn least_duration_delay_s(
-    problem: &Problem,
     start_site: Option<usize>,
-    stops: &[&TaskStop],
+    visits: &[Visit],
     shift_start_s: i64,
     travel: impl Fn(Option<usize>, usize) -> i64,
 ) -> i64 {
@@ -64,12 +62,12 @@ fn least_duration_delay_s(
     let mut previous = start_site;
     let mut waited_s = 0i64;
     let mut tolerated_s = i64::MAX;
-    for stop in stops {
+    for stop in visits {
         let arrival_s = time_s + travel(previous, stop.site);
-        let window = if stop.time_windows.is_empty() {
+        let window = if stop.windows.is_empty() {
             Some((arrival_s, crate::domain::HORIZON_S.max(arrival_s)))
         } else {
-            stop.time_windows
+            stop.windows
                 .iter()
                 .filter(|w| w.end_s >= arrival_s)
                 .min_by_key(|w| w.start_s.max(arrival_s))
@@ -83,7 +81,7 @@ fn least_duration_delay_s(
         let setup_s = if previous == Some(stop.site) {
             0
         } else {
-            problem.sites[stop.site].setup_s
+            stop.setup_s
         };
         time_s = start_s + setup_s + stop.service_s;
         previous = Some(stop.site);
@@ -101,75 +99,20 @@ pub fn evaluate_tour(
     let place = format!("tour[{}]", vehicle.id);
     let mut violations = Vec::new();
     let matrix = &matrices[vehicle.profile];
-    let task_steps: Vec<_> = tour
-        .steps
-        .iter()
-        .filter(|step| step.task.is_some())
-        .collect();
-    if task_steps.is_empty() {
-        return Err(vec![Violation::new(&place, "a reported tour has no task")]);
-    }
-    let expected_len = task_steps.len() + 2;
-    if tour.steps.len() != expected_len
-        || tour.steps.first().map(|s| s.kind) != Some(StepKind::Start)
-        || tour.steps.last().map(|s| s.kind) != Some(StepKind::End)
-    {
-        violations.push(Violation::new(&place, "steps must be start, tasks…, end"));
-        return Err(violations);
-    }
+    let visits = visits(problem, vehicle, tour, &place)?;
+    let task_count = visits.iter().filter(|v| !v.reload).count();
     if let Some(limit) = vehicle.max_stops
-        && task_steps.len() > limit
+        && task_count > limit
     {
         violations.push(Violation::new(
             &place,
-            format!("{} stops > max {limit}", task_steps.len()),
+            format!("{task_count} stops > max {limit}"),
         ));
     }
+    let mut trip_loads = trip_loads(&visits, problem.dimensions).into_iter();
 
-    // Resolve each task step to its stop and load change.
-    let dims = problem.dimensions;
-    let mut start_load = vec![0i64; dims];
-    let mut stops: Vec<(&TaskStop, Vec<i64>)> = Vec::new();
-    for step in &task_steps {
-        let task = &problem.tasks[step.task.unwrap_or_default()];
-        let (stop, change): (&TaskStop, Vec<i64>) = match (&task.kind, step.kind) {
-            (TaskKind::Shipment { pickup, amount, .. }, StepKind::Pickup) => {
-                (pickup, amount.clone())
-            }
-            (
-                TaskKind::Shipment {
-                    delivery, amount, ..
-                },
-                StepKind::Delivery,
-            ) => (delivery, amount.iter().map(|a| -a).collect()),
-            (
-                TaskKind::Job {
-                    stop,
-                    delivery,
-                    pickup,
-                },
-                StepKind::Job,
-            ) => {
-                for (load, amount) in start_load.iter_mut().zip(delivery) {
-                    *load += amount;
-                }
-                (
-                    stop,
-                    pickup.iter().zip(delivery).map(|(p, d)| p - d).collect(),
-                )
-            }
-            _ => {
-                return Err(vec![Violation::new(
-                    &place,
-                    "step kind does not match its task",
-                )]);
-            }
-        };
-        stops.push((stop, change));
-    }
-
-    let mut expected = Vec::with_capacity(expected_len);
-    let mut load = start_load.clone();
+    let mut expected = Vec::with_capacity(tour.steps.len());
+    let mut load = trip_loads.next().unwrap_or_default();
     let mut distance_m = 0i64;
     let mut travel_s = 0i64;
     let mut service_total_s = 0i64;
@@ -181,15 +124,8 @@ pub fn evaluate_tour(
             vehicle.travel_duration_s(matrix.duration_s(from_index, problem.sites[to].matrix_index))
         })
     };
-    let stop_list: Vec<&TaskStop> = stops.iter().map(|(stop, _)| *stop).collect();
     let departure_s = vehicle.shift.start_s
-        + least_duration_delay_s(
-            problem,
-            vehicle.start_site,
-            &stop_list,
-            vehicle.shift.start_s,
-            travel,
-        );
+        + least_duration_delay_s(vehicle.start_site, &visits, vehicle.shift.start_s, travel);
     let mut time_s = departure_s;
     expected.push(Expected {
         site: vehicle.start_site,
@@ -210,7 +146,7 @@ pub fn evaluate_tour(
         }
     };
     check_load(&load, 0, &mut violations);
-    for (index, (stop, change)) in stops.iter().enumerate() {
+    for (index, stop) in visits.iter().enumerate() {
         let site = &problem.sites[stop.site];
         let (leg_s, leg_m) = match previous_site {
             Some(from) => {
@@ -230,7 +166,7 @@ pub fn evaluate_tour(
             return Err(violations);
         }
         let arrival_s = time_s + leg_s;
-        let Some(service_start_s) = first_window_start(&stop.time_windows, arrival_s) else {
+        let Some(service_start_s) = first_window_start(stop.windows, arrival_s) else {
             violations.push(Violation::new(
                 format!("{place} step {}", index + 1),
                 format!(
@@ -243,10 +179,13 @@ pub fn evaluate_tour(
         let setup_s = if previous_site == Some(stop.site) {
             0
         } else {
-            site.setup_s
+            stop.setup_s
         };
         let service_s = setup_s + stop.service_s;
-        for (l, c) in load.iter_mut().zip(change) {
+        if stop.reload {
+            load = trip_loads.next().unwrap_or_default();
+        }
+        for (l, c) in load.iter_mut().zip(&stop.change) {
             *l += c;
         }
         check_load(&load, index + 1, &mut violations);

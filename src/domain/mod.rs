@@ -9,8 +9,8 @@ mod travel_matrix;
 
 pub use problem::{
     Amount, COALITION_ITERATION_BUDGET, Costs, DEFAULT_CO2_KG_PER_KM, Objective, PoolingOptions,
-    Problem, Producer, SearchOptions, Site, SiteKind, Task, TaskKind, TaskStop, TravelSource,
-    Vehicle,
+    Problem, Producer, Reload, SearchOptions, Site, SiteKind, Task, TaskKind, TaskStop,
+    TravelSource, Vehicle,
 };
 pub use solution::{
     Solution, StepKind, StopReason, Summary, Tour, TourStep, Unassigned, UnassignedReason,

@@ -115,6 +115,20 @@ pub struct Vehicle {
     pub speed_factor: f64,
     /// Index into `Problem::profiles`.
     pub profile: usize,
+    /// Reloads between trips; `None`: one trip.
+    pub reload: Option<Reload>,
+}
+
+/// Where and how a vehicle reloads between trips: it unloads what its jobs collected
+/// and loads the next trip's job deliveries; shipments stay on board.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reload {
+    /// Site index of the hub.
+    pub site: usize,
+    /// Time spent at each reload, seconds.
+    pub duration_s: i64,
+    /// Most trips in the shift (≥ 2; `usize::MAX`: unlimited).
+    pub max_trips: usize,
 }
 
 impl Vehicle {

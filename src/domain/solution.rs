@@ -15,6 +15,8 @@ pub enum StepKind {
     Delivery,
     /// End of the tour.
     End,
+    /// Reload at the hub between two trips.
+    Reload,
 }
 
 /// One step of a tour with its schedule.

@@ -194,6 +194,8 @@ impl Reader {
             costs: Some(costs),
             speed_factor: opt_number(vehicle, "speed_factor", field)?.unwrap_or(0.0),
             profile,
+            // VROOM has no reloads: one trip per vehicle.
+            reload: None,
         })
     }
 

@@ -140,6 +140,7 @@ fn step(problem: &Problem, step: &TourStep, totals: &mut Totals) -> Option<Value
         StepKind::Pickup => "pickup",
         StepKind::Delivery => "delivery",
         StepKind::End => "end",
+        StepKind::Reload => "reload",
     };
     if matches!(step.kind, StepKind::Start | StepKind::End) && step.site.is_none() {
         return None;
@@ -190,6 +191,9 @@ fn step(problem: &Problem, step: &TourStep, totals: &mut Totals) -> Option<Value
         value["id"] = id;
         value["setup"] = json!(setup);
         value["service"] = json!(service);
+    } else if step.kind == StepKind::Reload {
+        totals.service += step.service_s;
+        value["service"] = json!(step.service_s);
     }
     Some(value)
 }

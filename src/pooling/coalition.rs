@@ -114,6 +114,7 @@ fn stand_in(problem: &Problem, player: &Player) -> Option<Vehicle> {
             .unwrap_or(template.costs),
         speed_factor: 1.0,
         profile: template.profile,
+        reload: None,
     })
 }
 

@@ -72,6 +72,7 @@ pub fn plan_text(problem: &Problem, solution: &Solution) -> String {
                 StepKind::Pickup => "load",
                 StepKind::Delivery => "unload",
                 StepKind::End => "back",
+                StepKind::Reload => "reload",
             };
             let task = step
                 .task

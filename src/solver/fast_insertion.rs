@@ -12,9 +12,11 @@ use crate::domain::{Objective, UNREACHABLE, earliest_start_s};
 /// Whether the fast checks are exact for `task` on a route with this cache. The working
 /// time depends on when the tour leaves, which an insertion anywhere can change: for a
 /// vehicle with a working-time limit the caller verifies the best placements by
-/// simulation; the duration objective always simulates.
-pub fn supports(instance: &Instance, cache: &RouteCache, task: usize) -> bool {
+/// simulation; the duration objective and vehicles that reload (whose reloads move
+/// with every insertion) always simulate.
+pub fn supports(instance: &Instance, vehicle: usize, cache: &RouteCache, task: usize) -> bool {
     instance.objective != Objective::Duration
+        && instance.problem.vehicles[vehicle].reload.is_none()
         && !cache.limited_on_board
         && instance.task_stops[task]
             .iter()

@@ -58,7 +58,7 @@ pub fn best_in_route(
         _ => false,
     };
     let cache = &state.caches[vehicle];
-    if fast_insertion::supports(instance, cache, task) {
+    if fast_insertion::supports(instance, vehicle, cache, task) {
         let figures = &state.figures[vehicle];
         // With a working-time limit the fast check cannot see the working time: keep
         // every candidate, then confirm the cheapest ones by simulation.

@@ -18,6 +18,7 @@ mod route_eval;
 mod ruin;
 mod search;
 mod state;
+mod trips;
 
 use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;

@@ -4,6 +4,7 @@
 //! simulation writes the schedule of the final answer.
 
 use super::instance::{Instance, StopKind};
+use super::trips::{Hub, Trips, reloaded_load, trip_deliveries};
 use crate::domain::{
     Objective, StepKind, TourStep, UNREACHABLE, earliest_start_s, earliest_window_s,
 };
@@ -51,6 +52,7 @@ pub struct RouteFigures {
 pub struct Scratch {
     load: Vec<i64>,
     departure_of_stop: Vec<i64>,
+    trips: Trips,
 }
 
 impl Scratch {
@@ -59,6 +61,7 @@ impl Scratch {
         Scratch {
             load: vec![0; instance.problem.dimensions],
             departure_of_stop: vec![i64::MIN; instance.stops.len()],
+            trips: Trips::new(instance.problem.dimensions),
         }
     }
 }
@@ -72,6 +75,7 @@ fn departure_delay_s(
     instance: &Instance,
     vehicle_index: usize,
     stops: &[usize],
+    reload_at: &[usize],
 ) -> Result<i64, Infeasible> {
     let vehicle = &instance.problem.vehicles[vehicle_index];
     let mut location = vehicle
@@ -81,7 +85,26 @@ fn departure_delay_s(
     let mut time_s = vehicle.shift.start_s;
     let mut waiting_s = 0i64;
     let mut delay_s = i64::MAX;
-    for &stop_index in stops {
+    let mut reloads = reload_at.iter().peekable();
+    for (position, &stop_index) in stops.iter().enumerate() {
+        if reloads.next_if_eq(&&position).is_some()
+            && let Some(hub) = Hub::of(instance, vehicle_index)
+        {
+            let leg_s = location.map_or(0, |from| {
+                instance.duration_s(vehicle_index, from, hub.location)
+            });
+            if leg_s >= UNREACHABLE {
+                return Err(Infeasible::Unreachable);
+            }
+            let arrival_s = time_s + leg_s;
+            let (start_s, window_end_s) =
+                earliest_window_s(hub.windows, arrival_s).ok_or(Infeasible::TimeWindows)?;
+            waiting_s += start_s - arrival_s;
+            delay_s = delay_s.min(waiting_s + (window_end_s - start_s));
+            time_s = start_s + hub.duration_s;
+            location = Some(hub.location);
+            site = Some(hub.site);
+        }
         let stop = &instance.stops[stop_index];
         let leg_s = location.map_or(0, |from| {
             instance.duration_s(vehicle_index, from, stop.location)
@@ -120,6 +143,11 @@ pub fn evaluate(
     if instance.route_clashes(stops) {
         return Err(Infeasible::IncompatibleGoods);
     }
+    if instance.problem.vehicles[vehicle].reload.is_some() {
+        scratch.trips.split(instance, vehicle, stops)?;
+    } else {
+        scratch.trips.reload_at.clear();
+    }
     let result = simulate(instance, vehicle, stops, scratch, steps);
     for &stop in stops {
         scratch.departure_of_stop[stop] = i64::MIN;
@@ -138,13 +166,14 @@ fn simulate(
     if vehicle.max_stops.is_some_and(|limit| stops.len() > limit) {
         return Err(Infeasible::Limits);
     }
+    let reload_at = &scratch.trips.reload_at;
     let load = &mut scratch.load;
     load.iter_mut().for_each(|l| *l = 0);
-    for &stop in stops {
-        for (l, a) in load.iter_mut().zip(&instance.stops[stop].start_load) {
-            *l += a;
-        }
-    }
+    trip_deliveries(
+        instance,
+        &stops[..reload_at.first().map_or(stops.len(), |&p| p)],
+        load,
+    );
     if load.iter().zip(&vehicle.capacity).any(|(l, c)| l > c) {
         return Err(Infeasible::Capacity);
     }
@@ -153,7 +182,8 @@ fn simulate(
         .map(|site| instance.problem.sites[site].matrix_index);
     let mut previous_location = start_location;
     let mut previous_site = vehicle.start_site;
-    let departure_s = vehicle.shift.start_s + departure_delay_s(instance, vehicle_index, stops)?;
+    let departure_s =
+        vehicle.shift.start_s + departure_delay_s(instance, vehicle_index, stops, reload_at)?;
     let mut time_s = departure_s;
     let (mut distance_m, mut travel_s, mut service_total_s, mut waiting_total_s) =
         (0i64, 0i64, 0i64, 0i64);
@@ -171,7 +201,54 @@ fn simulate(
             0,
         ));
     }
-    for &stop_index in stops {
+    let mut reloads = reload_at.iter().enumerate().peekable();
+    for (position, &stop_index) in stops.iter().enumerate() {
+        if let Some((trip, _)) = reloads.next_if(|(_, at)| **at == position)
+            && let Some(hub) = Hub::of(instance, vehicle_index)
+        {
+            let (leg_s, leg_m) = match previous_location {
+                Some(from) => (
+                    instance.duration_s(vehicle_index, from, hub.location),
+                    instance.distance_m(vehicle_index, from, hub.location),
+                ),
+                None => (0, 0),
+            };
+            if leg_s >= UNREACHABLE || leg_m >= UNREACHABLE {
+                return Err(Infeasible::Unreachable);
+            }
+            let arrival_s = time_s + leg_s;
+            let start_s =
+                earliest_start_s(hub.windows, arrival_s).ok_or(Infeasible::TimeWindows)?;
+            let trip_end = reload_at.get(trip + 1).map_or(stops.len(), |&p| p);
+            reloaded_load(instance, stops, position, trip_end, load);
+            if load.iter().zip(&vehicle.capacity).any(|(l, c)| l > c) {
+                return Err(Infeasible::Capacity);
+            }
+            distance_m += leg_m;
+            travel_s += leg_s;
+            service_total_s += hub.duration_s;
+            waiting_total_s += start_s - arrival_s;
+            time_s = start_s + hub.duration_s;
+            if let Some(steps) = steps.as_deref_mut() {
+                steps.push(step(
+                    StepKind::Reload,
+                    None,
+                    Some(hub.site),
+                    arrival_s,
+                    start_s - arrival_s,
+                    start_s,
+                    load,
+                    distance_m,
+                    travel_s,
+                ));
+                if let Some(last) = steps.last_mut() {
+                    last.service_s = hub.duration_s;
+                    last.departure_s = time_s;
+                }
+            }
+            previous_location = Some(hub.location);
+            previous_site = Some(hub.site);
+        }
         let stop = &instance.stops[stop_index];
         let (leg_s, leg_m) = match previous_location {
             Some(from) => (

@@ -3,7 +3,7 @@
 use super::ids::Context;
 use super::{Code, Collector};
 use crate::api::pb;
-use crate::domain::{Costs, Producer, TimeWindow, Vehicle};
+use crate::domain::{Costs, Producer, Reload, TimeWindow, Vehicle};
 
 /// Validates producers (ids are checked by the caller).
 pub fn producers(_collector: &mut Collector, producers: &[pb::Producer]) -> Vec<Producer> {
@@ -100,6 +100,10 @@ pub fn vehicles(
                 );
             }
             let profile_name = profile_name(&vehicle.profile);
+            let reload = vehicle
+                .reload
+                .as_ref()
+                .and_then(|reload| self::reload(collector, &field, reload, start_site, context));
             Vehicle {
                 id: vehicle.id.clone(),
                 producer: context.producers.optional(
@@ -126,10 +130,56 @@ pub fn vehicles(
                     .iter()
                     .position(|p| *p == profile_name)
                     .unwrap_or_default(),
+                reload,
             }
         })
         .collect();
     (vehicles, profiles)
+}
+
+/// Validates `field.reload`: its hub (default: the start site), duration and trips.
+fn reload(
+    collector: &mut Collector,
+    field: &str,
+    reload: &pb::Reload,
+    start_site: Option<usize>,
+    context: &Context,
+) -> Option<Reload> {
+    let site = if reload.site_id.is_empty() {
+        if start_site.is_none() {
+            collector.push(
+                Code::Missing,
+                format!("{field}.reload.site_id"),
+                "give the hub to reload at (the vehicle has no start site to default to)",
+            );
+        }
+        start_site
+    } else {
+        context.sites.optional(
+            collector,
+            format!("{field}.reload.site_id"),
+            &reload.site_id,
+        )
+    };
+    let duration_s =
+        collector.non_negative(format!("{field}.reload.duration_s"), reload.duration_s);
+    let max_trips = match reload.max_trips {
+        0 => usize::MAX,
+        1 => {
+            collector.push(
+                Code::OutOfRange,
+                format!("{field}.reload.max_trips"),
+                "must be at least 2 (0: unlimited); leave reload out for one trip",
+            );
+            1
+        }
+        trips => trips as usize,
+    };
+    Some(Reload {
+        site: site?,
+        duration_s,
+        max_trips,
+    })
 }
 
 /// The profile name with the default applied.
