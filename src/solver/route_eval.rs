@@ -206,16 +206,7 @@ fn simulate(
         if let Some((trip, _)) = reloads.next_if(|(_, at)| **at == position)
             && let Some(hub) = Hub::of(instance, vehicle_index)
         {
-            let (leg_s, leg_m) = match previous_location {
-                Some(from) => (
-                    instance.duration_s(vehicle_index, from, hub.location),
-                    instance.distance_m(vehicle_index, from, hub.location),
-                ),
-                None => (0, 0),
-            };
-            if leg_s >= UNREACHABLE || leg_m >= UNREACHABLE {
-                return Err(Infeasible::Unreachable);
-            }
+            let (leg_s, leg_m) = leg(instance, vehicle_index, previous_location, hub.location)?;
             let arrival_s = time_s + leg_s;
             let start_s =
                 earliest_start_s(hub.windows, arrival_s).ok_or(Infeasible::TimeWindows)?;
@@ -250,16 +241,7 @@ fn simulate(
             previous_site = Some(hub.site);
         }
         let stop = &instance.stops[stop_index];
-        let (leg_s, leg_m) = match previous_location {
-            Some(from) => (
-                instance.duration_s(vehicle_index, from, stop.location),
-                instance.distance_m(vehicle_index, from, stop.location),
-            ),
-            None => (0, 0),
-        };
-        if leg_s >= UNREACHABLE || leg_m >= UNREACHABLE {
-            return Err(Infeasible::Unreachable);
-        }
+        let (leg_s, leg_m) = leg(instance, vehicle_index, previous_location, stop.location)?;
         let arrival_s = time_s + leg_s;
         let service_start_s =
             earliest_start_s(&stop.windows, arrival_s).ok_or(Infeasible::TimeWindows)?;
@@ -328,19 +310,15 @@ fn simulate(
     }) {
         return Err(Infeasible::Precedence);
     }
-    let (end_leg_s, end_leg_m) = match (previous_location, vehicle.end_site) {
-        (Some(from), Some(site)) => {
-            let to = instance.problem.sites[site].matrix_index;
-            (
-                instance.duration_s(vehicle_index, from, to),
-                instance.distance_m(vehicle_index, from, to),
-            )
-        }
-        _ => (0, 0),
+    let (end_leg_s, end_leg_m) = match vehicle.end_site {
+        Some(site) => leg(
+            instance,
+            vehicle_index,
+            previous_location,
+            instance.problem.sites[site].matrix_index,
+        )?,
+        None => (0, 0),
     };
-    if end_leg_s >= UNREACHABLE || end_leg_m >= UNREACHABLE {
-        return Err(Infeasible::Unreachable);
-    }
     distance_m += end_leg_m;
     travel_s += end_leg_s;
     let end_s = time_s + end_leg_s;
@@ -390,6 +368,26 @@ fn simulate(
         waiting_s: waiting_total_s,
         duration_s,
     })
+}
+
+/// Driving time and distance from `from` (none: an open start, free) to `to`.
+fn leg(
+    instance: &Instance,
+    vehicle: usize,
+    from: Option<usize>,
+    to: usize,
+) -> Result<(i64, i64), Infeasible> {
+    let Some(from) = from else {
+        return Ok((0, 0));
+    };
+    let (leg_s, leg_m) = (
+        instance.duration_s(vehicle, from, to),
+        instance.distance_m(vehicle, from, to),
+    );
+    if leg_s >= UNREACHABLE || leg_m >= UNREACHABLE {
+        return Err(Infeasible::Unreachable);
+    }
+    Ok((leg_s, leg_m))
 }
 
 #[allow(clippy::too_many_arguments)]
