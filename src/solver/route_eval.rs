@@ -6,7 +6,7 @@
 use super::instance::{Instance, StopKind};
 use super::trips::{Hub, Trips, reloaded_load, trip_deliveries};
 use crate::domain::{
-    Objective, StepKind, TourStep, UNREACHABLE, earliest_start_s, earliest_window_s,
+    Objective, StepKind, TimeWindow, TourStep, UNREACHABLE, earliest_start_s, earliest_window_s,
 };
 
 /// Why a sequence is infeasible (used for unassigned reasons).
@@ -85,38 +85,30 @@ fn departure_delay_s(
     let mut time_s = vehicle.shift.start_s;
     let mut waiting_s = 0i64;
     let mut delay_s = i64::MAX;
-    let mut reloads = reload_at.iter().peekable();
-    for (position, &stop_index) in stops.iter().enumerate() {
-        if reloads.next_if_eq(&&position).is_some()
-            && let Some(hub) = Hub::of(instance, vehicle_index)
-        {
-            let leg_s = location.map_or(0, |from| {
-                instance.duration_s(vehicle_index, from, hub.location)
-            });
-            if leg_s >= UNREACHABLE {
-                return Err(Infeasible::Unreachable);
-            }
-            let arrival_s = time_s + leg_s;
-            let (start_s, window_end_s) =
-                earliest_window_s(hub.windows, arrival_s).ok_or(Infeasible::TimeWindows)?;
-            waiting_s += start_s - arrival_s;
-            delay_s = delay_s.min(waiting_s + (window_end_s - start_s));
-            time_s = start_s + hub.duration_s;
-            location = Some(hub.location);
-            site = Some(hub.site);
-        }
-        let stop = &instance.stops[stop_index];
-        let leg_s = location.map_or(0, |from| {
-            instance.duration_s(vehicle_index, from, stop.location)
-        });
+    // Drives from `from` to `to`, waits for `windows`; the service start.
+    let mut reach = |from: Option<usize>, to: usize, windows: &[TimeWindow], time_s: i64| {
+        let leg_s = from.map_or(0, |from| instance.duration_s(vehicle_index, from, to));
         if leg_s >= UNREACHABLE {
             return Err(Infeasible::Unreachable);
         }
         let arrival_s = time_s + leg_s;
         let (start_s, window_end_s) =
-            earliest_window_s(&stop.windows, arrival_s).ok_or(Infeasible::TimeWindows)?;
+            earliest_window_s(windows, arrival_s).ok_or(Infeasible::TimeWindows)?;
         waiting_s += start_s - arrival_s;
         delay_s = delay_s.min(waiting_s + (window_end_s - start_s));
+        Ok(start_s)
+    };
+    let mut reloads = reload_at.iter().peekable();
+    for (position, &stop_index) in stops.iter().enumerate() {
+        if reloads.next_if_eq(&&position).is_some()
+            && let Some(hub) = Hub::of(instance, vehicle_index)
+        {
+            time_s = reach(location, hub.location, hub.windows, time_s)? + hub.duration_s;
+            location = Some(hub.location);
+            site = Some(hub.site);
+        }
+        let stop = &instance.stops[stop_index];
+        let start_s = reach(location, stop.location, &stop.windows, time_s)?;
         let setup_s = if site == Some(stop.site) {
             0
         } else {
