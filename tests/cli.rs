@@ -25,12 +25,18 @@ fn stdout(output: &std::process::Output) -> String {
 
 const VROOM_PROBLEM: &str = "data/vroom/cooperative.json";
 
+/// The longest time limit a request may ask for: runs with an iteration cap end by the
+/// cap on any machine, however slow or busy, so their answers are the same everywhere.
+const UNREACHABLE_TIME_LIMIT_S: &str = "3600";
+
 #[test]
 fn can_run_the_demo() {
     let text = stdout(&tournee(&[
         "demo",
         "--max-iterations",
         "300",
+        "--time-limit-s",
+        UNREACHABLE_TIME_LIMIT_S,
         "--threads",
         "1",
     ]));
@@ -47,6 +53,8 @@ fn vroom_answer(extra: &[&str]) -> Value {
         "vroom",
         "--max-iterations",
         "400",
+        "--time-limit-s",
+        UNREACHABLE_TIME_LIMIT_S,
         "--threads",
         "1",
         "--seed",
@@ -274,6 +282,8 @@ fn writes_native_output_and_files() {
         "data/demo/cooperative.json",
         "--max-iterations",
         "100",
+        "--time-limit-s",
+        UNREACHABLE_TIME_LIMIT_S,
         "--threads",
         "1",
         "--out",

@@ -25,6 +25,8 @@ fn solve_and_check(instance: &mut BenchmarkInstance) -> tournee::formats::Measur
         .options
         .get_or_insert_with(Default::default);
     options.max_iterations = Some(50);
+    // The longest limit a request may ask for: the iteration cap ends the run anywhere.
+    options.time_limit_ms = Some(3_600_000);
     options.threads = 1;
     let cancelled = AtomicBool::new(false);
     let hooks = Hooks {
@@ -91,7 +93,14 @@ fn step_ids(answer: &Value, kind: &str) -> Vec<u64> {
 
 #[test]
 fn the_cli_solves_benchmark_files_and_writes_vroom_ids() {
-    let common = ["--max-iterations", "50", "--threads", "1"];
+    let common = [
+        "--max-iterations",
+        "50",
+        "--time-limit-s",
+        "3600",
+        "--threads",
+        "1",
+    ];
     let mut arguments = vec![
         "solve",
         C101,

@@ -11,6 +11,7 @@ fn solve_vroom(text: &str, seed: u64) -> pipeline::Solved {
         seed,
         threads: 1,
         max_iterations: Some(300),
+        time_limit_ms: Some(3_600_000),
         ..Default::default()
     });
     let cancelled = AtomicBool::new(false);

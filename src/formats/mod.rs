@@ -342,6 +342,7 @@ mod tests {
         assert!(request.shipments.len() >= 12);
         request.options = Some(pb::SolveOptions {
             max_iterations: Some(300),
+            time_limit_ms: Some(3_600_000),
             threads: 1,
             ..Default::default()
         });

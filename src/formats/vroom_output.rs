@@ -282,6 +282,7 @@ mod tests {
         let mut request = request_from_vroom(input).unwrap();
         request.options = Some(pb::SolveOptions {
             max_iterations: Some(200),
+            time_limit_ms: Some(3_600_000),
             threads: 1,
             ..Default::default()
         });

@@ -2,8 +2,8 @@
 //! runtime, and encodes. A client that goes away cancels its solve.
 
 use std::pin::Pin;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use tokio::sync::mpsc;
@@ -74,6 +74,9 @@ impl pb::routing_server::Routing for RoutingService {
         let travel = self.travel.clone();
         tokio::task::spawn_blocking(move || {
             let cancelled = AtomicBool::new(false);
+            // A slow reader misses intermediate progress, never the last one: the event
+            // that did not fit waits here and goes out before the final answer.
+            let undelivered = Mutex::new(None);
             let on_progress = |progress: pb::Progress| {
                 if sender.is_closed() {
                     cancelled.store(true, Ordering::Relaxed);
@@ -81,8 +84,13 @@ impl pb::routing_server::Routing for RoutingService {
                 let event = pb::SolveEvent {
                     event: Some(pb::solve_event::Event::Progress(progress)),
                 };
-                // A slow reader misses intermediate progress, never the final answer.
-                let _ = sender.try_send(Ok(event));
+                let missed = match sender.try_send(Ok(event)) {
+                    Err(mpsc::error::TrySendError::Full(event)) => Some(event),
+                    _ => None,
+                };
+                if let Ok(mut undelivered) = undelivered.lock() {
+                    *undelivered = missed;
+                }
             };
             let hooks = Hooks {
                 client_deadline: deadline,
@@ -95,6 +103,9 @@ impl pb::routing_server::Routing for RoutingService {
                 }),
                 Err(error) => Err(status(&error)),
             };
+            if let Some(progress) = undelivered.into_inner().ok().flatten() {
+                let _ = sender.blocking_send(progress);
+            }
             let _ = sender.blocking_send(last);
         });
         Ok(Response::new(Box::pin(ReceiverStream::new(receiver))))

@@ -105,13 +105,14 @@ pub fn demo_request() -> pb::SolveRequest {
     serde_json::from_str(&text).expect("demo parses")
 }
 
-/// Options for a quick deterministic solve.
+/// Options for a quick deterministic solve: the iteration cap ends it, never the time
+/// limit (the longest a request may ask for), however slow or busy the machine.
 pub fn quick_options(iterations: u64) -> pb::SolveOptions {
     pb::SolveOptions {
         max_iterations: Some(iterations),
         threads: 1,
         seed: 3,
-        time_limit_ms: Some(60_000),
+        time_limit_ms: Some(3_600_000),
         ..Default::default()
     }
 }
