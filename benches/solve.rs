@@ -8,8 +8,8 @@ use std::hint::black_box;
 use std::sync::atomic::AtomicBool;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use tournee::api::pb;
-use tournee::pipeline::{self, Hooks};
+use tournee::pb;
+use tournee::pipeline;
 use tournee::solver::{Operator, OperatorBench};
 
 fn demo(iterations: u64) -> pb::SolveRequest {
@@ -27,11 +27,7 @@ fn demo(iterations: u64) -> pb::SolveRequest {
 
 fn benches(c: &mut Criterion) {
     let cancelled = AtomicBool::new(false);
-    let hooks = Hooks {
-        client_deadline: None,
-        cancelled: &cancelled,
-        on_progress: &|_| {},
-    };
+    let budget = tournee::budget::Budget::new(&cancelled);
     let request = demo(1);
     c.bench_function("validate/demo", |b| {
         b.iter(|| tournee::validate::problem(black_box(&request)))
@@ -51,7 +47,7 @@ fn benches(c: &mut Criterion) {
             max_iterations: Some(1),
             ..request.options.unwrap_or_default()
         });
-        let solved = pipeline::solve(&request, &hooks).expect("instance solves");
+        let solved = pipeline::solve(&request, &budget, &|_| {}).expect("instance solves");
         let bench = OperatorBench::new(&solved.problem, &solved.matrices);
         c.bench_function(&format!("insertion/{name}/every-task-every-route"), |b| {
             b.iter(|| black_box(&bench).insertion_sweep())
@@ -64,7 +60,9 @@ fn benches(c: &mut Criterion) {
     }
     let request = demo(500);
     c.bench_function("solve/demo/500-iterations/1-thread", |b| {
-        b.iter(|| pipeline::solve(black_box(&request), &hooks).map(|s| s.solution.summary))
+        b.iter(|| {
+            pipeline::solve(black_box(&request), &budget, &|_| {}).map(|s| s.solution.summary)
+        })
     });
 }
 

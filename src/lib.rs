@@ -8,17 +8,21 @@
 
 pub mod api;
 pub mod bench;
+pub mod budget;
 pub mod checker;
 pub mod domain;
 pub mod error;
 pub mod formats;
+pub mod geodesy;
+#[allow(missing_docs, clippy::all, clippy::unwrap_used, clippy::expect_used)]
+pub mod pb;
 pub mod pipeline;
+pub mod pooling;
+pub mod report;
+pub mod roads;
 pub mod server;
 pub mod solver;
 pub mod travel;
 pub mod validate;
 
 pub use error::Error;
-pub mod pooling;
-pub mod report;
-pub mod roads;

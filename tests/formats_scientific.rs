@@ -9,7 +9,7 @@ use std::sync::atomic::AtomicBool;
 
 use serde_json::Value;
 use tournee::formats::{BenchmarkInstance, parse_lilim, parse_solomon};
-use tournee::pipeline::{self, Hooks};
+use tournee::pipeline;
 
 const C101: &str = "data/solomon/C101.txt";
 const LC101: &str = "data/lilim/lc101.txt";
@@ -29,12 +29,8 @@ fn solve_and_check(instance: &mut BenchmarkInstance) -> tournee::formats::Measur
     options.time_limit_ms = Some(3_600_000);
     options.threads = 1;
     let cancelled = AtomicBool::new(false);
-    let hooks = Hooks {
-        client_deadline: None,
-        cancelled: &cancelled,
-        on_progress: &|_| {},
-    };
-    let solved = pipeline::solve(&instance.request, &hooks).expect("valid request");
+    let budget = tournee::budget::Budget::new(&cancelled);
+    let solved = pipeline::solve(&instance.request, &budget, &|_| {}).expect("valid request");
     tournee::checker::check(&solved.problem, &solved.matrices, &solved.solution)
         .expect("the checker accepts the plan");
     instance.measure(&solved.problem, &solved.solution)

@@ -6,7 +6,7 @@ mod common;
 
 use common::{assert_feasible, demo_request, quick_options, start_server};
 use tokio_stream::StreamExt;
-use tournee::api::pb;
+use tournee::pb;
 
 #[tokio::test]
 async fn can_solve_the_demo_over_grpc() {

@@ -7,8 +7,8 @@ mod common;
 use std::sync::atomic::AtomicBool;
 
 use common::site_at as site;
-use tournee::api::pb;
-use tournee::pipeline::{self, Hooks, Solved};
+use tournee::pb;
+use tournee::pipeline::{self, Solved};
 
 fn shipment(id: &str, goods_kind: &str) -> pb::Shipment {
     pb::Shipment {
@@ -66,16 +66,12 @@ fn request(vans: usize, incompatible: bool) -> pb::SolveRequest {
 
 fn solve(request: &pb::SolveRequest) -> Solved {
     let cancelled = AtomicBool::new(false);
-    let hooks = Hooks {
-        client_deadline: None,
-        cancelled: &cancelled,
-        on_progress: &|_| {},
-    };
-    pipeline::solve(request, &hooks).expect("solves")
+    let budget = tournee::budget::Budget::new(&cancelled);
+    pipeline::solve(request, &budget, &|_| {}).expect("solves")
 }
 
 fn tour_tasks(solved: &Solved) -> Vec<Vec<String>> {
-    let response = solved.response();
+    let response = tournee::api::encode::response(solved);
     response
         .tours
         .iter()
@@ -110,14 +106,14 @@ fn incompatible_goods_travel_in_different_vans() {
         );
     }
     assert!(apart.solution.unassigned.is_empty());
-    common::assert_feasible(&request, &apart.response());
+    common::assert_feasible(&request, &tournee::api::encode::response(&apart));
 }
 
 #[test]
 fn with_one_van_one_of_them_stays_behind_with_its_reason() {
     let request = request(1, true);
     let solved = solve(&request);
-    let response = solved.response();
+    let response = tournee::api::encode::response(&solved);
     assert_eq!(response.unassigned.len(), 1);
     let left = &response.unassigned[0];
     assert!(left.task_id == "meat" || left.task_id == "meal", "{left:?}");

@@ -6,8 +6,8 @@
 
 use std::sync::atomic::AtomicBool;
 
-use tournee::api::pb;
-use tournee::pipeline::{self, Hooks, Solved};
+use tournee::pb;
+use tournee::pipeline::{self, Solved};
 use tournee::solver::{Operator, OperatorBench};
 
 fn solved(request: &pb::SolveRequest) -> Solved {
@@ -17,12 +17,8 @@ fn solved(request: &pb::SolveRequest) -> Solved {
         ..request.options.unwrap_or_default()
     });
     let cancelled = AtomicBool::new(false);
-    let hooks = Hooks {
-        client_deadline: None,
-        cancelled: &cancelled,
-        on_progress: &|_| {},
-    };
-    pipeline::solve(&request, &hooks).expect("benchmark instance solves")
+    let budget = tournee::budget::Budget::new(&cancelled);
+    pipeline::solve(&request, &budget, &|_| {}).expect("benchmark instance solves")
 }
 
 /// (vehicles under the vehicles-first objective, objective).

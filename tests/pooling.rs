@@ -5,8 +5,8 @@ mod common;
 
 use std::sync::atomic::AtomicBool;
 
-use tournee::api::pb;
-use tournee::pipeline::{self, Hooks};
+use tournee::pb;
+use tournee::pipeline;
 
 fn coordinates(lat: f64, lon: f64) -> Option<pb::Location> {
     Some(pb::Location {
@@ -86,12 +86,9 @@ fn around_a_hub(offsets: &[f64], idle: usize) -> pb::SolveRequest {
 
 fn solve(request: &pb::SolveRequest) -> pb::SolveResponse {
     let cancelled = AtomicBool::new(false);
-    let hooks = Hooks {
-        client_deadline: None,
-        cancelled: &cancelled,
-        on_progress: &|_| {},
-    };
-    pipeline::solve(request, &hooks).expect("solves").response()
+    let budget = tournee::budget::Budget::new(&cancelled);
+    let solved = pipeline::solve(request, &budget, &|_| {}).expect("solves");
+    tournee::api::encode::response(&solved)
 }
 
 fn assert_sums_to_pooled(report: &pb::PoolingReport) {

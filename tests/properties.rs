@@ -6,8 +6,8 @@
 use std::sync::atomic::AtomicBool;
 
 use proptest::prelude::*;
-use tournee::api::pb;
-use tournee::pipeline::{self, Hooks};
+use tournee::pb;
+use tournee::pipeline;
 
 fn location(lat: f64, lon: f64) -> Option<pb::Location> {
     Some(pb::Location {
@@ -111,12 +111,8 @@ prop_compose! {
 
 fn solve(request: &pb::SolveRequest) -> pipeline::Solved {
     let cancelled = AtomicBool::new(false);
-    let hooks = Hooks {
-        client_deadline: None,
-        cancelled: &cancelled,
-        on_progress: &|_| {},
-    };
-    pipeline::solve(request, &hooks).expect("valid by construction")
+    let budget = tournee::budget::Budget::new(&cancelled);
+    pipeline::solve(request, &budget, &|_| {}).expect("valid by construction")
 }
 
 proptest! {
@@ -155,8 +151,8 @@ proptest! {
     fn same_seed_and_threads_give_the_same_answer(request in arbitrary_problem()) {
         let mut request = request;
         if let Some(options) = request.options.as_mut() { options.threads = 2; }
-        let first = solve(&request).response();
-        let second = solve(&request).response();
+        let first = tournee::api::encode::response(&solve(&request));
+        let second = tournee::api::encode::response(&solve(&request));
         prop_assert_eq!(&first.tours, &second.tours);
         prop_assert_eq!(&first.unassigned, &second.unassigned);
         prop_assert_eq!(first.summary, second.summary);
@@ -182,8 +178,8 @@ proptest! {
             ..Default::default()
         };
         let cancelled = AtomicBool::new(false);
-        let hooks = Hooks { client_deadline: None, cancelled: &cancelled, on_progress: &|_| {} };
-        match pipeline::solve(&request, &hooks) {
+        let budget = tournee::budget::Budget::new(&cancelled);
+        match pipeline::solve(&request, &budget, &|_| {}) {
             Ok(solved) => prop_assert!(tournee::checker::check(&solved.problem, &solved.matrices, &solved.solution).is_ok()),
             Err(tournee::Error::Validation(violations)) => prop_assert!(!violations.0.is_empty()),
             Err(other) => prop_assert!(false, "unexpected error {other}"),
@@ -194,7 +190,7 @@ proptest! {
         request.travel = Some(pb::TravelOptions { source: Some(pb::travel_options::Source::Matrices(pb::SuppliedMatrices {
             profiles: vec![pb::ProfileMatrices { profile: String::new(), durations_s: vec![pb::MatrixRow { values: vec![0, service] }, pb::MatrixRow { values: vec![end, 0] }], distances_m: Vec::new() }],
         })) });
-        match pipeline::solve(&request, &hooks) {
+        match pipeline::solve(&request, &budget, &|_| {}) {
             Ok(solved) => prop_assert!(tournee::checker::check(&solved.problem, &solved.matrices, &solved.solution).is_ok()),
             Err(tournee::Error::Validation(violations)) => prop_assert!(!violations.0.is_empty()),
             Err(other) => prop_assert!(false, "unexpected error {other}"),

@@ -3,11 +3,11 @@
 
 use std::sync::atomic::AtomicBool;
 
-use tournee::pipeline::{self, Hooks};
+use tournee::pipeline;
 
 fn solve_vroom(text: &str, seed: u64) -> pipeline::Solved {
     let mut request = tournee::formats::parse_vroom(text).expect("VROOM problem");
-    request.options = Some(tournee::api::pb::SolveOptions {
+    request.options = Some(tournee::pb::SolveOptions {
         seed,
         threads: 1,
         max_iterations: Some(300),
@@ -15,12 +15,8 @@ fn solve_vroom(text: &str, seed: u64) -> pipeline::Solved {
         ..Default::default()
     });
     let cancelled = AtomicBool::new(false);
-    let hooks = Hooks {
-        client_deadline: None,
-        cancelled: &cancelled,
-        on_progress: &|_| {},
-    };
-    pipeline::solve(&request, &hooks).expect("valid")
+    let budget = tournee::budget::Budget::new(&cancelled);
+    pipeline::solve(&request, &budget, &|_| {}).expect("valid")
 }
 
 /// Removing a job made the goods of a shipment wait longer on board than allowed: the

@@ -5,7 +5,7 @@
 mod common;
 
 use common::{assert_feasible, quick_options, site_at as site, start_server};
-use tournee::api::pb;
+use tournee::pb;
 
 /// A food hub and six shops around it; each shop orders 4 crates and returns 2 empty
 /// ones; one van of 10 crates, so at most two shops per trip.
@@ -125,12 +125,8 @@ fn checker_violations(plan_for: &pb::SolveRequest, checked_against: &pb::SolveRe
     let problem = tournee::validate::problem(checked_against).unwrap();
     let (matrices, _) = tournee::travel::matrices(&problem, &Default::default()).unwrap();
     let cancelled = std::sync::atomic::AtomicBool::new(false);
-    let hooks = tournee::pipeline::Hooks {
-        client_deadline: None,
-        cancelled: &cancelled,
-        on_progress: &|_| {},
-    };
-    let solved = tournee::pipeline::solve(plan_for, &hooks).unwrap();
+    let budget = tournee::budget::Budget::new(&cancelled);
+    let solved = tournee::pipeline::solve(plan_for, &budget, &|_| {}).unwrap();
     let violations = tournee::checker::check(&problem, &matrices, &solved.solution)
         .expect_err("the checker rejects the plan");
     format!("{violations:?}")
@@ -169,13 +165,9 @@ fn a_closed_hub_delays_the_next_trip() {
         },
     ];
     let cancelled = std::sync::atomic::AtomicBool::new(false);
-    let hooks = tournee::pipeline::Hooks {
-        client_deadline: None,
-        cancelled: &cancelled,
-        on_progress: &|_| {},
-    };
-    let solved = tournee::pipeline::solve(&request, &hooks).unwrap();
-    let response = solved.response();
+    let budget = tournee::budget::Budget::new(&cancelled);
+    let solved = tournee::pipeline::solve(&request, &budget, &|_| {}).unwrap();
+    let response = tournee::api::encode::response(&solved);
     let reloads = steps_of(&response, pb::StepKind::Reload);
     assert!(!reloads.is_empty());
     assert!(

@@ -12,7 +12,7 @@ use common::{
     site_at as point,
 };
 use tonic_types::StatusExt;
-use tournee::api::pb;
+use tournee::pb;
 
 /// Five villages: Vaduz, Schaan, Balzers, Eschen, Triesenberg.
 fn villages() -> Vec<pb::Site> {
@@ -63,7 +63,7 @@ async fn the_demo_plans_on_roads_with_geometry_along_them() {
         let length_m: f64 = line
             .0
             .windows(2)
-            .map(|w| tournee::travel::haversine_m((w[0].y, w[0].x), (w[1].y, w[1].x)))
+            .map(|w| tournee::geodesy::haversine_m((w[0].y, w[0].x), (w[1].y, w[1].x)))
             .sum();
         let distance_m = tour.distance_m as f64;
         assert!(

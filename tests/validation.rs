@@ -6,7 +6,7 @@ mod common;
 
 use common::{quick_options, start_server};
 use tonic_types::StatusExt;
-use tournee::api::pb;
+use tournee::pb;
 
 fn coordinates(lat: f64, lon: f64) -> Option<pb::Location> {
     Some(pb::Location {

@@ -1,10 +1,11 @@
 //! `SolveResponse` → domain [`Solution`], resolving ids against the problem, so that an
 //! answer received over the wire can be handed to the checker.
 
-use super::pb;
 use crate::domain::{
     Problem, Solution, StepKind, StopReason, Summary, Tour, TourStep, Unassigned, UnassignedReason,
+    micro_currency,
 };
+use crate::pb;
 
 /// Why a response does not fit its problem.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -72,7 +73,7 @@ pub fn solution(problem: &Problem, response: &pb::SolveResponse) -> Result<Solut
         tours.push(Tour {
             vehicle,
             steps,
-            cost_micro: (tour.cost * 1e6).round() as i64,
+            cost_micro: micro_currency(tour.cost),
             distance_m: tour.distance_m,
             travel_s: tour.travel_s,
             service_s: tour.service_s,
@@ -99,7 +100,7 @@ pub fn solution(problem: &Problem, response: &pb::SolveResponse) -> Result<Solut
         tours,
         unassigned,
         summary: Summary {
-            cost_micro: (summary.cost * 1e6).round() as i64,
+            cost_micro: micro_currency(summary.cost),
             vehicles_used: summary.vehicles_used as usize,
             unassigned: summary.unassigned as usize,
             distance_m: summary.distance_m,

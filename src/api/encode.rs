@@ -1,101 +1,187 @@
-//! Domain solution → `SolveResponse`: external ids echoed back, units preserved, costs
-//! turned from micro-units into the client's currency.
+//! Domain results → responses: a solved request → `SolveResponse` (external ids echoed
+//! back, units preserved, costs turned from micro-units into the client's currency),
+//! solver progress → `Progress`, a computed matrix → `ComputeMatrixResponse`.
 
-use super::pb;
-use crate::domain::{Problem, Solution, StepKind, StopReason, UnassignedReason};
+use crate::domain::{
+    Objective, Problem, StepKind, StopReason, Summary, Tour, TourStep, UNREACHABLE, Unassigned,
+    UnassignedReason, currency,
+};
+use crate::pb;
+use crate::pipeline::Solved;
+use crate::solver::Progress;
+use crate::travel::{self, PointMatrix};
 
-/// Micro-units of currency → currency units.
-pub fn currency(cost_micro: i64) -> f64 {
-    cost_micro as f64 / 1e6
-}
-
-/// Builds the response for `solution` of `problem`.
-pub fn response(
-    problem: &Problem,
-    solution: &Solution,
-    travel_source: &str,
-    pooling: Option<&crate::pooling::Report>,
-) -> pb::SolveResponse {
-    let site_id = |site: Option<usize>| {
-        site.map(|s| problem.sites[s].id.clone())
-            .unwrap_or_default()
-    };
-    let producer_id = |producer: Option<usize>| {
-        producer
-            .map(|p| problem.producers[p].id.clone())
-            .unwrap_or_default()
-    };
+/// The response to a solved request: tours, unassigned tasks, totals, the travel
+/// source with every site's snapped position, tour geometry when asked for, and the
+/// pooling report.
+pub fn response(solved: &Solved) -> pb::SolveResponse {
+    let (problem, solution) = (&solved.problem, &solved.solution);
     let tours = solution
         .tours
         .iter()
         .map(|tour| {
-            let vehicle = &problem.vehicles[tour.vehicle];
-            pb::Tour {
-                geometry: String::new(),
-                vehicle_id: vehicle.id.clone(),
-                producer_id: producer_id(vehicle.producer),
-                steps: tour
-                    .steps
-                    .iter()
-                    .map(|step| pb::Step {
-                        kind: step_kind(step.kind) as i32,
-                        task_id: step
-                            .task
-                            .map(|t| problem.tasks[t].id.clone())
-                            .unwrap_or_default(),
-                        site_id: site_id(step.site),
-                        arrival_s: step.arrival_s,
-                        waiting_s: step.waiting_s,
-                        service_start_s: step.service_start_s,
-                        service_s: step.service_s,
-                        departure_s: step.departure_s,
-                        load: step.load.clone(),
-                        distance_m: step.distance_m,
-                        travel_s: step.travel_s,
-                    })
-                    .collect(),
-                cost: currency(tour.cost_micro),
-                distance_m: tour.distance_m,
-                travel_s: tour.travel_s,
-                service_s: tour.service_s,
-                waiting_s: tour.waiting_s,
-                duration_s: tour.duration_s,
+            let mut encoded = self::tour(problem, tour);
+            if problem.options.geometry {
+                encoded.geometry = travel::encode_polyline5(&solved.tour_path(tour));
             }
+            encoded
         })
         .collect();
-    let unassigned = solution
-        .unassigned
-        .iter()
-        .map(|u| {
-            let task = &problem.tasks[u.task];
-            pb::Unassigned {
-                task_id: task.id.clone(),
-                task_kind: task.kind_name().to_string(),
-                reason: reason(u.reason) as i32,
-                message: u.reason.message().to_string(),
-            }
-        })
-        .collect();
-    let s = &solution.summary;
     pb::SolveResponse {
-        snapped_sites: Vec::new(),
+        snapped_sites: snapped_sites(solved),
         tours,
-        unassigned,
-        summary: Some(pb::Summary {
-            cost: currency(s.cost_micro),
-            vehicles_used: s.vehicles_used as u32,
-            unassigned: s.unassigned as u32,
-            distance_m: s.distance_m,
-            travel_s: s.travel_s,
-            service_s: s.service_s,
-            waiting_s: s.waiting_s,
-            duration_s: s.duration_s,
-        }),
+        unassigned: solution
+            .unassigned
+            .iter()
+            .map(|u| unassigned(problem, u))
+            .collect(),
+        summary: Some(summary(&solution.summary)),
         stop_reason: stop_reason(solution.stop_reason) as i32,
         elapsed_ms: solution.elapsed_ms,
-        travel_source: travel_source.to_string(),
+        travel_source: solved.travel.source.to_string(),
         iterations: solution.iterations,
-        pooling: pooling.map(|report| super::encode_pooling::pooling(problem, report)),
+        pooling: solved
+            .pooling
+            .as_ref()
+            .map(|report| super::encode_pooling::pooling(problem, report)),
+    }
+}
+
+fn tour(problem: &Problem, tour: &Tour) -> pb::Tour {
+    let vehicle = &problem.vehicles[tour.vehicle];
+    pb::Tour {
+        geometry: String::new(),
+        vehicle_id: vehicle.id.clone(),
+        producer_id: vehicle
+            .producer
+            .map(|p| problem.producers[p].id.clone())
+            .unwrap_or_default(),
+        steps: tour
+            .steps
+            .iter()
+            .map(|step| self::step(problem, step))
+            .collect(),
+        cost: currency(tour.cost_micro),
+        distance_m: tour.distance_m,
+        travel_s: tour.travel_s,
+        service_s: tour.service_s,
+        waiting_s: tour.waiting_s,
+        duration_s: tour.duration_s,
+    }
+}
+
+fn step(problem: &Problem, step: &TourStep) -> pb::Step {
+    pb::Step {
+        kind: step_kind(step.kind) as i32,
+        task_id: step
+            .task
+            .map(|t| problem.tasks[t].id.clone())
+            .unwrap_or_default(),
+        site_id: step
+            .site
+            .map(|s| problem.sites[s].id.clone())
+            .unwrap_or_default(),
+        arrival_s: step.arrival_s,
+        waiting_s: step.waiting_s,
+        service_start_s: step.service_start_s,
+        service_s: step.service_s,
+        departure_s: step.departure_s,
+        load: step.load.clone(),
+        distance_m: step.distance_m,
+        travel_s: step.travel_s,
+    }
+}
+
+fn unassigned(problem: &Problem, entry: &Unassigned) -> pb::Unassigned {
+    let task = &problem.tasks[entry.task];
+    pb::Unassigned {
+        task_id: task.id.clone(),
+        task_kind: task.kind_name().to_string(),
+        reason: reason(entry.reason) as i32,
+        message: entry.reason.message().to_string(),
+    }
+}
+
+fn summary(s: &Summary) -> pb::Summary {
+    pb::Summary {
+        cost: currency(s.cost_micro),
+        vehicles_used: s.vehicles_used as u32,
+        unassigned: s.unassigned as u32,
+        distance_m: s.distance_m,
+        travel_s: s.travel_s,
+        service_s: s.service_s,
+        waiting_s: s.waiting_s,
+        duration_s: s.duration_s,
+    }
+}
+
+fn snapped_sites(solved: &Solved) -> Vec<pb::SnappedSite> {
+    let travel = &solved.travel;
+    travel
+        .snapped_deg
+        .iter()
+        .zip(&travel.snap_distances_m)
+        .zip(&solved.problem.sites)
+        .map(
+            |((&(lat_deg, lon_deg), &snap_distance_m), site)| pb::SnappedSite {
+                site_id: site.id.clone(),
+                snapped: Some(pb::Coordinates { lat_deg, lon_deg }),
+                snap_distance_m,
+            },
+        )
+        .collect()
+}
+
+/// A progress event in the objective's unit (currency for cost objectives).
+pub fn progress(objective: Objective, progress: Progress) -> pb::Progress {
+    let best_cost = match objective {
+        Objective::Cost | Objective::Vehicles => currency(progress.best_objective),
+        Objective::Distance | Objective::Duration => progress.best_objective as f64,
+    };
+    pb::Progress {
+        best_cost,
+        best_unassigned: progress.best_unassigned as u32,
+        elapsed_ms: progress.elapsed_ms,
+    }
+}
+
+/// The `ComputeMatrix` response: the request's point ids, durations and distances
+/// (unreachable pairs as -1, also listed), snapped positions and the source.
+pub fn matrix(
+    request: &pb::ComputeMatrixRequest,
+    computed: &PointMatrix,
+) -> pb::ComputeMatrixResponse {
+    let matrix = &computed.matrix;
+    let rows = |values: &[i64]| -> Vec<pb::MatrixRow> {
+        values
+            .chunks(matrix.size.max(1))
+            .map(|row| pb::MatrixRow {
+                values: row
+                    .iter()
+                    .map(|&v| if v >= UNREACHABLE { -1 } else { v })
+                    .collect(),
+            })
+            .collect()
+    };
+    pb::ComputeMatrixResponse {
+        ids: request.points.iter().map(|p| p.id.clone()).collect(),
+        durations_s: rows(&matrix.duration_s),
+        distances_m: rows(&matrix.distance_m),
+        source: computed.source.to_string(),
+        snapped: computed
+            .snapped_deg
+            .iter()
+            .map(|&(lat_deg, lon_deg)| pb::Coordinates { lat_deg, lon_deg })
+            .collect(),
+        snap_distances_m: computed.snap_distances_m.clone(),
+        unreachable: computed
+            .unreachable
+            .iter()
+            .map(|&(from, to)| pb::MatrixCell {
+                from: from as u32,
+                to: to as u32,
+            })
+            .collect(),
     }
 }
 

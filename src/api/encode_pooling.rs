@@ -1,8 +1,7 @@
 //! Pooling report → `PoolingReport`.
 
-use super::encode::currency;
-use super::pb;
-use crate::domain::Problem;
+use crate::domain::{Problem, currency};
+use crate::pb;
 use crate::pooling::{Report, Totals};
 
 fn totals(t: &Totals) -> pb::PoolingTotals {

@@ -8,10 +8,11 @@ use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use super::{BenchConfig, BenchError, BksEntry, BksTable, instance_name};
-use crate::api::pb;
+use crate::budget::Budget;
 use crate::domain::Objective;
 use crate::formats::Measure;
-use crate::pipeline::{self, Hooks};
+use crate::pb;
+use crate::pipeline;
 
 /// One solve of an instance.
 #[derive(Debug, Clone, PartialEq)]
@@ -115,20 +116,17 @@ pub fn run_instance(
         })?;
     let name = instance_name(path);
     let cancelled = AtomicBool::new(false);
-    let hooks = Hooks {
-        client_deadline: None,
-        cancelled: &cancelled,
-        on_progress: &|_| {},
-    };
+    let budget = Budget::new(&cancelled);
     let mut runs = Vec::new();
     for seed in 0..config.seeds.max(1) {
         instance.request.options = Some(options(config, seed));
         let started = Instant::now();
-        let solved =
-            pipeline::solve(&instance.request, &hooks).map_err(|source| BenchError::Solve {
+        let solved = pipeline::solve(&instance.request, &budget, &|_| {}).map_err(|source| {
+            BenchError::Solve {
                 path: path.to_path_buf(),
                 source,
-            })?;
+            }
+        })?;
         let wall_ms = started.elapsed().as_millis() as u64;
         let violations =
             match crate::checker::check(&solved.problem, &solved.matrices, &solved.solution) {

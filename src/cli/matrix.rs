@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use serde_json::{Value, json};
-use tournee::api::pb;
+use tournee::pb;
 
 use super::RoadArgs;
 
@@ -19,7 +19,7 @@ pub struct MatrixArguments {
     #[arg(long, value_name = "M.json")]
     out: Option<PathBuf>,
     /// Reject points further than this from a road, metres (embedded graph).
-    #[arg(long, default_value_t = tournee::validate::DEFAULT_MAX_SNAP_DISTANCE_M)]
+    #[arg(long, default_value_t = tournee::domain::DEFAULT_MAX_SNAP_DISTANCE_M)]
     max_snap_distance_m: f64,
     /// The OSRM server's `--max-table-size`: larger matrices go in blocks.
     #[arg(long, default_value_t = 100)]
@@ -57,7 +57,8 @@ pub fn run(arguments: &MatrixArguments) -> anyhow::Result<()> {
         }),
         profile: String::new(),
     };
-    let response = tournee::pipeline::compute_matrix(&request, &config)?;
+    let computed = tournee::pipeline::compute_matrix(&request, &config)?;
+    let response = tournee::api::encode::matrix(&request, &computed);
     let text = serde_json::to_string(&to_json(&response))? + "\n";
     match &arguments.out {
         Some(out) => {

@@ -55,11 +55,11 @@ impl ObjectiveArg {
     }
 
     /// The API objective.
-    pub fn proto(self) -> tournee::api::pb::Objective {
+    pub fn proto(self) -> tournee::pb::Objective {
         match self {
-            ObjectiveArg::Distance => tournee::api::pb::Objective::Distance,
-            ObjectiveArg::Vehicles => tournee::api::pb::Objective::Vehicles,
-            ObjectiveArg::Cost => tournee::api::pb::Objective::Cost,
+            ObjectiveArg::Distance => tournee::pb::Objective::Distance,
+            ObjectiveArg::Vehicles => tournee::pb::Objective::Vehicles,
+            ObjectiveArg::Cost => tournee::pb::Objective::Cost,
         }
     }
 }
@@ -233,7 +233,7 @@ pub fn run(arguments: Arguments) -> anyhow::Result<()> {
 
 impl SearchOverrides {
     /// Applies the overrides to a request's options.
-    pub fn apply(&self, request: &mut tournee::api::pb::SolveRequest) -> anyhow::Result<()> {
+    pub fn apply(&self, request: &mut tournee::pb::SolveRequest) -> anyhow::Result<()> {
         let options = request.options.get_or_insert_with(Default::default);
         if let Some(seconds) = self.time_limit_s {
             if !(seconds.is_finite() && seconds > 0.0) {

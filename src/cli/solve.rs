@@ -5,8 +5,10 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use anyhow::Context;
-use tournee::api::pb;
-use tournee::pipeline::{self, Hooks, Solved};
+use tournee::api::encode;
+use tournee::budget::Budget;
+use tournee::pb;
+use tournee::pipeline::{self, Solved};
 
 use super::{InputFormat, ObjectiveArg, OutputFormat, SearchOverrides};
 
@@ -52,7 +54,7 @@ pub fn run(
         }
     });
     let answer = match output_format {
-        OutputFormat::Native => serde_json::to_string_pretty(&solved.response())?,
+        OutputFormat::Native => serde_json::to_string_pretty(&encode::response(&solved))?,
         OutputFormat::Vroom => {
             let mut answer = tournee::formats::vroom_output(&solved.problem, &solved.solution);
             if let (Some(report), Some(object)) = (&solved.pooling, answer.as_object_mut()) {
@@ -101,10 +103,10 @@ pub fn solve(
     config: &tournee::travel::TravelConfig,
 ) -> anyhow::Result<Solved> {
     let cancelled = AtomicBool::new(false);
-    let hooks = Hooks {
-        client_deadline: None,
-        cancelled: &cancelled,
-        on_progress: &|_| {},
-    };
-    Ok(pipeline::solve_with(request, &hooks, config)?)
+    Ok(pipeline::solve_with(
+        request,
+        &Budget::new(&cancelled),
+        &|_| {},
+        config,
+    )?)
 }

@@ -5,15 +5,19 @@
 mod problem;
 mod solution;
 mod time_window;
-mod travel_matrix;
+mod travel;
 
 pub use problem::{
     Amount, COALITION_ITERATION_BUDGET, Costs, DEFAULT_CO2_KG_PER_KM, Objective, PoolingOptions,
-    Problem, Producer, Reload, SearchOptions, Site, SiteKind, Task, TaskKind, TaskStop,
-    TravelSource, Vehicle,
+    Problem, Producer, Reload, SearchOptions, Site, SiteKind, Task, TaskKind, TaskStop, Vehicle,
+    currency, micro_currency,
 };
 pub use solution::{
     Solution, StepKind, StopReason, Summary, Tour, TourStep, Unassigned, UnassignedReason,
 };
 pub use time_window::{HORIZON_S, TimeWindow, earliest_start_s, earliest_window_s};
-pub use travel_matrix::{TravelMatrix, UNREACHABLE};
+pub use travel::{
+    DEFAULT_DETOUR_FACTOR, DEFAULT_MAX_SNAP_DISTANCE_M, DEFAULT_OSRM_MAX_TABLE_SIZE,
+    DEFAULT_OSRM_TIMEOUT_MS, DEFAULT_STRAIGHT_LINE_SPEED_KMH, TravelMatrix, TravelSource,
+    UNREACHABLE,
+};

@@ -1,6 +1,6 @@
 //! The validated problem: sites, producers, vehicles and tasks with dense indices.
 
-use super::{TimeWindow, TravelMatrix};
+use super::{TimeWindow, TravelSource};
 
 /// An amount or a capacity: one integer per dimension (crates, kg, …).
 pub type Amount = Vec<i64>;
@@ -51,6 +51,17 @@ pub struct Producer {
 /// Ceiling of one tour's cost, micro-currency (2^53: about 9 billion currency units),
 /// so that sums over a fleet never overflow.
 pub const MAX_TOUR_COST_MICRO: i64 = 1 << 53;
+
+/// Micro-units of currency → currency units (costs are integers inside, floats at the
+/// edges).
+pub fn currency(micro: i64) -> f64 {
+    micro as f64 / 1e6
+}
+
+/// Currency units → micro-units, rounded to the nearest.
+pub fn micro_currency(currency: f64) -> i64 {
+    (currency * 1e6).round() as i64
+}
 
 /// What a vehicle costs, in integer micro-units of the client's currency so that sums
 /// are exact and runs reproducible.
@@ -251,40 +262,6 @@ impl Default for SearchOptions {
             local_search: true,
         }
     }
-}
-
-/// Where travel data comes from.
-#[derive(Debug, Clone, PartialEq)]
-pub enum TravelSource {
-    /// Matrices supplied with the request, one per profile (same order as `profiles`).
-    Supplied(Vec<TravelMatrix>),
-    /// Great-circle distance × detour factor at a constant speed.
-    StraightLine {
-        /// Speed, km/h.
-        speed_kmh: f64,
-        /// Road distance / great-circle distance.
-        detour_factor: f64,
-    },
-    /// The embedded OpenStreetMap road graph of the configured extract.
-    RoadGraph {
-        /// Sites further from a road are rejected, metres.
-        max_snap_distance_m: f64,
-        /// Straight lines when no extract is configured.
-        fallback: bool,
-    },
-    /// An OSRM server.
-    Osrm {
-        /// Base URL; `None`: the configured one.
-        url: Option<String>,
-        /// Straight lines when the server fails.
-        fallback: bool,
-        /// Per-request timeout, milliseconds.
-        timeout_ms: u64,
-        /// The server's largest table.
-        max_table_size: usize,
-    },
-    /// Not stated: the configured default (extract, else OSRM, else straight lines).
-    Default,
 }
 
 /// A validated routing problem: every index is in range, every amount has

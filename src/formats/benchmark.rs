@@ -17,8 +17,8 @@
 //! `"K"` from and to the depot (node 0 in the file order), costs `per_km = 1` only, so
 //! the API's cost is the unscaled distance and `OBJECTIVE_COST` ranks like distance.
 
-use crate::api::pb;
 use crate::domain::{Problem, Solution};
+use crate::pb;
 
 /// Factor applied to every time and distance of a benchmark file before rounding to the
 /// solver's integers: 1000 keeps three decimals, more than the two the literature reports.

@@ -21,7 +21,7 @@ use super::benchmark::{
     BenchmarkInstance, DistanceConvention, Node, base_request, integer, numbers, whole,
 };
 use super::solomon::check_ids;
-use crate::api::pb;
+use crate::pb;
 
 /// Reads a Li & Lim file (see the module docs). The name is left empty: the files have
 /// none (callers use the file name).

@@ -42,7 +42,7 @@ pub use vroom_pooling::vroom_pooling;
 
 use serde_json::Value;
 
-use crate::api::pb;
+use crate::pb;
 
 /// Why a foreign document (VROOM JSON, a benchmark file) cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -350,12 +350,9 @@ mod tests {
         let matrices = crate::travel::matrices(&problem, &Default::default())
             .expect("matrices")
             .0;
-        let limits = crate::solver::Limits {
-            client_deadline: None,
-            cancelled: &AtomicBool::new(false),
-            on_progress: &|_| {},
-        };
-        let solution = crate::solver::solve(&problem, &matrices, &limits).unwrap();
+        let cancelled = AtomicBool::new(false);
+        let budget = crate::budget::Budget::new(&cancelled);
+        let solution = crate::solver::solve(&problem, &matrices, &budget, &|_| {}).unwrap();
         assert!(solution.unassigned.is_empty(), "{:?}", solution.unassigned);
         let output = vroom_output(&problem, &solution);
         assert_eq!(output["summary"]["unassigned"], 0);

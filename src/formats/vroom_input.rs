@@ -32,7 +32,7 @@ use super::{
     FormatError, coordinates, get, id, ints, items, object, opt_int, opt_number, path, travel,
     u32_of, window,
 };
-use crate::api::pb;
+use crate::pb;
 use pb::location::Kind;
 
 /// VROOM's default cost per hour of travel (one cost unit per second).

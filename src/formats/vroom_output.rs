@@ -273,10 +273,10 @@ mod tests {
     use std::sync::atomic::AtomicBool;
 
     use super::*;
-    use crate::api::pb;
+    use crate::budget::Budget;
     use crate::formats::request_from_vroom;
     use crate::formats::tests::small_problem;
-    use crate::solver::Limits;
+    use crate::pb;
 
     fn solve(input: &Value) -> (Problem, Solution) {
         let mut request = request_from_vroom(input).unwrap();
@@ -291,13 +291,8 @@ mod tests {
             .expect("matrices")
             .0;
         let cancelled = AtomicBool::new(false);
-        let on_progress = |_| {};
-        let limits = Limits {
-            client_deadline: None,
-            cancelled: &cancelled,
-            on_progress: &on_progress,
-        };
-        let solution = crate::solver::solve(&problem, &matrices, &limits).unwrap();
+        let budget = Budget::new(&cancelled);
+        let solution = crate::solver::solve(&problem, &matrices, &budget, &|_| {}).unwrap();
         (problem, solution)
     }
 

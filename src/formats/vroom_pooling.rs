@@ -3,9 +3,8 @@
 
 use serde_json::{Value, json};
 
-use crate::api::encode::currency;
 use crate::api::encode_pooling::producer_id;
-use crate::domain::Problem;
+use crate::domain::{Problem, currency};
 use crate::pooling::{Report, Totals};
 
 fn totals(t: &Totals) -> Value {

@@ -1,224 +1,14 @@
-//! The cooperative game: players (producers, plus one pseudo-player for tasks and
-//! vehicles without a producer), the sub-problem of a coalition, and its solve.
-//!
-//! A coalition serves its members' tasks with its members' vehicles; a member with
-//! tasks but no vehicle brings its stand-in van (from its first task's pickup site).
-//! The grand coalition's cost is the pooled plan itself, solved with the real fleet.
-
-use std::sync::atomic::AtomicBool;
-use std::time::Instant;
+//! The coalition solves: every coalition's plan, in parallel, each warm-started from
+//! its cheapest split, and its totals.
 
 use rayon::prelude::*;
 
 use super::Totals;
+use super::game::{Player, sub_problem};
 use super::plans::{Plan, Plans};
-use crate::domain::{Problem, Solution, TaskKind, TimeWindow, TravelMatrix, Vehicle};
+use crate::budget::Budget;
+use crate::domain::{Problem, Solution, TravelMatrix};
 use crate::solver::{self, SolveError};
-
-/// One player of the game.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Player {
-    /// The producer, or `None` for what no producer owns.
-    pub producer: Option<usize>,
-    /// Tasks the player owns.
-    pub tasks: Vec<usize>,
-    /// Vehicles the player owns.
-    pub vehicles: Vec<usize>,
-}
-
-/// The players of a problem: every producer in order, then the pseudo-player of
-/// unowned tasks and vehicles if there are any.
-pub fn players(problem: &Problem) -> Vec<Player> {
-    let mut players: Vec<Player> = (0..problem.producers.len())
-        .map(|p| Player {
-            producer: Some(p),
-            tasks: Vec::new(),
-            vehicles: Vec::new(),
-        })
-        .collect();
-    let mut unowned = Player {
-        producer: None,
-        tasks: Vec::new(),
-        vehicles: Vec::new(),
-    };
-    for (index, task) in problem.tasks.iter().enumerate() {
-        match task.producer {
-            Some(p) => players[p].tasks.push(index),
-            None => unowned.tasks.push(index),
-        }
-    }
-    for (index, vehicle) in problem.vehicles.iter().enumerate() {
-        match vehicle.producer {
-            Some(p) => players[p].vehicles.push(index),
-            None => unowned.vehicles.push(index),
-        }
-    }
-    if !unowned.tasks.is_empty() || !unowned.vehicles.is_empty() {
-        players.push(unowned);
-    }
-    players
-}
-
-/// The stand-in van of a player without vehicles, or `None` if it has no task: from its
-/// first task's pickup site and back, with the largest capacity of the fleet per
-/// dimension, the first vehicle's costs and profile, the fleet's widest shift and every
-/// skill its tasks need (unless the request states its own capacity and costs).
-fn stand_in(problem: &Problem, player: &Player) -> Option<Vehicle> {
-    let first_task = &problem.tasks[*player.tasks.first()?];
-    let home = match &first_task.kind {
-        TaskKind::Shipment { pickup, .. } => pickup.site,
-        TaskKind::Job { stop, .. } => stop.site,
-    };
-    let template = problem.vehicles.first()?;
-    let options = problem.pooling.as_ref();
-    let mut skills: Vec<String> = player
-        .tasks
-        .iter()
-        .flat_map(|&t| problem.tasks[t].skills.iter().cloned())
-        .collect();
-    skills.sort();
-    skills.dedup();
-    let shift = TimeWindow {
-        start_s: problem
-            .vehicles
-            .iter()
-            .map(|v| v.shift.start_s)
-            .min()
-            .unwrap_or(0),
-        end_s: problem
-            .vehicles
-            .iter()
-            .map(|v| v.shift.end_s)
-            .max()
-            .unwrap_or(0),
-    };
-    let name = player
-        .producer
-        .map_or("unowned", |p| problem.producers[p].id.as_str());
-    Some(Vehicle {
-        id: format!("stand-in-{name}"),
-        producer: player.producer,
-        start_site: Some(home),
-        end_site: Some(home),
-        capacity: options
-            .and_then(|o| o.stand_in_capacity.clone())
-            .unwrap_or_else(|| largest_capacity(problem)),
-        skills,
-        shift,
-        max_working_time_s: None,
-        max_travel_time_s: None,
-        max_distance_m: None,
-        max_stops: None,
-        costs: options
-            .and_then(|o| o.stand_in_costs)
-            .unwrap_or(template.costs),
-        speed_factor: 1.0,
-        profile: template.profile,
-        reload: None,
-    })
-}
-
-/// Per dimension, the largest capacity of the fleet: the default stand-in van.
-fn largest_capacity(problem: &Problem) -> Vec<i64> {
-    (0..problem.dimensions)
-        .map(|d| {
-            problem
-                .vehicles
-                .iter()
-                .map(|v| v.capacity[d])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect()
-}
-
-/// Who a vehicle of a coalition's problem is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum VehicleKey {
-    /// A vehicle of the request (its index).
-    Fleet(usize),
-    /// The stand-in van of a player (its index).
-    StandIn(usize),
-}
-
-/// A coalition's problem, with where its tasks and vehicles come from.
-pub struct SubProblem {
-    /// The problem: the members' tasks with the members' vehicles.
-    pub problem: Problem,
-    /// The request's index of each task, ascending.
-    pub tasks: Vec<usize>,
-    /// Who each vehicle is.
-    pub vehicles: Vec<VehicleKey>,
-}
-
-/// The problem of coalition `mask` (bit `i` = player `i`), solved with
-/// `iterations` iterations on one thread and a seed derived from `(seed, mask)`.
-pub fn sub_problem(
-    problem: &Problem,
-    players: &[Player],
-    mask: u64,
-    iterations: u64,
-) -> SubProblem {
-    let members: Vec<(usize, &Player)> = players
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| mask >> i & 1 == 1)
-        .collect();
-    let mut task_indices: Vec<usize> = members
-        .iter()
-        .flat_map(|(_, p)| p.tasks.iter().copied())
-        .collect();
-    task_indices.sort_unstable();
-    let mut vehicle_indices: Vec<usize> = members
-        .iter()
-        .flat_map(|(_, p)| p.vehicles.iter().copied())
-        .collect();
-    vehicle_indices.sort_unstable();
-    let mut keys: Vec<VehicleKey> = vehicle_indices
-        .iter()
-        .map(|&v| VehicleKey::Fleet(v))
-        .collect();
-    let mut vehicles: Vec<Vehicle> = vehicle_indices
-        .iter()
-        .map(|&v| problem.vehicles[v].clone())
-        .collect();
-    for (index, player) in members.iter().filter(|(_, p)| p.vehicles.is_empty()) {
-        if let Some(van) = stand_in(problem, player) {
-            vehicles.push(van);
-            keys.push(VehicleKey::StandIn(*index));
-        }
-    }
-    let mut options = problem.options.clone();
-    options.threads = 1;
-    options.max_iterations = Some(iterations);
-    // The shared iteration budget (COALITION_ITERATION_BUDGET) was set for ruin &
-    // recreate alone: with the local search every coalition costs about three times as
-    // long (12 producers: 24.7 s against 7.9 s) for a report that needs no repair.
-    options.local_search = false;
-    options.seed = problem.options.seed ^ mask.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    SubProblem {
-        problem: Problem {
-            tasks: task_indices
-                .iter()
-                .map(|&t| problem.tasks[t].clone())
-                .collect(),
-            vehicles,
-            options,
-            pooling: None,
-            ..problem.clone()
-        },
-        tasks: task_indices,
-        vehicles: keys,
-    }
-}
-
-/// Outside limits on the coalition solves.
-pub struct Limits<'a> {
-    /// Stop when set.
-    pub cancelled: &'a AtomicBool,
-    /// The client's deadline, if any.
-    pub client_deadline: Option<Instant>,
-}
 
 /// Solves the coalitions `masks` in parallel; totals in the same order.
 ///
@@ -231,7 +21,7 @@ pub fn solve_all(
     matrices: &[TravelMatrix],
     players: &[Player],
     masks: &[u64],
-    limits: &Limits,
+    budget: &Budget,
 ) -> Result<Vec<Totals>, SolveError> {
     let iterations = problem
         .pooling
@@ -258,13 +48,8 @@ pub fn solve_all(
                 let warm = plans
                     .best_split(mask)
                     .map(|(part, rest)| plans.warm_start(&sub, part, rest));
-                let solver_limits = solver::Limits {
-                    client_deadline: limits.client_deadline,
-                    cancelled: limits.cancelled,
-                    on_progress: &|_| {},
-                };
                 let solution =
-                    solver::solve_from(&sub.problem, matrices, &solver_limits, warm.as_ref())?;
+                    solver::solve_from(&sub.problem, matrices, budget, &|_| {}, warm.as_ref())?;
                 Ok(Plan::of(&sub, &solution, co2_kg_per_km))
             })
             .collect::<Result<_, SolveError>>()?;

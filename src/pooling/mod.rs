@@ -13,18 +13,17 @@
 
 mod coalition;
 mod core_check;
+mod game;
 mod nucleolus;
 mod plans;
 mod repair;
 mod shapley;
 
-use std::sync::atomic::AtomicBool;
-use std::time::Instant;
-
-pub use coalition::{Player, players};
+pub use game::{Player, players};
 pub use nucleolus::LpError;
 
-use crate::domain::{Problem, Solution, TravelMatrix};
+use crate::budget::Budget;
+use crate::domain::{Problem, Solution, TravelMatrix, currency};
 use crate::solver::SolveError;
 
 /// Most players the report handles (coalitions are bit masks of a `u64`).
@@ -134,26 +133,14 @@ pub enum PoolingError {
     TooManyPlayers(usize),
 }
 
-/// Outside limits on the report.
-pub struct Limits<'a> {
-    /// Stop when set.
-    pub cancelled: &'a AtomicBool,
-    /// The client's deadline, if any.
-    pub client_deadline: Option<Instant>,
-}
-
-fn currency(micro: i64) -> f64 {
-    micro as f64 / 1e6
-}
-
 /// Builds the report for `pooled`, the solution of `problem`.
 pub fn report(
     problem: &Problem,
     matrices: &[TravelMatrix],
     pooled: &Solution,
-    limits: &Limits,
+    budget: &Budget,
 ) -> Result<Report, PoolingError> {
-    let players = coalition::players(problem);
+    let players = game::players(problem);
     let n = players.len();
     if n > MAX_PLAYERS {
         return Err(PoolingError::TooManyPlayers(n));
@@ -167,10 +154,6 @@ pub fn report(
         .pooling
         .as_ref()
         .map_or(12, |o| o.max_exact_producers);
-    let coalition_limits = coalition::Limits {
-        cancelled: limits.cancelled,
-        client_deadline: limits.client_deadline,
-    };
     let mut report = Report {
         pooled: pooled_totals,
         shapley_exact: n <= max_exact,
@@ -183,7 +166,7 @@ pub fn report(
     let singles: Vec<u64> = (0..n).map(|i| 1u64 << i).collect();
     let (alone, costs_by_mask, shapley_values, shapley_errors) = if report.shapley_exact {
         let masks: Vec<u64> = (1..full).collect();
-        let totals = coalition::solve_all(problem, matrices, &players, &masks, &coalition_limits)?;
+        let totals = coalition::solve_all(problem, matrices, &players, &masks, budget)?;
         report.coalitions_solved = masks.len();
         let mut costs = vec![0.0; 1 << n];
         for (mask, t) in masks.iter().zip(&totals) {
@@ -212,7 +195,7 @@ pub fn report(
                 masks.insert(position, *single);
             }
         }
-        let totals = coalition::solve_all(problem, matrices, &players, &masks, &coalition_limits)?;
+        let totals = coalition::solve_all(problem, matrices, &players, &masks, budget)?;
         report.coalitions_solved = masks.len();
         let cost_of = |mask: u64| -> f64 {
             if mask == full {

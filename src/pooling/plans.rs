@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use super::Totals;
-use super::coalition::{SubProblem, VehicleKey};
+use super::game::{SubProblem, VehicleKey};
 use crate::domain::Solution;
 use crate::solver::WarmStart;
 

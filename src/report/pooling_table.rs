@@ -2,8 +2,8 @@
 
 use std::fmt::Write;
 
-use crate::api::encode::currency;
 use crate::domain::Problem;
+use crate::domain::currency;
 use crate::pooling::{Report, Totals};
 
 fn hours(seconds: i64) -> String {

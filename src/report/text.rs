@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::api::encode::currency;
+use crate::domain::currency;
 use crate::domain::{Problem, Solution, StepKind};
 
 /// Seconds from the reference instant → `HH:MM` (days beyond the first as `+Nd`).

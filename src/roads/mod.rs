@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use sha2::{Digest, Sha256};
 
 use crate::domain::{TravelMatrix, UNREACHABLE};
-use crate::travel::haversine_m;
+use crate::geodesy::haversine_m;
 use engine::{CchEngine, NodeMatrix};
 use graph::{GraphStats, RoadGraph};
 use snap::SnapIndex;

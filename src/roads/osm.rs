@@ -11,7 +11,7 @@ use osmpbf::{Element, ElementReader};
 
 use super::RoadError;
 use super::profile::{self, WaySpeed};
-use crate::travel::haversine_m;
+use crate::geodesy::haversine_m;
 
 /// One directed road segment between two way nodes.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -6,8 +6,7 @@ use rstar::RTree;
 use rstar::primitives::{GeomWithData, Line};
 
 use super::graph::RoadGraph;
-
-const EARTH_RADIUS_M: f64 = 6_371_008.8;
+use crate::geodesy::LocalProjection;
 
 /// A point moved onto the road: on arc `arc` (tail → head) at `fraction` of its length,
 /// also drivable backwards through `reverse_arc` when the road is two-way.
@@ -25,32 +24,10 @@ pub struct Snapped {
     pub snap_distance_m: f64,
 }
 
-/// A local equirectangular projection to metres, accurate over a region of ~100 km.
-#[derive(Debug, Clone, Copy)]
-struct Projection {
-    cos_lat0: f64,
-}
-
-impl Projection {
-    fn to_xy(self, (lat, lon): (f64, f64)) -> [f64; 2] {
-        [
-            lon.to_radians() * EARTH_RADIUS_M * self.cos_lat0,
-            lat.to_radians() * EARTH_RADIUS_M,
-        ]
-    }
-
-    fn to_lat_lon(self, [x, y]: [f64; 2]) -> (f64, f64) {
-        (
-            (y / EARTH_RADIUS_M).to_degrees(),
-            (x / (EARTH_RADIUS_M * self.cos_lat0)).to_degrees(),
-        )
-    }
-}
-
 /// An R-tree over the graph's road segments (one entry per undirected segment).
 pub struct SnapIndex {
     tree: RTree<GeomWithData<Line<[f64; 2]>, u32>>,
-    projection: Projection,
+    projection: LocalProjection,
 }
 
 impl SnapIndex {
@@ -58,9 +35,7 @@ impl SnapIndex {
     pub fn new(graph: &RoadGraph) -> SnapIndex {
         let count = graph.node_count().max(1) as f64;
         let mean_lat = graph.lat_lon_deg.iter().map(|p| p.0).sum::<f64>() / count;
-        let projection = Projection {
-            cos_lat0: mean_lat.to_radians().cos().max(0.01),
-        };
+        let projection = LocalProjection::around(mean_lat);
         let segments = (0..graph.arc_count())
             .filter(|&arc| {
                 let (tail, head) = (graph.tail[arc], graph.head[arc]);

@@ -10,7 +10,7 @@ use std::future::Future;
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 
-use crate::api::{FILE_DESCRIPTOR_SET, pb};
+use crate::pb::{self, FILE_DESCRIPTOR_SET};
 
 pub use routing_service::RoutingService;
 

@@ -12,16 +12,22 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
 use super::deadline::client_deadline;
-use crate::api::{pb, status::status};
+use crate::api::{encode, status::status};
+use crate::budget::Budget;
+use crate::domain::Problem;
 use crate::error::Error;
-use crate::pipeline::{self, Hooks};
+use crate::pb;
+use crate::pipeline;
+use crate::solver::Progress;
+use crate::travel::TravelConfig;
+use crate::validate;
 
 /// The routing service: every request carries its whole problem; the service holds
 /// only where road data is when a request does not say.
 #[derive(Debug, Default, Clone)]
 pub struct RoutingService {
     /// The server's default travel sources (`serve --osm`, `--osrm-url`).
-    pub travel: Arc<crate::travel::TravelConfig>,
+    pub travel: Arc<TravelConfig>,
 }
 
 /// Sets the flag when dropped: tonic drops a handler whose client went away.
@@ -47,12 +53,9 @@ impl pb::routing_server::Routing for RoutingService {
         let _guard = CancelOnDrop(cancelled.clone());
         let travel = self.travel.clone();
         let solved = tokio::task::spawn_blocking(move || {
-            let hooks = Hooks {
-                client_deadline: deadline,
-                cancelled: &cancelled,
-                on_progress: &|_| {},
-            };
-            pipeline::solve_with(&request, &hooks, &travel).map(|solved| solved.response())
+            let budget = Budget::new(&cancelled).with_client_deadline(deadline);
+            pipeline::solve_with(&request, &budget, &|_| {}, &travel)
+                .map(|solved| encode::response(&solved))
         })
         .await
         .map_err(|error| status(&Error::Internal(error.to_string())))?;
@@ -66,48 +69,12 @@ impl pb::routing_server::Routing for RoutingService {
         request: Request<pb::SolveRequest>,
     ) -> Result<Response<EventStream>, Status> {
         let deadline = client_deadline(request.metadata(), Instant::now());
-        let request = request.into_inner();
         // Validate first, so a bad request fails the call itself rather than the stream.
-        crate::validate::problem(&request)
+        let problem = validate::problem(&request.into_inner())
             .map_err(|violations| status(&Error::Validation(violations)))?;
         let (sender, receiver) = mpsc::channel::<Result<pb::SolveEvent, Status>>(64);
         let travel = self.travel.clone();
-        tokio::task::spawn_blocking(move || {
-            let cancelled = AtomicBool::new(false);
-            // A slow reader misses intermediate progress, never the last one: the event
-            // that did not fit waits here and goes out before the final answer.
-            let undelivered = Mutex::new(None);
-            let on_progress = |progress: pb::Progress| {
-                if sender.is_closed() {
-                    cancelled.store(true, Ordering::Relaxed);
-                }
-                let event = pb::SolveEvent {
-                    event: Some(pb::solve_event::Event::Progress(progress)),
-                };
-                let missed = match sender.try_send(Ok(event)) {
-                    Err(mpsc::error::TrySendError::Full(event)) => Some(event),
-                    _ => None,
-                };
-                if let Ok(mut undelivered) = undelivered.lock() {
-                    *undelivered = missed;
-                }
-            };
-            let hooks = Hooks {
-                client_deadline: deadline,
-                cancelled: &cancelled,
-                on_progress: &on_progress,
-            };
-            let last = match pipeline::solve_with(&request, &hooks, &travel) {
-                Ok(solved) => Ok(pb::SolveEvent {
-                    event: Some(pb::solve_event::Event::Solution(solved.response())),
-                }),
-                Err(error) => Err(status(&error)),
-            };
-            if let Some(progress) = undelivered.into_inner().ok().flatten() {
-                let _ = sender.blocking_send(progress);
-            }
-            let _ = sender.blocking_send(last);
-        });
+        tokio::task::spawn_blocking(move || stream_solve(problem, deadline, &travel, &sender));
         Ok(Response::new(Box::pin(ReceiverStream::new(receiver))))
     }
 
@@ -117,10 +84,55 @@ impl pb::routing_server::Routing for RoutingService {
     ) -> Result<Response<pb::ComputeMatrixResponse>, Status> {
         let request = request.into_inner();
         let travel = self.travel.clone();
-        let response =
-            tokio::task::spawn_blocking(move || pipeline::compute_matrix(&request, &travel))
-                .await
-                .map_err(|error| status(&Error::Internal(error.to_string())))?;
+        let response = tokio::task::spawn_blocking(move || {
+            pipeline::compute_matrix(&request, &travel)
+                .map(|computed| encode::matrix(&request, &computed))
+        })
+        .await
+        .map_err(|error| status(&Error::Internal(error.to_string())))?;
         response.map(Response::new).map_err(|error| status(&error))
     }
+}
+
+/// Solves `problem` and sends its progress, then its answer, to `sender`; stops when the
+/// reader goes away. Blocking: run it off the async runtime.
+fn stream_solve(
+    problem: Problem,
+    deadline: Option<Instant>,
+    travel: &TravelConfig,
+    sender: &mpsc::Sender<Result<pb::SolveEvent, Status>>,
+) {
+    let cancelled = AtomicBool::new(false);
+    let objective = problem.options.objective;
+    // A slow reader misses intermediate progress, never the last one: the event that
+    // did not fit waits here and goes out before the final answer.
+    let undelivered = Mutex::new(None);
+    let on_progress = |progress: Progress| {
+        if sender.is_closed() {
+            cancelled.store(true, Ordering::Relaxed);
+        }
+        let event = pb::SolveEvent {
+            event: Some(pb::solve_event::Event::Progress(encode::progress(
+                objective, progress,
+            ))),
+        };
+        let missed = match sender.try_send(Ok(event)) {
+            Err(mpsc::error::TrySendError::Full(event)) => Some(event),
+            _ => None,
+        };
+        if let Ok(mut undelivered) = undelivered.lock() {
+            *undelivered = missed;
+        }
+    };
+    let budget = Budget::new(&cancelled).with_client_deadline(deadline);
+    let last = match pipeline::solve_problem(problem, &budget, &on_progress, travel) {
+        Ok(solved) => Ok(pb::SolveEvent {
+            event: Some(pb::solve_event::Event::Solution(encode::response(&solved))),
+        }),
+        Err(error) => Err(status(&error)),
+    };
+    if let Some(progress) = undelivered.into_inner().ok().flatten() {
+        let _ = sender.blocking_send(progress);
+    }
+    let _ = sender.blocking_send(last);
 }

@@ -7,28 +7,17 @@
 //! Ordinary annealing never takes this path: it ranks plans by unassigned tasks first,
 //! so it cannot walk through the plans with a task out that lead to one vehicle less.
 
-use std::time::Instant;
-
 use super::instance::Instance;
 use super::recreate::{Workspace, greedy};
 use super::rng::Rng;
 use super::ruin::ruin;
 use super::state::State;
+use crate::budget::Budget;
 
 /// Iterations without leaving fewer tasks out after which the phase gives up: enough
 /// for every task to be ruined several times over.
 fn stall_after(instance: &Instance) -> u64 {
     (50 * instance.task_count() as u64).max(2_000)
-}
-
-/// When the phase ends.
-pub struct Budget<'a> {
-    /// Wall-clock end.
-    pub deadline: Instant,
-    /// Iterations, if limited.
-    pub max_iterations: Option<u64>,
-    /// True when the search must stop.
-    pub stop: &'a dyn Fn() -> bool,
 }
 
 /// The plan of `start` with as few vehicles as the budget allows, and the iterations
@@ -85,8 +74,7 @@ pub fn minimise(
                 break 'fleet;
             }
             since_fewer += 1;
-            let out_of_iterations = budget.max_iterations.is_some_and(|m| iterations >= m);
-            if out_of_iterations || Instant::now() >= budget.deadline || (budget.stop)() {
+            if budget.iterations_spent(iterations) || budget.is_over() {
                 break 'fleet;
             }
             iterations += 1;

@@ -19,9 +19,9 @@ mod ruin;
 mod search;
 mod state;
 mod trips;
+mod warm_start;
 
 use std::sync::Mutex;
-use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -30,7 +30,9 @@ pub use local_search::Operator;
 pub use operator_bench::OperatorBench;
 pub use rng::Rng;
 pub use search::NO_IMPROVEMENT_ITERATIONS;
+pub use warm_start::WarmStart;
 
+use crate::budget::Budget;
 use crate::domain::{Problem, Solution, StopReason, TravelMatrix};
 
 /// Progress of a running solve, for streaming.
@@ -52,72 +54,38 @@ pub enum SolveError {
     ThreadPool(String),
 }
 
-/// Outside limits on a solve.
-pub struct Limits<'a> {
-    /// A deadline set by the client (gRPC), if earlier than the time limit.
-    pub client_deadline: Option<Instant>,
-    /// Set when the client goes away.
-    pub cancelled: &'a AtomicBool,
-    /// Called on each new best plan.
-    pub on_progress: &'a (dyn Fn(Progress) + Sync),
-}
+/// Receives each new best plan's progress (from any search thread).
+pub type OnProgress<'a> = &'a (dyn Fn(Progress) + Sync);
 
-/// A plan to start the search from: per vehicle of the problem, its stops in order as
-/// (task, which stop of the task: 0 for a job or a pickup, 1 for a delivery). The
-/// search never returns anything worse than it (what it cannot place goes back to
-/// regret insertion first).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct WarmStart {
-    /// Per vehicle index, its stops.
-    pub routes: Vec<Vec<(usize, usize)>>,
-}
-
-impl WarmStart {
-    /// The routes of a solution of a problem with `vehicles` vehicles.
-    pub fn from_solution(solution: &Solution, vehicles: usize) -> Self {
-        let mut routes = vec![Vec::new(); vehicles];
-        for tour in &solution.tours {
-            let Some(route) = routes.get_mut(tour.vehicle) else {
-                continue;
-            };
-            route.extend(
-                tour.steps
-                    .iter()
-                    .filter_map(|step| match (step.task, step.kind) {
-                        (Some(task), crate::domain::StepKind::Delivery) => Some((task, 1)),
-                        (Some(task), _) => Some((task, 0)),
-                        (None, _) => None,
-                    }),
-            );
-        }
-        WarmStart { routes }
-    }
-}
-
-/// Solves `problem` on `matrices` (one per profile).
+/// Solves `problem` on `matrices` (one per profile) within `budget`, narrowed to the
+/// problem's time limit and iteration cap.
 pub fn solve(
     problem: &Problem,
     matrices: &[TravelMatrix],
-    limits: &Limits,
+    budget: &Budget,
+    on_progress: OnProgress,
 ) -> Result<Solution, SolveError> {
-    solve_from(problem, matrices, limits, None)
+    solve_from(problem, matrices, budget, on_progress, None)
 }
 
 /// Solves `problem` starting from `warm` when given.
 pub fn solve_from(
     problem: &Problem,
     matrices: &[TravelMatrix],
-    limits: &Limits,
+    budget: &Budget,
+    on_progress: OnProgress,
     warm: Option<&WarmStart>,
 ) -> Result<Solution, SolveError> {
     let started = Instant::now();
-    let instance = instance::Instance::new(problem, matrices);
     let options = &problem.options;
-    let time_limit = started + Duration::from_millis(options.time_limit_ms);
-    let (deadline, deadline_reason) = match limits.client_deadline {
-        Some(client) if client < time_limit => (client, StopReason::Deadline),
-        _ => (time_limit, StopReason::TimeLimit),
-    };
+    let budget = budget
+        .starting_at(started)
+        .until(
+            started + Duration::from_millis(options.time_limit_ms),
+            StopReason::TimeLimit,
+        )
+        .with_max_iterations(options.max_iterations);
+    let instance = instance::Instance::new(problem, matrices);
     let threads = if options.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
@@ -130,22 +98,22 @@ pub fn solve_from(
         };
         if best.is_none_or(|known| score < known) {
             *best = Some(score);
-            (limits.on_progress)(Progress {
+            on_progress(Progress {
                 best_objective: score.objective,
                 best_unassigned: score.unassigned,
                 elapsed_ms: started.elapsed().as_millis() as u64,
             });
         }
     };
-    let control = search::Control {
-        started,
-        deadline,
-        deadline_reason,
-        cancelled: limits.cancelled,
-        max_iterations: options.max_iterations,
-        on_improvement: &on_improvement,
+    let run = |stream: u64| {
+        search::run(
+            &instance,
+            (options.seed, stream),
+            &budget,
+            &on_improvement,
+            warm,
+        )
     };
-    let run = |stream: u64| search::run(&instance, options.seed, stream, &control, warm);
     let outcomes: Vec<search::Outcome> = if threads == 1 {
         // On the caller's thread: callers that already run many solves in parallel
         // (the pooling report) need no pool per solve.

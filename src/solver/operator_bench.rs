@@ -2,12 +2,15 @@
 //! the regret construction of a problem, then one insertion sweep or one pass of a
 //! local-search operator on a copy of it. Deterministic: no clock, no randomness.
 
+use std::sync::atomic::AtomicBool;
+
 use super::insertion::best_in_route;
 use super::instance::Instance;
 use super::local_search::{self, Operator, Positions};
 use super::output;
 use super::recreate::{Workspace, regret};
 use super::state::{Score, State};
+use crate::budget::Budget;
 use crate::domain::{Problem, Solution, TravelMatrix};
 
 /// A problem's solver view and its regret-built plan.
@@ -22,7 +25,8 @@ impl<'a> OperatorBench<'a> {
         let instance = Instance::new(problem, matrices);
         let mut start = State::empty(&instance);
         let mut workspace = Workspace::new(&instance);
-        regret(&instance, &mut start, &mut workspace, &|| false);
+        let never = AtomicBool::new(false);
+        regret(&instance, &mut start, &mut workspace, &Budget::new(&never));
         OperatorBench { instance, start }
     }
 

@@ -7,6 +7,7 @@ use super::instance::Instance;
 use super::rng::Rng;
 use super::route_eval::Scratch;
 use super::state::State;
+use crate::budget::Budget;
 
 /// Buffers shared by the insertion calls of one search.
 pub struct Workspace {
@@ -86,12 +87,7 @@ pub fn best_among(
 /// O(tasks² × vehicles) on large instances (seconds at 1,000 customers): when `stop`
 /// says time is up, the tasks still pending go in by plain greedy insertion instead,
 /// so that a short time limit is kept and still returns a whole plan.
-pub fn regret(
-    instance: &Instance,
-    state: &mut State,
-    workspace: &mut Workspace,
-    stop: &dyn Fn() -> bool,
-) {
+pub fn regret(instance: &Instance, state: &mut State, workspace: &mut Workspace, budget: &Budget) {
     let vehicles = instance.problem.vehicles.len();
     let mut pending: Vec<usize> = state.unassigned.clone();
     let finish_greedily =
@@ -104,7 +100,7 @@ pub fn regret(
     let mut cache: Vec<Vec<Option<Insertion>>> = vec![vec![None; vehicles]; instance.task_count()];
     let mut out_of_time = false;
     for (filled, &task) in pending.iter().enumerate() {
-        if filled % 16 == 15 && stop() {
+        if filled % 16 == 15 && budget.is_over() {
             out_of_time = true;
             break;
         }
@@ -127,7 +123,7 @@ pub fn regret(
     let mut rounds = 0usize;
     while !pending.is_empty() {
         rounds += 1;
-        if rounds.is_multiple_of(16) && stop() {
+        if rounds.is_multiple_of(16) && budget.is_over() {
             return finish_greedily(state, workspace, &mut pending);
         }
         let top_priority = pending

@@ -3,7 +3,6 @@
 //! also gets the local search before the acceptance test. Sync and CPU-only; everything
 //! random comes from its seed.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use super::fleet;
@@ -13,6 +12,8 @@ use super::recreate::{Workspace, greedy, regret};
 use super::rng::Rng;
 use super::ruin::ruin;
 use super::state::{Score, State};
+use super::warm_start::WarmStart;
+use crate::budget::Budget;
 use crate::domain::{Objective, StopReason};
 
 /// Share of the budget the fleet phase may use under the vehicles-first objective.
@@ -23,22 +24,6 @@ const VEHICLES_FIRST_TEMPERATURE: f64 = 2.0;
 
 /// Iterations without a new best after which a search without an iteration limit stops.
 pub const NO_IMPROVEMENT_ITERATIONS: u64 = 2_000;
-
-/// When to stop and whom to tell about progress.
-pub struct Control<'a> {
-    /// Solve start.
-    pub started: Instant,
-    /// Wall-clock end of the budget.
-    pub deadline: Instant,
-    /// What reaching `deadline` means (time limit or the client's deadline).
-    pub deadline_reason: StopReason,
-    /// Set when the client goes away.
-    pub cancelled: &'a AtomicBool,
-    /// Iterations per search, if limited.
-    pub max_iterations: Option<u64>,
-    /// Called with each search's new best score.
-    pub on_improvement: &'a (dyn Fn(Score) + Sync),
-}
 
 /// The result of one search.
 pub struct Outcome {
@@ -53,13 +38,14 @@ pub struct Outcome {
 }
 
 /// Runs search number `stream` of a solve seeded with `seed`, from `warm` when given
-/// (its unassigned tasks are inserted by regret first), else from scratch.
+/// (its unassigned tasks are inserted by regret first), else from scratch, until
+/// `budget` runs out; `on_improvement` hears of each new best score.
 pub fn run(
     instance: &Instance,
-    seed: u64,
-    stream: u64,
-    control: &Control,
-    warm: Option<&super::WarmStart>,
+    (seed, stream): (u64, u64),
+    budget: &Budget,
+    on_improvement: &(dyn Fn(Score) + Sync),
+    warm: Option<&WarmStart>,
 ) -> Outcome {
     let mut rng = Rng::new(seed, stream);
     let mut workspace = Workspace::new(instance);
@@ -67,32 +53,24 @@ pub fn run(
         Some(warm) => State::from_warm_start(instance, warm, &mut workspace.scratch),
         None => State::empty(instance),
     };
-    let out_of_time =
-        || control.cancelled.load(Ordering::Relaxed) || Instant::now() >= control.deadline;
-    regret(instance, &mut current, &mut workspace, &out_of_time);
+    regret(instance, &mut current, &mut workspace, budget);
     // Vehicles first: the fleet phase takes the first part of the budget.
     let mut iterations = 0u64;
     if instance.objective == Objective::Vehicles {
-        let budget = fleet::Budget {
-            deadline: control.started
-                + control
-                    .deadline
-                    .saturating_duration_since(control.started)
-                    .mul_f64(FLEET_SHARE),
-            max_iterations: control
-                .max_iterations
-                .filter(|&m| m < u64::MAX)
-                .map(|m| (m as f64 * FLEET_SHARE) as u64),
-            stop: &out_of_time,
-        };
-        let (fewer, spent) = fleet::minimise(instance, &current, &mut rng, &mut workspace, &budget);
+        let (fewer, spent) = fleet::minimise(
+            instance,
+            &current,
+            &mut rng,
+            &mut workspace,
+            &budget.share(FLEET_SHARE),
+        );
         current = fewer;
         iterations = spent;
     }
     let mut current_score = current.score(instance);
     let mut best = current.clone();
     let mut best_score = current_score;
-    (control.on_improvement)(best_score);
+    on_improvement(best_score);
 
     let tasks = instance.task_count().max(1) as f64;
     // The average objective per task; SISR's Solomon setting is about 8× that. Tuned on
@@ -109,21 +87,21 @@ pub fn run(
     // The annealing schedule spans what is left after the fleet phase.
     let annealing_started = Instant::now();
     let annealing_from = iterations;
-    let budget_s = control
-        .deadline
-        .saturating_duration_since(annealing_started)
-        .as_secs_f64()
+    let budget_s = budget
+        .deadline()
+        .map_or(f64::INFINITY, |deadline| {
+            deadline
+                .saturating_duration_since(annealing_started)
+                .as_secs_f64()
+        })
         .max(1e-3);
     let mut last_improvement = iterations;
     let stop_reason = loop {
-        if control.cancelled.load(Ordering::Relaxed) {
-            break StopReason::Cancelled;
-        }
         let now = Instant::now();
-        if now >= control.deadline {
-            break control.deadline_reason;
+        if let Some(reason) = budget.expired(now) {
+            break reason;
         }
-        match control.max_iterations {
+        match budget.max_iterations() {
             Some(limit) if iterations >= limit => break StopReason::MaxIterations,
             None if iterations - last_improvement >= NO_IMPROVEMENT_ITERATIONS => {
                 break StopReason::NoImprovement;
@@ -136,7 +114,7 @@ pub fn run(
         iterations += 1;
         // The annealing cools with the iterations when they are limited (deterministic
         // runs), else with the clock; u64::MAX means "until the time limit".
-        let progress = match control.max_iterations {
+        let progress = match budget.max_iterations() {
             Some(limit) if limit < u64::MAX => {
                 (iterations - annealing_from) as f64
                     / limit.saturating_sub(annealing_from).max(1) as f64
@@ -165,13 +143,7 @@ pub fn run(
         let mut score = candidate.score(instance);
         if instance.problem.options.local_search && promising(score, best_score) {
             let touched = touched(&current.routes, &candidate.routes);
-            if local_search::improve(
-                instance,
-                &mut candidate,
-                &mut workspace,
-                &touched,
-                &out_of_time,
-            ) {
+            if local_search::improve(instance, &mut candidate, &mut workspace, &touched, budget) {
                 score = candidate.score(instance);
             }
         }
@@ -183,7 +155,7 @@ pub fn run(
                 best = current.clone();
                 best_score = score;
                 last_improvement = iterations;
-                (control.on_improvement)(best_score);
+                on_improvement(best_score);
             }
         }
     };

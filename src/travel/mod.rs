@@ -16,21 +16,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use geometry::{encode_polyline5, tour_geometry, tour_path};
-pub use straight_line::{haversine_m, straight_line_matrix};
+pub use straight_line::straight_line_matrix;
 
-use crate::domain::{Problem, TravelMatrix, TravelSource, UNREACHABLE};
+use crate::domain::{
+    DEFAULT_DETOUR_FACTOR, DEFAULT_MAX_SNAP_DISTANCE_M, DEFAULT_OSRM_MAX_TABLE_SIZE,
+    DEFAULT_OSRM_TIMEOUT_MS, DEFAULT_STRAIGHT_LINE_SPEED_KMH, Problem, TravelMatrix, TravelSource,
+    UNREACHABLE,
+};
 use crate::roads::{RoadError, RoadNetwork};
-use crate::validate::{Code, Violation, Violations};
 use osrm::{OsrmClient, OsrmError};
-
-/// Straight-line speed and detour used when nothing else is stated.
-pub const DEFAULT_STRAIGHT_LINE: (f64, f64) = (50.0, 1.3);
-
-/// OSRM request timeout when the request does not set one, milliseconds.
-pub const DEFAULT_OSRM_TIMEOUT_MS: u64 = 10_000;
-
-/// osrm-routed's default `--max-table-size`, assumed when the request does not say.
-pub const DEFAULT_OSRM_MAX_TABLE_SIZE: usize = 100;
 
 /// Where the server or the CLI finds road data when a request does not say.
 #[derive(Debug, Clone, Default)]
@@ -82,6 +76,40 @@ pub enum TravelError {
     /// The OSRM server failed.
     #[error(transparent)]
     Osrm(#[from] OsrmError),
+    /// Sites lie too far from every drivable road of the extract.
+    #[error(transparent)]
+    SitesOffRoad(#[from] SitesOffRoad),
+}
+
+/// Points further from a drivable road than the request allows: the client's mistake,
+/// which the API edge reports as one field violation per point.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{}", self.descriptions().into_iter().map(|(field, text)| format!("{field}: {text}")).collect::<Vec<_>>().join("; "))]
+pub struct SitesOffRoad {
+    /// What the points are called in the request ("sites", "points").
+    pub field: String,
+    /// The limit they break, metres.
+    pub limit_m: f64,
+    /// Each point too far: its index and its distance to the nearest road, metres.
+    pub points: Vec<(usize, f64)>,
+}
+
+impl SitesOffRoad {
+    /// One (field path, what is wrong) per point.
+    pub fn descriptions(&self) -> Vec<(String, String)> {
+        self.points
+            .iter()
+            .map(|&(index, road_distance_m)| {
+                (
+                    format!("{}[{index}].location.coordinates", self.field),
+                    format!(
+                        "the nearest drivable road is {road_distance_m:.0} m away (limit {:.0} m, travel.road_graph.max_snap_distance_m)",
+                        self.limit_m
+                    ),
+                )
+            })
+            .collect()
+    }
 }
 
 /// A matrix between points with what produced it.
@@ -142,12 +170,12 @@ pub fn point_matrix(
     source: &TravelSource,
     config: &TravelConfig,
     field: &str,
-) -> Result<PointMatrix, crate::Error> {
-    let (speed_kmh, detour) = DEFAULT_STRAIGHT_LINE;
+) -> Result<PointMatrix, TravelError> {
+    let (speed_kmh, detour) = (DEFAULT_STRAIGHT_LINE_SPEED_KMH, DEFAULT_DETOUR_FACTOR);
     let road_graph = |max_snap_distance_m: f64, fallback: bool| match &config.osm {
         // Sites the extract does not cover fall back too, when the request allows it.
         Some(osm) => match road_matrix(points_deg, osm, max_snap_distance_m, field) {
-            Err(crate::Error::Validation(_)) if fallback => Ok(PointMatrix::straight_line(
+            Err(TravelError::SitesOffRoad(_)) if fallback => Ok(PointMatrix::straight_line(
                 points_deg, speed_kmh, detour, true,
             )),
             other => other,
@@ -155,7 +183,7 @@ pub fn point_matrix(
         None if fallback => Ok(PointMatrix::straight_line(
             points_deg, speed_kmh, detour, true,
         )),
-        None => Err(TravelError::NoExtract.into()),
+        None => Err(TravelError::NoExtract),
     };
     match source {
         TravelSource::StraightLine {
@@ -189,18 +217,18 @@ pub fn point_matrix(
                 Err(_) if *fallback => Ok(PointMatrix::straight_line(
                     points_deg, speed_kmh, detour, true,
                 )),
-                Err(error) => Err(TravelError::Osrm(error).into()),
+                Err(error) => Err(TravelError::Osrm(error)),
             }
         }
         TravelSource::Default => match (&config.osm, &config.osrm_url) {
-            (Some(_), _) => road_graph(crate::validate::DEFAULT_MAX_SNAP_DISTANCE_M, false),
+            (Some(_), _) => road_graph(DEFAULT_MAX_SNAP_DISTANCE_M, false),
             (None, Some(url)) => osrm_matrix(
                 points_deg,
                 url,
                 DEFAULT_OSRM_TIMEOUT_MS,
                 DEFAULT_OSRM_MAX_TABLE_SIZE,
             )
-            .map_err(|e| TravelError::Osrm(e).into()),
+            .map_err(TravelError::Osrm),
             (None, None) => Ok(PointMatrix::straight_line(
                 points_deg, speed_kmh, detour, false,
             )),
@@ -213,25 +241,23 @@ fn road_matrix(
     osm: &OsmSource,
     max_snap_distance_m: f64,
     field: &str,
-) -> Result<PointMatrix, crate::Error> {
-    let network = osm.load().map_err(TravelError::Road)?;
+) -> Result<PointMatrix, TravelError> {
+    let network = osm.load()?;
     let road = network.matrix(points_deg);
-    let too_far: Vec<Violation> = road
+    let too_far: Vec<(usize, f64)> = road
         .snapped
         .iter()
         .enumerate()
         .filter(|(_, s)| s.road_distance_m > max_snap_distance_m)
-        .map(|(index, s)| Violation {
-            code: Code::OutOfRange,
-            field: format!("{field}[{index}].location.coordinates"),
-            description: format!(
-                "the nearest drivable road is {:.0} m away (limit {max_snap_distance_m:.0} m, travel.road_graph.max_snap_distance_m)",
-                s.road_distance_m
-            ),
-        })
+        .map(|(index, s)| (index, s.road_distance_m))
         .collect();
     if !too_far.is_empty() {
-        return Err(Violations(too_far).into());
+        return Err(SitesOffRoad {
+            field: field.to_string(),
+            limit_m: max_snap_distance_m,
+            points: too_far,
+        }
+        .into());
     }
     Ok(PointMatrix {
         matrix: road.matrix,
@@ -287,7 +313,7 @@ fn osrm_matrix(
 pub fn matrices(
     problem: &Problem,
     config: &TravelConfig,
-) -> Result<(Vec<TravelMatrix>, PointMatrix), crate::Error> {
+) -> Result<(Vec<TravelMatrix>, PointMatrix), TravelError> {
     let profiles = problem.profiles.len().max(1);
     if let TravelSource::Supplied(matrices) = &problem.travel {
         return Ok((

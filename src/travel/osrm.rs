@@ -16,8 +16,8 @@ use geo::Coord;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-/// `osrm-routed`'s default `--max-table-size`.
-const DEFAULT_MAX_TABLE_SIZE: usize = 100;
+use crate::domain::DEFAULT_OSRM_MAX_TABLE_SIZE;
+
 /// `osrm-routed`'s default `--max-viaroute-size`.
 const MAX_ROUTE_POINTS: usize = 500;
 /// Longer GET URLs become POSTs: well under the server's header limit (25 kB by default)
@@ -241,7 +241,7 @@ impl OsrmClient {
             base_url,
             profile: "driving".to_string(),
             http,
-            max_table_size: DEFAULT_MAX_TABLE_SIZE,
+            max_table_size: DEFAULT_OSRM_MAX_TABLE_SIZE,
             post_threshold_bytes: DEFAULT_POST_THRESHOLD_BYTES,
             retries: RETRIES,
         })
@@ -502,7 +502,7 @@ mod tests {
 
     #[test]
     fn route_chunks_share_their_ends() {
-        assert_eq!(plan_route(1, 500), vec![]);
+        assert_eq!(plan_route(1, 500), Vec::<Range<usize>>::new());
         assert_eq!(plan_route(500, 500), vec![0..500]);
         assert_eq!(plan_route(1200, 500), vec![0..500, 499..999, 998..1200]);
         assert_eq!(plan_route(4, 2), vec![0..2, 1..3, 2..4]);

@@ -2,8 +2,8 @@
 
 use super::ids::Context;
 use super::{Code, Collector};
-use crate::api::pb;
-use crate::domain::{Costs, Producer, Reload, TimeWindow, Vehicle};
+use crate::domain::{Costs, Producer, Reload, TimeWindow, Vehicle, micro_currency};
+use crate::pb;
 
 /// Validates producers (ids are checked by the caller).
 pub fn producers(_collector: &mut Collector, producers: &[pb::Producer]) -> Vec<Producer> {
@@ -210,7 +210,7 @@ pub fn costs(collector: &mut Collector, field: &str, costs: Option<&pb::VehicleC
             );
             return 0;
         }
-        (value * 1e6).round() as i64
+        micro_currency(value)
     };
     Costs {
         fixed_micro: micro("fixed", costs.fixed),

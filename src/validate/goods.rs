@@ -1,8 +1,8 @@
 //! Kinds of goods and the pairs that must not share a tour.
 
 use super::{Code, Collector};
-use crate::api::pb;
 use crate::domain::Task;
+use crate::pb;
 
 /// Numbers the goods kinds the tasks name (shipments then jobs, as the tasks are) and
 /// checks that every incompatible pair names kinds some task carries: a typo would

@@ -11,11 +11,10 @@ mod sites;
 mod tasks;
 mod violation;
 
-pub use options::DEFAULT_MAX_SNAP_DISTANCE_M;
 pub use violation::{Code, Collector, Violation, Violations};
 
-use crate::api::pb;
 use crate::domain::Problem;
+use crate::pb;
 
 /// Validates a request and converts it into the domain.
 pub fn problem(request: &pb::SolveRequest) -> Result<Problem, Violations> {

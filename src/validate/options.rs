@@ -1,8 +1,12 @@
 //! Search options and the travel source.
 
 use super::{Code, Collector};
-use crate::api::pb;
-use crate::domain::{Objective, SearchOptions, Site, TravelMatrix, TravelSource, UNREACHABLE};
+use crate::domain::{
+    DEFAULT_DETOUR_FACTOR, DEFAULT_MAX_SNAP_DISTANCE_M, DEFAULT_OSRM_MAX_TABLE_SIZE,
+    DEFAULT_OSRM_TIMEOUT_MS, DEFAULT_STRAIGHT_LINE_SPEED_KMH, Objective, SearchOptions, Site,
+    TravelMatrix, TravelSource, UNREACHABLE,
+};
+use crate::pb;
 
 /// Longest time limit a request may ask for, milliseconds (one hour).
 pub const MAX_TIME_LIMIT_MS: u64 = 3_600_000;
@@ -125,12 +129,12 @@ pub fn travel(
                 url,
                 fallback: osrm.allow_straight_line_fallback,
                 timeout_ms: if osrm.timeout_ms == 0 {
-                    crate::travel::DEFAULT_OSRM_TIMEOUT_MS
+                    DEFAULT_OSRM_TIMEOUT_MS
                 } else {
                     u64::from(osrm.timeout_ms)
                 },
                 max_table_size: if osrm.max_table_size == 0 {
-                    crate::travel::DEFAULT_OSRM_MAX_TABLE_SIZE
+                    DEFAULT_OSRM_MAX_TABLE_SIZE
                 } else {
                     osrm.max_table_size as usize
                 },
@@ -141,17 +145,14 @@ pub fn travel(
     }
 }
 
-/// Default rejection limit for snapping a site onto a road, metres.
-pub const DEFAULT_MAX_SNAP_DISTANCE_M: f64 = 1_000.0;
-
 fn straight_line(collector: &mut Collector, line: &pb::StraightLine) -> TravelSource {
     let speed_kmh = if line.speed_kmh == 0.0 {
-        50.0
+        DEFAULT_STRAIGHT_LINE_SPEED_KMH
     } else {
         line.speed_kmh
     };
     let detour_factor = if line.detour_factor == 0.0 {
-        1.3
+        DEFAULT_DETOUR_FACTOR
     } else {
         line.detour_factor
     };

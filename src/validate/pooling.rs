@@ -1,8 +1,8 @@
 //! Options of the pooling report: stand-in van, emission factors, Shapley settings.
 
 use super::{Code, Collector};
-use crate::api::pb;
 use crate::domain::{DEFAULT_CO2_KG_PER_KM, PoolingOptions};
+use crate::pb;
 
 /// Most players for which every coalition may be solved (2^16 - 1 solves).
 pub const MAX_EXACT_PRODUCERS: u32 = 16;

@@ -2,8 +2,8 @@
 
 use super::options::TravelKind;
 use super::{Code, Collector};
-use crate::api::pb;
 use crate::domain::{Site, SiteKind};
+use crate::pb;
 
 /// Validates sites; a site's `matrix_index` is its supplied index, or its position when
 /// the matrix is computed from coordinates.

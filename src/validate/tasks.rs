@@ -3,8 +3,8 @@
 use super::fleet::skills;
 use super::ids::{Context, Ids};
 use super::{Code, Collector};
-use crate::api::pb;
 use crate::domain::{Task, TaskKind, TaskStop};
+use crate::pb;
 
 /// Validates shipments then jobs; task indices follow that order.
 pub fn tasks(

@@ -122,7 +122,7 @@ impl Collector {
     pub fn window(
         &mut self,
         field: impl Into<String>,
-        window: &crate::api::pb::TimeWindow,
+        window: &crate::pb::TimeWindow,
     ) -> crate::domain::TimeWindow {
         let field = field.into();
         let horizon = crate::domain::HORIZON_S;
@@ -152,7 +152,7 @@ impl Collector {
     pub fn windows(
         &mut self,
         field: &str,
-        windows: &[crate::api::pb::TimeWindow],
+        windows: &[crate::pb::TimeWindow],
     ) -> Vec<crate::domain::TimeWindow> {
         let mut out: Vec<_> = windows
             .iter()

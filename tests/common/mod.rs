@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 
 use tokio::sync::oneshot;
-use tournee::api::pb;
+use tournee::pb;
 
 /// A running server; dropping it shuts the server down.
 pub struct TestServer {

@@ -21,6 +21,7 @@ use super::recreate::Workspace;
 use super::route_cache::RouteCache;
 use super::route_eval::{RouteFigures, evaluate};
 use super::state::State;
+use crate::budget::Budget;
 use crate::domain::Objective;
 
 /// Nearest stops an operator looks at around each stop.
@@ -224,7 +225,7 @@ pub fn improve(
     state: &mut State,
     workspace: &mut Workspace,
     touched: &[bool],
-    stop: &dyn Fn() -> bool,
+    budget: &Budget,
 ) -> bool {
     let mut positions = Positions::new(instance, state);
     positions.restrict(touched);
@@ -235,7 +236,7 @@ pub fn improve(
             any |= pass(operator, instance, state, workspace, &mut positions);
         }
         improved |= any;
-        if !any || stop() || !positions.next_round() {
+        if !any || budget.is_over() || !positions.next_round() {
             break;
         }
     }

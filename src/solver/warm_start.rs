@@ -1,0 +1,36 @@
+//! A plan to start a search from: the pooling report warms each coalition's solve with
+//! the plans of its cheapest split, so a group never costs more than planning apart.
+
+use crate::domain::{Solution, StepKind};
+
+/// A plan to start the search from: per vehicle of the problem, its stops in order as
+/// (task, which stop of the task: 0 for a job or a pickup, 1 for a delivery). The
+/// search never returns anything worse than it (what it cannot place goes back to
+/// regret insertion first).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WarmStart {
+    /// Per vehicle index, its stops.
+    pub routes: Vec<Vec<(usize, usize)>>,
+}
+
+impl WarmStart {
+    /// The routes of a solution of a problem with `vehicles` vehicles.
+    pub fn from_solution(solution: &Solution, vehicles: usize) -> Self {
+        let mut routes = vec![Vec::new(); vehicles];
+        for tour in &solution.tours {
+            let Some(route) = routes.get_mut(tour.vehicle) else {
+                continue;
+            };
+            route.extend(
+                tour.steps
+                    .iter()
+                    .filter_map(|step| match (step.task, step.kind) {
+                        (Some(task), StepKind::Delivery) => Some((task, 1)),
+                        (Some(task), _) => Some((task, 0)),
+                        (None, _) => None,
+                    }),
+            );
+        }
+        WarmStart { routes }
+    }
+}
