@@ -128,11 +128,11 @@ fn the_checker_rejects_a_tour_that_mixes_them() {
     let mixed = solve(&request(2, false));
     let strict = tournee::validate::problem(&request(2, true)).unwrap();
     let (matrices, _) = tournee::travel::matrices(&strict, &Default::default()).unwrap();
-    let violations = tournee::checker::check(&strict, &matrices, &mixed.solution)
+    let findings = tournee::checker::check(&strict, &matrices, &mixed.solution)
         .expect_err("mixed goods are rejected");
     assert!(
-        format!("{violations:?}").contains("must not share a vehicle"),
-        "{violations:?}"
+        format!("{findings:?}").contains("must not share a vehicle"),
+        "{findings:?}"
     );
 }
 

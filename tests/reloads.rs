@@ -121,33 +121,33 @@ async fn without_reloads_or_with_too_few_trips_orders_stay_behind() {
     assert_feasible(&request, &two_trips);
 }
 
-fn checker_violations(plan_for: &pb::SolveRequest, checked_against: &pb::SolveRequest) -> String {
+fn checker_findings(plan_for: &pb::SolveRequest, checked_against: &pb::SolveRequest) -> String {
     let problem = tournee::validate::problem(checked_against).unwrap();
     let (matrices, _) = tournee::travel::matrices(&problem, &Default::default()).unwrap();
     let cancelled = std::sync::atomic::AtomicBool::new(false);
     let budget = tournee::budget::Budget::new(&cancelled);
     let solved = tournee::pipeline::solve(plan_for, &budget, &|_| {}).unwrap();
-    let violations = tournee::checker::check(&problem, &matrices, &solved.solution)
+    let findings = tournee::checker::check(&problem, &matrices, &solved.solution)
         .expect_err("the checker rejects the plan");
-    format!("{violations:?}")
+    format!("{findings:?}")
 }
 
 #[test]
 fn the_checker_rejects_reloads_the_vehicle_may_not_make() {
     let three_trips = request(reload(0));
     assert!(
-        checker_violations(&three_trips, &request(None)).contains("without reloads"),
+        checker_findings(&three_trips, &request(None)).contains("without reloads"),
         "a reload on a vehicle without reloads"
     );
-    assert!(checker_violations(&three_trips, &request(reload(2))).contains("3 trips > max 2"));
+    assert!(checker_findings(&three_trips, &request(reload(2))).contains("3 trips > max 2"));
     // A hub elsewhere: the reload steps are at the wrong site.
     let mut elsewhere = request(reload(0));
     elsewhere.vehicles[0].reload.as_mut().unwrap().site_id = "shop0".into();
-    assert!(checker_violations(&three_trips, &elsewhere).contains("hub shop0"));
+    assert!(checker_findings(&three_trips, &elsewhere).contains("hub shop0"));
     // A longer reload: the reported schedule no longer matches.
     let mut slower = request(reload(0));
     slower.vehicles[0].reload.as_mut().unwrap().duration_s = 1800;
-    assert!(checker_violations(&three_trips, &slower).contains("recomputed"));
+    assert!(checker_findings(&three_trips, &slower).contains("recomputed"));
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! shipments whole on one tour with the pickup first, skills, goods that must not
 //! share a vehicle.
 
-use super::Violation;
+use super::Finding;
 use crate::domain::{Problem, Solution, StepKind, TaskKind};
 
 /// Where each task was seen.
@@ -14,20 +14,20 @@ struct Seen {
     unassigned: usize,
 }
 
-pub(super) fn check(problem: &Problem, solution: &Solution) -> Vec<Violation> {
-    let mut violations = Vec::new();
+pub(super) fn check(problem: &Problem, solution: &Solution) -> Vec<Finding> {
+    let mut findings = Vec::new();
     let mut seen = vec![Seen::default(); problem.tasks.len()];
     let mut vehicle_used = vec![false; problem.vehicles.len()];
     for (tour_index, tour) in solution.tours.iter().enumerate() {
         let Some(vehicle) = problem.vehicles.get(tour.vehicle) else {
-            violations.push(Violation::new(
+            findings.push(Finding::new(
                 format!("tour {tour_index}"),
                 "unknown vehicle",
             ));
             continue;
         };
         if std::mem::replace(&mut vehicle_used[tour.vehicle], true) {
-            violations.push(Violation::new(
+            findings.push(Finding::new(
                 format!("tour[{}]", vehicle.id),
                 "vehicle used twice",
             ));
@@ -39,7 +39,7 @@ pub(super) fn check(problem: &Problem, solution: &Solution) -> Vec<Violation> {
         for (i, &a) in carried.iter().enumerate() {
             for &b in &carried[i + 1..] {
                 if !problem.goods_compatible(a, b) {
-                    violations.push(Violation::new(
+                    findings.push(Finding::new(
                         format!("tour[{}]", vehicle.id),
                         format!(
                             "carries {} and {}, whose goods must not share a vehicle",
@@ -54,7 +54,7 @@ pub(super) fn check(problem: &Problem, solution: &Solution) -> Vec<Violation> {
                 continue;
             };
             let Some(task) = problem.tasks.get(task_index) else {
-                violations.push(Violation::new(
+                findings.push(Finding::new(
                     format!("tour[{}]", vehicle.id),
                     "unknown task",
                 ));
@@ -65,7 +65,7 @@ pub(super) fn check(problem: &Problem, solution: &Solution) -> Vec<Violation> {
                 .iter()
                 .all(|skill| vehicle.skills.binary_search(skill).is_ok())
             {
-                violations.push(Violation::new(
+                findings.push(Finding::new(
                     format!("tour[{}] task[{}]", vehicle.id, task.id),
                     "vehicle lacks a required skill",
                 ));
@@ -79,7 +79,7 @@ pub(super) fn check(problem: &Problem, solution: &Solution) -> Vec<Violation> {
                     entry.deliveries.push((tour_index, position))
                 }
                 (StepKind::Job, TaskKind::Job { .. }) => entry.jobs += 1,
-                _ => violations.push(Violation::new(
+                _ => findings.push(Finding::new(
                     format!("tour[{}] task[{}]", vehicle.id, task.id),
                     "step kind does not match the task",
                 )),
@@ -89,7 +89,7 @@ pub(super) fn check(problem: &Problem, solution: &Solution) -> Vec<Violation> {
     for unassigned in &solution.unassigned {
         match seen.get_mut(unassigned.task) {
             Some(entry) => entry.unassigned += 1,
-            None => violations.push(Violation::new("unassigned", "unknown task")),
+            None => findings.push(Finding::new("unassigned", "unknown task")),
         }
     }
     for (task, entry) in problem.tasks.iter().zip(&seen) {
@@ -97,24 +97,23 @@ pub(super) fn check(problem: &Problem, solution: &Solution) -> Vec<Violation> {
         let served = match task.kind {
             TaskKind::Shipment { .. } => {
                 if entry.pickups.len() > 1 || entry.deliveries.len() > 1 {
-                    violations.push(Violation::new(&place, "served more than once"));
+                    findings.push(Finding::new(&place, "served more than once"));
                 }
                 match (entry.pickups.first(), entry.deliveries.first()) {
                     (Some(pickup), Some(delivery)) => {
                         if pickup.0 != delivery.0 {
-                            violations.push(Violation::new(
+                            findings.push(Finding::new(
                                 &place,
                                 "pickup and delivery on different tours",
                             ));
                         } else if pickup.1 >= delivery.1 {
-                            violations
-                                .push(Violation::new(&place, "delivered before it is picked up"));
+                            findings.push(Finding::new(&place, "delivered before it is picked up"));
                         }
                         1
                     }
                     (None, None) => 0,
                     _ => {
-                        violations.push(Violation::new(
+                        findings.push(Finding::new(
                             &place,
                             "only one end of the shipment is served",
                         ));
@@ -125,7 +124,7 @@ pub(super) fn check(problem: &Problem, solution: &Solution) -> Vec<Violation> {
             TaskKind::Job { .. } => entry.jobs,
         };
         if served + entry.unassigned != 1 {
-            violations.push(Violation::new(
+            findings.push(Finding::new(
                 &place,
                 format!(
                     "served {served} time(s) and unassigned {} time(s)",
@@ -134,5 +133,5 @@ pub(super) fn check(problem: &Problem, solution: &Solution) -> Vec<Violation> {
             ));
         }
     }
-    violations
+    findings
 }

@@ -1,7 +1,8 @@
 //! The one feasibility-and-cost evaluator: it re-derives every schedule, load and cost
 //! of a [`Solution`] from the [`Problem`] and the travel matrices alone, and lists every
-//! violation. Tests, benchmarks and a debug-build check of every solver answer trust
-//! it, so it shares no code with the solver's own bookkeeping.
+//! broken rule as a [`Finding`] (not to be confused with `validate::Violation`, a bad
+//! field of a request). Tests, benchmarks and a debug-build check of every solver
+//! answer trust it, so it shares no code with the solver's own bookkeeping.
 //!
 //! The schedule rules it enforces (the contract every tour must meet):
 //! - a stop's service (setup + service) starts inside one of its windows, at the earliest
@@ -28,16 +29,16 @@ pub use tour::{TourFigures, evaluate_tour};
 /// One broken rule, naming where.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{place}: {rule}")]
-pub struct Violation {
+pub struct Finding {
     /// Where: `tour[vehicle-id] step 3`, `task[id]`, `summary`.
     pub place: String,
     /// What is wrong.
     pub rule: String,
 }
 
-impl Violation {
+impl Finding {
     pub(crate) fn new(place: impl Into<String>, rule: impl Into<String>) -> Self {
-        Violation {
+        Finding {
             place: place.into(),
             rule: rule.into(),
         }
@@ -50,8 +51,8 @@ pub fn check(
     problem: &Problem,
     matrices: &[TravelMatrix],
     solution: &Solution,
-) -> Result<(), Vec<Violation>> {
-    let mut violations = assignment::check(problem, solution);
+) -> Result<(), Vec<Finding>> {
+    let mut findings = assignment::check(problem, solution);
     let mut totals = crate::domain::Summary::default();
     for tour in &solution.tours {
         match evaluate_tour(problem, matrices, tour) {
@@ -64,19 +65,19 @@ pub fn check(
                 totals.duration_s += figures.duration_s;
                 totals.vehicles_used += 1;
             }
-            Err(mut tour_violations) => violations.append(&mut tour_violations),
+            Err(mut tour_findings) => findings.append(&mut tour_findings),
         }
     }
     totals.unassigned = solution.unassigned.len();
-    if violations.is_empty() && totals != solution.summary {
-        violations.push(Violation::new(
+    if findings.is_empty() && totals != solution.summary {
+        findings.push(Finding::new(
             "summary",
             format!("reported {:?}, recomputed {:?}", solution.summary, totals),
         ));
     }
-    if violations.is_empty() {
+    if findings.is_empty() {
         Ok(())
     } else {
-        Err(violations)
+        Err(findings)
     }
 }

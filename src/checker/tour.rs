@@ -1,6 +1,6 @@
 //! One tour, recomputed from its order of stops: schedule, loads, limits, cost.
 
-use super::Violation;
+use super::Finding;
 use super::visits::{Visit, trip_loads, visits};
 use crate::domain::{Problem, StepKind, TaskKind, TimeWindow, Tour, TravelMatrix, UNREACHABLE};
 
@@ -89,22 +89,22 @@ fn least_duration_delay_s(
     tolerated_s.min(waited_s).max(0)
 }
 
-/// Recomputes a tour and compares it with what it reports; lists every violation.
+/// Recomputes a tour and compares it with what it reports; lists every finding.
 pub fn evaluate_tour(
     problem: &Problem,
     matrices: &[TravelMatrix],
     tour: &Tour,
-) -> Result<TourFigures, Vec<Violation>> {
+) -> Result<TourFigures, Vec<Finding>> {
     let vehicle = &problem.vehicles[tour.vehicle];
     let place = format!("tour[{}]", vehicle.id);
-    let mut violations = Vec::new();
+    let mut findings = Vec::new();
     let matrix = &matrices[vehicle.profile];
     let visits = visits(problem, vehicle, tour, &place)?;
     let task_count = visits.iter().filter(|v| !v.reload).count();
     if let Some(limit) = vehicle.max_stops
         && task_count > limit
     {
-        violations.push(Violation::new(
+        findings.push(Finding::new(
             &place,
             format!("{task_count} stops > max {limit}"),
         ));
@@ -137,15 +137,15 @@ pub fn evaluate_tour(
         distance_m: 0,
         travel_s: 0,
     });
-    let check_load = |load: &[i64], position: usize, violations: &mut Vec<Violation>| {
+    let check_load = |load: &[i64], position: usize, findings: &mut Vec<Finding>| {
         if load.iter().zip(&vehicle.capacity).any(|(l, c)| l > c) || load.iter().any(|l| *l < 0) {
-            violations.push(Violation::new(
+            findings.push(Finding::new(
                 format!("{place} step {position}"),
                 format!("load {load:?} outside capacity {:?}", vehicle.capacity),
             ));
         }
     };
-    check_load(&load, 0, &mut violations);
+    check_load(&load, 0, &mut findings);
     for (index, stop) in visits.iter().enumerate() {
         let site = &problem.sites[stop.site];
         let (leg_s, leg_m) = match previous_site {
@@ -159,22 +159,22 @@ pub fn evaluate_tour(
             None => (0, 0),
         };
         if leg_s >= UNREACHABLE || leg_m >= UNREACHABLE {
-            violations.push(Violation::new(
+            findings.push(Finding::new(
                 format!("{place} step {}", index + 1),
                 "unreachable leg",
             ));
-            return Err(violations);
+            return Err(findings);
         }
         let arrival_s = time_s + leg_s;
         let Some(service_start_s) = first_window_start(stop.windows, arrival_s) else {
-            violations.push(Violation::new(
+            findings.push(Finding::new(
                 format!("{place} step {}", index + 1),
                 format!(
                     "arrival {arrival_s} s after every window of site {}",
                     site.id
                 ),
             ));
-            return Err(violations);
+            return Err(findings);
         };
         let setup_s = if previous_site == Some(stop.site) {
             0
@@ -188,7 +188,7 @@ pub fn evaluate_tour(
         for (l, c) in load.iter_mut().zip(&stop.change) {
             *l += c;
         }
-        check_load(&load, index + 1, &mut violations);
+        check_load(&load, index + 1, &mut findings);
         distance_m += leg_m;
         travel_s += leg_s;
         service_total_s += service_s;
@@ -222,8 +222,8 @@ pub fn evaluate_tour(
         _ => (0, 0),
     };
     if leg_s >= UNREACHABLE || leg_m >= UNREACHABLE {
-        violations.push(Violation::new(&place, "unreachable end"));
-        return Err(violations);
+        findings.push(Finding::new(&place, "unreachable end"));
+        return Err(findings);
     }
     distance_m += leg_m;
     travel_s += leg_s;
@@ -241,7 +241,7 @@ pub fn evaluate_tour(
     let duration_s = end_s - departure_s;
 
     if end_s > vehicle.shift.end_s {
-        violations.push(Violation::new(
+        findings.push(Finding::new(
             &place,
             format!("ends at {end_s} s after shift end {}", vehicle.shift.end_s),
         ));
@@ -253,13 +253,13 @@ pub fn evaluate_tour(
     ];
     for (name, limit, value) in limits {
         if let Some(limit) = limit.filter(|limit| value > *limit) {
-            violations.push(Violation::new(
+            findings.push(Finding::new(
                 &place,
                 format!("{name} {value} > max {limit}"),
             ));
         }
     }
-    check_time_on_board(problem, tour, &expected, &place, &mut violations);
+    check_time_on_board(problem, tour, &expected, &place, &mut findings);
 
     // Compare with what the tour reports.
     for (position, (step, wanted)) in tour.steps.iter().zip(&expected).enumerate() {
@@ -285,7 +285,7 @@ pub fn evaluate_tour(
         );
         let departure = wanted.service_start_s + wanted.service_s;
         if reported != recomputed || step.departure_s != departure {
-            violations.push(Violation::new(
+            findings.push(Finding::new(
                 format!("{place} step {position}"),
                 format!("reports {reported:?} departing {}, recomputed {recomputed:?} departing {departure}", step.departure_s),
             ));
@@ -310,15 +310,15 @@ pub fn evaluate_tour(
         duration_s: tour.duration_s,
     };
     if reported != figures {
-        violations.push(Violation::new(
+        findings.push(Finding::new(
             &place,
             format!("reports {reported:?}, recomputed {figures:?}"),
         ));
     }
-    if violations.is_empty() {
+    if findings.is_empty() {
         Ok(figures)
     } else {
-        Err(violations)
+        Err(findings)
     }
 }
 
@@ -327,7 +327,7 @@ fn check_time_on_board(
     tour: &Tour,
     expected: &[Expected],
     place: &str,
-    violations: &mut Vec<Violation>,
+    findings: &mut Vec<Finding>,
 ) {
     for (pickup_position, step) in tour.steps.iter().enumerate() {
         let (Some(task_index), StepKind::Pickup) = (step.task, step.kind) else {
@@ -349,7 +349,7 @@ fn check_time_on_board(
             let on_board_s = expected[delivery_position].service_start_s
                 - (pickup.service_start_s + pickup.service_s);
             if on_board_s > limit {
-                violations.push(Violation::new(
+                findings.push(Finding::new(
                     format!("{place} task[{}]", problem.tasks[task_index].id),
                     format!("{on_board_s} s on board > max {limit}"),
                 ));

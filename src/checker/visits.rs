@@ -2,7 +2,7 @@
 //! stop and load change, each reload to the vehicle's hub, and the load each trip
 //! leaves with (the trip's job deliveries plus the shipments already on board).
 
-use super::Violation;
+use super::Finding;
 use crate::domain::{Problem, StepKind, TaskKind, TimeWindow, Tour, Vehicle};
 
 /// One step between the start and the end of a tour.
@@ -32,7 +32,7 @@ pub fn visits<'a>(
     vehicle: &Vehicle,
     tour: &Tour,
     place: &str,
-) -> Result<Vec<Visit<'a>>, Vec<Violation>> {
+) -> Result<Vec<Visit<'a>>, Vec<Finding>> {
     let dims = problem.dimensions;
     let middle = tour.steps.get(1..tour.steps.len().saturating_sub(1));
     let (Some(middle), Some(StepKind::Start), Some(StepKind::End)) = (
@@ -40,28 +40,28 @@ pub fn visits<'a>(
         tour.steps.first().map(|s| s.kind),
         tour.steps.last().map(|s| s.kind),
     ) else {
-        return Err(vec![Violation::new(
+        return Err(vec![Finding::new(
             place,
             "steps must be start, tasks and reloads…, end",
         )]);
     };
     if middle.iter().all(|step| step.task.is_none()) {
-        return Err(vec![Violation::new(place, "a reported tour has no task")]);
+        return Err(vec![Finding::new(place, "a reported tour has no task")]);
     }
     let mut visits = Vec::with_capacity(middle.len());
-    let mut violations = Vec::new();
+    let mut findings = Vec::new();
     for (position, step) in middle.iter().enumerate() {
         let position = position + 1;
         if step.kind == StepKind::Reload {
             let Some(reload) = &vehicle.reload else {
-                return Err(vec![Violation::new(
+                return Err(vec![Finding::new(
                     format!("{place} step {position}"),
                     "a reload on a vehicle without reloads",
                 )]);
             };
             let hub = &problem.sites[reload.site];
             if step.site != Some(reload.site) || step.task.is_some() {
-                violations.push(Violation::new(
+                findings.push(Finding::new(
                     format!("{place} step {position}"),
                     format!("a reload must be at the vehicle's hub {}", hub.id),
                 ));
@@ -79,7 +79,7 @@ pub fn visits<'a>(
             continue;
         }
         let Some(task) = step.task.and_then(|t| problem.tasks.get(t)) else {
-            return Err(vec![Violation::new(
+            return Err(vec![Finding::new(
                 format!("{place} step {position}"),
                 "a task step without a known task",
             )]);
@@ -113,7 +113,7 @@ pub fn visits<'a>(
                 false,
             ),
             _ => {
-                return Err(vec![Violation::new(
+                return Err(vec![Finding::new(
                     place,
                     "step kind does not match its task",
                 )]);
@@ -134,15 +134,15 @@ pub fn visits<'a>(
     if let Some(reload) = &vehicle.reload
         && reloads >= reload.max_trips
     {
-        violations.push(Violation::new(
+        findings.push(Finding::new(
             place,
             format!("{} trips > max {}", reloads + 1, reload.max_trips),
         ));
     }
-    if violations.is_empty() {
+    if findings.is_empty() {
         Ok(visits)
     } else {
-        Err(violations)
+        Err(findings)
     }
 }
 

@@ -131,7 +131,7 @@ pub fn assert_feasible_with(
     let problem = tournee::validate::problem(request).expect("valid request");
     let (matrices, _) = tournee::travel::matrices(&problem, config).expect("travel matrices");
     let solution = tournee::api::decode::solution(&problem, response).expect("response decodes");
-    if let Err(violations) = tournee::checker::check(&problem, &matrices, &solution) {
-        panic!("checker rejects the answer: {violations:#?}");
+    if let Err(findings) = tournee::checker::check(&problem, &matrices, &solution) {
+        panic!("checker rejects the answer: {findings:#?}");
     }
 }
