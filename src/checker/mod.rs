@@ -17,8 +17,18 @@
 //!   duration inside the hub's opening windows;
 //! - a shipment's pickup and delivery are on one tour, pickup first, within the maximum
 //!   time on board (pickup departure → delivery service start).
+//!
+//! Where each rule lives: `assignment` holds the rules across tours (each task and
+//! vehicle once, shipments whole, skills, goods); for each tour, `visits` resolves
+//! the steps to stops and trip loads, `replay` walks them leg by leg with the time
+//! and distance rules of `schedule`, `tour` holds the tour to its vehicle's limits,
+//! and `compare` sets what the tour reports against what was recomputed. This file
+//! adds the tours into the summary and compares it last.
 
 mod assignment;
+mod compare;
+mod replay;
+mod schedule;
 mod tour;
 mod visits;
 

@@ -3,7 +3,7 @@
 //! leaves with (the trip's job deliveries plus the shipments already on board).
 
 use super::Finding;
-use crate::domain::{Problem, StepKind, TaskKind, TimeWindow, Tour, Vehicle};
+use crate::domain::{Problem, StepKind, TaskKind, TaskStop, TimeWindow, Tour, TourStep, Vehicle};
 
 /// One step between the start and the end of a tour.
 pub struct Visit<'a> {
@@ -27,123 +27,169 @@ pub struct Visit<'a> {
 
 /// Resolves the steps between start and end; the tour must have a task, and reloads
 /// only on a vehicle that reloads, at its hub and within its maximum of trips.
+/// A step that cannot be resolved stops the checks of the tour with that one finding.
 pub fn visits<'a>(
     problem: &'a Problem,
     vehicle: &Vehicle,
     tour: &Tour,
     place: &str,
 ) -> Result<Vec<Visit<'a>>, Vec<Finding>> {
-    let dims = problem.dimensions;
+    let middle = between_start_and_end(tour, place).map_err(|finding| vec![finding])?;
+    let mut visits = Vec::with_capacity(middle.len());
+    let mut findings = Vec::new();
+    for (position, step) in middle.iter().enumerate() {
+        let position = position + 1;
+        let visit = if step.kind == StepKind::Reload {
+            reload_visit(problem, vehicle, step, position, place, &mut findings)
+        } else {
+            task_visit(problem, step, position, place)
+        };
+        visits.push(visit.map_err(|finding| vec![finding])?);
+    }
+    findings.extend(check_trip_count(vehicle, &visits, place));
+    if findings.is_empty() {
+        Ok(visits)
+    } else {
+        Err(findings)
+    }
+}
+
+/// The steps between the start and the end; a tour must open with its start, close
+/// with its end, and serve at least one task (a tour of reloads only is no tour).
+fn between_start_and_end<'t>(tour: &'t Tour, place: &str) -> Result<&'t [TourStep], Finding> {
     let middle = tour.steps.get(1..tour.steps.len().saturating_sub(1));
     let (Some(middle), Some(StepKind::Start), Some(StepKind::End)) = (
         middle,
         tour.steps.first().map(|s| s.kind),
         tour.steps.last().map(|s| s.kind),
     ) else {
-        return Err(vec![Finding::new(
+        return Err(Finding::new(
             place,
             "steps must be start, tasks and reloads…, end",
-        )]);
+        ));
     };
     if middle.iter().all(|step| step.task.is_none()) {
-        return Err(vec![Finding::new(place, "a reported tour has no task")]);
+        return Err(Finding::new(place, "a reported tour has no task"));
     }
-    let mut visits = Vec::with_capacity(middle.len());
-    let mut findings = Vec::new();
-    for (position, step) in middle.iter().enumerate() {
-        let position = position + 1;
-        if step.kind == StepKind::Reload {
-            let Some(reload) = &vehicle.reload else {
-                return Err(vec![Finding::new(
-                    format!("{place} step {position}"),
-                    "a reload on a vehicle without reloads",
-                )]);
-            };
-            let hub = &problem.sites[reload.site];
-            if step.site != Some(reload.site) || step.task.is_some() {
-                findings.push(Finding::new(
-                    format!("{place} step {position}"),
-                    format!("a reload must be at the vehicle's hub {}", hub.id),
-                ));
-            }
-            visits.push(Visit {
-                site: reload.site,
-                windows: &hub.opening_windows,
-                setup_s: 0,
-                service_s: reload.duration_s,
-                change: vec![0; dims],
-                delivered: vec![0; dims],
-                shipment: false,
-                reload: true,
-            });
-            continue;
-        }
-        let Some(task) = step.task.and_then(|t| problem.tasks.get(t)) else {
-            return Err(vec![Finding::new(
-                format!("{place} step {position}"),
-                "a task step without a known task",
-            )]);
-        };
-        let (stop, change, delivered, shipment) = match (&task.kind, step.kind) {
-            (TaskKind::Shipment { pickup, amount, .. }, StepKind::Pickup) => {
-                (pickup, amount.clone(), vec![0; dims], true)
-            }
-            (
-                TaskKind::Shipment {
-                    delivery, amount, ..
-                },
-                StepKind::Delivery,
-            ) => (
-                delivery,
-                amount.iter().map(|a| -a).collect(),
-                vec![0; dims],
-                true,
-            ),
-            (
-                TaskKind::Job {
-                    stop,
-                    delivery,
-                    pickup,
-                },
-                StepKind::Job,
-            ) => (
-                stop,
-                pickup.iter().zip(delivery).map(|(p, d)| p - d).collect(),
-                delivery.clone(),
-                false,
-            ),
-            _ => {
-                return Err(vec![Finding::new(
-                    place,
-                    "step kind does not match its task",
-                )]);
-            }
-        };
-        visits.push(Visit {
-            site: stop.site,
-            windows: &stop.time_windows,
-            setup_s: problem.sites[stop.site].setup_s,
-            service_s: stop.service_s,
-            change,
-            delivered,
-            shipment,
-            reload: false,
-        });
-    }
-    let reloads = visits.iter().filter(|v| v.reload).count();
-    if let Some(reload) = &vehicle.reload
-        && reloads >= reload.max_trips
-    {
+    Ok(middle)
+}
+
+/// A reload is always made at the vehicle's hub, whatever site the step names: a
+/// misplaced one is a finding but the replay goes on with the hub.
+fn reload_visit<'a>(
+    problem: &'a Problem,
+    vehicle: &Vehicle,
+    step: &TourStep,
+    position: usize,
+    place: &str,
+    findings: &mut Vec<Finding>,
+) -> Result<Visit<'a>, Finding> {
+    let Some(reload) = &vehicle.reload else {
+        return Err(Finding::new(
+            format!("{place} step {position}"),
+            "a reload on a vehicle without reloads",
+        ));
+    };
+    let hub = &problem.sites[reload.site];
+    if step.site != Some(reload.site) || step.task.is_some() {
         findings.push(Finding::new(
-            place,
-            format!("{} trips > max {}", reloads + 1, reload.max_trips),
+            format!("{place} step {position}"),
+            format!("a reload must be at the vehicle's hub {}", hub.id),
         ));
     }
-    if findings.is_empty() {
-        Ok(visits)
-    } else {
-        Err(findings)
-    }
+    let dims = problem.dimensions;
+    Ok(Visit {
+        site: reload.site,
+        windows: &hub.opening_windows,
+        setup_s: 0,
+        service_s: reload.duration_s,
+        change: vec![0; dims],
+        delivered: vec![0; dims],
+        shipment: false,
+        reload: true,
+    })
+}
+
+/// A task step at its stop, with the load it changes there.
+fn task_visit<'a>(
+    problem: &'a Problem,
+    step: &TourStep,
+    position: usize,
+    place: &str,
+) -> Result<Visit<'a>, Finding> {
+    let Some(task) = step.task.and_then(|t| problem.tasks.get(t)) else {
+        return Err(Finding::new(
+            format!("{place} step {position}"),
+            "a task step without a known task",
+        ));
+    };
+    let Some((stop, change, delivered, shipment)) =
+        task_effect(&task.kind, step.kind, problem.dimensions)
+    else {
+        return Err(Finding::new(place, "step kind does not match its task"));
+    };
+    Ok(Visit {
+        site: stop.site,
+        windows: &stop.time_windows,
+        setup_s: problem.sites[stop.site].setup_s,
+        service_s: stop.service_s,
+        change,
+        delivered,
+        shipment,
+        reload: false,
+    })
+}
+
+/// The stop a step of `kind` serves, its load change, what a job delivers there (it
+/// rides from the trip's start), and whether the goods are a shipment's; `None` when
+/// the step kind does not fit the task.
+fn task_effect(
+    task: &TaskKind,
+    kind: StepKind,
+    dims: usize,
+) -> Option<(&TaskStop, Vec<i64>, Vec<i64>, bool)> {
+    Some(match (task, kind) {
+        (TaskKind::Shipment { pickup, amount, .. }, StepKind::Pickup) => {
+            (pickup, amount.clone(), vec![0; dims], true)
+        }
+        (
+            TaskKind::Shipment {
+                delivery, amount, ..
+            },
+            StepKind::Delivery,
+        ) => (
+            delivery,
+            amount.iter().map(|a| -a).collect(),
+            vec![0; dims],
+            true,
+        ),
+        (
+            TaskKind::Job {
+                stop,
+                delivery,
+                pickup,
+            },
+            StepKind::Job,
+        ) => (
+            stop,
+            pickup.iter().zip(delivery).map(|(p, d)| p - d).collect(),
+            delivery.clone(),
+            false,
+        ),
+        _ => return None,
+    })
+}
+
+/// Every reload starts one more trip.
+fn check_trip_count(vehicle: &Vehicle, visits: &[Visit], place: &str) -> Option<Finding> {
+    let reloads = visits.iter().filter(|v| v.reload).count();
+    let reload = vehicle.reload.as_ref()?;
+    (reloads >= reload.max_trips).then(|| {
+        Finding::new(
+            place,
+            format!("{} trips > max {}", reloads + 1, reload.max_trips),
+        )
+    })
 }
 
 /// The load on leaving for each trip: the start, then every reload in order.
