@@ -35,17 +35,17 @@ pub fn evaluate_tour(
     let vehicle = &problem.vehicles[tour.vehicle];
     let place = format!("tour[{}]", vehicle.id);
     let visits = visits(problem, vehicle, tour, &place)?;
+    // Counted before the replay so that it is reported even when the walk stops early.
     let findings = check_stop_count(vehicle, &visits, &place)
         .into_iter()
         .collect();
     let legs = Legs::new(problem, vehicle, matrices);
-    let replayed = replay(&legs, &visits, &place, findings)?;
     let Replayed {
         steps,
         figures,
         end_s,
         mut findings,
-    } = replayed;
+    } = replay(&legs, &visits, &place, findings)?;
     check_shift_end(vehicle, end_s, &place, &mut findings);
     check_limits(vehicle, &figures, &place, &mut findings);
     check_time_on_board(problem, tour, &steps, &place, &mut findings);
