@@ -14,103 +14,139 @@ pub struct DecodeError(pub String);
 
 /// Rebuilds the domain solution of `response` for `problem`.
 pub fn solution(problem: &Problem, response: &pb::SolveResponse) -> Result<Solution, DecodeError> {
-    fn find<'a>(
-        what: &str,
-        id: &str,
-        mut ids: impl Iterator<Item = &'a String>,
-    ) -> Result<usize, DecodeError> {
-        ids.position(|known| known == id)
-            .ok_or_else(|| DecodeError(format!("unknown {what} {id:?}")))
-    }
-    let optional_site = |id: &str| -> Result<Option<usize>, DecodeError> {
-        if id.is_empty() {
-            Ok(None)
-        } else {
-            find("site", id, problem.sites.iter().map(|s| &s.id)).map(Some)
-        }
-    };
-    let mut tours = Vec::with_capacity(response.tours.len());
-    for tour in &response.tours {
-        let vehicle = find(
-            "vehicle",
-            &tour.vehicle_id,
-            problem.vehicles.iter().map(|v| &v.id),
-        )?;
-        let mut steps = Vec::with_capacity(tour.steps.len());
-        for step in &tour.steps {
-            let kind = match pb::StepKind::try_from(step.kind) {
-                Ok(pb::StepKind::Start) => StepKind::Start,
-                Ok(pb::StepKind::Job) => StepKind::Job,
-                Ok(pb::StepKind::Pickup) => StepKind::Pickup,
-                Ok(pb::StepKind::Delivery) => StepKind::Delivery,
-                Ok(pb::StepKind::End) => StepKind::End,
-                Ok(pb::StepKind::Reload) => StepKind::Reload,
-                _ => return Err(DecodeError(format!("step kind {}", step.kind))),
-            };
-            let task = if step.task_id.is_empty() {
-                None
-            } else {
-                Some(find(
-                    "task",
-                    &step.task_id,
-                    problem.tasks.iter().map(|t| &t.id),
-                )?)
-            };
-            steps.push(TourStep {
-                kind,
-                task,
-                site: optional_site(&step.site_id)?,
-                arrival_s: step.arrival_s,
-                waiting_s: step.waiting_s,
-                service_start_s: step.service_start_s,
-                service_s: step.service_s,
-                departure_s: step.departure_s,
-                load: step.load.clone(),
-                distance_m: step.distance_m,
-                travel_s: step.travel_s,
-            });
-        }
-        tours.push(Tour {
-            vehicle,
-            steps,
-            cost_micro: micro_currency(tour.cost),
-            distance_m: tour.distance_m,
-            travel_s: tour.travel_s,
-            service_s: tour.service_s,
-            waiting_s: tour.waiting_s,
-            duration_s: tour.duration_s,
-        });
-    }
-    let mut unassigned = Vec::with_capacity(response.unassigned.len());
-    for entry in &response.unassigned {
-        let task = find("task", &entry.task_id, problem.tasks.iter().map(|t| &t.id))?;
-        let reason = match pb::UnassignedReason::try_from(entry.reason) {
-            Ok(pb::UnassignedReason::Skills) => UnassignedReason::Skills,
-            Ok(pb::UnassignedReason::Capacity) => UnassignedReason::Capacity,
-            Ok(pb::UnassignedReason::TimeWindows) => UnassignedReason::TimeWindows,
-            Ok(pb::UnassignedReason::MaxTimeOnBoard) => UnassignedReason::MaxTimeOnBoard,
-            Ok(pb::UnassignedReason::VehicleLimits) => UnassignedReason::VehicleLimits,
-            Ok(pb::UnassignedReason::Unreachable) => UnassignedReason::Unreachable,
-            _ => UnassignedReason::FleetFull,
-        };
-        unassigned.push(Unassigned { task, reason });
-    }
-    let summary = response.summary.unwrap_or_default();
+    let tours = response
+        .tours
+        .iter()
+        .map(|tour| self::tour(problem, tour))
+        .collect::<Result<Vec<_>, _>>()?;
+    let unassigned = response
+        .unassigned
+        .iter()
+        .map(|entry| self::unassigned(problem, entry))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Solution {
         tours,
         unassigned,
-        summary: Summary {
-            cost_micro: micro_currency(summary.cost),
-            vehicles_used: summary.vehicles_used as usize,
-            unassigned: summary.unassigned as usize,
-            distance_m: summary.distance_m,
-            travel_s: summary.travel_s,
-            service_s: summary.service_s,
-            waiting_s: summary.waiting_s,
-            duration_s: summary.duration_s,
-        },
+        summary: summary(response.summary.unwrap_or_default()),
         stop_reason: StopReason::default(),
         iterations: response.iterations,
         elapsed_ms: response.elapsed_ms,
     })
+}
+
+/// The index of `id` among `ids`; an unknown id names what it should have been.
+fn find<'a>(
+    what: &str,
+    id: &str,
+    mut ids: impl Iterator<Item = &'a String>,
+) -> Result<usize, DecodeError> {
+    ids.position(|known| known == id)
+        .ok_or_else(|| DecodeError(format!("unknown {what} {id:?}")))
+}
+
+/// The index of the task `id`, `None` when empty (steps that serve no task).
+fn optional_task(problem: &Problem, id: &str) -> Result<Option<usize>, DecodeError> {
+    if id.is_empty() {
+        Ok(None)
+    } else {
+        find("task", id, problem.tasks.iter().map(|t| &t.id)).map(Some)
+    }
+}
+
+/// The index of the site `id`, `None` when empty (open starts and ends).
+fn optional_site(problem: &Problem, id: &str) -> Result<Option<usize>, DecodeError> {
+    if id.is_empty() {
+        Ok(None)
+    } else {
+        find("site", id, problem.sites.iter().map(|s| &s.id)).map(Some)
+    }
+}
+
+fn tour(problem: &Problem, tour: &pb::Tour) -> Result<Tour, DecodeError> {
+    let vehicle = find(
+        "vehicle",
+        &tour.vehicle_id,
+        problem.vehicles.iter().map(|v| &v.id),
+    )?;
+    let steps = tour
+        .steps
+        .iter()
+        .map(|s| step(problem, s))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Tour {
+        vehicle,
+        steps,
+        cost_micro: micro_currency(tour.cost),
+        distance_m: tour.distance_m,
+        travel_s: tour.travel_s,
+        service_s: tour.service_s,
+        waiting_s: tour.waiting_s,
+        duration_s: tour.duration_s,
+    })
+}
+
+/// One step; the kind is checked before the task and the site, whose errors follow it.
+fn step(problem: &Problem, step: &pb::Step) -> Result<TourStep, DecodeError> {
+    let kind = step_kind(step.kind)?;
+    let task = optional_task(problem, &step.task_id)?;
+    Ok(TourStep {
+        kind,
+        task,
+        site: optional_site(problem, &step.site_id)?,
+        arrival_s: step.arrival_s,
+        waiting_s: step.waiting_s,
+        service_start_s: step.service_start_s,
+        service_s: step.service_s,
+        departure_s: step.departure_s,
+        load: step.load.clone(),
+        distance_m: step.distance_m,
+        travel_s: step.travel_s,
+    })
+}
+
+/// A wire step kind; unknown and unspecified kinds are errors, as no step can have them.
+fn step_kind(kind: i32) -> Result<StepKind, DecodeError> {
+    match pb::StepKind::try_from(kind) {
+        Ok(pb::StepKind::Start) => Ok(StepKind::Start),
+        Ok(pb::StepKind::Job) => Ok(StepKind::Job),
+        Ok(pb::StepKind::Pickup) => Ok(StepKind::Pickup),
+        Ok(pb::StepKind::Delivery) => Ok(StepKind::Delivery),
+        Ok(pb::StepKind::End) => Ok(StepKind::End),
+        Ok(pb::StepKind::Reload) => Ok(StepKind::Reload),
+        _ => Err(DecodeError(format!("step kind {kind}"))),
+    }
+}
+
+fn unassigned(problem: &Problem, entry: &pb::Unassigned) -> Result<Unassigned, DecodeError> {
+    let task = find("task", &entry.task_id, problem.tasks.iter().map(|t| &t.id))?;
+    Ok(Unassigned {
+        task,
+        reason: unassigned_reason(entry.reason),
+    })
+}
+
+/// A wire reason; anything unknown reads as a full fleet, the catch-all reason.
+fn unassigned_reason(reason: i32) -> UnassignedReason {
+    match pb::UnassignedReason::try_from(reason) {
+        Ok(pb::UnassignedReason::Skills) => UnassignedReason::Skills,
+        Ok(pb::UnassignedReason::Capacity) => UnassignedReason::Capacity,
+        Ok(pb::UnassignedReason::TimeWindows) => UnassignedReason::TimeWindows,
+        Ok(pb::UnassignedReason::MaxTimeOnBoard) => UnassignedReason::MaxTimeOnBoard,
+        Ok(pb::UnassignedReason::VehicleLimits) => UnassignedReason::VehicleLimits,
+        Ok(pb::UnassignedReason::Unreachable) => UnassignedReason::Unreachable,
+        _ => UnassignedReason::FleetFull,
+    }
+}
+
+fn summary(summary: pb::Summary) -> Summary {
+    Summary {
+        cost_micro: micro_currency(summary.cost),
+        vehicles_used: summary.vehicles_used as usize,
+        unassigned: summary.unassigned as usize,
+        distance_m: summary.distance_m,
+        travel_s: summary.travel_s,
+        service_s: summary.service_s,
+        waiting_s: summary.waiting_s,
+        duration_s: summary.duration_s,
+    }
 }

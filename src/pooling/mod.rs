@@ -16,6 +16,7 @@ mod core_check;
 mod game;
 mod nucleolus;
 mod plans;
+mod play;
 mod repair;
 mod shapley;
 
@@ -145,15 +146,10 @@ pub fn report(
     if n > MAX_PLAYERS {
         return Err(PoolingError::TooManyPlayers(n));
     }
-    let co2 = problem
-        .pooling
-        .as_ref()
-        .map_or(Vec::new(), |o| o.co2_kg_per_km.clone());
+    let options = problem.pooling.as_ref();
+    let co2 = options.map_or(Vec::new(), |o| o.co2_kg_per_km.clone());
     let pooled_totals = Totals::of(problem, pooled, &co2);
-    let max_exact = problem
-        .pooling
-        .as_ref()
-        .map_or(12, |o| o.max_exact_producers);
+    let max_exact = options.map_or(12, |o| o.max_exact_producers);
     let mut report = Report {
         pooled: pooled_totals,
         shapley_exact: n <= max_exact,
@@ -162,69 +158,41 @@ pub fn report(
     if n == 0 {
         return Ok(report);
     }
-    let full = if n == 64 { u64::MAX } else { (1u64 << n) - 1 };
-    let singles: Vec<u64> = (0..n).map(|i| 1u64 << i).collect();
-    let (alone, costs_by_mask, shapley_values, shapley_errors) = if report.shapley_exact {
-        let masks: Vec<u64> = (1..full).collect();
-        let totals = coalition::solve_all(problem, matrices, &players, &masks, budget)?;
-        report.coalitions_solved = masks.len();
-        let mut costs = vec![0.0; 1 << n];
-        for (mask, t) in masks.iter().zip(&totals) {
-            costs[*mask as usize] = currency(t.cost_micro);
-        }
-        costs[full as usize] = currency(pooled_totals.cost_micro);
-        let alone: Vec<Totals> = singles.iter().map(|m| totals[(*m - 1) as usize]).collect();
-        let (repaired, percent) = repair::repair(&mut costs, full as usize);
-        report.coalitions_repaired = repaired;
-        report.max_repair_percent = percent;
-        if let Some(split) = repair::grand_split_is_cheaper(&costs, full as usize) {
-            report.notes.push(format!(
-                "the pooled plan ({:.2}) costs more than planning in two groups ({split:.2}); a longer search would pool better",
-                costs[full as usize]
-            ));
-        }
-        let values = shapley::exact(&costs, n);
-        (alone, Some(costs), values, vec![0.0; n])
-    } else {
-        let samples = problem.pooling.as_ref().map_or(200, |o| o.shapley_samples);
-        let orders = shapley::orders(n, samples, problem.options.seed);
-        let mut masks = shapley::prefixes(&orders);
-        masks.retain(|m| *m != full);
-        for single in &singles {
-            if let Err(position) = masks.binary_search(single) {
-                masks.insert(position, *single);
-            }
-        }
-        let totals = coalition::solve_all(problem, matrices, &players, &masks, budget)?;
-        report.coalitions_solved = masks.len();
-        let cost_of = |mask: u64| -> f64 {
-            if mask == full {
-                return currency(pooled_totals.cost_micro);
-            }
-            masks
-                .binary_search(&mask)
-                .map_or(0.0, |i| currency(totals[i].cost_micro))
-        };
-        let (values, errors) = shapley::sampled(&orders, n, cost_of);
-        let alone = singles
-            .iter()
-            .map(|m| {
-                masks
-                    .binary_search(m)
-                    .map_or(Totals::default(), |i| totals[i])
-            })
-            .collect();
-        report.notes.push(format!(
-            "{n} producers: Shapley value sampled over {samples} orders (± one standard error shown); nucleolus and core need every coalition and are not computed above {max_exact} producers"
-        ));
-        (alone, None, values, errors)
+    let game = play::Game {
+        problem,
+        matrices,
+        players: &players,
+        budget,
+        pooled: pooled_totals,
     };
-    for totals in &alone {
+    let played = if report.shapley_exact {
+        game.play_exact(&mut report)?
+    } else {
+        let samples = options.map_or(200, |o| o.shapley_samples);
+        game.play_sampled(samples, max_exact, &mut report)?
+    };
+    for totals in &played.alone {
         report.alone.add(totals);
     }
-    let pooled_cost = currency(pooled_totals.cost_micro);
+    let proportional = proportional_shares(&played.alone, currency(pooled_totals.cost_micro));
+    let core = match &played.costs_by_mask {
+        Some(costs) => Some(judge_core(
+            costs,
+            &played.shapley,
+            &proportional,
+            &mut report,
+        )?),
+        None => None,
+    };
+    push_player_notes(&mut report, &players, &played.alone);
+    report.producers = producer_rows(&players, &played, &proportional, core.as_ref());
+    Ok(report)
+}
+
+/// The pooled cost split in proportion to each player's cost alone.
+fn proportional_shares(alone: &[Totals], pooled_cost: f64) -> Vec<f64> {
     let alone_sum: f64 = alone.iter().map(|t| currency(t.cost_micro)).sum();
-    let proportional: Vec<f64> = alone
+    alone
         .iter()
         .map(|t| {
             if alone_sum > 0.0 {
@@ -233,26 +201,48 @@ pub fn report(
                 0.0
             }
         })
-        .collect();
-    let mut nucleolus_shares = None;
-    if let Some(costs) = &costs_by_mask {
-        let (epsilon, _) = nucleolus::least_core(costs, n)?;
-        report.least_core_value = Some(epsilon);
-        let shares = nucleolus::nucleolus(costs, n)?;
-        let all_in = |split: &[f64]| core_check::members_in_core(split, costs).iter().all(|b| *b);
-        report.shapley_in_core = Some(all_in(&shapley_values));
-        report.nucleolus_in_core = Some(all_in(&shares));
-        report.proportional_in_core = Some(all_in(&proportional));
-        if report.core_empty() == Some(true) {
-            report.notes.push(format!(
-                "the core is empty: whatever the split, some group of producers would pay at least {epsilon:.2} less on its own"
-            ));
-        }
-        nucleolus_shares = Some(shares);
+        .collect()
+}
+
+/// What the exact game says about the core, per player.
+struct CoreJudgement {
+    /// The nucleolus.
+    nucleolus: Vec<f64>,
+    /// Whether no coalition containing the player pays more than its cost under
+    /// Shapley.
+    shapley_member_in_core: Vec<bool>,
+}
+
+/// The linear programs of the exact game (least core, then nucleolus) and whether each
+/// split is in the core; records them and notes an empty core.
+fn judge_core(
+    costs: &[f64],
+    shapley: &[f64],
+    proportional: &[f64],
+    report: &mut Report,
+) -> Result<CoreJudgement, PoolingError> {
+    let n = shapley.len();
+    let (epsilon, _) = nucleolus::least_core(costs, n)?;
+    report.least_core_value = Some(epsilon);
+    let shares = nucleolus::nucleolus(costs, n)?;
+    let all_in = |split: &[f64]| core_check::members_in_core(split, costs).iter().all(|b| *b);
+    report.shapley_in_core = Some(all_in(shapley));
+    report.nucleolus_in_core = Some(all_in(&shares));
+    report.proportional_in_core = Some(all_in(proportional));
+    if report.core_empty() == Some(true) {
+        report.notes.push(format!(
+            "the core is empty: whatever the split, some group of producers would pay at least {epsilon:.2} less on its own"
+        ));
     }
-    let member_flags = costs_by_mask
-        .as_ref()
-        .map(|costs| core_check::members_in_core(&shapley_values, costs));
+    Ok(CoreJudgement {
+        nucleolus: shares,
+        shapley_member_in_core: core_check::members_in_core(shapley, costs),
+    })
+}
+
+/// Notes on how players were formed and played alone, for a reader who would otherwise
+/// wonder at a row.
+fn push_player_notes(report: &mut Report, players: &[Player], alone: &[Totals]) {
     if players
         .iter()
         .any(|p| p.vehicles.is_empty() && !p.tasks.is_empty())
@@ -267,26 +257,35 @@ pub fn report(
     if alone.iter().any(|t| t.unassigned > 0) {
         report.notes.push("some producers cannot serve all their tasks alone; their alone cost leaves those tasks out".to_string());
     }
-    report.producers = players
+}
+
+/// One row per player: its cost alone and its share under each split.
+fn producer_rows(
+    players: &[Player],
+    played: &play::Played,
+    proportional: &[f64],
+    core: Option<&CoreJudgement>,
+) -> Vec<ProducerRow> {
+    players
         .iter()
         .enumerate()
         .map(|(i, player)| {
-            let alone_cost = currency(alone[i].cost_micro);
+            let alone_cost = currency(played.alone[i].cost_micro);
+            let shapley = played.shapley[i];
             ProducerRow {
                 producer: player.producer,
-                alone: alone[i],
+                alone: played.alone[i],
                 proportional: proportional[i],
-                shapley: shapley_values[i],
-                shapley_error: shapley_errors[i],
-                nucleolus: nucleolus_shares.as_ref().map(|s| s[i]),
+                shapley,
+                shapley_error: played.shapley_errors[i],
+                nucleolus: core.map(|c| c.nucleolus[i]),
                 saving_percent: if alone_cost > 0.0 {
-                    (alone_cost - shapley_values[i]) / alone_cost * 100.0
+                    (alone_cost - shapley) / alone_cost * 100.0
                 } else {
                     0.0
                 },
-                in_core: member_flags.as_ref().map(|f| f[i]),
+                in_core: core.map(|c| c.shapley_member_in_core[i]),
             }
         })
-        .collect();
-    Ok(report)
+        .collect()
 }

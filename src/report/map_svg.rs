@@ -8,6 +8,7 @@ use std::fmt::Write;
 
 use crate::domain::SiteKind;
 use crate::pipeline::Solved;
+use crate::roads::RoadNetwork;
 
 /// Drawing width, pixels (the height follows the region's shape).
 const WIDTH_PX: f64 = 1000.0;
@@ -95,8 +96,25 @@ pub fn map_svg(solved: &Solved) -> String {
         .collect();
     let frame = Frame::new(sites.iter().copied().chain(paths.iter().flatten().copied()));
     let height = frame.height_px + 2.0 * MARGIN_PX;
-    let width = WIDTH_PX + 2.0 * MARGIN_PX + LEGEND_PX;
     let mut svg = String::new();
+    write_header(&mut svg, height);
+    // Drawn bottom to top: roads under tours, tours under the sites they join.
+    if let Some(network) = &solved.travel.road {
+        write_roads(&mut svg, network, &frame);
+    }
+    write_tours(&mut svg, &paths, &frame);
+    write_sites(&mut svg, solved, &sites, &frame);
+    let legend_x = WIDTH_PX + 2.0 * MARGIN_PX;
+    let y = write_tour_legend(&mut svg, solved, legend_x);
+    write_site_legend(&mut svg, legend_x, y);
+    write_attribution(&mut svg, solved, height);
+    svg.push_str("</svg>\n");
+    svg
+}
+
+/// The `<svg>` element sized for the drawing and the legend, and a white background.
+fn write_header(svg: &mut String, height: f64) {
+    let width = WIDTH_PX + 2.0 * MARGIN_PX + LEGEND_PX;
     let _ = writeln!(
         svg,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="sans-serif" font-size="13">"#
@@ -105,31 +123,35 @@ pub fn map_svg(solved: &Solved) -> String {
         svg,
         r##"<rect width="100%" height="100%" fill="#ffffff"/>"##
     );
+}
 
-    if let Some(network) = &solved.travel.road {
-        let graph = &network.graph;
-        let mut d = String::new();
-        for arc in 0..graph.arc_count() {
-            let (tail, head) = (graph.tail[arc], graph.head[arc]);
-            if tail > head && graph.find_arc(head, tail).is_some() {
-                continue; // the other direction draws this segment
-            }
-            let (a, b) = (
-                graph.lat_lon_deg[tail as usize],
-                graph.lat_lon_deg[head as usize],
-            );
-            if !frame.contains(a) && !frame.contains(b) {
-                continue;
-            }
-            let ((x1, y1), (x2, y2)) = (frame.xy(a), frame.xy(b));
-            let _ = write!(d, "M{x1:.1} {y1:.1}L{x2:.1} {y2:.1}");
+/// Every road segment touching the frame, as one light path.
+fn write_roads(svg: &mut String, network: &RoadNetwork, frame: &Frame) {
+    let graph = &network.graph;
+    let mut d = String::new();
+    for arc in 0..graph.arc_count() {
+        let (tail, head) = (graph.tail[arc], graph.head[arc]);
+        if tail > head && graph.find_arc(head, tail).is_some() {
+            continue; // the other direction draws this segment
         }
-        let _ = writeln!(
-            svg,
-            r##"<path d="{d}" stroke="#c8c8c8" stroke-width="0.7" fill="none"/>"##
+        let (a, b) = (
+            graph.lat_lon_deg[tail as usize],
+            graph.lat_lon_deg[head as usize],
         );
+        if !frame.contains(a) && !frame.contains(b) {
+            continue;
+        }
+        let ((x1, y1), (x2, y2)) = (frame.xy(a), frame.xy(b));
+        let _ = write!(d, "M{x1:.1} {y1:.1}L{x2:.1} {y2:.1}");
     }
+    let _ = writeln!(
+        svg,
+        r##"<path d="{d}" stroke="#c8c8c8" stroke-width="0.7" fill="none"/>"##
+    );
+}
 
+/// One polyline per tour, in the tour's colour.
+fn write_tours(svg: &mut String, paths: &[Vec<(f64, f64)>], frame: &Frame) {
     for (index, path) in paths.iter().enumerate() {
         let colour = COLOURS[index % COLOURS.len()];
         let points: Vec<String> = path
@@ -145,8 +167,12 @@ pub fn map_svg(solved: &Solved) -> String {
             points.join(" ")
         );
     }
+}
 
-    for (site, &point) in solved.problem.sites.iter().zip(&sites) {
+/// A marker and a label for every site with coordinates; the marker's tooltip is the
+/// site's name.
+fn write_sites(svg: &mut String, solved: &Solved, sites: &[(f64, f64)], frame: &Frame) {
+    for (site, &point) in solved.problem.sites.iter().zip(sites) {
         if site.coordinates_deg.is_none() {
             continue;
         }
@@ -156,25 +182,7 @@ pub fn map_svg(solved: &Solved) -> String {
         } else {
             &site.name
         });
-        let shape = match site.kind {
-            SiteKind::Farm => {
-                format!(r##"<circle cx="{x:.1}" cy="{y:.1}" r="6" fill="#2e8b57" stroke="#fff"/>"##)
-            }
-            SiteKind::Hub => format!(
-                r##"<rect x="{:.1}" y="{:.1}" width="14" height="14" fill="#1f3a93" stroke="#fff"/>"##,
-                x - 7.0,
-                y - 7.0
-            ),
-            SiteKind::PickupPoint => format!(
-                r##"<polygon points="{x:.1},{:.1} {:.1},{:.1} {:.1},{:.1}" fill="#e67e22" stroke="#fff"/>"##,
-                y - 8.0,
-                x - 7.0,
-                y + 5.0,
-                x + 7.0,
-                y + 5.0
-            ),
-            SiteKind::Other => format!(r##"<circle cx="{x:.1}" cy="{y:.1}" r="4" fill="#555"/>"##),
-        };
+        let shape = site_marker(site.kind, x, y);
         let _ = writeln!(svg, "<g><title>{title}</title>{shape}</g>");
         let _ = writeln!(
             svg,
@@ -183,8 +191,34 @@ pub fn map_svg(solved: &Solved) -> String {
             y + 4.0
         );
     }
+}
 
-    let legend_x = WIDTH_PX + 2.0 * MARGIN_PX;
+/// The marker of a site of `kind` centred on `(x, y)`: the shape tells the kind apart.
+fn site_marker(kind: SiteKind, x: f64, y: f64) -> String {
+    match kind {
+        SiteKind::Farm => {
+            format!(r##"<circle cx="{x:.1}" cy="{y:.1}" r="6" fill="#2e8b57" stroke="#fff"/>"##)
+        }
+        SiteKind::Hub => format!(
+            r##"<rect x="{:.1}" y="{:.1}" width="14" height="14" fill="#1f3a93" stroke="#fff"/>"##,
+            x - 7.0,
+            y - 7.0
+        ),
+        SiteKind::PickupPoint => format!(
+            r##"<polygon points="{x:.1},{:.1} {:.1},{:.1} {:.1},{:.1}" fill="#e67e22" stroke="#fff"/>"##,
+            y - 8.0,
+            x - 7.0,
+            y + 5.0,
+            x + 7.0,
+            y + 5.0
+        ),
+        SiteKind::Other => format!(r##"<circle cx="{x:.1}" cy="{y:.1}" r="4" fill="#555"/>"##),
+    }
+}
+
+/// The "Tours" legend: one line per tour with its colour, vehicle and kilometres.
+/// Returns the height reached, where the next legend starts.
+fn write_tour_legend(svg: &mut String, solved: &Solved, legend_x: f64) -> f64 {
     let mut y = MARGIN_PX + 10.0;
     let _ = writeln!(
         svg,
@@ -205,12 +239,31 @@ pub fn map_svg(solved: &Solved) -> String {
             escape(&vehicle.id)
         );
     }
-    y += 30.0;
+    y
+}
+
+/// The "Sites" legend below the tours' (which ends at `y`): one sample marker per kind.
+fn write_site_legend(svg: &mut String, legend_x: f64, y: f64) {
+    let mut y = y + 30.0;
     let _ = writeln!(
         svg,
         r#"<text x="{legend_x:.0}" y="{y:.0}" font-weight="bold">Sites</text>"#
     );
-    for (label, shape) in [
+    for (label, shape) in site_legend_samples(legend_x, y) {
+        y += 20.0;
+        let _ = writeln!(
+            svg,
+            r#"{shape}<text x="{:.0}" y="{:.0}">{label}</text>"#,
+            legend_x + 30.0,
+            y
+        );
+    }
+}
+
+/// The legend's sample markers, below the heading at `y`, without the white outline of
+/// the map's markers.
+fn site_legend_samples(legend_x: f64, y: f64) -> [(&'static str, String); 3] {
+    [
         (
             "farm",
             format!(
@@ -239,15 +292,11 @@ pub fn map_svg(solved: &Solved) -> String {
                 y + 61.0
             ),
         ),
-    ] {
-        y += 20.0;
-        let _ = writeln!(
-            svg,
-            r#"{shape}<text x="{:.0}" y="{:.0}">{label}</text>"#,
-            legend_x + 30.0,
-            y
-        );
-    }
+    ]
+}
+
+/// Where travel came from and the credit the OpenStreetMap licence (ODbL) requires.
+fn write_attribution(svg: &mut String, solved: &Solved, height: f64) {
     let _ = writeln!(
         svg,
         r##"<text x="{:.0}" y="{:.0}" font-size="11" fill="#444">travel: {} — map data © OpenStreetMap contributors (ODbL)</text>"##,
@@ -255,6 +304,4 @@ pub fn map_svg(solved: &Solved) -> String {
         height - 8.0,
         solved.travel.source
     );
-    svg.push_str("</svg>\n");
-    svg
 }

@@ -47,24 +47,27 @@ fn yes_no(flag: Option<bool>) -> &'static str {
 /// The report as text.
 pub fn pooling_text(problem: &Problem, report: &Report) -> String {
     let mut out = String::new();
+    write_savings(&mut out, report);
+    write_shares(&mut out, problem, report);
+    write_method_and_core(&mut out, report);
+    for note in &report.notes {
+        let _ = writeln!(out, "Note: {note}.");
+    }
+    out
+}
+
+/// Alone, pooled and their difference, with the saving in percent.
+fn write_savings(out: &mut String, report: &Report) {
     let _ = writeln!(out, "Pooling: what sharing the vehicles saves");
     let _ = writeln!(
         out,
         "  {:<12} {:>10} {:>9} {:>9} {:>9} {:>9}",
         "", "cost", "km", "driving", "vehicles", "CO2 kg"
     );
-    totals_line(&mut out, "each alone", &report.alone);
-    totals_line(&mut out, "pooled", &report.pooled);
-    let saved = Totals {
-        cost_micro: report.alone.cost_micro - report.pooled.cost_micro,
-        distance_m: report.alone.distance_m - report.pooled.distance_m,
-        duration_s: report.alone.duration_s - report.pooled.duration_s,
-        travel_s: report.alone.travel_s - report.pooled.travel_s,
-        vehicles: report.alone.vehicles.saturating_sub(report.pooled.vehicles),
-        co2_kg: report.alone.co2_kg - report.pooled.co2_kg,
-        unassigned: 0,
-    };
-    totals_line(&mut out, "saved", &saved);
+    totals_line(out, "each alone", &report.alone);
+    totals_line(out, "pooled", &report.pooled);
+    let saved = saved(&report.alone, &report.pooled);
+    totals_line(out, "saved", &saved);
     if report.alone.cost_micro > 0 {
         let _ = writeln!(
             out,
@@ -73,6 +76,23 @@ pub fn pooling_text(problem: &Problem, report: &Report) -> String {
             100.0 * saved.distance_m as f64 / report.alone.distance_m.max(1) as f64
         );
     }
+}
+
+/// What pooling saves against driving alone (never fewer than zero vehicles).
+fn saved(alone: &Totals, pooled: &Totals) -> Totals {
+    Totals {
+        cost_micro: alone.cost_micro - pooled.cost_micro,
+        distance_m: alone.distance_m - pooled.distance_m,
+        duration_s: alone.duration_s - pooled.duration_s,
+        travel_s: alone.travel_s - pooled.travel_s,
+        vehicles: alone.vehicles.saturating_sub(pooled.vehicles),
+        co2_kg: alone.co2_kg - pooled.co2_kg,
+        unassigned: 0,
+    }
+}
+
+/// One line per producer: each way of splitting the pooled cost side by side.
+fn write_shares(out: &mut String, problem: &Problem, report: &Report) {
     let _ = writeln!(
         out,
         "\nWho pays what of the pooled cost of {:.2}",
@@ -104,6 +124,10 @@ pub fn pooling_text(problem: &Problem, report: &Report) -> String {
             yes_no(row.in_core)
         );
     }
+}
+
+/// How the Shapley value was found, what the repair changed, and what the core says.
+fn write_method_and_core(out: &mut String, report: &Report) {
     let method = if report.shapley_exact {
         "exact"
     } else {
@@ -132,8 +156,4 @@ pub fn pooling_text(problem: &Problem, report: &Report) -> String {
         }
         None => {}
     }
-    for note in &report.notes {
-        let _ = writeln!(out, "Note: {note}.");
-    }
-    out
 }

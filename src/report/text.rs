@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use crate::domain::currency;
-use crate::domain::{Problem, Solution, StepKind};
+use crate::domain::{Problem, Solution, StepKind, Summary, Tour, TourStep};
 
 /// Seconds from the reference instant → `HH:MM` (days beyond the first as `+Nd`).
 pub fn clock(time_s: i64) -> String {
@@ -28,69 +28,8 @@ fn km(distance_m: i64) -> String {
 /// The whole plan as text.
 pub fn plan_text(problem: &Problem, solution: &Solution) -> String {
     let mut out = String::new();
-    let site_name = |site: Option<usize>| -> String {
-        site.map(|s| {
-            let site = &problem.sites[s];
-            if site.name.is_empty() {
-                site.id.clone()
-            } else {
-                site.name.clone()
-            }
-        })
-        .unwrap_or_else(|| "(open)".to_string())
-    };
     for tour in &solution.tours {
-        let vehicle = &problem.vehicles[tour.vehicle];
-        let owner = vehicle
-            .producer
-            .map(|p| {
-                let producer = &problem.producers[p];
-                format!(
-                    " of {}",
-                    if producer.name.is_empty() {
-                        &producer.id
-                    } else {
-                        &producer.name
-                    }
-                )
-            })
-            .unwrap_or_default();
-        let stops = tour.steps.iter().filter(|s| s.task.is_some()).count();
-        let _ = writeln!(
-            out,
-            "Vehicle {}{owner}: {stops} stops, {}, {} driving, {} working, cost {:.2}",
-            vehicle.id,
-            km(tour.distance_m),
-            hours_minutes(tour.travel_s),
-            hours_minutes(tour.duration_s),
-            currency(tour.cost_micro)
-        );
-        for step in &tour.steps {
-            let what = match step.kind {
-                StepKind::Start => "leave",
-                StepKind::Job => "job",
-                StepKind::Pickup => "load",
-                StepKind::Delivery => "unload",
-                StepKind::End => "back",
-                StepKind::Reload => "reload",
-            };
-            let task = step
-                .task
-                .map(|t| problem.tasks[t].id.as_str())
-                .unwrap_or("");
-            let wait = if step.waiting_s > 0 {
-                format!(" (waits {} min)", step.waiting_s / 60)
-            } else {
-                String::new()
-            };
-            let _ = writeln!(
-                out,
-                "  {}  {what:<6} {task:<24} {:<28} load {:?}{wait}",
-                clock(step.service_start_s),
-                site_name(step.site),
-                step.load
-            );
-        }
+        write_tour(&mut out, problem, tour);
         out.push('\n');
     }
     for unassigned in &solution.unassigned {
@@ -101,7 +40,55 @@ pub fn plan_text(problem: &Problem, solution: &Solution) -> String {
             unassigned.reason.message()
         );
     }
-    let s = &solution.summary;
+    write_total(&mut out, &solution.summary);
+    out
+}
+
+/// A tour's heading line (vehicle, owner, totals) and one line per step.
+fn write_tour(out: &mut String, problem: &Problem, tour: &Tour) {
+    let vehicle = &problem.vehicles[tour.vehicle];
+    let owner = vehicle
+        .producer
+        .map(|p| format!(" of {}", producer_name(problem, p)))
+        .unwrap_or_default();
+    let stops = tour.steps.iter().filter(|s| s.task.is_some()).count();
+    let _ = writeln!(
+        out,
+        "Vehicle {}{owner}: {stops} stops, {}, {} driving, {} working, cost {:.2}",
+        vehicle.id,
+        km(tour.distance_m),
+        hours_minutes(tour.travel_s),
+        hours_minutes(tour.duration_s),
+        currency(tour.cost_micro)
+    );
+    for step in &tour.steps {
+        write_step(out, problem, step);
+    }
+}
+
+/// One step: when, what, which task, where, the load after it and any wait.
+fn write_step(out: &mut String, problem: &Problem, step: &TourStep) {
+    let task = step
+        .task
+        .map(|t| problem.tasks[t].id.as_str())
+        .unwrap_or("");
+    let wait = if step.waiting_s > 0 {
+        format!(" (waits {} min)", step.waiting_s / 60)
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        out,
+        "  {}  {:<6} {task:<24} {:<28} load {:?}{wait}",
+        clock(step.service_start_s),
+        verb(step.kind),
+        site_name(problem, step.site),
+        step.load
+    );
+}
+
+/// The plan's totals line.
+fn write_total(out: &mut String, s: &Summary) {
     let _ = writeln!(
         out,
         "Total: {} vehicle(s), {}, {} driving, {} working, {} task(s) unassigned, cost {:.2}",
@@ -112,7 +99,41 @@ pub fn plan_text(problem: &Problem, solution: &Solution) -> String {
         s.unassigned,
         currency(s.cost_micro)
     );
-    out
+}
+
+/// What the driver does at a step of `kind`, in a word.
+fn verb(kind: StepKind) -> &'static str {
+    match kind {
+        StepKind::Start => "leave",
+        StepKind::Job => "job",
+        StepKind::Pickup => "load",
+        StepKind::Delivery => "unload",
+        StepKind::End => "back",
+        StepKind::Reload => "reload",
+    }
+}
+
+/// A site's name, its id when unnamed, "(open)" for an open start or end.
+fn site_name(problem: &Problem, site: Option<usize>) -> String {
+    site.map(|s| {
+        let site = &problem.sites[s];
+        if site.name.is_empty() {
+            site.id.clone()
+        } else {
+            site.name.clone()
+        }
+    })
+    .unwrap_or_else(|| "(open)".to_string())
+}
+
+/// A producer's name, its id when unnamed.
+fn producer_name(problem: &Problem, producer: usize) -> &str {
+    let producer = &problem.producers[producer];
+    if producer.name.is_empty() {
+        &producer.id
+    } else {
+        &producer.name
+    }
 }
 
 #[cfg(test)]

@@ -8,15 +8,20 @@
 //! and the keep-alive connections the server closes during long series, which are retried.
 //! What to do with unreachable pairs, rounding and fallbacks is the caller's business.
 //! See `ROADS.md` §2, §3 and §6.6 of the design notes.
+//!
+//! This file holds the public face (client, answers, errors) and the reassembly of
+//! split answers; `blocks` plans the splits, `request` speaks HTTP to the server.
 
-use std::ops::Range;
+mod blocks;
+mod request;
+
 use std::time::Duration;
 
 use geo::Coord;
-use serde::Deserialize;
-use serde_json::{Value, json};
 
 use crate::domain::DEFAULT_OSRM_MAX_TABLE_SIZE;
+use blocks::{plan_route, plan_table};
+use request::{chain, coordinates_path};
 
 /// `osrm-routed`'s default `--max-viaroute-size`.
 const MAX_ROUTE_POINTS: usize = 500;
@@ -25,8 +30,6 @@ const MAX_ROUTE_POINTS: usize = 500;
 const DEFAULT_POST_THRESHOLD_BYTES: usize = 8000;
 /// Retries after a connection failure; one usually suffices (a closed keep-alive).
 const RETRIES: u32 = 2;
-/// First pause before a retry, doubled each time.
-const BACKOFF: Duration = Duration::from_millis(100);
 
 /// A client for one OSRM server and profile. Cheap to clone (the connection pool is shared).
 #[derive(Debug, Clone)]
@@ -87,131 +90,6 @@ pub struct OsrmRoute {
     pub duration_s: f64,
     /// Total distance, metres.
     pub distance_m: f64,
-}
-
-/// One `/table` request: the cells from the points `sources` to the points `destinations`.
-#[derive(Debug, Clone, PartialEq)]
-struct TableRequest {
-    sources: Range<usize>,
-    destinations: Range<usize>,
-}
-
-/// The local `sources=` and `destinations=` indices of a request.
-type IndexLists = (Vec<usize>, Vec<usize>);
-
-impl TableRequest {
-    /// The points to send and, unless every point is both, the local `sources=` and
-    /// `destinations=` indices. OSRM refuses a one-coordinate table, so a single point is
-    /// sent twice, as source and as destination.
-    fn wire(&self) -> (Vec<usize>, Option<IndexLists>) {
-        let (s, d) = (self.sources.clone(), self.destinations.clone());
-        if s == d && s.len() >= 2 {
-            return (s.collect(), None);
-        }
-        let lists = (
-            (0..s.len()).collect(),
-            (s.len()..s.len() + d.len()).collect(),
-        );
-        (s.chain(d).collect(), Some(lists))
-    }
-}
-
-/// Requests covering every cell of an N×N table once, none sending more than
-/// `max_table_size` coordinates (OSRM counts all of a request's coordinates, sources and
-/// destinations alike): one request if N fits, else every pair of blocks of ≤ max/2 points.
-fn plan_table(n: usize, max_table_size: usize) -> Vec<TableRequest> {
-    let block = if n <= max_table_size {
-        n.max(1)
-    } else {
-        (max_table_size / 2).max(1)
-    };
-    let blocks: Vec<Range<usize>> = (0..n)
-        .step_by(block)
-        .map(|s| s..(s + block).min(n))
-        .collect();
-    let pairs = blocks
-        .iter()
-        .flat_map(|s| blocks.iter().map(move |d| (s.clone(), d.clone())));
-    pairs
-        .map(|(sources, destinations)| TableRequest {
-            sources,
-            destinations,
-        })
-        .collect()
-}
-
-/// Consecutive ranges of at most `max` points, each starting at the previous one's last
-/// point, so that every leg of the whole route is in exactly one range.
-fn plan_route(n: usize, max: usize) -> Vec<Range<usize>> {
-    let mut ranges = Vec::new();
-    let mut start = 0;
-    while start + 1 < n {
-        let end = (start + max.max(2)).min(n);
-        ranges.push(start..end);
-        start = end - 1;
-    }
-    ranges
-}
-
-/// `lon,lat;lon,lat…` with 6 decimals, OSRM's precision.
-fn coordinates_path(points_lat_lon_deg: &[(f64, f64)], indices: &[usize]) -> String {
-    let each = indices.iter().map(|&i| points_lat_lon_deg[i]);
-    each.map(|(lat, lon)| format!("{lon:.6},{lat:.6}"))
-        .collect::<Vec<_>>()
-        .join(";")
-}
-
-fn index_list(indices: &[usize]) -> String {
-    indices
-        .iter()
-        .map(usize::to_string)
-        .collect::<Vec<_>>()
-        .join(";")
-}
-
-/// Any OSRM answer, error answers included (they carry only `code` and `message`).
-#[derive(Debug, Deserialize)]
-struct Answer {
-    code: String,
-    #[serde(default)]
-    message: String,
-    durations: Option<Vec<Vec<Option<f64>>>>,
-    distances: Option<Vec<Vec<Option<f64>>>>,
-    #[serde(default)]
-    sources: Vec<Waypoint>,
-    #[serde(default)]
-    routes: Vec<RouteLine>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Waypoint {
-    location: [f64; 2],
-    #[serde(default)]
-    distance: f64,
-}
-
-#[derive(Debug, Deserialize)]
-struct RouteLine {
-    geometry: String,
-    duration: f64,
-    distance: f64,
-}
-
-/// An error and its causes on one line: reqwest's own message ("error sending request")
-/// says little, the cause ("Connection refused") is further down the chain.
-fn chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text = format!("{text}: {cause}");
-        source = cause.source();
-    }
-    text
-}
-
-/// The start of a body, for messages.
-fn snippet(body: &[u8]) -> String {
-    String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned()
 }
 
 impl OsrmClient {
@@ -358,208 +236,5 @@ impl OsrmClient {
             url: self.endpoint(service),
             message,
         }
-    }
-
-    /// GET while the URL is short enough, else POST with the same content as JSON.
-    fn table_request(
-        &self,
-        points: &[(f64, f64)],
-        request: &TableRequest,
-    ) -> Result<Answer, OsrmError> {
-        let (coords, lists) = request.wire();
-        let path = coordinates_path(points, &coords);
-        let mut url = format!(
-            "{}/{path}?annotations=duration,distance",
-            self.endpoint("table")
-        );
-        if let Some((sources, destinations)) = &lists {
-            let (s, d) = (index_list(sources), index_list(destinations));
-            url.push_str(&format!("&sources={s}&destinations={d}"));
-        }
-        if url.len() <= self.post_threshold_bytes {
-            return self.call("table", &url, None);
-        }
-        // Rounded as in the URL, so that GET and POST ask exactly the same.
-        let round6 = |x: f64| (x * 1e6).round() / 1e6;
-        let coordinates: Vec<[f64; 2]> = coords
-            .iter()
-            .map(|&i| [round6(points[i].1), round6(points[i].0)])
-            .collect();
-        let mut body =
-            json!({ "coordinates": coordinates, "annotations": ["duration", "distance"] });
-        if let Some((sources, destinations)) = lists {
-            body["sources"] = json!(sources);
-            body["destinations"] = json!(destinations);
-        }
-        self.call("table", &self.endpoint("table"), Some(&body))
-    }
-
-    /// One request (POST when there is a body), retried on connection failures, and its
-    /// answer when the code is "Ok".
-    fn call(&self, service: &str, url: &str, body: Option<&Value>) -> Result<Answer, OsrmError> {
-        let mut attempt = 0;
-        let (status, bytes) = loop {
-            let request = match body {
-                Some(body) => self.http.post(url).json(body),
-                None => self.http.get(url),
-            };
-            let result = request.send().and_then(|response| {
-                let status = response.status();
-                response.bytes().map(|bytes| (status, bytes))
-            });
-            match result {
-                Ok(answer) => break answer,
-                // Not after a timeout: the server is busy or the table too big, and waiting
-                // again would only multiply the delay.
-                Err(e)
-                    if attempt < self.retries
-                        && !e.is_timeout()
-                        && (e.is_connect() || e.is_request() || e.is_body()) =>
-                {
-                    std::thread::sleep(BACKOFF * 2u32.pow(attempt));
-                    attempt += 1;
-                }
-                Err(e) => {
-                    let message = format!("{} ({attempt} retries)", chain(&e.without_url()));
-                    return Err(self.unavailable(service, message));
-                }
-            }
-        };
-        match serde_json::from_slice::<Answer>(&bytes) {
-            Ok(answer) if answer.code == "Ok" && status.is_success() => Ok(answer),
-            Ok(answer) => Err(self.answer_error(service, &answer.code, answer.message)),
-            // No OSRM JSON behind an error status: a gateway in front of a server that is down.
-            Err(_) if matches!(status.as_u16(), 502..=504) => {
-                Err(self.unavailable(service, format!("HTTP {status}")))
-            }
-            Err(_) if !status.is_success() => {
-                let code = format!("HTTP {}", status.as_u16());
-                Err(self.answer_error(service, &code, snippet(&bytes)))
-            }
-            Err(e) => {
-                Err(self.bad_answer(service, format!("{e}; answer begins {:?}", snippet(&bytes))))
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn table_plans_cover_every_cell_once_within_the_limit() {
-        let cases = [
-            (0, 100),
-            (1, 100),
-            (2, 2),
-            (5, 2),
-            (100, 100),
-            (101, 100),
-            (200, 100),
-        ];
-        for (n, max) in cases
-            .into_iter()
-            .chain([(251, 100), (51, 100), (7, 3), (3, 7)])
-        {
-            let mut seen = vec![0u32; n * n];
-            for request in plan_table(n, max) {
-                let (coords, _) = request.wire();
-                assert!(
-                    (2..=max).contains(&coords.len()),
-                    "n={n} max={max}: {coords:?}"
-                );
-                for from in request.sources.clone() {
-                    request
-                        .destinations
-                        .clone()
-                        .for_each(|to| seen[from * n + to] += 1);
-                }
-            }
-            assert!(
-                seen.iter().all(|&count| count == 1),
-                "n={n} max={max}: {seen:?}"
-            );
-        }
-        assert_eq!(
-            (plan_table(200, 100).len(), plan_table(200, 1000).len()),
-            (16, 1)
-        );
-        let one = TableRequest {
-            sources: 0..1,
-            destinations: 0..1,
-        };
-        assert_eq!(one.wire(), (vec![0, 0], Some((vec![0], vec![1]))));
-        let pair = TableRequest {
-            sources: 4..6,
-            destinations: 0..3,
-        };
-        assert_eq!(
-            pair.wire(),
-            (vec![4, 5, 0, 1, 2], Some((vec![0, 1], vec![2, 3, 4])))
-        );
-    }
-
-    #[test]
-    fn route_chunks_share_their_ends() {
-        assert_eq!(plan_route(1, 500), Vec::<Range<usize>>::new());
-        assert_eq!(plan_route(500, 500), vec![0..500]);
-        assert_eq!(plan_route(1200, 500), vec![0..500, 499..999, 998..1200]);
-        assert_eq!(plan_route(4, 2), vec![0..2, 1..3, 2..4]);
-    }
-
-    #[test]
-    fn urls_are_lon_lat_with_six_decimals() -> Result<(), OsrmError> {
-        let points = [(47.1606641, 9.5068609), (-33.5, -70.25)];
-        let path = "9.506861,47.160664;-70.250000,-33.500000";
-        assert_eq!(
-            (coordinates_path(&points, &[0, 1]), index_list(&[3, 4])),
-            (path.into(), "3;4".into())
-        );
-        let client = OsrmClient::new("http://127.0.0.1:5000/", Duration::from_secs(1))?;
-        assert_eq!(
-            client.endpoint("table"),
-            "http://127.0.0.1:5000/table/v1/driving"
-        );
-        assert!(OsrmClient::new("https://example.org", Duration::from_secs(1)).is_err());
-        assert!(OsrmClient::new("not a url", Duration::from_secs(1)).is_err());
-        Ok(())
-    }
-
-    #[test]
-    fn parses_answers_with_null_cells_and_errors() -> Result<(), serde_json::Error> {
-        let body = r#"{"code":"Ok","durations":[[0,12.5],[null,0]],"distances":[[0,100.2],[null,0]],
-            "sources":[{"hint":"x","location":[9.5,47.1],"name":"A","distance":3.25},
-                       {"location":[9.6,47.2],"name":"B","distance":0}],
-            "destinations":[{"location":[9.5,47.1]},{"location":[9.6,47.2]}]}"#;
-        let answer: Answer = serde_json::from_str(body)?;
-        let expected = vec![vec![Some(0.0), Some(12.5)], vec![None, Some(0.0)]];
-        assert_eq!(
-            (answer.code.as_str(), answer.durations),
-            ("Ok", Some(expected))
-        );
-        assert_eq!(answer.distances.map(|d| d[1][0]), Some(None));
-        assert_eq!(
-            (answer.sources[0].location, answer.sources[0].distance),
-            ([9.5, 47.1], 3.25)
-        );
-        let body = r#"{"code":"TooBig","message":"Too many table coordinates"}"#;
-        let answer: Answer = serde_json::from_str(body)?;
-        assert_eq!(
-            (answer.code.as_str(), answer.message.as_str()),
-            ("TooBig", "Too many table coordinates")
-        );
-        assert!(answer.durations.is_none() && answer.routes.is_empty());
-        let url = "http://h:1/table/v1/driving".to_string();
-        let error = OsrmError::Answer {
-            url,
-            code: "TooBig".into(),
-            message: "m".into(),
-        };
-        assert_eq!(
-            error.to_string(),
-            "OSRM server http://h:1/table/v1/driving answered TooBig: m"
-        );
-        Ok(())
     }
 }

@@ -2,7 +2,7 @@
 
 use super::ids::Context;
 use super::{Code, Collector};
-use crate::domain::{Costs, Producer, Reload, TimeWindow, Vehicle, micro_currency};
+use crate::domain::{Amount, Costs, Producer, Reload, TimeWindow, Vehicle, micro_currency};
 use crate::pb;
 
 /// Validates producers (ids are checked by the caller).
@@ -44,97 +44,123 @@ pub fn vehicles(
     let vehicles = vehicles
         .iter()
         .enumerate()
-        .map(|(index, vehicle)| {
-            let field = format!("vehicles[{index}]");
-            let start_site = context.sites.optional(
-                collector,
-                format!("{field}.start_site_id"),
-                &vehicle.start_site_id,
-            );
-            let end_site = context.sites.optional(
-                collector,
-                format!("{field}.end_site_id"),
-                &vehicle.end_site_id,
-            );
-            if vehicle.start_site_id.is_empty() && vehicle.end_site_id.is_empty() {
-                collector.push(
-                    Code::Missing,
-                    format!("{field}.start_site_id"),
-                    "give a start site, an end site or both",
-                );
-            }
-            if vehicle.capacity.len() != context.dimensions {
-                collector.push(
-                    Code::DimensionMismatch,
-                    format!("{field}.capacity"),
-                    format!(
-                        "{} values, but vehicles[0] has {}",
-                        vehicle.capacity.len(),
-                        context.dimensions
-                    ),
-                );
-            }
-            let capacity = vehicle
-                .capacity
-                .iter()
-                .enumerate()
-                .map(|(d, value)| collector.non_negative(format!("{field}.capacity[{d}]"), *value))
-                .collect();
-            let shift = match &vehicle.shift {
-                Some(shift) => collector.window(format!("{field}.shift"), shift),
-                None => TimeWindow::ALWAYS,
-            };
-            let limit = |collector: &mut Collector, name: &str, value: Option<i64>| {
-                value.map(|v| collector.non_negative(format!("{field}.{name}"), v))
-            };
-            let speed_factor = if vehicle.speed_factor == 0.0 {
-                1.0
-            } else {
-                vehicle.speed_factor
-            };
-            if !(speed_factor.is_finite() && speed_factor > 0.0 && speed_factor <= 10.0) {
-                collector.push(
-                    Code::OutOfRange,
-                    format!("{field}.speed_factor"),
-                    "must be in (0, 10]; 0 means 1",
-                );
-            }
-            let profile_name = profile_name(&vehicle.profile);
-            let reload = vehicle
-                .reload
-                .as_ref()
-                .and_then(|reload| self::reload(collector, &field, reload, start_site, context));
-            Vehicle {
-                id: vehicle.id.clone(),
-                producer: context.producers.optional(
-                    collector,
-                    format!("{field}.producer_id"),
-                    &vehicle.producer_id,
-                ),
-                start_site,
-                end_site,
-                capacity,
-                skills: skills(&vehicle.skills),
-                shift,
-                max_working_time_s: limit(
-                    collector,
-                    "max_working_time_s",
-                    vehicle.max_working_time_s,
-                ),
-                max_travel_time_s: limit(collector, "max_travel_time_s", vehicle.max_travel_time_s),
-                max_distance_m: limit(collector, "max_distance_m", vehicle.max_distance_m),
-                max_stops: vehicle.max_stops.map(|stops| stops as usize),
-                costs: costs(collector, &field, vehicle.costs.as_ref()),
-                speed_factor,
-                profile: profiles
-                    .iter()
-                    .position(|p| *p == profile_name)
-                    .unwrap_or_default(),
-                reload,
-            }
-        })
+        .map(|(index, vehicle)| self::vehicle(collector, index, vehicle, context, &profiles))
         .collect();
     (vehicles, profiles)
+}
+
+/// Validates `vehicles[index]`; `profiles` are the sorted names its profile indexes.
+///
+/// The violations come in the order of the fields' checks below, which the error
+/// list shows to the user: ends, capacity, shift, speed, reload, owner, limits, costs.
+fn vehicle(
+    collector: &mut Collector,
+    index: usize,
+    vehicle: &pb::Vehicle,
+    context: &Context,
+    profiles: &[String],
+) -> Vehicle {
+    let field = format!("vehicles[{index}]");
+    let (start_site, end_site) = ends(collector, &field, vehicle, context);
+    let capacity = capacity(collector, &field, &vehicle.capacity, context.dimensions);
+    let shift = match &vehicle.shift {
+        Some(shift) => collector.window(format!("{field}.shift"), shift),
+        None => TimeWindow::ALWAYS,
+    };
+    let speed_factor = speed_factor(collector, &field, vehicle.speed_factor);
+    let profile_name = profile_name(&vehicle.profile);
+    let reload = vehicle
+        .reload
+        .as_ref()
+        .and_then(|reload| self::reload(collector, &field, reload, start_site, context));
+    let producer = context.producers.optional(
+        collector,
+        format!("{field}.producer_id"),
+        &vehicle.producer_id,
+    );
+    let limit = |collector: &mut Collector, name: &str, value: Option<i64>| {
+        value.map(|v| collector.non_negative(format!("{field}.{name}"), v))
+    };
+    Vehicle {
+        id: vehicle.id.clone(),
+        producer,
+        start_site,
+        end_site,
+        capacity,
+        skills: skills(&vehicle.skills),
+        shift,
+        max_working_time_s: limit(collector, "max_working_time_s", vehicle.max_working_time_s),
+        max_travel_time_s: limit(collector, "max_travel_time_s", vehicle.max_travel_time_s),
+        max_distance_m: limit(collector, "max_distance_m", vehicle.max_distance_m),
+        max_stops: vehicle.max_stops.map(|stops| stops as usize),
+        costs: costs(collector, &field, vehicle.costs.as_ref()),
+        speed_factor,
+        profile: profiles
+            .iter()
+            .position(|p| *p == profile_name)
+            .unwrap_or_default(),
+        reload,
+    }
+}
+
+/// The start and end sites of `field`; a vehicle needs at least one of them.
+fn ends(
+    collector: &mut Collector,
+    field: &str,
+    vehicle: &pb::Vehicle,
+    context: &Context,
+) -> (Option<usize>, Option<usize>) {
+    let start_site = context.sites.optional(
+        collector,
+        format!("{field}.start_site_id"),
+        &vehicle.start_site_id,
+    );
+    let end_site = context.sites.optional(
+        collector,
+        format!("{field}.end_site_id"),
+        &vehicle.end_site_id,
+    );
+    if vehicle.start_site_id.is_empty() && vehicle.end_site_id.is_empty() {
+        collector.push(
+            Code::Missing,
+            format!("{field}.start_site_id"),
+            "give a start site, an end site or both",
+        );
+    }
+    (start_site, end_site)
+}
+
+/// `field.capacity`: as many dimensions as `vehicles[0]`, none negative.
+fn capacity(collector: &mut Collector, field: &str, capacity: &[i64], dimensions: usize) -> Amount {
+    if capacity.len() != dimensions {
+        collector.push(
+            Code::DimensionMismatch,
+            format!("{field}.capacity"),
+            format!(
+                "{} values, but vehicles[0] has {}",
+                capacity.len(),
+                dimensions
+            ),
+        );
+    }
+    capacity
+        .iter()
+        .enumerate()
+        .map(|(d, value)| collector.non_negative(format!("{field}.capacity[{d}]"), *value))
+        .collect()
+}
+
+/// `field.speed_factor` with 0 (the wire default) read as 1.
+fn speed_factor(collector: &mut Collector, field: &str, value: f64) -> f64 {
+    let speed_factor = if value == 0.0 { 1.0 } else { value };
+    if !(speed_factor.is_finite() && speed_factor > 0.0 && speed_factor <= 10.0) {
+        collector.push(
+            Code::OutOfRange,
+            format!("{field}.speed_factor"),
+            "must be in (0, 10]; 0 means 1",
+        );
+    }
+    speed_factor
 }
 
 /// Validates `field.reload`: its hub (default: the start site), duration and trips.

@@ -1,0 +1,156 @@
+//! Playing the cost game: solving the coalitions a Shapley value needs and computing it.
+//! Two ways, chosen by the number of players: the exact game solves every coalition
+//! (which the nucleolus and the core also need, see `mod.rs`), the sampled game only
+//! the prefixes of random orders of the players, so that large cooperatives stay
+//! tractable.
+
+use super::{PoolingError, Report, Totals, coalition, repair, shapley};
+use crate::budget::Budget;
+use crate::domain::{Problem, TravelMatrix, currency};
+
+use super::game::Player;
+
+/// What the report needs to solve coalitions: the problem, its players and the pooled
+/// plan, which stands for the grand coalition instead of being solved again.
+pub struct Game<'a> {
+    pub problem: &'a Problem,
+    pub matrices: &'a [TravelMatrix],
+    pub players: &'a [Player],
+    pub budget: &'a Budget<'a>,
+    pub pooled: Totals,
+}
+
+/// The outcome of either way of playing.
+pub struct Played {
+    /// Each player alone.
+    pub alone: Vec<Totals>,
+    /// Shapley value per player, currency units.
+    pub shapley: Vec<f64>,
+    /// Standard error of each Shapley value (zeros when exact).
+    pub shapley_errors: Vec<f64>,
+    /// Repaired cost of every coalition by mask (exact game only).
+    pub costs_by_mask: Option<Vec<f64>>,
+}
+
+impl Game<'_> {
+    fn players(&self) -> usize {
+        self.players.len()
+    }
+
+    /// The mask of the grand coalition.
+    fn full(&self) -> u64 {
+        let n = self.players();
+        if n == 64 { u64::MAX } else { (1u64 << n) - 1 }
+    }
+
+    /// The mask of each player alone.
+    fn singles(&self) -> Vec<u64> {
+        (0..self.players()).map(|i| 1u64 << i).collect()
+    }
+
+    fn solve(&self, masks: &[u64]) -> Result<Vec<Totals>, PoolingError> {
+        let totals = coalition::solve_all(
+            self.problem,
+            self.matrices,
+            self.players,
+            masks,
+            self.budget,
+        )?;
+        Ok(totals)
+    }
+
+    /// Solves every coalition but the grand one, repairs the costs to be sub-additive and
+    /// takes the exact Shapley value. Records the coalitions solved, the repair, and a
+    /// note when the pooled plan is beaten by two groups (a sign of too short a search).
+    pub fn play_exact(&self, report: &mut Report) -> Result<Played, PoolingError> {
+        let (n, full) = (self.players(), self.full());
+        let masks: Vec<u64> = (1..full).collect();
+        let totals = self.solve(&masks)?;
+        report.coalitions_solved = masks.len();
+        let mut costs = vec![0.0; 1 << n];
+        for (mask, t) in masks.iter().zip(&totals) {
+            costs[*mask as usize] = currency(t.cost_micro);
+        }
+        costs[full as usize] = currency(self.pooled.cost_micro);
+        // Masks run from 1, so a coalition's totals sit at its mask minus one.
+        let alone: Vec<Totals> = self
+            .singles()
+            .iter()
+            .map(|m| totals[(*m - 1) as usize])
+            .collect();
+        let (repaired, percent) = repair::repair(&mut costs, full as usize);
+        report.coalitions_repaired = repaired;
+        report.max_repair_percent = percent;
+        if let Some(split) = repair::grand_split_is_cheaper(&costs, full as usize) {
+            report.notes.push(format!(
+                "the pooled plan ({:.2}) costs more than planning in two groups ({split:.2}); a longer search would pool better",
+                costs[full as usize]
+            ));
+        }
+        let shapley = shapley::exact(&costs, n);
+        Ok(Played {
+            alone,
+            shapley,
+            shapley_errors: vec![0.0; n],
+            costs_by_mask: Some(costs),
+        })
+    }
+
+    /// Solves the prefixes of `samples` random orders (and every player alone, which the
+    /// rows need) and takes the sampled Shapley value with its standard error. Records
+    /// the coalitions solved and a note saying what sampling leaves out above
+    /// `max_exact` players.
+    pub fn play_sampled(
+        &self,
+        samples: usize,
+        max_exact: usize,
+        report: &mut Report,
+    ) -> Result<Played, PoolingError> {
+        let (n, full) = (self.players(), self.full());
+        let orders = shapley::orders(n, samples, self.problem.options.seed);
+        let masks = self.sampled_masks(&orders);
+        let totals = self.solve(&masks)?;
+        report.coalitions_solved = masks.len();
+        let cost_of = |mask: u64| -> f64 {
+            if mask == full {
+                return currency(self.pooled.cost_micro);
+            }
+            masks
+                .binary_search(&mask)
+                .map_or(0.0, |i| currency(totals[i].cost_micro))
+        };
+        let (shapley, shapley_errors) = shapley::sampled(&orders, n, cost_of);
+        let alone = self
+            .singles()
+            .iter()
+            .map(|m| {
+                masks
+                    .binary_search(m)
+                    .map_or(Totals::default(), |i| totals[i])
+            })
+            .collect();
+        report.notes.push(format!(
+            "{n} producers: Shapley value sampled over {samples} orders (± one standard error shown); nucleolus and core need every coalition and are not computed above {max_exact} producers"
+        ));
+        Ok(Played {
+            alone,
+            shapley,
+            shapley_errors,
+            costs_by_mask: None,
+        })
+    }
+
+    /// The sorted coalitions to solve for `orders`: their prefixes without the grand
+    /// coalition (the pooled plan stands for it), plus every player alone.
+    fn sampled_masks(&self, orders: &[Vec<usize>]) -> Vec<u64> {
+        let full = self.full();
+        let mut masks = shapley::prefixes(orders);
+        masks.retain(|m| *m != full);
+        for single in &self.singles() {
+            if let Err(position) = masks.binary_search(single) {
+                masks.insert(position, *single);
+            }
+        }
+        masks
+    }
+}
