@@ -28,9 +28,9 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
-use super::{
-    FormatError, coordinates, get, id, ints, items, object, opt_int, opt_number, path, travel,
-    u32_of, window,
+use super::FormatError;
+use super::json::{
+    coordinates, get, id, ints, items, object, opt_int, opt_number, path, travel, u32_of, window,
 };
 use crate::pb;
 use pb::location::Kind;
@@ -397,7 +397,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::formats::tests::small_problem;
+    use crate::vroom::tests::small_problem;
     use pb::travel_options::Source;
 
     fn ids<T>(items: &[T], id: impl Fn(&T) -> &str) -> Vec<&str> {
