@@ -3,7 +3,10 @@
 //! [`parse_vroom`]/[`request_from_vroom`] turn it into a native [`pb::SolveRequest`]
 //! ([`reader`]), which then goes through the normal `validate` → `solver` path, and
 //! [`vroom_output()`] writes a [`crate::domain::Solution`] back in VROOM's output format
-//! ([`writer`]), with the pooling report as an extension ([`pooling`]).
+//! ([`writer`]), with the pooling report as an extension ([`pooling`]). The document is
+//! first deserialized into typed structs ([`model`]) whose values are checked as the
+//! reader reads them ([`json`]), so that messages, paths and the order of checks are
+//! tournee's own.
 //!
 //! This module owns the translation only: no rule of the problem is checked here beyond
 //! what is needed to read the JSON (shapes, numbers, ids); everything else is left to
@@ -18,9 +21,11 @@
 //!   `"loc-<lon>,<lat>"` without, suffixed `"-setup-<s>"` when the setup is not 0;
 //! - extension `producer` (string or integer) → producer of that id.
 
-mod json;
+pub mod json;
+pub mod model;
 pub mod pooling;
 pub mod reader;
+mod travel;
 pub mod writer;
 
 pub use crate::format_error::FormatError;
