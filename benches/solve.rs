@@ -35,11 +35,11 @@ fn benches(c: &mut Criterion) {
     for (name, instance) in [
         (
             "solomon-R101",
-            tournee::formats::parse_solomon(include_str!("../data/solomon/R101.txt")),
+            tournee::scientific::parse_solomon(include_str!("../data/solomon/R101.txt")),
         ),
         (
             "lilim-lc101",
-            tournee::formats::parse_lilim(include_str!("../data/lilim/lc101.txt")),
+            tournee::scientific::parse_lilim(include_str!("../data/lilim/lc101.txt")),
         ),
     ] {
         let mut request = instance.expect("benchmark file parses").request;

@@ -8,8 +8,8 @@ use std::process::Command;
 use std::sync::atomic::AtomicBool;
 
 use serde_json::Value;
-use tournee::formats::{BenchmarkInstance, parse_lilim, parse_solomon};
 use tournee::pipeline;
+use tournee::scientific::{BenchmarkInstance, parse_lilim, parse_solomon};
 
 const C101: &str = "data/solomon/C101.txt";
 const LC101: &str = "data/lilim/lc101.txt";
@@ -19,7 +19,7 @@ fn read(path: &str) -> String {
 }
 
 /// Solves with 50 iterations on one thread, checks, and returns the measure.
-fn solve_and_check(instance: &mut BenchmarkInstance) -> tournee::formats::Measure {
+fn solve_and_check(instance: &mut BenchmarkInstance) -> tournee::scientific::Measure {
     let options = instance
         .request
         .options

@@ -52,7 +52,7 @@ fn every_operator_improves_the_regret_plan_of_rc201() {
     // Wide windows: regret insertion leaves room for every kind of move (on the tight
     // windows of R101 no string move within a route stays feasible).
     let instance =
-        tournee::formats::parse_solomon(include_str!("../data/solomon/RC201.txt")).unwrap();
+        tournee::scientific::parse_solomon(include_str!("../data/solomon/RC201.txt")).unwrap();
     let (start, after) = passes(&solved(&instance.request));
     for (operator, objective) in after {
         assert!(
@@ -65,7 +65,7 @@ fn every_operator_improves_the_regret_plan_of_rc201() {
 #[test]
 fn every_operator_keeps_the_regret_plan_of_r101_feasible() {
     let instance =
-        tournee::formats::parse_solomon(include_str!("../data/solomon/R101.txt")).unwrap();
+        tournee::scientific::parse_solomon(include_str!("../data/solomon/R101.txt")).unwrap();
     let (start, after) = passes(&solved(&instance.request));
     // 2-opt*, relocate and swap find work even on tight windows.
     assert!(
@@ -79,7 +79,8 @@ fn every_operator_keeps_the_regret_plan_of_r101_feasible() {
 
 #[test]
 fn operators_keep_pickups_with_their_deliveries_on_lc101() {
-    let instance = tournee::formats::parse_lilim(include_str!("../data/lilim/lc101.txt")).unwrap();
+    let instance =
+        tournee::scientific::parse_lilim(include_str!("../data/lilim/lc101.txt")).unwrap();
     let (start, after) = passes(&solved(&instance.request));
     // Swap moves jobs only: on a plan of shipments it must leave the plan as it is.
     let swap = after.iter().find(|(o, _)| *o == Operator::Swap).unwrap();

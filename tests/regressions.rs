@@ -6,7 +6,7 @@ use std::sync::atomic::AtomicBool;
 use tournee::pipeline;
 
 fn solve_vroom(text: &str, seed: u64) -> pipeline::Solved {
-    let mut request = tournee::formats::parse_vroom(text).expect("VROOM problem");
+    let mut request = tournee::vroom::parse_vroom(text).expect("VROOM problem");
     request.options = Some(tournee::pb::SolveOptions {
         seed,
         threads: 1,

@@ -1,13 +1,16 @@
 //! `tournee bench`: solution quality on a benchmark set. Arguments and printing only; the
 //! work (reading, solving with several seeds, checking, measuring, the table) is the
-//! library's `tournee::bench`. Rows print as instances finish; a plan that fails the
+//! library's `tournee::quality`. Rows print as instances finish; a plan that fails the
 //! checker is shown as INFEASIBLE and makes the command fail at the end.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use tournee::bench::{self, BenchConfig, BenchSummary, BenchmarkSet, BksTable, table};
+use tournee::domain::Objective;
+use tournee::quality::{
+    self, BenchConfig, BenchSummary, BenchmarkSet, BksTable, InstanceResult, table,
+};
 
 use super::{ObjectiveArg, SetArg};
 
@@ -51,32 +54,14 @@ pub struct BenchArguments {
 
 /// Runs the bench and prints the table and the summary.
 pub fn run(arguments: &BenchArguments) -> anyhow::Result<()> {
-    let seconds = arguments.time_limit_s;
-    if !(seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0) {
-        anyhow::bail!("--time-limit-s: {seconds} is not in (0, 3600] seconds");
-    }
-    if arguments.seeds == 0 || arguments.threads > 256 || arguments.max_iterations == Some(0) {
-        anyhow::bail!("--seeds and --max-iterations must be at least 1, --threads at most 256");
-    }
-    let config = BenchConfig {
-        set: match arguments.set {
-            SetArg::Solomon => BenchmarkSet::Solomon,
-            SetArg::Homberger => BenchmarkSet::Homberger,
-            SetArg::Lilim => BenchmarkSet::Lilim,
-            SetArg::Cvrp => BenchmarkSet::Cvrp,
-        },
-        objective: arguments.objective.domain(),
-        time_limit_ms: (seconds * 1000.0).round().max(1.0) as u64,
-        threads: arguments.threads,
-        seeds: arguments.seeds,
-        max_iterations: arguments.max_iterations,
-    };
+    let config = config(arguments)?;
     let bks_path = arguments
         .bks
         .clone()
-        .or_else(|| bench::bks::locate(&arguments.dir));
+        .or_else(|| quality::bks::locate(&arguments.dir));
     let bks = bks_path.as_deref().map(BksTable::read).transpose()?;
-    let files = bench::instance_files(&arguments.dir, config.set, arguments.instances.as_deref())?;
+    let files =
+        quality::instance_files(&arguments.dir, config.set, arguments.instances.as_deref())?;
     if files.is_empty() {
         anyhow::bail!(
             "{}: no *.{} instance file{}",
@@ -88,41 +73,12 @@ pub fn run(arguments: &BenchArguments) -> anyhow::Result<()> {
             }
         );
     }
-    println!(
-        "tournee bench: set {}, objective {:?}, {} s per solve, max iterations {}, \
-         threads {}, seeds 0..{}, {} instance(s), {} core(s) available, best known: {}",
-        config.set.name(),
-        arguments.objective,
-        seconds,
-        config
-            .max_iterations
-            .map_or("none".to_string(), |limit| limit.to_string()),
-        config.threads,
-        config.seeds,
-        files.len(),
-        std::thread::available_parallelism().map_or(1, |n| n.get()),
-        bks_path
-            .as_deref()
-            .map_or("none found".to_string(), |path| path.display().to_string()),
-    );
+    print_banner(arguments, &config, files.len(), bks_path.as_deref());
     println!("{}", table::text_header());
     let mut results = Vec::with_capacity(files.len());
     for path in &files {
-        let result = bench::run_instance(path, &config, bks.as_ref())?;
-        println!(
-            "{}",
-            table::text_line(&table::row(&result, config.objective))
-        );
-        for run in result.runs.iter().filter(|run| !run.feasible()) {
-            let shown: Vec<&str> = run.violations.iter().take(3).map(String::as_str).collect();
-            eprintln!(
-                "{} seed {}: INFEASIBLE: {}",
-                result.name,
-                run.seed,
-                shown.join("; ")
-            );
-        }
-        std::io::stdout().flush().context("writing the table")?;
+        let result = quality::run_instance(path, &config, bks.as_ref())?;
+        print_row(&result, config.objective)?;
         results.push(result);
     }
     let summary = BenchSummary::of(&results, config.objective);
@@ -138,4 +94,69 @@ pub fn run(arguments: &BenchArguments) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// The library's configuration from the arguments, refused before any file is read
+/// when a limit is out of range.
+fn config(arguments: &BenchArguments) -> anyhow::Result<BenchConfig> {
+    let seconds = arguments.time_limit_s;
+    if !(seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0) {
+        anyhow::bail!("--time-limit-s: {seconds} is not in (0, 3600] seconds");
+    }
+    if arguments.seeds == 0 || arguments.threads > 256 || arguments.max_iterations == Some(0) {
+        anyhow::bail!("--seeds and --max-iterations must be at least 1, --threads at most 256");
+    }
+    Ok(BenchConfig {
+        set: match arguments.set {
+            SetArg::Solomon => BenchmarkSet::Solomon,
+            SetArg::Homberger => BenchmarkSet::Homberger,
+            SetArg::Lilim => BenchmarkSet::Lilim,
+            SetArg::Cvrp => BenchmarkSet::Cvrp,
+        },
+        objective: arguments.objective.domain(),
+        time_limit_ms: (seconds * 1000.0).round().max(1.0) as u64,
+        threads: arguments.threads,
+        seeds: arguments.seeds,
+        max_iterations: arguments.max_iterations,
+    })
+}
+
+/// The first line: the settings of the run, so that a pasted table says how it was made.
+fn print_banner(
+    arguments: &BenchArguments,
+    config: &BenchConfig,
+    instances: usize,
+    bks_path: Option<&Path>,
+) {
+    println!(
+        "tournee bench: set {}, objective {:?}, {} s per solve, max iterations {}, \
+         threads {}, seeds 0..{}, {} instance(s), {} core(s) available, best known: {}",
+        config.set.name(),
+        arguments.objective,
+        arguments.time_limit_s,
+        config
+            .max_iterations
+            .map_or("none".to_string(), |limit| limit.to_string()),
+        config.threads,
+        config.seeds,
+        instances,
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        bks_path.map_or("none found".to_string(), |path| path.display().to_string()),
+    );
+}
+
+/// One instance's row, and its refused plans on stderr; flushed so that rows show as
+/// instances finish.
+fn print_row(result: &InstanceResult, objective: Objective) -> anyhow::Result<()> {
+    println!("{}", table::text_line(&table::row(result, objective)));
+    for run in result.runs.iter().filter(|run| !run.feasible()) {
+        let shown: Vec<&str> = run.violations.iter().take(3).map(String::as_str).collect();
+        eprintln!(
+            "{} seed {}: INFEASIBLE: {}",
+            result.name,
+            run.seed,
+            shown.join("; ")
+        );
+    }
+    std::io::stdout().flush().context("writing the table")
 }

@@ -56,11 +56,11 @@ pub fn run(
     let answer = match output_format {
         OutputFormat::Native => serde_json::to_string_pretty(&encode::response(&solved))?,
         OutputFormat::Vroom => {
-            let mut answer = tournee::formats::vroom_output(&solved.problem, &solved.solution);
+            let mut answer = tournee::vroom::vroom_output(&solved.problem, &solved.solution);
             if let (Some(report), Some(object)) = (&solved.pooling, answer.as_object_mut()) {
                 object.insert(
                     "pooling".to_string(),
-                    tournee::formats::vroom_pooling(&solved.problem, report),
+                    tournee::vroom::vroom_pooling(&solved.problem, report),
                 );
             }
             serde_json::to_string_pretty(&answer)?
@@ -84,10 +84,10 @@ pub fn read_request(text: &str, format: InputFormat) -> anyhow::Result<pb::Solve
         InputFormat::Native => {
             serde_json::from_str(text).context("not a SolveRequest in the proto3 JSON mapping")?
         }
-        InputFormat::Vroom => tournee::formats::parse_vroom(text)?,
-        InputFormat::Solomon => tournee::formats::parse_solomon(text)?.request,
-        InputFormat::Lilim => tournee::formats::parse_lilim(text)?.request,
-        InputFormat::Cvrp => tournee::formats::parse_tsplib(text)?.request,
+        InputFormat::Vroom => tournee::vroom::parse_vroom(text)?,
+        InputFormat::Solomon => tournee::scientific::parse_solomon(text)?.request,
+        InputFormat::Lilim => tournee::scientific::parse_lilim(text)?.request,
+        InputFormat::Cvrp => tournee::scientific::parse_tsplib(text)?.request,
     })
 }
 

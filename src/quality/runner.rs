@@ -10,9 +10,9 @@ use std::time::Instant;
 use super::{BenchConfig, BenchError, BksEntry, BksTable, instance_name};
 use crate::budget::Budget;
 use crate::domain::Objective;
-use crate::formats::Measure;
 use crate::pb;
 use crate::pipeline;
+use crate::scientific::Measure;
 
 /// One solve of an instance.
 #[derive(Debug, Clone, PartialEq)]
@@ -172,7 +172,7 @@ fn options(config: &BenchConfig, seed: u64) -> pb::SolveOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bench::BenchmarkSet;
+    use crate::quality::BenchmarkSet;
 
     fn run(measure: (usize, f64, usize), feasible: bool) -> RunResult {
         RunResult {

@@ -274,9 +274,9 @@ mod tests {
 
     use super::*;
     use crate::budget::Budget;
-    use crate::formats::request_from_vroom;
-    use crate::formats::tests::small_problem;
     use crate::pb;
+    use crate::vroom::request_from_vroom;
+    use crate::vroom::tests::small_problem;
 
     fn solve(input: &Value) -> (Problem, Solution) {
         let mut request = request_from_vroom(input).unwrap();

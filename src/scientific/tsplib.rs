@@ -1,6 +1,6 @@
 //! TSPLIB / CVRPLIB CVRP files (`TYPE : CVRP`, `EDGE_WEIGHT_TYPE : EUC_2D`, as the
 //! Uchoa et al. X instances) → a native request. Owns the reading of the format; the
-//! request's layout is [`super::benchmark`]'s.
+//! request's layout is [`super::instance`]'s.
 //!
 //! Conventions of CVRPLIB: the distance of an edge is the Euclidean distance rounded to
 //! the nearest integer (`nint`), and the objective is the total distance. Node 1 (the
@@ -11,7 +11,7 @@
 //! Customers become jobs `delivery = [demand]` with id = their node number.
 
 use super::FormatError;
-use super::benchmark::{
+use super::instance::{
     BenchmarkInstance, DistanceConvention, Node, base_request, delivery_jobs, integer, numbers,
     whole,
 };

@@ -1,4 +1,5 @@
-//! The common model of the scientific benchmark formats (Solomon and Gehring & Homberger
+//! A literature instance as a native request, and its measure in the literature's units:
+//! the common model of the scientific benchmark formats (Solomon and Gehring & Homberger
 //! VRPTW, Li & Lim PDPTW, TSPLIB/CVRPLIB CVRP): the nodes of a file, how the literature
 //! measures an edge, and the one way such a file becomes a native [`pb::SolveRequest`],
 //! so that benchmarks go through the normal `validate` → `solver` path.

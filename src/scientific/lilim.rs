@@ -1,6 +1,6 @@
 //! Li & Lim (2001) PDPTW text files → a native request. Owns the reading of the format
 //! and the pairing of pickups with deliveries; the request's layout (sites, matrices,
-//! scaled integers, fleet) is [`super::benchmark`]'s.
+//! scaled integers, fleet) is [`super::instance`]'s.
 //!
 //! The format (tab- or space-separated, CRLF or LF):
 //! ```text
@@ -17,7 +17,7 @@
 //! 0, others 1).
 
 use super::FormatError;
-use super::benchmark::{
+use super::instance::{
     BenchmarkInstance, DistanceConvention, Node, base_request, integer, numbers, whole,
 };
 use super::solomon::check_ids;
@@ -180,7 +180,7 @@ fn stop(node: &Node) -> pb::TaskStop {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::formats::benchmark::SCALE;
+    use crate::scientific::instance::SCALE;
 
     const LC101: &str = include_str!("../../data/lilim/lc101.txt");
 

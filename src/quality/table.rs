@@ -257,8 +257,8 @@ impl fmt::Display for BenchSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bench::{BksEntry, RunResult};
-    use crate::formats::Measure;
+    use crate::quality::{BksEntry, RunResult};
+    use crate::scientific::Measure;
 
     fn result(name: &str, vehicles: usize, distance: f64, bks: Option<BksEntry>) -> InstanceResult {
         let measure = Measure {

@@ -1,9 +1,9 @@
-//! Solution quality against the literature (`tournee bench`): which files of a benchmark
-//! set to run ([`instance_files`]), the best-known solutions they are compared with
-//! ([`bks`]), one instance solved with several seeds and checked ([`runner`]), and the
+//! Solution quality against best-known solutions (`tournee bench`), i.e. against the
+//! literature: which files of a benchmark set to run ([`instance_files`]), the
+//! best-known solutions they are compared with ([`bks`]), one instance solved with several seeds and checked ([`runner`]), and the
 //! table, CSV and summary line ([`table`]). Every solve goes through
 //! [`crate::pipeline::solve`] and every plan through [`crate::checker::check`]; figures
-//! are measured in the literature's units by [`crate::formats::BenchmarkInstance`].
+//! are measured in the literature's units by [`crate::scientific::BenchmarkInstance`].
 //!
 //! Runs use the whole time limit: `max_iterations` is set to `u64::MAX`, so the default
 //! stop ("no improvement for a while") never fires and only the clock stops a search.
@@ -18,7 +18,7 @@ pub mod table;
 use std::path::{Path, PathBuf};
 
 use crate::domain::Objective;
-use crate::formats::{BenchmarkInstance, FormatError};
+use crate::scientific::{BenchmarkInstance, FormatError};
 
 pub use bks::{BksEntry, BksTable};
 pub use runner::{InstanceResult, RunResult, run_instance};
@@ -59,9 +59,11 @@ impl BenchmarkSet {
     /// Reads one instance file of the set.
     pub fn parse(self, text: &str) -> Result<BenchmarkInstance, FormatError> {
         match self {
-            BenchmarkSet::Solomon | BenchmarkSet::Homberger => crate::formats::parse_solomon(text),
-            BenchmarkSet::Lilim => crate::formats::parse_lilim(text),
-            BenchmarkSet::Cvrp => crate::formats::parse_tsplib(text),
+            BenchmarkSet::Solomon | BenchmarkSet::Homberger => {
+                crate::scientific::parse_solomon(text)
+            }
+            BenchmarkSet::Lilim => crate::scientific::parse_lilim(text),
+            BenchmarkSet::Cvrp => crate::scientific::parse_tsplib(text),
         }
     }
 }

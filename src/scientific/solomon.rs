@@ -1,6 +1,6 @@
 //! Solomon (1987) and Gehring & Homberger (1999) VRPTW text files → a native request.
 //! Owns the reading of the format only; the request's layout (sites, matrices, scaled
-//! integers, fleet) is [`super::benchmark`]'s.
+//! integers, fleet) is [`super::instance`]'s.
 //!
 //! The format (CRLF line endings in the distributed files; both are accepted):
 //! ```text
@@ -21,7 +21,7 @@
 //! `[ready, due]`.
 
 use super::FormatError;
-use super::benchmark::{
+use super::instance::{
     BenchmarkInstance, DistanceConvention, Node, base_request, delivery_jobs, integer, numbers,
     whole,
 };
@@ -143,7 +143,7 @@ pub(super) fn check_ids(nodes: &[Node]) -> Result<(), FormatError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::formats::benchmark::SCALE;
+    use crate::scientific::instance::SCALE;
 
     const C101: &str = include_str!("../../data/solomon/C101.txt");
 

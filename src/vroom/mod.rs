@@ -1,0 +1,124 @@
+//! VROOM's JSON, the lingua franca of open-source route optimisation, at the crate's
+//! edge: clients (and comparisons against VROOM) can send its input as is.
+//! [`parse_vroom`]/[`request_from_vroom`] turn it into a native [`pb::SolveRequest`]
+//! ([`reader`]), which then goes through the normal `validate` → `solver` path, and
+//! [`vroom_output()`] writes a [`crate::domain::Solution`] back in VROOM's output format
+//! ([`writer`]), with the pooling report as an extension ([`pooling`]). The document is
+//! first deserialized into typed structs ([`model`]) whose values are checked as the
+//! reader reads them ([`json`]), so that messages, paths and the order of checks are
+//! tournee's own.
+//!
+//! This module owns the translation only: no rule of the problem is checked here beyond
+//! what is needed to read the JSON (shapes, numbers, ids); everything else is left to
+//! `validate`, whose field paths name the native request (`jobs[i]`, `shipments[i]`,
+//! `vehicles[i]` keep VROOM's order, sites do not exist in VROOM). Site-level rules are
+//! therefore checked here, with VROOM paths: coordinates in range, setup not negative.
+//!
+//! Id conventions (the output writer parses them back):
+//! - vehicle `id: 7` → vehicle `"7"`; job `id: 7` → job `"7"`;
+//! - shipment with `pickup.id: 3`, `delivery.id: 4` → shipment `"s3-4"`;
+//! - one site per distinct (location, setup): `"loc-<index>"` with matrices,
+//!   `"loc-<lon>,<lat>"` without, suffixed `"-setup-<s>"` when the setup is not 0;
+//! - extension `producer` (string or integer) → producer of that id.
+
+pub mod json;
+pub mod model;
+pub mod pooling;
+pub mod reader;
+mod travel;
+pub mod writer;
+
+pub use crate::format_error::FormatError;
+pub use pooling::vroom_pooling;
+pub use reader::request_from_vroom;
+pub use writer::vroom_output;
+
+use serde_json::Value;
+
+use crate::pb;
+
+/// Parses VROOM input JSON text into a native request (see [`request_from_vroom`]).
+pub fn parse_vroom(text: &str) -> Result<pb::SolveRequest, FormatError> {
+    let value: Value = serde_json::from_str(text).map_err(|error| FormatError::Json {
+        line: error.line(),
+        column: error.column(),
+        message: error.to_string(),
+    })?;
+    request_from_vroom(&value)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicBool;
+
+    use serde_json::json;
+
+    use super::*;
+
+    /// Two vehicles (one with a producer), two jobs, one shipment, a 4×4 matrix.
+    pub(super) fn small_problem() -> Value {
+        let times = json!([
+            [0, 600, 900, 1200],
+            [600, 0, 300, 700],
+            [900, 300, 0, 500],
+            [1200, 700, 500, 0]
+        ]);
+        json!({
+            "vehicles": [
+                {"id": 1, "start_index": 0, "end_index": 0, "capacity": [4], "skills": [1],
+                 "time_window": [0, 36000], "producer": "ferme-a", "costs": {"fixed": 100},
+                 "breaks": [{"id": 1}]},
+                {"id": 2, "start_index": 0, "capacity": [4], "max_tasks": 3, "profile": "car",
+                 "speed_factor": 1.25, "max_travel_time": 20000, "max_distance": 100000}
+            ],
+            "jobs": [
+                {"id": 1, "location_index": 1, "setup": 60, "service": 300, "delivery": [1],
+                 "time_windows": [[3600, 7200]]},
+                {"id": 2, "location_index": 2, "location": [9.5, 47.1], "pickup": [2],
+                 "skills": [1], "priority": 10, "producer": 7}
+            ],
+            "shipments": [
+                {"pickup": {"id": 1, "location_index": 1, "service": 120},
+                 "delivery": {"id": 2, "location_index": 3, "time_windows": [[0, 20000]]},
+                 "amount": [2], "max_time_on_board": 3600, "producer": "ferme-a"}
+            ],
+            "matrices": {"car": {"durations": times, "distances": times}},
+            "unknown": true
+        })
+    }
+
+    #[test]
+    fn json_errors_carry_line_and_column() {
+        let error = parse_vroom("{\n  \"vehicles\": [1,\n}").unwrap_err();
+        match error {
+            FormatError::Json { line, column, .. } => assert_eq!((line, column), (3, 1)),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_example_cooperative_is_valid_and_fully_served() {
+        let text = include_str!("../../data/vroom/cooperative.json");
+        let mut request = parse_vroom(text).unwrap();
+        assert_eq!(request.producers.len(), 5);
+        assert_eq!(request.vehicles.len(), 3);
+        assert!(request.shipments.len() >= 12);
+        request.options = Some(pb::SolveOptions {
+            max_iterations: Some(300),
+            time_limit_ms: Some(3_600_000),
+            threads: 1,
+            ..Default::default()
+        });
+        let problem = crate::validate::problem(&request).unwrap();
+        let matrices = crate::travel::matrices(&problem, &Default::default())
+            .expect("matrices")
+            .0;
+        let cancelled = AtomicBool::new(false);
+        let budget = crate::budget::Budget::new(&cancelled);
+        let solution = crate::solver::solve(&problem, &matrices, &budget, &|_| {}).unwrap();
+        assert!(solution.unassigned.is_empty(), "{:?}", solution.unassigned);
+        let output = vroom_output(&problem, &solution);
+        assert_eq!(output["summary"]["unassigned"], 0);
+        assert_eq!(output["code"], 0);
+    }
+}

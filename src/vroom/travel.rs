@@ -1,0 +1,55 @@
+//! VROOM's `matrices` (per profile) or legacy `matrix` → the native travel source. Apart
+//! from the reader because whether matrices are supplied decides how every location is
+//! read (a `location_index` or `[lon, lat]`), so it is settled before any task.
+
+use super::FormatError;
+use super::json::path;
+use super::model::Input;
+use crate::pb;
+
+/// `matrices` (per profile) or the legacy `matrix` (durations of `car`), else straight
+/// lines.
+pub(super) fn travel(input: &Input) -> Result<pb::TravelOptions, FormatError> {
+    let source = if let Some(matrices) = input.matrices.read("matrices")? {
+        let profiles = matrices
+            .0
+            .into_iter()
+            .map(|(profile, entry)| {
+                let field = format!("matrices.{profile}");
+                let entry = entry.read_element(&field)?;
+                let durations = path(&field, "durations");
+                let durations_s = rows(entry.durations.read(&durations)?)
+                    .ok_or_else(|| FormatError::field(durations, "required"))?;
+                let distances = entry.distances.read(&path(&field, "distances"))?;
+                Ok(pb::ProfileMatrices {
+                    profile,
+                    durations_s,
+                    distances_m: rows(distances).unwrap_or_default(),
+                })
+            })
+            .collect::<Result<Vec<_>, FormatError>>()?;
+        pb::travel_options::Source::Matrices(pb::SuppliedMatrices { profiles })
+    } else if let Some(matrix) = input.matrix.read("matrix")? {
+        let profile = pb::ProfileMatrices {
+            profile: "car".to_string(),
+            durations_s: rows(Some(matrix)).unwrap_or_default(),
+            distances_m: Vec::new(),
+        };
+        pb::travel_options::Source::Matrices(pb::SuppliedMatrices {
+            profiles: vec![profile],
+        })
+    } else {
+        pb::travel_options::Source::StraightLine(pb::StraightLine::default())
+    };
+    Ok(pb::TravelOptions {
+        source: Some(source),
+    })
+}
+
+/// A matrix's rows in the native form.
+fn rows(matrix: Option<Vec<Vec<i64>>>) -> Option<Vec<pb::MatrixRow>> {
+    matrix.map(|rows| {
+        let row = |values| pb::MatrixRow { values };
+        rows.into_iter().map(row).collect()
+    })
+}
