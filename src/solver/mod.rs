@@ -3,22 +3,14 @@
 //! seeded from `(seed, index)`, and the best wins by `(score, index)`, so a seed, a
 //! thread count and an iteration limit always give the same answer.
 
-mod fast_insertion;
-mod fleet;
-mod insertion;
 mod instance;
-mod local_search;
-mod operator_bench;
+mod moves;
 mod output;
 mod reasons;
-mod recreate;
 mod rng;
-mod route_cache;
-mod route_eval;
-mod ruin;
+mod route;
 mod search;
 mod state;
-mod trips;
 mod warm_start;
 
 use std::sync::Mutex;
@@ -26,8 +18,8 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-pub use local_search::Operator;
-pub use operator_bench::OperatorBench;
+pub use moves::local_search::Operator;
+pub use moves::operator_bench::OperatorBench;
 pub use rng::Rng;
 pub use search::NO_IMPROVEMENT_ITERATIONS;
 pub use warm_start::WarmStart;

@@ -5,12 +5,12 @@
 
 use std::time::Instant;
 
-use super::fleet;
 use super::instance::Instance;
-use super::local_search;
-use super::recreate::{Workspace, greedy, regret};
+use super::moves::fleet;
+use super::moves::local_search;
+use super::moves::recreate::{Workspace, greedy, regret};
+use super::moves::ruin::ruin;
 use super::rng::Rng;
-use super::ruin::ruin;
 use super::state::{Score, State};
 use super::warm_start::WarmStart;
 use crate::budget::Budget;

@@ -3,30 +3,12 @@
 //! board, working/travel time, distance and stop limits. O(length) per call; the same
 //! simulation writes the schedule of the final answer.
 
-use super::instance::{Instance, StopKind};
+use super::infeasible::Infeasible;
 use super::trips::{Hub, Trips, reloaded_load, trip_deliveries};
 use crate::domain::{
     Objective, StepKind, TimeWindow, TourStep, UNREACHABLE, earliest_start_s, earliest_window_s,
 };
-
-/// Why a sequence is infeasible (used for unassigned reasons).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Infeasible {
-    /// A leg is unreachable.
-    Unreachable,
-    /// Load above capacity.
-    Capacity,
-    /// A window or the shift is missed.
-    TimeWindows,
-    /// Time on board too long.
-    MaxTimeOnBoard,
-    /// Working time, travel time, distance or stop limit.
-    Limits,
-    /// Pickup and delivery out of order or incomplete.
-    Precedence,
-    /// Goods that must not share a vehicle.
-    IncompatibleGoods,
-}
+use crate::solver::instance::{Instance, StopKind};
 
 /// Figures of a feasible sequence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

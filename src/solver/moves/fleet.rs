@@ -7,12 +7,12 @@
 //! Ordinary annealing never takes this path: it ranks plans by unassigned tasks first,
 //! so it cannot walk through the plans with a task out that lead to one vehicle less.
 
-use super::instance::Instance;
 use super::recreate::{Workspace, greedy};
-use super::rng::Rng;
 use super::ruin::ruin;
-use super::state::State;
 use crate::budget::Budget;
+use crate::solver::instance::Instance;
+use crate::solver::rng::Rng;
+use crate::solver::state::State;
 
 /// Iterations without leaving fewer tasks out after which the phase gives up: enough
 /// for every task to be ruined several times over.

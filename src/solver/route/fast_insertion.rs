@@ -4,10 +4,10 @@
 //! and stop limits; the working-time limit is left to the caller, and routes or tasks
 //! with a maximum time on board go through the full simulation instead (`supports`).
 
-use super::instance::{Instance, Stop};
-use super::route_cache::{RouteCache, between};
-use super::route_eval::RouteFigures;
+use super::cache::{RouteCache, between};
+use super::evaluate::RouteFigures;
 use crate::domain::{Objective, UNREACHABLE, earliest_start_s};
+use crate::solver::instance::{Instance, Stop};
 
 /// Whether the fast checks are exact for `task` on a route with this cache. The working
 /// time depends on when the tour leaves, which an insertion anywhere can change: for a

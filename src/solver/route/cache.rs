@@ -5,8 +5,8 @@
 //!
 //! Nodes are numbered 0 = start, 1..=n = the route's stops, n + 1 = end.
 
-use super::instance::Instance;
 use crate::domain::{TimeWindow, earliest_start_s};
+use crate::solver::instance::Instance;
 
 /// Marks a node that no arrival time can make feasible.
 pub const NEVER: i64 = i64::MIN / 4;

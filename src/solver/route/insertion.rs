@@ -1,12 +1,13 @@
 //! Cheapest feasible insertion of one task into one route: every position for a job,
 //! every ordered pair of positions for a shipment.
 
+use super::evaluate::{Scratch, evaluate};
 use super::fast_insertion;
-use super::instance::Instance;
-use super::rng::Rng;
-use super::route_eval::{Infeasible, Scratch, evaluate};
-use super::state::State;
+use super::infeasible::Infeasible;
 use crate::domain::Objective;
+use crate::solver::instance::Instance;
+use crate::solver::rng::Rng;
+use crate::solver::state::State;
 
 /// Extra weight of opening a vehicle under the vehicles-first objective.
 const NEW_VEHICLE_WEIGHT: i128 = 1 << 70;
