@@ -4,10 +4,9 @@
 //! simulation writes the schedule of the final answer.
 
 use super::infeasible::Infeasible;
-use super::trips::{Hub, Trips, reloaded_load, trip_deliveries};
-use crate::domain::{
-    Objective, StepKind, TimeWindow, TourStep, UNREACHABLE, earliest_start_s, earliest_window_s,
-};
+use super::trips::{Hub, Trips, trip_deliveries};
+use super::walk::Walk;
+use crate::domain::{Objective, StepKind, TimeWindow, TourStep, UNREACHABLE, earliest_window_s};
 use crate::solver::instance::{Instance, StopKind};
 
 /// Figures of a feasible sequence.
@@ -129,6 +128,8 @@ pub fn evaluate(
     result
 }
 
+/// Walks `stops` once trips are placed: the first trip's deliveries on board, the
+/// departure delayed as far as no window or end moves, then each reload and stop in turn.
 fn simulate(
     instance: &Instance,
     vehicle_index: usize,
@@ -151,132 +152,34 @@ fn simulate(
     if load.iter().zip(&vehicle.capacity).any(|(l, c)| l > c) {
         return Err(Infeasible::Capacity);
     }
-    let start_location = vehicle
-        .start_site
-        .map(|site| instance.problem.sites[site].matrix_index);
-    let mut previous_location = start_location;
-    let mut previous_site = vehicle.start_site;
     let departure_s =
         vehicle.shift.start_s + departure_delay_s(instance, vehicle_index, stops, reload_at)?;
-    let mut time_s = departure_s;
-    let (mut distance_m, mut travel_s, mut service_total_s, mut waiting_total_s) =
-        (0i64, 0i64, 0i64, 0i64);
+    let mut walk = Walk::depart(instance, vehicle_index, departure_s, load);
     if let Some(steps) = steps.as_deref_mut() {
         steps.clear();
-        steps.push(step(
-            StepKind::Start,
-            None,
-            vehicle.start_site,
-            departure_s,
-            0,
-            departure_s,
-            load,
-            0,
-            0,
-        ));
+        steps.push(walk.start_step());
     }
     let mut reloads = reload_at.iter().enumerate().peekable();
     for (position, &stop_index) in stops.iter().enumerate() {
         if let Some((trip, _)) = reloads.next_if(|(_, at)| **at == position)
             && let Some(hub) = Hub::of(instance, vehicle_index)
         {
-            let (leg_s, leg_m) = leg(instance, vehicle_index, previous_location, hub.location)?;
-            let arrival_s = time_s + leg_s;
-            let start_s =
-                earliest_start_s(hub.windows, arrival_s).ok_or(Infeasible::TimeWindows)?;
             let trip_end = reload_at.get(trip + 1).map_or(stops.len(), |&p| p);
-            reloaded_load(instance, stops, position, trip_end, load);
-            if load.iter().zip(&vehicle.capacity).any(|(l, c)| l > c) {
-                return Err(Infeasible::Capacity);
-            }
-            distance_m += leg_m;
-            travel_s += leg_s;
-            service_total_s += hub.duration_s;
-            waiting_total_s += start_s - arrival_s;
-            time_s = start_s + hub.duration_s;
+            let arrival = walk.reload(&hub, stops, position, trip_end)?;
             if let Some(steps) = steps.as_deref_mut() {
-                steps.push(step(
-                    StepKind::Reload,
-                    None,
-                    Some(hub.site),
-                    arrival_s,
-                    start_s - arrival_s,
-                    start_s,
-                    load,
-                    distance_m,
-                    travel_s,
-                ));
-                if let Some(last) = steps.last_mut() {
-                    last.service_s = hub.duration_s;
-                    last.departure_s = time_s;
-                }
+                steps.push(walk.step(StepKind::Reload, None, Some(hub.site), &arrival));
             }
-            previous_location = Some(hub.location);
-            previous_site = Some(hub.site);
         }
-        let stop = &instance.stops[stop_index];
-        let (leg_s, leg_m) = leg(instance, vehicle_index, previous_location, stop.location)?;
-        let arrival_s = time_s + leg_s;
-        let service_start_s =
-            earliest_start_s(&stop.windows, arrival_s).ok_or(Infeasible::TimeWindows)?;
-        let waiting_s = service_start_s - arrival_s;
-        let service_s = if previous_site == Some(stop.site) {
-            0
-        } else {
-            stop.setup_s
-        } + stop.service_s;
-        for (l, c) in load.iter_mut().zip(&stop.change) {
-            *l += c;
-        }
-        if load.iter().zip(&vehicle.capacity).any(|(l, c)| l > c) {
-            return Err(Infeasible::Capacity);
-        }
-        time_s = service_start_s + service_s;
-        match stop.kind {
-            StopKind::Pickup => scratch.departure_of_stop[stop_index] = time_s,
-            StopKind::Delivery => {
-                let pickup_departure = scratch.departure_of_stop[stop_index - 1];
-                if pickup_departure == i64::MIN {
-                    return Err(Infeasible::Precedence);
-                }
-                scratch.departure_of_stop[stop_index - 1] = i64::MIN + 1;
-                if stop
-                    .max_on_board_s
-                    .is_some_and(|limit| service_start_s - pickup_departure > limit)
-                {
-                    return Err(Infeasible::MaxTimeOnBoard);
-                }
-            }
-            StopKind::Job => {}
-        }
-        distance_m += leg_m;
-        travel_s += leg_s;
-        service_total_s += service_s;
-        waiting_total_s += waiting_s;
+        let arrival = walk.visit(stop_index, &mut scratch.departure_of_stop)?;
         if let Some(steps) = steps.as_deref_mut() {
+            let stop = &instance.stops[stop_index];
             let kind = match stop.kind {
                 StopKind::Pickup => StepKind::Pickup,
                 StopKind::Delivery => StepKind::Delivery,
                 StopKind::Job => StepKind::Job,
             };
-            steps.push(step(
-                kind,
-                Some(stop.task),
-                Some(stop.site),
-                arrival_s,
-                waiting_s,
-                service_start_s,
-                load,
-                distance_m,
-                travel_s,
-            ));
-            if let Some(last) = steps.last_mut() {
-                last.service_s = service_s;
-                last.departure_s = time_s;
-            }
+            steps.push(walk.step(kind, Some(stop.task), Some(stop.site), &arrival));
         }
-        previous_location = Some(stop.location);
-        previous_site = Some(stop.site);
     }
     // A pickup whose delivery never came is still marked with its departure.
     if stops.iter().any(|&s| {
@@ -284,109 +187,38 @@ fn simulate(
     }) {
         return Err(Infeasible::Precedence);
     }
-    let (end_leg_s, end_leg_m) = match vehicle.end_site {
-        Some(site) => leg(
-            instance,
-            vehicle_index,
-            previous_location,
-            instance.problem.sites[site].matrix_index,
-        )?,
-        None => (0, 0),
-    };
-    distance_m += end_leg_m;
-    travel_s += end_leg_s;
-    let end_s = time_s + end_leg_s;
-    if end_s > vehicle.shift.end_s {
-        return Err(Infeasible::TimeWindows);
-    }
-    let duration_s = end_s - departure_s;
-    if vehicle
-        .max_working_time_s
-        .is_some_and(|limit| duration_s > limit)
-        || vehicle
-            .max_travel_time_s
-            .is_some_and(|limit| travel_s > limit)
-        || vehicle
-            .max_distance_m
-            .is_some_and(|limit| distance_m > limit)
-    {
-        return Err(Infeasible::Limits);
-    }
+    walk.finish()?;
+    let duration_s = walk.time_s - departure_s;
+    walk.check_limits(duration_s)?;
     if let Some(steps) = steps {
-        steps.push(step(
-            StepKind::End,
-            None,
-            vehicle.end_site,
-            end_s,
-            0,
-            end_s,
-            load,
-            distance_m,
-            travel_s,
-        ));
+        steps.push(walk.end_step());
     }
+    Ok(figures(instance, vehicle, &walk, duration_s))
+}
+
+/// The figures of a walk that reached its end, `duration_s` after its departure.
+#[inline]
+fn figures(
+    instance: &Instance,
+    vehicle: &crate::domain::Vehicle,
+    walk: &Walk,
+    duration_s: i64,
+) -> RouteFigures {
     let cost_micro = vehicle
         .costs
-        .tour_cost_micro(distance_m, travel_s, service_total_s);
+        .tour_cost_micro(walk.distance_m, walk.travel_s, walk.service_s);
     let objective = match instance.objective {
         Objective::Cost | Objective::Vehicles => cost_micro,
-        Objective::Distance => distance_m,
+        Objective::Distance => walk.distance_m,
         Objective::Duration => duration_s,
     };
-    Ok(RouteFigures {
+    RouteFigures {
         objective,
         cost_micro,
-        distance_m,
-        travel_s,
-        service_s: service_total_s,
-        waiting_s: waiting_total_s,
+        distance_m: walk.distance_m,
+        travel_s: walk.travel_s,
+        service_s: walk.service_s,
+        waiting_s: walk.waiting_s,
         duration_s,
-    })
-}
-
-/// Driving time and distance from `from` (none: an open start, free) to `to`.
-fn leg(
-    instance: &Instance,
-    vehicle: usize,
-    from: Option<usize>,
-    to: usize,
-) -> Result<(i64, i64), Infeasible> {
-    let Some(from) = from else {
-        return Ok((0, 0));
-    };
-    let (leg_s, leg_m) = (
-        instance.duration_s(vehicle, from, to),
-        instance.distance_m(vehicle, from, to),
-    );
-    if leg_s >= UNREACHABLE || leg_m >= UNREACHABLE {
-        return Err(Infeasible::Unreachable);
-    }
-    Ok((leg_s, leg_m))
-}
-
-#[allow(clippy::too_many_arguments)]
-fn step(
-    kind: StepKind,
-    task: Option<usize>,
-    site: Option<usize>,
-    arrival_s: i64,
-    waiting_s: i64,
-    service_start_s: i64,
-    load: &[i64],
-    distance_m: i64,
-    travel_s: i64,
-) -> TourStep {
-    TourStep {
-        kind,
-        task,
-        site,
-        arrival_s,
-        waiting_s,
-        service_start_s,
-        service_s: 0,
-        departure_s: service_start_s,
-        load: load.to_vec(),
-        distance_m,
-        travel_s,
     }
 }

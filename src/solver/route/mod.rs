@@ -10,3 +10,4 @@ pub mod fast_insertion;
 pub mod infeasible;
 pub mod insertion;
 pub mod trips;
+pub mod walk;
