@@ -48,14 +48,7 @@ pub fn minimise(
         else {
             break;
         };
-        let mut current = best.clone();
-        let stops = std::mem::take(&mut current.routes[victim]);
-        current.repair(instance, victim, &mut workspace.scratch);
-        let mut freed: Vec<usize> = stops.iter().map(|&s| instance.stops[s].task).collect();
-        freed.sort_unstable();
-        freed.dedup();
-        current.unassigned.extend(freed);
-        current.unassigned.sort_unstable();
+        let mut current = without_route(instance, &best, victim, workspace);
         let mut allowed = vec![false; best.routes.len()];
         for &v in &used {
             allowed[v] = v != victim;
@@ -102,4 +95,22 @@ pub fn minimise(
     }
     workspace.allowed = None;
     (best, iterations)
+}
+
+/// `best` with the route of `victim` emptied and its tasks left out.
+fn without_route(
+    instance: &Instance,
+    best: &State,
+    victim: usize,
+    workspace: &mut Workspace,
+) -> State {
+    let mut current = best.clone();
+    let stops = std::mem::take(&mut current.routes[victim]);
+    current.repair(instance, victim, &mut workspace.scratch);
+    let mut freed: Vec<usize> = stops.iter().map(|&s| instance.stops[s].task).collect();
+    freed.sort_unstable();
+    freed.dedup();
+    current.unassigned.extend(freed);
+    current.unassigned.sort_unstable();
+    current
 }
