@@ -2,6 +2,12 @@
 //! CPU-only and deterministic: `threads` independent searches run on a rayon pool, each
 //! seeded from `(seed, index)`, and the best wins by `(score, index)`, so a seed, a
 //! thread count and an iteration limit always give the same answer.
+//!
+//! Layout: the model at the top (`instance`, `state`, `output`, `reasons`, `rng`,
+//! `warm_start`) and the driver (`search`); `route` judges one vehicle's sequence
+//! (evaluation, trips, caches, insertion); `moves` changes plans (ruin, recreate,
+//! fleet, local search) and prices every change through `route`, which never imports
+//! `moves`.
 
 mod instance;
 mod moves;

@@ -1,7 +1,8 @@
 //! Feasibility and cost of one vehicle's sequence of stops, by simulating it from the
 //! start: windows (several per stop), shift, capacities, pickup before delivery, time on
 //! board, working/travel time, distance and stop limits. O(length) per call; the same
-//! simulation writes the schedule of the final answer.
+//! simulation writes the schedule of the final answer. This file holds the entry and
+//! the departure delay; the simulation's steps are [`super::walk::Walk`]'s.
 
 use super::infeasible::Infeasible;
 use super::trips::{Hub, Trips, trip_deliveries};
