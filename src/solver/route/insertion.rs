@@ -3,6 +3,7 @@
 
 use super::evaluate::{Scratch, evaluate};
 use super::fast_insertion;
+use super::fast_shipment;
 use super::infeasible::Infeasible;
 use crate::domain::Objective;
 use crate::solver::instance::Instance;
@@ -120,7 +121,7 @@ fn fast_best(
         }
     };
     if stops.len() == 2 {
-        fast_insertion::shipment(instance, vehicle, cache, figures, stops[0], &mut consider);
+        fast_shipment::shipment(instance, vehicle, cache, figures, stops[0], &mut consider);
     } else {
         fast_insertion::job(instance, vehicle, cache, figures, stops[0], &mut consider);
     }
