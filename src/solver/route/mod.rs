@@ -1,7 +1,7 @@
 //! One route's tier: everything that reads or judges a single vehicle's sequence of
 //! stops. [`evaluate`] simulates a sequence (windows, loads, limits) with [`walk`]'s
-//! leg, visit and reload pieces, and writes its
-//! schedule; [`trips`] places the reloads it simulates; [`cache`] keeps per-route
+//! leg, visit and reload pieces, and writes its schedule; [`trips`] places the reloads
+//! it simulates; [`infeasible`] says why a sequence fails; [`cache`] keeps per-route
 //! figures so moves are priced in O(1); [`insertion`] finds where a task fits in one
 //! route, in O(1) per position through [`fast_insertion`] (jobs) and [`fast_shipment`]
 //! (shipments) when they are exact. Moves build on this tier; it never imports them.
