@@ -191,6 +191,7 @@ pub fn between(
 
 impl RouteCache {
     /// Extra distance of visiting `location` between node `a` and node `a + 1`, metres.
+    #[inline]
     pub fn distance_m_via(
         &self,
         instance: &Instance,
@@ -202,6 +203,7 @@ impl RouteCache {
     }
 
     /// Extra travel time of visiting `location` between node `a` and `a + 1`, seconds.
+    #[inline]
     pub fn travel_s_via(
         &self,
         instance: &Instance,
@@ -212,6 +214,7 @@ impl RouteCache {
         self.via(instance, vehicle, a, location, true)
     }
 
+    #[inline]
     fn via(
         &self,
         instance: &Instance,

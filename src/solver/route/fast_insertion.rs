@@ -39,6 +39,7 @@ pub struct Placement {
 /// Whether old node `b` and the rest of the route stay feasible after a new stop at
 /// (`location`, `site`) departing at `departure_s`; if so, how much the service time of
 /// node `b` changes (its setup depends on its predecessor's site).
+#[inline]
 pub(super) fn tail(
     instance: &Instance,
     vehicle: usize,
@@ -74,6 +75,9 @@ pub(super) struct After {
     pub(super) stops: usize,
 }
 
+/// The route's objective once a placement changes it to `after`; `None` when that
+/// breaks the vehicle's travel-time, distance or stop limit.
+#[inline]
 pub(super) fn objective(instance: &Instance, vehicle: usize, after: &After) -> Option<i64> {
     let v = &instance.problem.vehicles[vehicle];
     if v.max_stops.is_some_and(|limit| after.stops > limit)
@@ -94,6 +98,7 @@ pub(super) fn objective(instance: &Instance, vehicle: usize, after: &After) -> O
 
 /// Arrival, service start, service and departure at `stop` after a node at
 /// (`location`, `site`) departing at `departure_s`; `None` when a window is missed.
+#[inline]
 pub(super) fn visit(
     instance: &Instance,
     vehicle: usize,
@@ -116,6 +121,8 @@ pub(super) fn visit(
     Some((start_s, service_s))
 }
 
+/// Whether `extra` on top of `load` stays within `capacity` in every dimension.
+#[inline]
 pub(super) fn fits(load: &[i64], extra: &[i64], capacity: &[i64]) -> bool {
     load.iter()
         .zip(extra)
