@@ -2,23 +2,21 @@
 //! CPU-only and deterministic: `threads` independent searches run on a rayon pool, each
 //! seeded from `(seed, index)`, and the best wins by `(score, index)`, so a seed, a
 //! thread count and an iteration limit always give the same answer.
+//!
+//! Layout: the model at the top (`instance`, `state`, `output`, `reasons`, `rng`,
+//! `warm_start`) and the driver (`search`); `route` judges one vehicle's sequence
+//! (evaluation, trips, caches, insertion); `moves` changes plans (ruin, recreate,
+//! fleet, local search) and prices every change through `route`, which never imports
+//! `moves`.
 
-mod fast_insertion;
-mod fleet;
-mod insertion;
 mod instance;
-mod local_search;
-mod operator_bench;
+mod moves;
 mod output;
 mod reasons;
-mod recreate;
 mod rng;
-mod route_cache;
-mod route_eval;
-mod ruin;
+mod route;
 mod search;
 mod state;
-mod trips;
 mod warm_start;
 
 use std::sync::Mutex;
@@ -26,8 +24,8 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-pub use local_search::Operator;
-pub use operator_bench::OperatorBench;
+pub use moves::local_search::Operator;
+pub use moves::operator_bench::OperatorBench;
 pub use rng::Rng;
 pub use search::NO_IMPROVEMENT_ITERATIONS;
 pub use warm_start::WarmStart;

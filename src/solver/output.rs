@@ -3,7 +3,7 @@
 
 use super::instance::Instance;
 use super::reasons::reason;
-use super::route_eval::{Scratch, evaluate};
+use super::route::evaluate::{Scratch, evaluate};
 use super::state::State;
 use crate::domain::{Solution, Tour, Unassigned};
 

@@ -1,7 +1,8 @@
 //! Why a task stayed unassigned: tried alone on each vehicle, the most telling failure.
 
 use super::instance::Instance;
-use super::route_eval::{Infeasible, Scratch, evaluate};
+use super::route::evaluate::{Scratch, evaluate};
+use super::route::infeasible::Infeasible;
 use crate::domain::{TaskKind, UnassignedReason};
 
 /// The reason `task` could not be served.

@@ -5,12 +5,12 @@
 
 use std::time::Instant;
 
-use super::fleet;
 use super::instance::Instance;
-use super::local_search;
-use super::recreate::{Workspace, greedy, regret};
+use super::moves::fleet;
+use super::moves::local_search;
+use super::moves::recreate::{Workspace, greedy, regret};
+use super::moves::ruin::ruin;
 use super::rng::Rng;
-use super::ruin::ruin;
 use super::state::{Score, State};
 use super::warm_start::WarmStart;
 use crate::budget::Budget;
@@ -49,105 +49,28 @@ pub fn run(
 ) -> Outcome {
     let mut rng = Rng::new(seed, stream);
     let mut workspace = Workspace::new(instance);
-    let mut current = match warm {
-        Some(warm) => State::from_warm_start(instance, warm, &mut workspace.scratch),
-        None => State::empty(instance),
-    };
-    regret(instance, &mut current, &mut workspace, budget);
-    // Vehicles first: the fleet phase takes the first part of the budget.
-    let mut iterations = 0u64;
-    if instance.objective == Objective::Vehicles {
-        let (fewer, spent) = fleet::minimise(
-            instance,
-            &current,
-            &mut rng,
-            &mut workspace,
-            &budget.share(FLEET_SHARE),
-        );
-        current = fewer;
-        iterations = spent;
-    }
+    let (mut current, mut iterations) = construct(instance, &mut rng, &mut workspace, budget, warm);
     let mut current_score = current.score(instance);
     let mut best = current.clone();
     let mut best_score = current_score;
     on_improvement(best_score);
-
-    let tasks = instance.task_count().max(1) as f64;
-    // The average objective per task; SISR's Solomon setting is about 8× that. Tuned on
-    // Solomon R/RC and Li & Lim lr at 0.5 s (BENCHMARKS.md): 1× balances both sets.
-    // Vehicles first, the fleet phase leaves tighter plans that need more heat to move:
-    // 2× (Solomon, all 56, 10 s: +0.77 % at the best-known fleet against +1.06 %).
-    let scale = if instance.objective == Objective::Vehicles {
-        VEHICLES_FIRST_TEMPERATURE
-    } else {
-        1.0
-    };
-    let initial_temperature = scale * (current_score.objective.max(1) as f64) / tasks;
-    let final_temperature = initial_temperature / 100.0;
-    // The annealing schedule spans what is left after the fleet phase.
-    let annealing_started = Instant::now();
-    let annealing_from = iterations;
-    let budget_s = budget
-        .deadline()
-        .map_or(f64::INFINITY, |deadline| {
-            deadline
-                .saturating_duration_since(annealing_started)
-                .as_secs_f64()
-        })
-        .max(1e-3);
+    let annealing = Annealing::new(instance, current_score, budget, iterations);
     let mut last_improvement = iterations;
     let stop_reason = loop {
         let now = Instant::now();
-        if let Some(reason) = budget.expired(now) {
+        if let Some(reason) = stop_reason(instance, budget, now, iterations, last_improvement) {
             break reason;
         }
-        match budget.max_iterations() {
-            Some(limit) if iterations >= limit => break StopReason::MaxIterations,
-            None if iterations - last_improvement >= NO_IMPROVEMENT_ITERATIONS => {
-                break StopReason::NoImprovement;
-            }
-            _ => {}
-        }
-        if instance.task_count() == 0 {
-            break StopReason::NoImprovement;
-        }
         iterations += 1;
-        // The annealing cools with the iterations when they are limited (deterministic
-        // runs), else with the clock; u64::MAX means "until the time limit".
-        let progress = match budget.max_iterations() {
-            Some(limit) if limit < u64::MAX => {
-                (iterations - annealing_from) as f64
-                    / limit.saturating_sub(annealing_from).max(1) as f64
-            }
-            _ => {
-                now.saturating_duration_since(annealing_started)
-                    .as_secs_f64()
-                    / budget_s
-            }
-        };
-        let temperature =
-            initial_temperature * (final_temperature / initial_temperature).powf(progress.min(1.0));
-
-        let mut candidate = current.clone();
-        ruin(instance, &mut candidate, &mut rng, &mut workspace);
-        let mut order = candidate.unassigned.clone();
-        sort_for_recreate(instance, &candidate, &mut order, &mut rng);
-        greedy(
+        let temperature = annealing.temperature(budget, now, iterations);
+        let (candidate, score) = ruin_and_recreate(
             instance,
-            &mut candidate,
-            &order,
-            &mut workspace,
+            &current,
+            best_score,
             &mut rng,
-            0.01,
+            &mut workspace,
+            budget,
         );
-        let mut score = candidate.score(instance);
-        if instance.problem.options.local_search && promising(score, best_score) {
-            let touched = touched(&current.routes, &candidate.routes);
-            if local_search::improve(instance, &mut candidate, &mut workspace, &touched, budget) {
-                score = candidate.score(instance);
-            }
-        }
-
         if accept(score, current_score, temperature, &mut rng) {
             current = candidate;
             current_score = score;
@@ -164,6 +87,139 @@ pub fn run(
         score: best_score,
         iterations,
         stop_reason,
+    }
+}
+
+/// The first plan: `warm`'s (or none) completed by regret, then, vehicles first, the
+/// fleet phase on the first part of the budget. Also the iterations that phase spent.
+fn construct(
+    instance: &Instance,
+    rng: &mut Rng,
+    workspace: &mut Workspace,
+    budget: &Budget,
+    warm: Option<&WarmStart>,
+) -> (State, u64) {
+    let mut current = match warm {
+        Some(warm) => State::from_warm_start(instance, warm, &mut workspace.scratch),
+        None => State::empty(instance),
+    };
+    regret(instance, &mut current, workspace, budget);
+    if instance.objective == Objective::Vehicles {
+        return fleet::minimise(
+            instance,
+            &current,
+            rng,
+            workspace,
+            &budget.share(FLEET_SHARE),
+        );
+    }
+    (current, 0)
+}
+
+/// Why the search stops before iteration `iterations + 1`, if it does.
+fn stop_reason(
+    instance: &Instance,
+    budget: &Budget,
+    now: Instant,
+    iterations: u64,
+    last_improvement: u64,
+) -> Option<StopReason> {
+    if let Some(reason) = budget.expired(now) {
+        return Some(reason);
+    }
+    match budget.max_iterations() {
+        Some(limit) if iterations >= limit => return Some(StopReason::MaxIterations),
+        None if iterations - last_improvement >= NO_IMPROVEMENT_ITERATIONS => {
+            return Some(StopReason::NoImprovement);
+        }
+        _ => {}
+    }
+    if instance.task_count() == 0 {
+        return Some(StopReason::NoImprovement);
+    }
+    None
+}
+
+/// One iteration's candidate: `current` ruined, recreated in SISR's order and, when
+/// promising against `best_score`, improved by the local search; with its score.
+fn ruin_and_recreate(
+    instance: &Instance,
+    current: &State,
+    best_score: Score,
+    rng: &mut Rng,
+    workspace: &mut Workspace,
+    budget: &Budget,
+) -> (State, Score) {
+    let mut candidate = current.clone();
+    ruin(instance, &mut candidate, rng, workspace);
+    let mut order = candidate.unassigned.clone();
+    sort_for_recreate(instance, &candidate, &mut order, rng);
+    greedy(instance, &mut candidate, &order, workspace, rng, 0.01);
+    let mut score = candidate.score(instance);
+    if instance.problem.options.local_search && promising(score, best_score) {
+        let touched = touched(&current.routes, &candidate.routes);
+        if local_search::improve(instance, &mut candidate, workspace, &touched, budget) {
+            score = candidate.score(instance);
+        }
+    }
+    (candidate, score)
+}
+
+/// The simulated annealing's cooling schedule, spanning what the budget has left after
+/// the fleet phase.
+struct Annealing {
+    initial_temperature: f64,
+    final_temperature: f64,
+    started: Instant,
+    /// Iterations spent before it (by the fleet phase).
+    from: u64,
+    /// Seconds it may run (infinite without a deadline, never zero).
+    budget_s: f64,
+}
+
+impl Annealing {
+    /// Starts now, hot in proportion to the average objective per task of `score`.
+    fn new(instance: &Instance, score: Score, budget: &Budget, iterations: u64) -> Self {
+        let tasks = instance.task_count().max(1) as f64;
+        // The average objective per task; SISR's Solomon setting is about 8× that. Tuned
+        // on Solomon R/RC and Li & Lim lr at 0.5 s (BENCHMARKS.md): 1× balances both
+        // sets. Vehicles first, the fleet phase leaves tighter plans that need more heat
+        // to move: 2× (Solomon, all 56, 10 s: +0.77 % at the best-known fleet against
+        // +1.06 %).
+        let scale = if instance.objective == Objective::Vehicles {
+            VEHICLES_FIRST_TEMPERATURE
+        } else {
+            1.0
+        };
+        let initial_temperature = scale * (score.objective.max(1) as f64) / tasks;
+        let started = Instant::now();
+        let budget_s = budget
+            .deadline()
+            .map_or(f64::INFINITY, |deadline| {
+                deadline.saturating_duration_since(started).as_secs_f64()
+            })
+            .max(1e-3);
+        Annealing {
+            initial_temperature,
+            final_temperature: initial_temperature / 100.0,
+            started,
+            from: iterations,
+            budget_s,
+        }
+    }
+
+    /// The temperature of iteration `iterations`, at `now`. It cools with the iterations
+    /// when they are limited (deterministic runs), else with the clock; u64::MAX means
+    /// "until the time limit".
+    fn temperature(&self, budget: &Budget, now: Instant, iterations: u64) -> f64 {
+        let progress = match budget.max_iterations() {
+            Some(limit) if limit < u64::MAX => {
+                (iterations - self.from) as f64 / limit.saturating_sub(self.from).max(1) as f64
+            }
+            _ => now.saturating_duration_since(self.started).as_secs_f64() / self.budget_s,
+        };
+        self.initial_temperature
+            * (self.final_temperature / self.initial_temperature).powf(progress.min(1.0))
     }
 }
 

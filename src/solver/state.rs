@@ -2,8 +2,8 @@
 //! the unassigned tasks, with the lexicographic score the search minimises.
 
 use super::instance::Instance;
-use super::route_cache::RouteCache;
-use super::route_eval::{RouteFigures, Scratch, evaluate};
+use super::route::cache::RouteCache;
+use super::route::evaluate::{RouteFigures, Scratch, evaluate};
 use crate::domain::Objective;
 
 /// What the search minimises, compared field by field: unassigned priority, unassigned
@@ -52,7 +52,7 @@ impl State {
     /// constraint, and every task it leaves out (or names twice, or by half) unassigned.
     pub fn from_warm_start(
         instance: &Instance,
-        warm: &super::WarmStart,
+        warm: &super::warm_start::WarmStart,
         scratch: &mut Scratch,
     ) -> Self {
         let mut state = State::empty(instance);

@@ -7,12 +7,12 @@
 //! Ordinary annealing never takes this path: it ranks plans by unassigned tasks first,
 //! so it cannot walk through the plans with a task out that lead to one vehicle less.
 
-use super::instance::Instance;
 use super::recreate::{Workspace, greedy};
-use super::rng::Rng;
 use super::ruin::ruin;
-use super::state::State;
 use crate::budget::Budget;
+use crate::solver::instance::Instance;
+use crate::solver::rng::Rng;
+use crate::solver::state::State;
 
 /// Iterations without leaving fewer tasks out after which the phase gives up: enough
 /// for every task to be ruined several times over.
@@ -48,14 +48,7 @@ pub fn minimise(
         else {
             break;
         };
-        let mut current = best.clone();
-        let stops = std::mem::take(&mut current.routes[victim]);
-        current.repair(instance, victim, &mut workspace.scratch);
-        let mut freed: Vec<usize> = stops.iter().map(|&s| instance.stops[s].task).collect();
-        freed.sort_unstable();
-        freed.dedup();
-        current.unassigned.extend(freed);
-        current.unassigned.sort_unstable();
+        let mut current = without_route(instance, &best, victim, workspace);
         let mut allowed = vec![false; best.routes.len()];
         for &v in &used {
             allowed[v] = v != victim;
@@ -102,4 +95,22 @@ pub fn minimise(
     }
     workspace.allowed = None;
     (best, iterations)
+}
+
+/// `best` with the route of `victim` emptied and its tasks left out.
+fn without_route(
+    instance: &Instance,
+    best: &State,
+    victim: usize,
+    workspace: &mut Workspace,
+) -> State {
+    let mut current = best.clone();
+    let stops = std::mem::take(&mut current.routes[victim]);
+    current.repair(instance, victim, &mut workspace.scratch);
+    let mut freed: Vec<usize> = stops.iter().map(|&s| instance.stops[s].task).collect();
+    freed.sort_unstable();
+    freed.dedup();
+    current.unassigned.extend(freed);
+    current.unassigned.sort_unstable();
+    current
 }

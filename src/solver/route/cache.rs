@@ -5,8 +5,8 @@
 //!
 //! Nodes are numbered 0 = start, 1..=n = the route's stops, n + 1 = end.
 
-use super::instance::Instance;
 use crate::domain::{TimeWindow, earliest_start_s};
+use crate::solver::instance::Instance;
 
 /// Marks a node that no arrival time can make feasible.
 pub const NEVER: i64 = i64::MIN / 4;
@@ -57,8 +57,6 @@ impl RouteCache {
     pub fn new(instance: &Instance, vehicle: usize, route: &[usize]) -> Self {
         let problem = instance.problem;
         let v = &problem.vehicles[vehicle];
-        let dims = problem.dimensions;
-        let n = route.len();
         let mut cache = RouteCache::default();
         let site_location = |site: Option<usize>| site.map(|s| problem.sites[s].matrix_index);
         cache.location.push(site_location(v.start_site));
@@ -75,39 +73,57 @@ impl RouteCache {
         cache.site.push(v.end_site);
         cache.stop.push(usize::MAX);
 
-        // Forward schedule from the shift start.
-        cache.departure_s = vec![v.shift.start_s; n + 2];
-        cache.service_s = vec![0; n + 2];
+        cache.schedule_forward(instance, vehicle, route);
+        cache.schedule_backward(instance, vehicle, route);
+        cache.fill_loads(instance, route);
+        cache
+    }
+
+    /// Departures and service times, forward from the shift start.
+    fn schedule_forward(&mut self, instance: &Instance, vehicle: usize, route: &[usize]) {
+        let v = &instance.problem.vehicles[vehicle];
+        let n = route.len();
+        self.departure_s = vec![v.shift.start_s; n + 2];
+        self.service_s = vec![0; n + 2];
         for k in 1..=n {
             let s = &instance.stops[route[k - 1]];
-            let arrival = cache.departure_s[k - 1] + cache.travel_s(instance, vehicle, k - 1, k);
+            let arrival = self.departure_s[k - 1] + self.travel_s(instance, vehicle, k - 1, k);
             let start = earliest_start_s(&s.windows, arrival).unwrap_or(arrival);
-            let setup = if cache.site[k - 1] == Some(s.site) {
+            let setup = if self.site[k - 1] == Some(s.site) {
                 0
             } else {
                 s.setup_s
             };
-            cache.service_s[k] = setup + s.service_s;
-            cache.departure_s[k] = start + cache.service_s[k];
+            self.service_s[k] = setup + s.service_s;
+            self.departure_s[k] = start + self.service_s[k];
         }
-        cache.departure_s[n + 1] =
-            cache.departure_s[n] + cache.travel_s(instance, vehicle, n, n + 1);
-        // Latest arrivals, backwards from the shift end.
-        cache.latest_paid_s = vec![v.shift.end_s; n + 2];
-        cache.latest_free_s = vec![v.shift.end_s; n + 2];
+        self.departure_s[n + 1] = self.departure_s[n] + self.travel_s(instance, vehicle, n, n + 1);
+    }
+
+    /// Latest arrivals (with and without setup), backwards from the shift end.
+    fn schedule_backward(&mut self, instance: &Instance, vehicle: usize, route: &[usize]) {
+        let v = &instance.problem.vehicles[vehicle];
+        let n = route.len();
+        self.latest_paid_s = vec![v.shift.end_s; n + 2];
+        self.latest_free_s = vec![v.shift.end_s; n + 2];
         for k in (1..=n).rev() {
             let s = &instance.stops[route[k - 1]];
-            let next_latest = cache.latest_at(k + 1, cache.site[k]);
-            let after = next_latest - cache.travel_s(instance, vehicle, k, k + 1);
-            cache.latest_free_s[k] = latest_arrival_s(&s.windows, after - s.service_s);
-            cache.latest_paid_s[k] = latest_arrival_s(&s.windows, after - s.service_s - s.setup_s);
+            let next_latest = self.latest_at(k + 1, self.site[k]);
+            let after = next_latest - self.travel_s(instance, vehicle, k, k + 1);
+            self.latest_free_s[k] = latest_arrival_s(&s.windows, after - s.service_s);
+            self.latest_paid_s[k] = latest_arrival_s(&s.windows, after - s.service_s - s.setup_s);
         }
+    }
 
-        // Loads.
-        cache.load = vec![0; (n + 2) * dims];
+    /// Loads after every node (the start carries the jobs' deliveries) and their
+    /// running maxima from either end.
+    fn fill_loads(&mut self, instance: &Instance, route: &[usize]) {
+        let dims = instance.problem.dimensions;
+        let n = route.len();
+        self.load = vec![0; (n + 2) * dims];
         for &stop in route {
             for (d, amount) in instance.stops[stop].start_load.iter().enumerate() {
-                cache.load[d] += amount;
+                self.load[d] += amount;
             }
         }
         for k in 1..=n + 1 {
@@ -117,24 +133,23 @@ impl RouteCache {
                 } else {
                     0
                 };
-                cache.load[k * dims + d] = cache.load[(k - 1) * dims + d] + change;
+                self.load[k * dims + d] = self.load[(k - 1) * dims + d] + change;
             }
         }
-        cache.prefix_max = cache.load.clone();
-        cache.suffix_max = cache.load.clone();
+        self.prefix_max = self.load.clone();
+        self.suffix_max = self.load.clone();
         for k in 1..n + 2 {
             for d in 0..dims {
-                cache.prefix_max[k * dims + d] =
-                    cache.prefix_max[k * dims + d].max(cache.prefix_max[(k - 1) * dims + d]);
+                self.prefix_max[k * dims + d] =
+                    self.prefix_max[k * dims + d].max(self.prefix_max[(k - 1) * dims + d]);
             }
         }
         for k in (0..n + 1).rev() {
             for d in 0..dims {
-                cache.suffix_max[k * dims + d] =
-                    cache.suffix_max[k * dims + d].max(cache.suffix_max[(k + 1) * dims + d]);
+                self.suffix_max[k * dims + d] =
+                    self.suffix_max[k * dims + d].max(self.suffix_max[(k + 1) * dims + d]);
             }
         }
-        cache
     }
 
     /// Stops in the route.
@@ -171,5 +186,52 @@ pub fn between(
         (Some(from), Some(to)) if time => instance.duration_s(vehicle, from, to),
         (Some(from), Some(to)) => instance.distance_m(vehicle, from, to),
         _ => 0,
+    }
+}
+
+impl RouteCache {
+    /// Extra distance of visiting `location` between node `a` and node `a + 1`, metres.
+    #[inline]
+    pub fn distance_m_via(
+        &self,
+        instance: &Instance,
+        vehicle: usize,
+        a: usize,
+        location: usize,
+    ) -> i64 {
+        self.via(instance, vehicle, a, location, false)
+    }
+
+    /// Extra travel time of visiting `location` between node `a` and `a + 1`, seconds.
+    #[inline]
+    pub fn travel_s_via(
+        &self,
+        instance: &Instance,
+        vehicle: usize,
+        a: usize,
+        location: usize,
+    ) -> i64 {
+        self.via(instance, vehicle, a, location, true)
+    }
+
+    #[inline]
+    fn via(
+        &self,
+        instance: &Instance,
+        vehicle: usize,
+        a: usize,
+        location: usize,
+        time: bool,
+    ) -> i64 {
+        let (from, to) = (self.location[a], self.location[a + 1]);
+        // An empty route drives nothing: no arc start → end to replace.
+        let replaced = if self.len() == 0 {
+            0
+        } else {
+            between(instance, vehicle, from, to, time)
+        };
+        between(instance, vehicle, from, Some(location), time)
+            + between(instance, vehicle, Some(location), to, time)
+            - replaced
     }
 }

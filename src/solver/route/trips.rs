@@ -7,8 +7,8 @@
 //! shorter stretch never carries more), so running each trip as far as it goes gives
 //! the fewest trips. The split reads loads only, never times: the schedule follows.
 
-use super::instance::{Instance, StopKind};
-use super::route_eval::Infeasible;
+use super::infeasible::Infeasible;
+use crate::solver::instance::{Instance, StopKind};
 
 /// Reusable buffers of the split.
 #[derive(Debug, Default)]
@@ -79,7 +79,7 @@ impl Trips {
 
     /// Whether the current trip still fits once `stop` joins it: its delivery rides from
     /// the trip's start to the stop, raising every load before it.
-    fn fits(&self, stop: &super::instance::Stop, capacity: &[i64]) -> bool {
+    fn fits(&self, stop: &crate::solver::instance::Stop, capacity: &[i64]) -> bool {
         (0..capacity.len()).all(|d| {
             let delivered = stop.start_load[d];
             let after = self.last[d] + delivered + stop.change[d];
@@ -87,7 +87,7 @@ impl Trips {
         })
     }
 
-    fn add(&mut self, stop: &super::instance::Stop) {
+    fn add(&mut self, stop: &crate::solver::instance::Stop) {
         for d in 0..self.peak.len() {
             let delivered = stop.start_load[d];
             self.last[d] += delivered + stop.change[d];

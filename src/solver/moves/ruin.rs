@@ -2,9 +2,9 @@
 //! removal (SISR, Christiaens & Vanden Berghe 2020) cuts strings of consecutive stops
 //! near a random seed stop across a few routes; random removal spreads the damage.
 
-use super::instance::Instance;
-use super::rng::Rng;
-use super::state::State;
+use crate::solver::instance::Instance;
+use crate::solver::rng::Rng;
+use crate::solver::state::State;
 
 /// Removes tasks from `state`; returns them (each once) and refreshes touched routes.
 pub fn ruin(

@@ -16,13 +16,13 @@ mod relocate;
 mod swap;
 mod two_opt_star;
 
-use super::instance::Instance;
 use super::recreate::Workspace;
-use super::route_cache::RouteCache;
-use super::route_eval::{RouteFigures, evaluate};
-use super::state::State;
 use crate::budget::Budget;
 use crate::domain::Objective;
+use crate::solver::instance::Instance;
+use crate::solver::route::cache::RouteCache;
+use crate::solver::route::evaluate::{RouteFigures, evaluate};
+use crate::solver::state::State;
 
 /// Nearest stops an operator looks at around each stop.
 const GRANULARITY: usize = 12;

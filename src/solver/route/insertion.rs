@@ -1,12 +1,14 @@
 //! Cheapest feasible insertion of one task into one route: every position for a job,
 //! every ordered pair of positions for a shipment.
 
+use super::evaluate::{Scratch, evaluate};
 use super::fast_insertion;
-use super::instance::Instance;
-use super::rng::Rng;
-use super::route_eval::{Infeasible, Scratch, evaluate};
-use super::state::State;
+use super::fast_shipment;
+use super::infeasible::Infeasible;
 use crate::domain::Objective;
+use crate::solver::instance::Instance;
+use crate::solver::rng::Rng;
+use crate::solver::state::State;
 
 /// Extra weight of opening a vehicle under the vehicles-first objective.
 const NEW_VEHICLE_WEIGHT: i128 = 1 << 70;
@@ -40,88 +42,126 @@ pub fn best_in_route(
     vehicle: usize,
     scratch: &mut Scratch,
     buffer: &mut Vec<usize>,
-    mut blink: Option<&mut Blink>,
+    blink: Option<&mut Blink>,
 ) -> Result<Insertion, Infeasible> {
     if !instance.compatible[task][vehicle] {
         return Err(Infeasible::Capacity);
     }
-    let route = &state.routes[vehicle];
-    if instance.goods_clash(task, route) {
+    if instance.goods_clash(task, &state.routes[vehicle]) {
         return Err(Infeasible::IncompatibleGoods);
     }
+    if fast_insertion::supports(instance, vehicle, &state.caches[vehicle], task) {
+        return fast_best(instance, state, task, vehicle, scratch, buffer, blink);
+    }
+    simulated_best(instance, state, task, vehicle, scratch, buffer, blink)
+}
+
+/// Whether the blink skips the next position (never without a blink or at rate 0).
+#[inline]
+fn skip(blink: &mut Option<&mut Blink>) -> bool {
+    match blink {
+        Some(b) if b.rate > 0.0 => b.rng.unit() < b.rate,
+        _ => false,
+    }
+}
+
+/// [`best_in_route`] priced in O(1) per position from the route's cache; `scratch` and
+/// `buffer` only confirm candidates under a working-time limit (and check in debug
+/// builds that the fast figures match the simulation).
+fn fast_best(
+    instance: &Instance,
+    state: &State,
+    task: usize,
+    vehicle: usize,
+    scratch: &mut Scratch,
+    buffer: &mut Vec<usize>,
+    mut blink: Option<&mut Blink>,
+) -> Result<Insertion, Infeasible> {
+    let before = state.figures[vehicle].objective;
+    let opening = opening_weight(instance, &state.routes[vehicle]);
+    let stops = &instance.task_stops[task];
+    let mut best: Option<Insertion> = None;
+    let cache = &state.caches[vehicle];
+    let figures = &state.figures[vehicle];
+    // With a working-time limit the fast check cannot see the working time: keep
+    // every candidate, then confirm the cheapest ones by simulation.
+    let verify = instance.problem.vehicles[vehicle]
+        .max_working_time_s
+        .is_some();
+    let mut candidates: Vec<Insertion> = Vec::new();
+    let mut consider = |placement: fast_insertion::Placement| {
+        if skip(&mut blink) {
+            return;
+        }
+        debug_assert!(
+            verify
+                || full_objective(
+                    instance,
+                    state,
+                    task,
+                    vehicle,
+                    placement.first,
+                    placement.second,
+                    scratch,
+                    buffer
+                ) == Some(placement.objective),
+            "fast insertion disagrees with the simulation"
+        );
+        let delta = i128::from(placement.objective - before) + opening;
+        let insertion = Insertion {
+            vehicle,
+            first: placement.first,
+            second: placement.second,
+            delta,
+        };
+        if verify {
+            candidates.push(insertion);
+        } else if best.is_none_or(|b| delta < b.delta) {
+            best = Some(insertion);
+        }
+    };
+    if stops.len() == 2 {
+        fast_shipment::shipment(instance, vehicle, cache, figures, stops[0], &mut consider);
+    } else {
+        fast_insertion::job(instance, vehicle, cache, figures, stops[0], &mut consider);
+    }
+    if verify {
+        candidates.sort_by_key(|c| (c.delta, c.first, c.second));
+        best = candidates.into_iter().find(|c| {
+            full_objective(
+                instance, state, task, vehicle, c.first, c.second, scratch, buffer,
+            )
+            .is_some()
+        });
+    }
+    #[cfg(debug_assertions)]
+    if blink.is_none() {
+        let full = full_best(instance, state, task, vehicle, scratch, buffer);
+        debug_assert_eq!(
+            full,
+            best.map(|b| b.delta),
+            "fast insertion missed a placement"
+        );
+    }
+    best.ok_or(Infeasible::TimeWindows)
+}
+
+/// [`best_in_route`] by simulating every position (pair) in `buffer`; the mildest
+/// reason when none fits.
+fn simulated_best(
+    instance: &Instance,
+    state: &State,
+    task: usize,
+    vehicle: usize,
+    scratch: &mut Scratch,
+    buffer: &mut Vec<usize>,
+    mut blink: Option<&mut Blink>,
+) -> Result<Insertion, Infeasible> {
+    let route = &state.routes[vehicle];
     let before = state.figures[vehicle].objective;
     let opening = opening_weight(instance, route);
     let stops = &instance.task_stops[task];
     let mut best: Option<Insertion> = None;
-    let skip = |blink: &mut Option<&mut Blink>| match blink {
-        Some(b) if b.rate > 0.0 => b.rng.unit() < b.rate,
-        _ => false,
-    };
-    let cache = &state.caches[vehicle];
-    if fast_insertion::supports(instance, vehicle, cache, task) {
-        let figures = &state.figures[vehicle];
-        // With a working-time limit the fast check cannot see the working time: keep
-        // every candidate, then confirm the cheapest ones by simulation.
-        let verify = instance.problem.vehicles[vehicle]
-            .max_working_time_s
-            .is_some();
-        let mut candidates: Vec<Insertion> = Vec::new();
-        let mut consider = |placement: fast_insertion::Placement| {
-            if skip(&mut blink) {
-                return;
-            }
-            debug_assert!(
-                verify
-                    || full_objective(
-                        instance,
-                        state,
-                        task,
-                        vehicle,
-                        placement.first,
-                        placement.second,
-                        scratch,
-                        buffer
-                    ) == Some(placement.objective),
-                "fast insertion disagrees with the simulation"
-            );
-            let delta = i128::from(placement.objective - before) + opening;
-            let insertion = Insertion {
-                vehicle,
-                first: placement.first,
-                second: placement.second,
-                delta,
-            };
-            if verify {
-                candidates.push(insertion);
-            } else if best.is_none_or(|b| delta < b.delta) {
-                best = Some(insertion);
-            }
-        };
-        if stops.len() == 2 {
-            fast_insertion::shipment(instance, vehicle, cache, figures, stops[0], &mut consider);
-        } else {
-            fast_insertion::job(instance, vehicle, cache, figures, stops[0], &mut consider);
-        }
-        if verify {
-            candidates.sort_by_key(|c| (c.delta, c.first, c.second));
-            best = candidates.into_iter().find(|c| {
-                full_objective(
-                    instance, state, task, vehicle, c.first, c.second, scratch, buffer,
-                )
-                .is_some()
-            });
-        }
-        #[cfg(debug_assertions)]
-        if blink.is_none() {
-            let full = full_best(instance, state, task, vehicle, scratch, buffer);
-            debug_assert_eq!(
-                full,
-                best.map(|b| b.delta),
-                "fast insertion missed a placement"
-            );
-        }
-        return best.ok_or(Infeasible::TimeWindows);
-    }
     let mut failure = Infeasible::Precedence;
     for first in 0..=route.len() {
         let seconds = second_positions(route.len(), stops.len(), first);

@@ -2,12 +2,12 @@
 //! (insert first the task that would lose most by waiting); greedy insertion with
 //! blinks (SISR) rebuilds after each ruin.
 
-use super::insertion::{Blink, Insertion, apply, best_in_route};
-use super::instance::Instance;
-use super::rng::Rng;
-use super::route_eval::Scratch;
-use super::state::State;
 use crate::budget::Budget;
+use crate::solver::instance::Instance;
+use crate::solver::rng::Rng;
+use crate::solver::route::evaluate::Scratch;
+use crate::solver::route::insertion::{Blink, Insertion, apply, best_in_route};
+use crate::solver::state::State;
 
 /// Buffers shared by the insertion calls of one search.
 pub struct Workspace {
@@ -131,31 +131,8 @@ pub fn regret(instance: &Instance, state: &mut State, workspace: &mut Workspace,
             .map(|&t| instance.problem.tasks[t].priority)
             .max()
             .unwrap_or(0);
-        let mut chosen: Option<(i128, usize, Insertion)> = None;
-        for (position, &task) in pending.iter().enumerate() {
-            if instance.problem.tasks[task].priority != top_priority {
-                continue;
-            }
-            let mut first: Option<Insertion> = None;
-            let mut second: Option<i128> = None;
-            for insertion in cache[task].iter().flatten() {
-                match first {
-                    Some(f) if insertion.delta >= f.delta => {
-                        second = Some(second.map_or(insertion.delta, |s| s.min(insertion.delta)))
-                    }
-                    _ => {
-                        second = first.map(|f| f.delta);
-                        first = Some(*insertion);
-                    }
-                }
-            }
-            let Some(first) = first else { continue };
-            let regret = second.map_or(i128::MAX / 4, |s| s - first.delta);
-            if chosen.as_ref().is_none_or(|(best, _, _)| regret > *best) {
-                chosen = Some((regret, position, first));
-            }
-        }
-        let Some((_, position, insertion)) = chosen else {
+        let chosen = most_regretted(instance, &pending, &cache, top_priority);
+        let Some((position, insertion)) = chosen else {
             // Nothing left fits at the top priority: those stay unassigned.
             pending.retain(|&t| instance.problem.tasks[t].priority != top_priority);
             continue;
@@ -175,6 +152,42 @@ pub fn regret(instance: &Instance, state: &mut State, workspace: &mut Workspace,
             .ok();
         }
     }
+}
+
+/// Of the `pending` tasks at `top_priority`, the one that loses most if it does not go
+/// to its cheapest route now (the second cheapest less the cheapest; a task with one
+/// route left loses most), first on ties: its position in `pending` and that insertion.
+fn most_regretted(
+    instance: &Instance,
+    pending: &[usize],
+    cache: &[Vec<Option<Insertion>>],
+    top_priority: u32,
+) -> Option<(usize, Insertion)> {
+    let mut chosen: Option<(i128, usize, Insertion)> = None;
+    for (position, &task) in pending.iter().enumerate() {
+        if instance.problem.tasks[task].priority != top_priority {
+            continue;
+        }
+        let mut first: Option<Insertion> = None;
+        let mut second: Option<i128> = None;
+        for insertion in cache[task].iter().flatten() {
+            match first {
+                Some(f) if insertion.delta >= f.delta => {
+                    second = Some(second.map_or(insertion.delta, |s| s.min(insertion.delta)))
+                }
+                _ => {
+                    second = first.map(|f| f.delta);
+                    first = Some(*insertion);
+                }
+            }
+        }
+        let Some(first) = first else { continue };
+        let regret = second.map_or(i128::MAX / 4, |s| s - first.delta);
+        if chosen.as_ref().is_none_or(|(best, _, _)| regret > *best) {
+            chosen = Some((regret, position, first));
+        }
+    }
+    chosen.map(|(_, position, insertion)| (position, insertion))
 }
 
 /// Greedy insertion of `tasks` in the given order, each at its cheapest position over

@@ -4,7 +4,7 @@
 
 use super::{GRANULARITY, Positions, arc, location, try_replace};
 use crate::solver::instance::{Instance, StopKind};
-use crate::solver::recreate::Workspace;
+use crate::solver::moves::recreate::Workspace;
 use crate::solver::state::State;
 
 /// Estimated change of route `vehicle` when the stop at `position` becomes `other`.

@@ -5,7 +5,7 @@
 
 use super::{GRANULARITY, Positions, arc, location, try_replace};
 use crate::solver::instance::{Instance, StopKind};
-use crate::solver::recreate::Workspace;
+use crate::solver::moves::recreate::Workspace;
 use crate::solver::state::State;
 
 /// Longest string moved.

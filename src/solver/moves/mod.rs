@@ -1,0 +1,10 @@
+//! What changes plans: [`ruin`] removes tasks, [`recreate`] puts them back, [`fleet`]
+//! tries the plan on fewer vehicles, [`local_search`] improves routes one operator at a
+//! time, and [`operator_bench`] measures those operators. Every move prices its changes
+//! through the route tier ([`super::route`]); nothing below imports the moves.
+
+pub mod fleet;
+pub mod local_search;
+pub mod operator_bench;
+pub mod recreate;
+pub mod ruin;

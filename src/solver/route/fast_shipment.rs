@@ -1,0 +1,236 @@
+//! The O(1)-per-pair insertion check of a shipment on a [`RouteCache`]: for each pickup
+//! position, the delivery walks forward node by node with the pickup on board
+//! ([`OnBoard`]), re-timing only the nodes it passes. Built on the pieces of
+//! [`super::fast_insertion`] and exact under the same conditions (`supports`).
+
+use super::cache::{RouteCache, between};
+use super::evaluate::RouteFigures;
+use super::fast_insertion::{After, Placement, fits, objective, tail, visit};
+use crate::solver::instance::{Instance, Stop};
+
+/// Every feasible pair of positions of a shipment (pickup `pickup_index`, delivery the
+/// next stop) with its objective.
+pub fn shipment(
+    instance: &Instance,
+    vehicle: usize,
+    cache: &RouteCache,
+    figures: &RouteFigures,
+    pickup_index: usize,
+    mut visit_pair: impl FnMut(Placement),
+) {
+    let pickup = &instance.stops[pickup_index];
+    let delivery = &instance.stops[pickup_index + 1];
+    let capacity = &instance.problem.vehicles[vehicle].capacity;
+    let n = cache.len();
+    for i in 0..=n {
+        let Some(mut on_board) =
+            OnBoard::after_pickup(instance, vehicle, cache, i, pickup, capacity)
+        else {
+            continue;
+        };
+        // Walk j = i, i+1, …: the delivery goes right after old node j (or after the
+        // pickup when j = i); nodes i+1..=j are re-timed with the pickup before them.
+        for j in i..=n {
+            if j > i && !on_board.pass(instance, vehicle, cache, i, j) {
+                break;
+            }
+            // A missed delivery window here may reopen later: keep walking.
+            let Some((delivery_start_s, delivery_service_s)) = visit(
+                instance,
+                vehicle,
+                delivery,
+                on_board.location,
+                on_board.site,
+                on_board.departure_s,
+            ) else {
+                continue;
+            };
+            let Some(service_change_s) = tail(
+                instance,
+                vehicle,
+                cache,
+                j + 1,
+                delivery.location,
+                delivery.site,
+                delivery_start_s + delivery_service_s,
+            ) else {
+                continue;
+            };
+            let (distance_m, travel_s) =
+                on_board.delivery_legs(instance, vehicle, cache, i, j, delivery.location);
+            let after = After {
+                distance_m: figures.distance_m + distance_m,
+                travel_s: figures.travel_s + travel_s,
+                service_s: figures.service_s
+                    + on_board.service_s
+                    + delivery_service_s
+                    + service_change_s,
+                stops: n + 2,
+            };
+            if let Some(objective) = objective(instance, vehicle, &after) {
+                visit_pair(Placement {
+                    first: i,
+                    second: j + 1,
+                    objective,
+                });
+            }
+        }
+    }
+}
+
+/// Extra distance and driving of a shipment whose pickup and delivery both go between
+/// node `i` and node `i + 1`: i → pickup → delivery → i + 1 replaces i → i + 1.
+#[inline]
+fn adjacent_legs(
+    instance: &Instance,
+    vehicle: usize,
+    cache: &RouteCache,
+    i: usize,
+    pickup: usize,
+    delivery: usize,
+) -> (i64, i64) {
+    let (from, to) = (cache.location[i], cache.location[i + 1]);
+    let d = |a: Option<usize>, b: Option<usize>| between(instance, vehicle, a, b, false);
+    let t = |a: Option<usize>, b: Option<usize>| between(instance, vehicle, a, b, true);
+    let p = Some(pickup);
+    let q = Some(delivery);
+    // An empty route drives nothing: no arc start → end to replace.
+    let (old_d, old_t) = if cache.len() == 0 {
+        (0, 0)
+    } else {
+        (d(from, to), t(from, to))
+    };
+    (
+        d(from, p) + d(p, q) + d(q, to) - old_d,
+        t(from, p) + t(p, q) + t(q, to) - old_t,
+    )
+}
+
+/// A shipment's pickup on board while the walk looks for where its delivery goes: the
+/// last node passed, when it was left, and what the pickup changed so far.
+struct OnBoard<'a> {
+    /// The pickup's load, per dimension.
+    amount: &'a [i64],
+    /// The vehicle's capacity, per dimension.
+    capacity: &'a [i64],
+    /// Row in the matrices of the pickup.
+    pickup_location: usize,
+    location: Option<usize>,
+    site: Option<usize>,
+    departure_s: i64,
+    /// Service the pickup adds: its own and the setup change of the node after it.
+    service_s: i64,
+    /// Extra distance and driving of the pickup between node i and node i + 1.
+    pickup_distance_m: i64,
+    pickup_travel_s: i64,
+    /// The same once a node lies between the pickup and the delivery (0 before).
+    between_distance_m: i64,
+    between_travel_s: i64,
+}
+
+impl<'a> OnBoard<'a> {
+    /// The pickup placed right after node `i`, if its load and window allow.
+    #[inline]
+    fn after_pickup(
+        instance: &Instance,
+        vehicle: usize,
+        cache: &RouteCache,
+        i: usize,
+        pickup: &'a Stop,
+        capacity: &'a [i64],
+    ) -> Option<Self> {
+        let dims = capacity.len();
+        let amount = &pickup.change;
+        if !fits(&cache.load[i * dims..(i + 1) * dims], amount, capacity) {
+            return None;
+        }
+        let (pickup_start_s, pickup_service_s) = visit(
+            instance,
+            vehicle,
+            pickup,
+            cache.location[i],
+            cache.site[i],
+            cache.departure_s[i],
+        )?;
+        let pickup_distance_m = cache.distance_m_via(instance, vehicle, i, pickup.location);
+        let pickup_travel_s = cache.travel_s_via(instance, vehicle, i, pickup.location);
+        Some(OnBoard {
+            amount,
+            capacity,
+            pickup_location: pickup.location,
+            location: Some(pickup.location),
+            site: Some(pickup.site),
+            departure_s: pickup_start_s + pickup_service_s,
+            service_s: pickup_service_s,
+            pickup_distance_m,
+            pickup_travel_s,
+            between_distance_m: 0,
+            between_travel_s: 0,
+        })
+    }
+
+    /// Extra distance and driving of the pickup with the delivery at `delivery` right
+    /// after old node `j` (right after the pickup when `j` is `i`).
+    #[inline]
+    fn delivery_legs(
+        &self,
+        instance: &Instance,
+        vehicle: usize,
+        cache: &RouteCache,
+        i: usize,
+        j: usize,
+        delivery: usize,
+    ) -> (i64, i64) {
+        if j == i {
+            adjacent_legs(instance, vehicle, cache, i, self.pickup_location, delivery)
+        } else {
+            (
+                self.between_distance_m + cache.distance_m_via(instance, vehicle, j, delivery),
+                self.between_travel_s + cache.travel_s_via(instance, vehicle, j, delivery),
+            )
+        }
+    }
+
+    /// Passes old node `j` (after `i`, the pickup's position) with the pickup on board;
+    /// false when its load or window forbids it, and so every later delivery position.
+    #[inline]
+    fn pass(
+        &mut self,
+        instance: &Instance,
+        vehicle: usize,
+        cache: &RouteCache,
+        i: usize,
+        j: usize,
+    ) -> bool {
+        let dims = self.capacity.len();
+        // Re-time node j after its (possibly new) predecessor.
+        let node: &Stop = &instance.stops[cache.stop[j]];
+        if !fits(
+            &cache.load[j * dims..(j + 1) * dims],
+            self.amount,
+            self.capacity,
+        ) {
+            return false;
+        }
+        let Some((start_s, service_s)) = visit(
+            instance,
+            vehicle,
+            node,
+            self.location,
+            self.site,
+            self.departure_s,
+        ) else {
+            return false;
+        };
+        if j == i + 1 {
+            // The pickup now precedes node i+1: its leg and setup change.
+            self.service_s += service_s - cache.service_s[j];
+            self.between_distance_m = self.pickup_distance_m;
+            self.between_travel_s = self.pickup_travel_s;
+        }
+        self.departure_s = start_s + service_s;
+        self.location = Some(node.location);
+        self.site = Some(node.site);
+        true
+    }
+}
