@@ -2,8 +2,8 @@
 //! answer received over the wire can be handed to the checker.
 
 use crate::domain::{
-    Problem, Solution, StepKind, StopReason, Summary, Tour, TourStep, Unassigned, UnassignedReason,
-    micro_currency,
+    Problem, Solution, StepKind, StopReason, Summary, Tour, TourFigures, TourStep, Unassigned,
+    UnassignedReason, micro_currency,
 };
 use crate::pb;
 
@@ -76,12 +76,14 @@ fn tour(problem: &Problem, tour: &pb::Tour) -> Result<Tour, DecodeError> {
     Ok(Tour {
         vehicle,
         steps,
-        cost_micro: micro_currency(tour.cost),
-        distance_m: tour.distance_m,
-        travel_s: tour.travel_s,
-        service_s: tour.service_s,
-        waiting_s: tour.waiting_s,
-        duration_s: tour.duration_s,
+        figures: TourFigures {
+            cost_micro: micro_currency(tour.cost),
+            distance_m: tour.distance_m,
+            travel_s: tour.travel_s,
+            service_s: tour.service_s,
+            waiting_s: tour.waiting_s,
+            duration_s: tour.duration_s,
+        },
     })
 }
 
@@ -140,13 +142,15 @@ fn unassigned_reason(reason: i32) -> UnassignedReason {
 
 fn summary(summary: pb::Summary) -> Summary {
     Summary {
-        cost_micro: micro_currency(summary.cost),
+        figures: TourFigures {
+            cost_micro: micro_currency(summary.cost),
+            distance_m: summary.distance_m,
+            travel_s: summary.travel_s,
+            service_s: summary.service_s,
+            waiting_s: summary.waiting_s,
+            duration_s: summary.duration_s,
+        },
         vehicles_used: summary.vehicles_used as usize,
         unassigned: summary.unassigned as usize,
-        distance_m: summary.distance_m,
-        travel_s: summary.travel_s,
-        service_s: summary.service_s,
-        waiting_s: summary.waiting_s,
-        duration_s: summary.duration_s,
     }
 }

@@ -61,12 +61,12 @@ fn tour(problem: &Problem, tour: &Tour) -> pb::Tour {
             .iter()
             .map(|step| self::step(problem, step))
             .collect(),
-        cost: currency(tour.cost_micro),
-        distance_m: tour.distance_m,
-        travel_s: tour.travel_s,
-        service_s: tour.service_s,
-        waiting_s: tour.waiting_s,
-        duration_s: tour.duration_s,
+        cost: currency(tour.figures.cost_micro),
+        distance_m: tour.figures.distance_m,
+        travel_s: tour.figures.travel_s,
+        service_s: tour.figures.service_s,
+        waiting_s: tour.figures.waiting_s,
+        duration_s: tour.figures.duration_s,
     }
 }
 
@@ -104,14 +104,14 @@ fn unassigned(problem: &Problem, entry: &Unassigned) -> pb::Unassigned {
 
 fn summary(s: &Summary) -> pb::Summary {
     pb::Summary {
-        cost: currency(s.cost_micro),
+        cost: currency(s.figures.cost_micro),
         vehicles_used: s.vehicles_used as u32,
         unassigned: s.unassigned as u32,
-        distance_m: s.distance_m,
-        travel_s: s.travel_s,
-        service_s: s.service_s,
-        waiting_s: s.waiting_s,
-        duration_s: s.duration_s,
+        distance_m: s.figures.distance_m,
+        travel_s: s.figures.travel_s,
+        service_s: s.figures.service_s,
+        waiting_s: s.figures.waiting_s,
+        duration_s: s.figures.duration_s,
     }
 }
 

@@ -6,10 +6,10 @@ use crate::pooling::{Report, Totals};
 
 fn totals(t: &Totals) -> pb::PoolingTotals {
     pb::PoolingTotals {
-        cost: currency(t.cost_micro),
-        distance_m: t.distance_m,
-        duration_s: t.duration_s,
-        travel_s: t.travel_s,
+        cost: currency(t.figures.cost_micro),
+        distance_m: t.figures.distance_m,
+        duration_s: t.figures.duration_s,
+        travel_s: t.figures.travel_s,
         vehicles: t.vehicles as u32,
         co2_kg: t.co2_kg,
         unassigned: t.unassigned as u32,

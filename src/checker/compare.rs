@@ -4,8 +4,7 @@
 
 use super::Finding;
 use super::replay::Expected;
-use super::tour::TourFigures;
-use crate::domain::Tour;
+use crate::domain::{Tour, TourFigures};
 
 /// Compares the steps position by position; the departure is compared as the
 /// recomputed service start plus service.
@@ -53,14 +52,7 @@ pub(super) fn compare_figures(
     place: &str,
     findings: &mut Vec<Finding>,
 ) {
-    let reported = TourFigures {
-        cost_micro: tour.cost_micro,
-        distance_m: tour.distance_m,
-        travel_s: tour.travel_s,
-        service_s: tour.service_s,
-        waiting_s: tour.waiting_s,
-        duration_s: tour.duration_s,
-    };
+    let reported = tour.figures;
     if reported != *figures {
         findings.push(Finding::new(
             place,

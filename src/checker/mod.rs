@@ -34,7 +34,7 @@ mod visits;
 
 use crate::domain::{Problem, Solution, TravelMatrix};
 
-pub use tour::{TourFigures, evaluate_tour};
+pub use tour::evaluate_tour;
 
 /// One broken rule, naming where.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -67,12 +67,7 @@ pub fn check(
     for tour in &solution.tours {
         match evaluate_tour(problem, matrices, tour) {
             Ok(figures) => {
-                totals.cost_micro += figures.cost_micro;
-                totals.distance_m += figures.distance_m;
-                totals.travel_s += figures.travel_s;
-                totals.service_s += figures.service_s;
-                totals.waiting_s += figures.waiting_s;
-                totals.duration_s += figures.duration_s;
+                totals.figures.add(&figures);
                 totals.vehicles_used += 1;
             }
             Err(mut tour_findings) => findings.append(&mut tour_findings),

@@ -6,8 +6,8 @@
 
 use super::Finding;
 use super::schedule::{Leg, Legs, departure_s, first_window_start};
-use super::tour::TourFigures;
 use super::visits::{Visit, trip_loads};
+use crate::domain::TourFigures;
 
 /// A recomputed step: its site and the figures the tour must report.
 pub(super) struct Expected {

@@ -7,24 +7,7 @@ use super::compare::{compare_figures, compare_steps};
 use super::replay::{Expected, Replayed, replay};
 use super::schedule::Legs;
 use super::visits::{Visit, visits};
-use crate::domain::{Problem, StepKind, TaskKind, Tour, TravelMatrix, Vehicle};
-
-/// Figures of a feasible tour, recomputed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct TourFigures {
-    /// Cost, micro-currency.
-    pub cost_micro: i64,
-    /// Distance, metres.
-    pub distance_m: i64,
-    /// Driving, seconds.
-    pub travel_s: i64,
-    /// Setup + service, seconds.
-    pub service_s: i64,
-    /// Waiting, seconds.
-    pub waiting_s: i64,
-    /// Departure to end, seconds.
-    pub duration_s: i64,
-}
+use crate::domain::{Problem, StepKind, TaskKind, Tour, TourFigures, TravelMatrix, Vehicle};
 
 /// Recomputes a tour and compares it with what it reports; lists every finding.
 pub fn evaluate_tour(

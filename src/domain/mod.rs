@@ -13,7 +13,8 @@ pub use problem::{
     currency, micro_currency,
 };
 pub use solution::{
-    Solution, StepKind, StopReason, Summary, Tour, TourStep, Unassigned, UnassignedReason,
+    Solution, StepKind, StopReason, Summary, Tour, TourFigures, TourStep, Unassigned,
+    UnassignedReason,
 };
 pub use time_window::{HORIZON_S, TimeWindow, earliest_start_s, earliest_window_s};
 pub use travel::{

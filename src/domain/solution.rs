@@ -1,6 +1,6 @@
 //! A solved plan: tours with their schedule, unassigned tasks with reasons, totals.
 
-use super::Amount;
+use super::{Amount, Objective};
 
 /// What a step does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,13 +46,10 @@ pub struct TourStep {
     pub travel_s: i64,
 }
 
-/// One used vehicle's tour.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Tour {
-    /// Vehicle index.
-    pub vehicle: usize,
-    /// Steps, start and end included.
-    pub steps: Vec<TourStep>,
+/// The six figures of a tour; a plan's summary and the pooling report sum them. The
+/// solver, the checker and every answer format share this one type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TourFigures {
     /// Cost, micro-currency.
     pub cost_micro: i64,
     /// Distance, metres.
@@ -63,8 +60,41 @@ pub struct Tour {
     pub service_s: i64,
     /// Waiting time, seconds.
     pub waiting_s: i64,
-    /// Departure to end, seconds.
+    /// Departure to end (working time), seconds.
     pub duration_s: i64,
+}
+
+impl TourFigures {
+    /// Adds `other` figure by figure.
+    pub fn add(&mut self, other: &TourFigures) {
+        self.cost_micro += other.cost_micro;
+        self.distance_m += other.distance_m;
+        self.travel_s += other.travel_s;
+        self.service_s += other.service_s;
+        self.waiting_s += other.waiting_s;
+        self.duration_s += other.duration_s;
+    }
+
+    /// The figure `objective` minimises (cost for the vehicles-first objective too).
+    #[inline]
+    pub fn objective(&self, objective: Objective) -> i64 {
+        match objective {
+            Objective::Cost | Objective::Vehicles => self.cost_micro,
+            Objective::Distance => self.distance_m,
+            Objective::Duration => self.duration_s,
+        }
+    }
+}
+
+/// One used vehicle's tour.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tour {
+    /// Vehicle index.
+    pub vehicle: usize,
+    /// Steps, start and end included.
+    pub steps: Vec<TourStep>,
+    /// Its figures.
+    pub figures: TourFigures,
 }
 
 /// Why a task was left out.
@@ -150,22 +180,12 @@ pub enum StopReason {
 /// Totals of a plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Summary {
-    /// Cost, micro-currency.
-    pub cost_micro: i64,
+    /// Its tours' figures, summed.
+    pub figures: TourFigures,
     /// Vehicles used.
     pub vehicles_used: usize,
     /// Tasks left out.
     pub unassigned: usize,
-    /// Distance, metres.
-    pub distance_m: i64,
-    /// Driving time, seconds.
-    pub travel_s: i64,
-    /// Setup + service, seconds.
-    pub service_s: i64,
-    /// Waiting, seconds.
-    pub waiting_s: i64,
-    /// Working time, seconds.
-    pub duration_s: i64,
 }
 
 /// A plan.
@@ -193,13 +213,8 @@ impl Solution {
             ..Summary::default()
         };
         for tour in &self.tours {
-            summary.cost_micro += tour.cost_micro;
+            summary.figures.add(&tour.figures);
             summary.vehicles_used += 1;
-            summary.distance_m += tour.distance_m;
-            summary.travel_s += tour.travel_s;
-            summary.service_s += tour.service_s;
-            summary.waiting_s += tour.waiting_s;
-            summary.duration_s += tour.duration_s;
         }
         self.summary = summary;
     }

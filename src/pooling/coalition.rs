@@ -70,15 +70,12 @@ impl Totals {
                 let factor = factors
                     .and_then(|f| f.get(profile).copied())
                     .unwrap_or(crate::domain::DEFAULT_CO2_KG_PER_KM);
-                tour.distance_m as f64 / 1000.0 * factor
+                tour.figures.distance_m as f64 / 1000.0 * factor
             })
             .sum();
         let s = &solution.summary;
         Totals {
-            cost_micro: s.cost_micro,
-            distance_m: s.distance_m,
-            duration_s: s.duration_s,
-            travel_s: s.travel_s,
+            figures: s.figures,
             vehicles: s.vehicles_used,
             co2_kg,
             unassigned: s.unassigned,

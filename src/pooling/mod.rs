@@ -24,7 +24,7 @@ pub use game::{Player, players};
 pub use nucleolus::LpError;
 
 use crate::budget::Budget;
-use crate::domain::{Problem, Solution, TravelMatrix, currency};
+use crate::domain::{Problem, Solution, TourFigures, TravelMatrix, currency};
 use crate::solver::SolveError;
 
 /// Most players the report handles (coalitions are bit masks of a `u64`).
@@ -33,14 +33,8 @@ pub const MAX_PLAYERS: usize = 64;
 /// Totals of one way of organising the transport.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Totals {
-    /// Cost, micro-currency.
-    pub cost_micro: i64,
-    /// Distance, metres.
-    pub distance_m: i64,
-    /// Working time, seconds.
-    pub duration_s: i64,
-    /// Driving time, seconds.
-    pub travel_s: i64,
+    /// The plan's figures, summed over its tours.
+    pub figures: TourFigures,
     /// Vehicles used.
     pub vehicles: usize,
     /// CO2, kilograms.
@@ -51,10 +45,7 @@ pub struct Totals {
 
 impl Totals {
     fn add(&mut self, other: &Totals) {
-        self.cost_micro += other.cost_micro;
-        self.distance_m += other.distance_m;
-        self.duration_s += other.duration_s;
-        self.travel_s += other.travel_s;
+        self.figures.add(&other.figures);
         self.vehicles += other.vehicles;
         self.co2_kg += other.co2_kg;
         self.unassigned += other.unassigned;
@@ -174,7 +165,8 @@ pub fn report(
     for totals in &played.alone {
         report.alone.add(totals);
     }
-    let proportional = proportional_shares(&played.alone, currency(pooled_totals.cost_micro));
+    let proportional =
+        proportional_shares(&played.alone, currency(pooled_totals.figures.cost_micro));
     let core = match &played.costs_by_mask {
         Some(costs) => Some(judge_core(
             costs,
@@ -191,12 +183,12 @@ pub fn report(
 
 /// The pooled cost split in proportion to each player's cost alone.
 fn proportional_shares(alone: &[Totals], pooled_cost: f64) -> Vec<f64> {
-    let alone_sum: f64 = alone.iter().map(|t| currency(t.cost_micro)).sum();
+    let alone_sum: f64 = alone.iter().map(|t| currency(t.figures.cost_micro)).sum();
     alone
         .iter()
         .map(|t| {
             if alone_sum > 0.0 {
-                pooled_cost * currency(t.cost_micro) / alone_sum
+                pooled_cost * currency(t.figures.cost_micro) / alone_sum
             } else {
                 0.0
             }
@@ -270,7 +262,7 @@ fn producer_rows(
         .iter()
         .enumerate()
         .map(|(i, player)| {
-            let alone_cost = currency(played.alone[i].cost_micro);
+            let alone_cost = currency(played.alone[i].figures.cost_micro);
             let shapley = played.shapley[i];
             ProducerRow {
                 producer: player.producer,

@@ -75,7 +75,7 @@ impl Plans {
             let (a, b) = (self.by_mask.get(&part)?, self.by_mask.get(&(mask ^ part))?);
             Some((
                 a.totals.unassigned + b.totals.unassigned,
-                a.totals.cost_micro + b.totals.cost_micro,
+                a.totals.figures.cost_micro + b.totals.figures.cost_micro,
                 part,
             ))
         };

@@ -69,9 +69,9 @@ impl Game<'_> {
         report.coalitions_solved = masks.len();
         let mut costs = vec![0.0; 1 << n];
         for (mask, t) in masks.iter().zip(&totals) {
-            costs[*mask as usize] = currency(t.cost_micro);
+            costs[*mask as usize] = currency(t.figures.cost_micro);
         }
-        costs[full as usize] = currency(self.pooled.cost_micro);
+        costs[full as usize] = currency(self.pooled.figures.cost_micro);
         // Masks run from 1, so a coalition's totals sit at its mask minus one.
         let alone: Vec<Totals> = self
             .singles()
@@ -113,11 +113,11 @@ impl Game<'_> {
         report.coalitions_solved = masks.len();
         let cost_of = |mask: u64| -> f64 {
             if mask == full {
-                return currency(self.pooled.cost_micro);
+                return currency(self.pooled.figures.cost_micro);
             }
             masks
                 .binary_search(&mask)
-                .map_or(0.0, |i| currency(totals[i].cost_micro))
+                .map_or(0.0, |i| currency(totals[i].figures.cost_micro))
         };
         let (shapley, shapley_errors) = shapley::sampled(&orders, n, cost_of);
         let alone = self

@@ -228,7 +228,7 @@ fn write_tour_legend(svg: &mut String, solved: &Solved, legend_x: f64) -> f64 {
         y += 20.0;
         let vehicle = &solved.problem.vehicles[tour.vehicle];
         let colour = COLOURS[index % COLOURS.len()];
-        let km = tour.distance_m as f64 / 1000.0;
+        let km = tour.figures.distance_m as f64 / 1000.0;
         let _ = writeln!(
             svg,
             r#"<line x1="{legend_x:.0}" y1="{:.0}" x2="{:.0}" y2="{:.0}" stroke="{colour}" stroke-width="4"/><text x="{:.0}" y="{y:.0}">{} — {km:.1} km</text>"#,

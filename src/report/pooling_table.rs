@@ -2,8 +2,8 @@
 
 use std::fmt::Write;
 
-use crate::domain::Problem;
 use crate::domain::currency;
+use crate::domain::{Problem, TourFigures};
 use crate::pooling::{Report, Totals};
 
 fn hours(seconds: i64) -> String {
@@ -14,9 +14,9 @@ fn totals_line(out: &mut String, label: &str, t: &Totals) {
     let _ = writeln!(
         out,
         "  {label:<12} {:>10.2} {:>9.1} {:>9} {:>9} {:>9.1}",
-        currency(t.cost_micro),
-        t.distance_m as f64 / 1000.0,
-        hours(t.travel_s),
+        currency(t.figures.cost_micro),
+        t.figures.distance_m as f64 / 1000.0,
+        hours(t.figures.travel_s),
         t.vehicles,
         t.co2_kg
     );
@@ -68,23 +68,28 @@ fn write_savings(out: &mut String, report: &Report) {
     totals_line(out, "pooled", &report.pooled);
     let saved = saved(&report.alone, &report.pooled);
     totals_line(out, "saved", &saved);
-    if report.alone.cost_micro > 0 {
+    if report.alone.figures.cost_micro > 0 {
         let _ = writeln!(
             out,
             "  pooling saves {:.1} % of the cost and {:.1} % of the kilometres",
-            100.0 * saved.cost_micro as f64 / report.alone.cost_micro as f64,
-            100.0 * saved.distance_m as f64 / report.alone.distance_m.max(1) as f64
+            100.0 * saved.figures.cost_micro as f64 / report.alone.figures.cost_micro as f64,
+            100.0 * saved.figures.distance_m as f64 / report.alone.figures.distance_m.max(1) as f64
         );
     }
 }
 
 /// What pooling saves against driving alone (never fewer than zero vehicles).
 fn saved(alone: &Totals, pooled: &Totals) -> Totals {
+    let (a, p) = (&alone.figures, &pooled.figures);
     Totals {
-        cost_micro: alone.cost_micro - pooled.cost_micro,
-        distance_m: alone.distance_m - pooled.distance_m,
-        duration_s: alone.duration_s - pooled.duration_s,
-        travel_s: alone.travel_s - pooled.travel_s,
+        figures: TourFigures {
+            cost_micro: a.cost_micro - p.cost_micro,
+            distance_m: a.distance_m - p.distance_m,
+            travel_s: a.travel_s - p.travel_s,
+            service_s: a.service_s - p.service_s,
+            waiting_s: a.waiting_s - p.waiting_s,
+            duration_s: a.duration_s - p.duration_s,
+        },
         vehicles: alone.vehicles.saturating_sub(pooled.vehicles),
         co2_kg: alone.co2_kg - pooled.co2_kg,
         unassigned: 0,
@@ -96,7 +101,7 @@ fn write_shares(out: &mut String, problem: &Problem, report: &Report) {
     let _ = writeln!(
         out,
         "\nWho pays what of the pooled cost of {:.2}",
-        currency(report.pooled.cost_micro)
+        currency(report.pooled.figures.cost_micro)
     );
     let _ = writeln!(
         out,
@@ -116,7 +121,7 @@ fn write_shares(out: &mut String, problem: &Problem, report: &Report) {
             out,
             "  {:<28} {:>9.2} {:>12.2} {:>9} {:>9} {:>7.1}% {:>7}",
             name(problem, row.producer),
-            currency(row.alone.cost_micro),
+            currency(row.alone.figures.cost_micro),
             row.proportional,
             shapley,
             nucleolus,

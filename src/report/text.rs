@@ -56,10 +56,10 @@ fn write_tour(out: &mut String, problem: &Problem, tour: &Tour) {
         out,
         "Vehicle {}{owner}: {stops} stops, {}, {} driving, {} working, cost {:.2}",
         vehicle.id,
-        km(tour.distance_m),
-        hours_minutes(tour.travel_s),
-        hours_minutes(tour.duration_s),
-        currency(tour.cost_micro)
+        km(tour.figures.distance_m),
+        hours_minutes(tour.figures.travel_s),
+        hours_minutes(tour.figures.duration_s),
+        currency(tour.figures.cost_micro)
     );
     for step in &tour.steps {
         write_step(out, problem, step);
@@ -93,11 +93,11 @@ fn write_total(out: &mut String, s: &Summary) {
         out,
         "Total: {} vehicle(s), {}, {} driving, {} working, {} task(s) unassigned, cost {:.2}",
         s.vehicles_used,
-        km(s.distance_m),
-        hours_minutes(s.travel_s),
-        hours_minutes(s.duration_s),
+        km(s.figures.distance_m),
+        hours_minutes(s.figures.travel_s),
+        hours_minutes(s.figures.duration_s),
         s.unassigned,
-        currency(s.cost_micro)
+        currency(s.figures.cost_micro)
     );
 }
 

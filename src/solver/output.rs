@@ -26,12 +26,7 @@ pub fn solution(instance: &Instance, state: &State) -> Solution {
         tours.push(Tour {
             vehicle,
             steps,
-            cost_micro: figures.cost_micro,
-            distance_m: figures.distance_m,
-            travel_s: figures.travel_s,
-            service_s: figures.service_s,
-            waiting_s: figures.waiting_s,
-            duration_s: figures.duration_s,
+            figures,
         });
     }
     unassigned_tasks.sort_unstable();

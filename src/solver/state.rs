@@ -3,8 +3,9 @@
 
 use super::instance::Instance;
 use super::route::cache::RouteCache;
-use super::route::evaluate::{RouteFigures, Scratch, evaluate};
+use super::route::evaluate::{Scratch, evaluate};
 use crate::domain::Objective;
+use crate::domain::TourFigures;
 
 /// What the search minimises, compared field by field: unassigned priority, unassigned
 /// count, vehicles (for the vehicles-first objective), then the objective's value.
@@ -27,7 +28,7 @@ pub struct State {
     /// Per vehicle: its stops in order.
     pub routes: Vec<Vec<usize>>,
     /// Per vehicle: figures of its route.
-    pub figures: Vec<RouteFigures>,
+    pub figures: Vec<TourFigures>,
     /// Per vehicle: the insertion cache of its route.
     pub caches: Vec<RouteCache>,
     /// Tasks in no route, sorted.
@@ -40,7 +41,7 @@ impl State {
         let vehicles = instance.problem.vehicles.len();
         State {
             routes: vec![Vec::new(); vehicles],
-            figures: vec![RouteFigures::default(); vehicles],
+            figures: vec![TourFigures::default(); vehicles],
             caches: (0..vehicles)
                 .map(|v| RouteCache::new(instance, v, &[]))
                 .collect(),
@@ -104,7 +105,11 @@ impl State {
             unassigned_weight,
             unassigned: self.unassigned.len(),
             vehicles,
-            objective: self.figures.iter().map(|f| f.objective).sum(),
+            objective: self
+                .figures
+                .iter()
+                .map(|f| f.objective(instance.objective))
+                .sum(),
         }
     }
 
@@ -152,7 +157,7 @@ impl State {
                 evaluate(instance, vehicle, &candidate, scratch, None).is_ok()
             });
             let Some(task) = healing.or_else(|| tasks.last().copied()) else {
-                self.figures[vehicle] = RouteFigures::default();
+                self.figures[vehicle] = TourFigures::default();
                 self.caches[vehicle] = RouteCache::new(instance, vehicle, &[]);
                 return dropped;
             };

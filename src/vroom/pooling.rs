@@ -9,10 +9,10 @@ use crate::pooling::{Report, Totals};
 
 fn totals(t: &Totals) -> Value {
     json!({
-        "cost": currency(t.cost_micro),
-        "distance_m": t.distance_m,
-        "duration_s": t.duration_s,
-        "travel_s": t.travel_s,
+        "cost": currency(t.figures.cost_micro),
+        "distance_m": t.figures.distance_m,
+        "duration_s": t.figures.duration_s,
+        "travel_s": t.figures.travel_s,
         "vehicles": t.vehicles,
         "co2_kg": t.co2_kg,
         "unassigned": t.unassigned,
@@ -27,7 +27,7 @@ pub fn vroom_pooling(problem: &Problem, report: &Report) -> Value {
         .map(|row| {
             json!({
                 "producer": producer_id(problem, row.producer),
-                "alone_cost": currency(row.alone.cost_micro),
+                "alone_cost": currency(row.alone.figures.cost_micro),
                 "alone": totals(&row.alone),
                 "proportional": row.proportional,
                 "shapley": row.shapley,

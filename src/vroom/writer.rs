@@ -100,10 +100,10 @@ fn cost(micro: i64) -> i64 {
 
 fn route(problem: &Problem, tour: &Tour, summary: &mut Totals) -> Value {
     let mut totals = Totals::new(problem.dimensions);
-    totals.cost = cost(tour.cost_micro);
-    totals.duration = tour.travel_s;
-    totals.waiting = tour.waiting_s;
-    totals.distance = tour.distance_m;
+    totals.cost = cost(tour.figures.cost_micro);
+    totals.duration = tour.figures.travel_s;
+    totals.waiting = tour.figures.waiting_s;
+    totals.distance = tour.figures.distance_m;
     let steps: Vec<Value> = tour
         .steps
         .iter()
@@ -351,11 +351,11 @@ mod tests {
         assert_eq!(summary["cost"].as_i64(), Some(sum(routes, "cost")));
         assert_eq!(
             summary["duration"].as_i64(),
-            Some(solution.summary.travel_s)
+            Some(solution.summary.figures.travel_s)
         );
         assert_eq!(
             summary["distance"].as_i64(),
-            Some(solution.summary.distance_m)
+            Some(solution.summary.figures.distance_m)
         );
         assert_eq!(summary["delivery"], json!([3]));
         assert_eq!(summary["pickup"], json!([4]));

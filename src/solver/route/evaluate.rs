@@ -7,27 +7,8 @@
 use super::infeasible::Infeasible;
 use super::trips::{Hub, Trips, trip_deliveries};
 use super::walk::Walk;
-use crate::domain::{Objective, StepKind, TimeWindow, TourStep, UNREACHABLE, earliest_window_s};
+use crate::domain::{StepKind, TimeWindow, TourFigures, TourStep, UNREACHABLE, earliest_window_s};
 use crate::solver::instance::{Instance, StopKind};
-
-/// Figures of a feasible sequence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct RouteFigures {
-    /// The objective's value of the route (0 when empty).
-    pub objective: i64,
-    /// Cost, micro-currency (0 when empty).
-    pub cost_micro: i64,
-    /// Distance, metres.
-    pub distance_m: i64,
-    /// Driving, seconds.
-    pub travel_s: i64,
-    /// Setup + service, seconds.
-    pub service_s: i64,
-    /// Waiting, seconds.
-    pub waiting_s: i64,
-    /// Departure to end, seconds.
-    pub duration_s: i64,
-}
 
 /// Reusable buffers so evaluation allocates nothing.
 #[derive(Debug, Default)]
@@ -110,9 +91,9 @@ pub fn evaluate(
     stops: &[usize],
     scratch: &mut Scratch,
     steps: Option<&mut Vec<TourStep>>,
-) -> Result<RouteFigures, Infeasible> {
+) -> Result<TourFigures, Infeasible> {
     if stops.is_empty() {
-        return Ok(RouteFigures::default());
+        return Ok(TourFigures::default());
     }
     if instance.route_clashes(stops) {
         return Err(Infeasible::IncompatibleGoods);
@@ -137,7 +118,7 @@ fn simulate(
     stops: &[usize],
     scratch: &mut Scratch,
     mut steps: Option<&mut Vec<TourStep>>,
-) -> Result<RouteFigures, Infeasible> {
+) -> Result<TourFigures, Infeasible> {
     let vehicle = &instance.problem.vehicles[vehicle_index];
     if vehicle.max_stops.is_some_and(|limit| stops.len() > limit) {
         return Err(Infeasible::Limits);
@@ -194,27 +175,16 @@ fn simulate(
     if let Some(steps) = steps {
         steps.push(walk.end_step());
     }
-    Ok(figures(instance, vehicle, &walk, duration_s))
+    Ok(figures(vehicle, &walk, duration_s))
 }
 
 /// The figures of a walk that reached its end, `duration_s` after its departure.
 #[inline]
-fn figures(
-    instance: &Instance,
-    vehicle: &crate::domain::Vehicle,
-    walk: &Walk,
-    duration_s: i64,
-) -> RouteFigures {
+fn figures(vehicle: &crate::domain::Vehicle, walk: &Walk, duration_s: i64) -> TourFigures {
     let cost_micro = vehicle
         .costs
         .tour_cost_micro(walk.distance_m, walk.travel_s, walk.service_s);
-    let objective = match instance.objective {
-        Objective::Cost | Objective::Vehicles => cost_micro,
-        Objective::Distance => walk.distance_m,
-        Objective::Duration => duration_s,
-    };
-    RouteFigures {
-        objective,
+    TourFigures {
         cost_micro,
         distance_m: walk.distance_m,
         travel_s: walk.travel_s,

@@ -7,7 +7,7 @@
 //! position, in [`super::fast_shipment`] on the same pieces.
 
 use super::cache::{RouteCache, between};
-use super::evaluate::RouteFigures;
+use crate::domain::TourFigures;
 use crate::domain::{Objective, UNREACHABLE, earliest_start_s};
 use crate::solver::instance::{Instance, Stop};
 
@@ -135,7 +135,7 @@ pub fn job(
     instance: &Instance,
     vehicle: usize,
     cache: &RouteCache,
-    figures: &RouteFigures,
+    figures: &TourFigures,
     stop_index: usize,
     mut visit_position: impl FnMut(Placement),
 ) {

@@ -4,8 +4,8 @@
 //! [`super::fast_insertion`] and exact under the same conditions (`supports`).
 
 use super::cache::{RouteCache, between};
-use super::evaluate::RouteFigures;
 use super::fast_insertion::{After, Placement, fits, objective, tail, visit};
+use crate::domain::TourFigures;
 use crate::solver::instance::{Instance, Stop};
 
 /// Every feasible pair of positions of a shipment (pickup `pickup_index`, delivery the
@@ -14,7 +14,7 @@ pub fn shipment(
     instance: &Instance,
     vehicle: usize,
     cache: &RouteCache,
-    figures: &RouteFigures,
+    figures: &TourFigures,
     pickup_index: usize,
     mut visit_pair: impl FnMut(Placement),
 ) {

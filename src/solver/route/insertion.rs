@@ -77,7 +77,7 @@ fn fast_best(
     buffer: &mut Vec<usize>,
     mut blink: Option<&mut Blink>,
 ) -> Result<Insertion, Infeasible> {
-    let before = state.figures[vehicle].objective;
+    let before = state.figures[vehicle].objective(instance.objective);
     let opening = opening_weight(instance, &state.routes[vehicle]);
     let stops = &instance.task_stops[task];
     let mut best: Option<Insertion> = None;
@@ -158,7 +158,7 @@ fn simulated_best(
     mut blink: Option<&mut Blink>,
 ) -> Result<Insertion, Infeasible> {
     let route = &state.routes[vehicle];
-    let before = state.figures[vehicle].objective;
+    let before = state.figures[vehicle].objective(instance.objective);
     let opening = opening_weight(instance, route);
     let stops = &instance.task_stops[task];
     let mut best: Option<Insertion> = None;
@@ -172,7 +172,8 @@ fn simulated_best(
             fill(buffer, route, stops, first, second);
             match evaluate(instance, vehicle, buffer, scratch, None) {
                 Ok(figures) => {
-                    let delta = i128::from(figures.objective - before) + opening;
+                    let delta =
+                        i128::from(figures.objective(instance.objective) - before) + opening;
                     if best.is_none_or(|b| delta < b.delta) {
                         best = Some(Insertion {
                             vehicle,
@@ -233,7 +234,7 @@ fn full_best(
     buffer: &mut Vec<usize>,
 ) -> Option<i128> {
     let route = &state.routes[vehicle];
-    let before = state.figures[vehicle].objective;
+    let before = state.figures[vehicle].objective(instance.objective);
     let opening = opening_weight(instance, route);
     let stops = &instance.task_stops[task];
     let mut best: Option<i128> = None;
@@ -272,7 +273,7 @@ fn full_objective(
     );
     evaluate(instance, vehicle, buffer, scratch, None)
         .ok()
-        .map(|f| f.objective)
+        .map(|f| f.objective(instance.objective))
 }
 
 /// Applies an insertion and refreshes the route's figures.

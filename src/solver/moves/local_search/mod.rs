@@ -19,9 +19,10 @@ mod two_opt_star;
 use super::recreate::Workspace;
 use crate::budget::Budget;
 use crate::domain::Objective;
+use crate::domain::TourFigures;
 use crate::solver::instance::Instance;
 use crate::solver::route::cache::RouteCache;
-use crate::solver::route::evaluate::{RouteFigures, evaluate};
+use crate::solver::route::evaluate::evaluate;
 use crate::solver::state::State;
 
 /// Nearest stops an operator looks at around each stop.
@@ -166,7 +167,7 @@ pub fn try_replace(
     positions: &mut Positions,
     changes: &mut [(usize, Vec<usize>)],
 ) -> bool {
-    let mut figures: [RouteFigures; 2] = Default::default();
+    let mut figures: [TourFigures; 2] = Default::default();
     debug_assert!(changes.len() <= figures.len());
     let (mut before, mut after) = ((0usize, 0i64), (0usize, 0i64));
     let counts_vehicles = instance.objective == Objective::Vehicles;
@@ -180,9 +181,9 @@ pub fn try_replace(
         figures[slot] = new;
         let used = |empty: bool| usize::from(counts_vehicles && !empty);
         before.0 += used(state.routes[*vehicle].is_empty());
-        before.1 += state.figures[*vehicle].objective;
+        before.1 += state.figures[*vehicle].objective(instance.objective);
         after.0 += used(route.is_empty());
-        after.1 += new.objective;
+        after.1 += new.objective(instance.objective);
     }
     if after >= before {
         return false;
