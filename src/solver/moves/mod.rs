@@ -1,9 +1,11 @@
-//! What changes plans: [`ruin`] removes tasks, [`recreate`] puts them back, [`fleet`]
+//! What changes plans: [`ruin`] removes tasks, [`recreate`] puts them back at their
+//! cheapest [`insertion`], [`fleet`]
 //! tries the plan on fewer vehicles, [`local_search`] improves routes one operator at a
 //! time, and [`operator_bench`] measures those operators. Every move prices its changes
 //! through the route tier ([`super::route`]); nothing below imports the moves.
 
 pub mod fleet;
+pub mod insertion;
 pub mod local_search;
 pub mod operator_bench;
 pub mod recreate;

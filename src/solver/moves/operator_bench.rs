@@ -4,13 +4,13 @@
 
 use std::sync::atomic::AtomicBool;
 
+use super::insertion::best_in_route;
 use super::local_search::{self, Operator, Positions};
 use super::recreate::{Workspace, regret};
 use crate::budget::Budget;
 use crate::domain::{Problem, Solution, TravelMatrix};
 use crate::solver::instance::Instance;
 use crate::solver::output;
-use crate::solver::route::insertion::best_in_route;
 use crate::solver::state::{Score, State};
 
 /// A problem's solver view and its regret-built plan.

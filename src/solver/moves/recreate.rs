@@ -2,11 +2,11 @@
 //! (insert first the task that would lose most by waiting); greedy insertion with
 //! blinks (SISR) rebuilds after each ruin.
 
+use super::insertion::{Blink, Insertion, apply, best_in_route};
 use crate::budget::Budget;
 use crate::solver::instance::Instance;
 use crate::solver::rng::Rng;
 use crate::solver::route::evaluate::Scratch;
-use crate::solver::route::insertion::{Blink, Insertion, apply, best_in_route};
 use crate::solver::state::State;
 
 /// Buffers shared by the insertion calls of one search.

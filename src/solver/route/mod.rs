@@ -2,15 +2,14 @@
 //! stops. [`evaluate`] simulates a sequence (windows, loads, limits) with [`walk`]'s
 //! leg, visit and reload pieces, and writes its schedule; [`trips`] places the reloads
 //! it simulates; [`infeasible`] says why a sequence fails; [`cache`] keeps per-route
-//! figures so moves are priced in O(1); [`insertion`] finds where a task fits in one
-//! route, in O(1) per position through [`fast_insertion`] (jobs) and [`fast_shipment`]
-//! (shipments) when they are exact. Moves build on this tier; it never imports them.
+//! figures so an insertion is priced in O(1) per position through [`fast_insertion`]
+//! (jobs) and [`fast_shipment`] (shipments) when they are exact. The plan
+//! (`super::state`) and the moves build on this tier; it imports neither.
 
 pub mod cache;
 pub mod evaluate;
 pub mod fast_insertion;
 pub mod fast_shipment;
 pub mod infeasible;
-pub mod insertion;
 pub mod trips;
 pub mod walk;

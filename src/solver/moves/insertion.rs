@@ -1,13 +1,15 @@
-//! Cheapest feasible insertion of one task into one route: every position for a job,
-//! every ordered pair of positions for a shipment.
+//! Cheapest feasible insertion of one task into one route of a plan: every position for
+//! a job, every ordered pair of positions for a shipment, in O(1) per position through
+//! the route tier's fast paths when they are exact, else by simulation. Recreate,
+//! relocate and the operator bench all place tasks through it.
 
-use super::evaluate::{Scratch, evaluate};
-use super::fast_insertion;
-use super::fast_shipment;
-use super::infeasible::Infeasible;
 use crate::domain::Objective;
 use crate::solver::instance::Instance;
 use crate::solver::rng::Rng;
+use crate::solver::route::evaluate::{Scratch, evaluate};
+use crate::solver::route::fast_insertion;
+use crate::solver::route::fast_shipment;
+use crate::solver::route::infeasible::Infeasible;
 use crate::solver::state::State;
 
 /// Extra weight of opening a vehicle under the vehicles-first objective.
