@@ -1,4 +1,4 @@
-//! Best-known solutions (`bks.csv`, see `/work/shared/benchmarks/README.md`): one row
+//! Best-known solutions (`bks.csv`, see `../shared/benchmarks/README.md`): one row
 //! per instance, `set,instance,vehicles,distance,source,dist_only_vehicles,
 //! dist_only_distance,dist_only_source,note`. `vehicles,distance` is the hierarchical
 //! best (fewest vehicles, then distance); `dist_only_*` the best for distance alone,
