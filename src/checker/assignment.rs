@@ -3,7 +3,7 @@
 //! share a vehicle. These rules look across tours, so they are checked once for the
 //! whole solution before any tour is replayed.
 
-use super::Finding;
+use super::finding::Finding;
 use crate::domain::{Problem, Solution, StepKind, Task, TaskKind, Tour, Vehicle};
 
 /// Where each task was seen.

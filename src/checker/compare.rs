@@ -2,7 +2,7 @@
 //! load and running figures, then the tour's totals. Any difference is a finding, so
 //! a plan whose figures drift from its own schedule never passes as feasible.
 
-use super::Finding;
+use super::finding::Finding;
 use super::replay::Expected;
 use crate::domain::{Tour, TourFigures};
 

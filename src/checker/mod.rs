@@ -27,6 +27,7 @@
 
 mod assignment;
 mod compare;
+mod finding;
 mod replay;
 mod schedule;
 mod tour;
@@ -34,26 +35,8 @@ mod visits;
 
 use crate::domain::{Problem, Solution, TravelMatrix};
 
+pub use finding::Finding;
 pub use tour::evaluate_tour;
-
-/// One broken rule, naming where.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{place}: {rule}")]
-pub struct Finding {
-    /// Where: `tour[vehicle-id] step 3`, `task[id]`, `summary`.
-    pub place: String,
-    /// What is wrong.
-    pub rule: String,
-}
-
-impl Finding {
-    pub(crate) fn new(place: impl Into<String>, rule: impl Into<String>) -> Self {
-        Finding {
-            place: place.into(),
-            rule: rule.into(),
-        }
-    }
-}
 
 /// Checks a solution; `Ok(())` when it is feasible and every reported figure matches.
 /// `matrices` holds one travel matrix per profile of `problem.profiles`.

@@ -4,7 +4,7 @@
 //! tour are checked afterwards by the caller; only the rules that make going further
 //! meaningless (an unreachable leg, every window closed) stop the walk.
 
-use super::Finding;
+use super::finding::Finding;
 use super::schedule::{Leg, Legs, departure_s, first_window_start};
 use super::visits::{Visit, trip_loads};
 use crate::domain::TourFigures;

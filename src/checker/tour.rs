@@ -2,8 +2,8 @@
 //! ([`super::visits`]), replayed ([`super::replay`]), held to the vehicle's limits here,
 //! and compared with what the tour reports ([`super::compare`]).
 
-use super::Finding;
 use super::compare::{compare_figures, compare_steps};
+use super::finding::Finding;
 use super::replay::{Expected, Replayed, replay};
 use super::schedule::Legs;
 use super::visits::{Visit, visits};

@@ -2,7 +2,7 @@
 //! stop and load change, each reload to the vehicle's hub, and the load each trip
 //! leaves with (the trip's job deliveries plus the shipments already on board).
 
-use super::Finding;
+use super::finding::Finding;
 use crate::domain::{Problem, StepKind, TaskKind, TaskStop, TimeWindow, Tour, TourStep, Vehicle};
 
 /// One step between the start and the end of a tour.

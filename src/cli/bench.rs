@@ -12,7 +12,7 @@ use tournee::quality::{
     self, BenchConfig, BenchSummary, BenchmarkSet, BksTable, InstanceResult, table,
 };
 
-use super::{ObjectiveArg, SetArg};
+use super::args::{ObjectiveArg, SetArg};
 
 /// Arguments of `tournee bench`.
 #[derive(Debug, Clone, clap::Args)]

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use tournee::travel::{OsmSource, TravelConfig};
 
-use super::SearchOverrides;
+use super::args::{InputFormat, SearchOverrides};
 
 /// The bundled road extract: Liechtenstein, OpenStreetMap 2013-08-03 (ODbL).
 const EXTRACT: OsmSource = OsmSource::Embedded {
@@ -23,7 +23,7 @@ pub fn run(
     map: Option<&Path>,
     straight_line: bool,
 ) -> anyhow::Result<()> {
-    let mut request = super::solve::read_request(SCENARIO, super::InputFormat::Native)?;
+    let mut request = super::solve::read_request(SCENARIO, InputFormat::Native)?;
     search.apply(&mut request)?;
     let config = TravelConfig {
         osm: (!straight_line).then_some(EXTRACT),

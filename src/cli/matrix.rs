@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 use serde_json::{Value, json};
 use tournee::pb;
 
-use super::RoadArgs;
+use super::args::RoadArgs;
 
 /// Arguments of `tournee matrix`.
 #[derive(Debug, clap::Args)]

@@ -2,8 +2,10 @@
 
 use anyhow::Context;
 
+use super::args::RoadArgs;
+
 /// Serves on `addr` until interrupted.
-pub fn run(addr: &str, roads: &super::RoadArgs) -> anyhow::Result<()> {
+pub fn run(addr: &str, roads: &RoadArgs) -> anyhow::Result<()> {
     let travel = roads.config()?;
     if let Some(osm) = &travel.osm {
         let network = osm.load()?;

@@ -10,7 +10,7 @@ use tournee::budget::Budget;
 use tournee::pb;
 use tournee::pipeline::{self, Solved};
 
-use super::{InputFormat, ObjectiveArg, OutputFormat, SearchOverrides};
+use super::args::{InputFormat, ObjectiveArg, OutputFormat, RoadArgs, SearchOverrides};
 
 /// Where the answers go.
 pub struct Outputs<'a> {
@@ -28,7 +28,7 @@ pub fn run(
     format: InputFormat,
     outputs: Outputs,
     objective: Option<ObjectiveArg>,
-    roads: &super::RoadArgs,
+    roads: &RoadArgs,
     search: &SearchOverrides,
 ) -> anyhow::Result<()> {
     let (output_format, out) = (outputs.format, outputs.answer);

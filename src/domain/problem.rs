@@ -1,6 +1,7 @@
 //! The validated problem: sites, producers, vehicles and tasks with dense indices.
 
-use super::{TimeWindow, TravelSource};
+use super::time_window::TimeWindow;
+use super::travel::{TravelSource, UNREACHABLE};
 
 /// An amount or a capacity: one integer per dimension (crates, kg, …).
 pub type Amount = Vec<i64>;
@@ -146,7 +147,7 @@ impl Vehicle {
     /// This vehicle's travel time for a profile duration `base_s`, seconds: divided by
     /// the speed factor and rounded; unreachable stays unreachable.
     pub fn travel_duration_s(&self, base_s: i64) -> i64 {
-        if base_s >= super::UNREACHABLE || self.speed_factor == 1.0 {
+        if base_s >= UNREACHABLE || self.speed_factor == 1.0 {
             return base_s;
         }
         (base_s as f64 / self.speed_factor).round() as i64

@@ -1,6 +1,6 @@
 //! A solved plan: tours with their schedule, unassigned tasks with reasons, totals.
 
-use super::{Amount, Objective};
+use super::problem::{Amount, Objective};
 
 /// What a step does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

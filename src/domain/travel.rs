@@ -2,7 +2,7 @@
 //! defaults of every source named once), and the matrices of durations and distances
 //! between matrix indices, one per profile.
 
-use super::HORIZON_S;
+use super::time_window::HORIZON_S;
 
 /// Straight-line speed when the request does not state one, km/h.
 pub const DEFAULT_STRAIGHT_LINE_SPEED_KMH: f64 = 50.0;

@@ -3,9 +3,9 @@
 
 use rayon::prelude::*;
 
-use super::Totals;
 use super::game::{Player, sub_problem};
 use super::plans::{Plan, Plans};
+use super::totals::Totals;
 use crate::budget::Budget;
 use crate::domain::{Problem, Solution, TravelMatrix};
 use crate::solver::{self, SolveError};

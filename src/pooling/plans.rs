@@ -7,8 +7,8 @@
 
 use std::collections::HashMap;
 
-use super::Totals;
 use super::game::{SubProblem, VehicleKey};
+use super::totals::Totals;
 use crate::domain::Solution;
 use crate::solver::WarmStart;
 

@@ -4,7 +4,9 @@
 //! the prefixes of random orders of the players, so that large cooperatives stay
 //! tractable.
 
-use super::{PoolingError, Report, Totals, coalition, repair, shapley};
+use super::report::{PoolingError, Report};
+use super::totals::Totals;
+use super::{coalition, repair, shapley};
 use crate::budget::Budget;
 use crate::domain::{Problem, TravelMatrix, currency};
 

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::BenchError;
+use super::error::BenchError;
 use crate::domain::Objective;
 
 /// The best-known figures of one instance.

@@ -7,7 +7,10 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use super::{BenchConfig, BenchError, BksEntry, BksTable, instance_name};
+use super::bks::{BksEntry, BksTable};
+use super::config::BenchConfig;
+use super::error::BenchError;
+use super::files::instance_name;
 use crate::budget::Budget;
 use crate::domain::Objective;
 use crate::pb;

@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use super::InstanceResult;
+use super::runner::InstanceResult;
 use crate::domain::Objective;
 
 /// Column names, in order (CSV header).

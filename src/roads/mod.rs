@@ -9,10 +9,13 @@
 
 pub mod dijkstra;
 pub mod engine;
+mod error;
 pub mod graph;
 pub mod osm;
 pub mod profile;
 pub mod snap;
+
+pub use error::RoadError;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -29,25 +32,6 @@ use snap::SnapIndex;
 
 /// Bump when the profile or the graph building changes what a prepared network holds.
 pub const PROFILE_VERSION: &str = "car-1";
-
-/// What can go wrong while preparing a road network.
-#[derive(Debug, thiserror::Error)]
-pub enum RoadError {
-    /// The extract cannot be read or decoded.
-    #[error("cannot read the OSM extract {path}: {message}")]
-    Osm {
-        /// The file.
-        path: String,
-        /// What the reader said.
-        message: String,
-    },
-    /// The extract holds no drivable road.
-    #[error("the OSM extract {path} holds no road a car may drive")]
-    NoRoads {
-        /// The file.
-        path: String,
-    },
-}
 
 /// A site moved onto the road graph.
 #[derive(Debug, Clone, Copy, PartialEq)]

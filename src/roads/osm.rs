@@ -9,7 +9,7 @@ use std::path::Path;
 
 use osmpbf::{Element, ElementReader};
 
-use super::RoadError;
+use super::error::RoadError;
 use super::profile::{self, WaySpeed};
 use crate::geodesy::haversine_m;
 

@@ -16,11 +16,11 @@
 //! `speed` field is ignored: the literature uses travel time = distance (some files say
 //! 0, others 1).
 
-use super::FormatError;
 use super::instance::{
     BenchmarkInstance, DistanceConvention, Node, base_request, integer, numbers, whole,
 };
 use super::solomon::check_ids;
+use crate::format_error::FormatError;
 use crate::pb;
 
 /// Reads a Li & Lim file (see the module docs). The name is left empty: the files have

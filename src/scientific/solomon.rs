@@ -20,11 +20,11 @@
 //! a job with `delivery = [demand]`, id = its number, whose service must start in
 //! `[ready, due]`.
 
-use super::FormatError;
 use super::instance::{
     BenchmarkInstance, DistanceConvention, Node, base_request, delivery_jobs, integer, numbers,
     whole,
 };
+use crate::format_error::FormatError;
 
 /// Reads a Solomon or Gehring & Homberger file (see the module docs).
 pub fn parse_solomon(text: &str) -> Result<BenchmarkInstance, FormatError> {

@@ -10,11 +10,11 @@
 //! which the best-known plans never reach (X-n101-k25: 26 routes for a bound of 25).
 //! Customers become jobs `delivery = [demand]` with id = their node number.
 
-use super::FormatError;
 use super::instance::{
     BenchmarkInstance, DistanceConvention, Node, base_request, delivery_jobs, integer, numbers,
     whole,
 };
+use crate::format_error::FormatError;
 
 /// Which part of the file a line belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

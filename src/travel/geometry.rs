@@ -6,7 +6,7 @@
 
 use geo::Coord;
 
-use super::PointMatrix;
+use super::point_matrix::PointMatrix;
 
 /// The points a tour through `sites` (indices into `points_deg`, in driving order)
 /// drives along, (lat, lon) degrees.

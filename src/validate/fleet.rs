@@ -1,7 +1,7 @@
 //! Producers and vehicles: sites, capacity, skills, shift, limits, costs, profile.
 
 use super::ids::Context;
-use super::{Code, Collector};
+use super::violation::{Code, Collector};
 use crate::domain::{Amount, Costs, Producer, Reload, TimeWindow, Vehicle, micro_currency};
 use crate::pb;
 

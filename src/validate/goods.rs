@@ -1,6 +1,6 @@
 //! Kinds of goods and the pairs that must not share a tour.
 
-use super::{Code, Collector};
+use super::violation::{Code, Collector};
 use crate::domain::Task;
 use crate::pb;
 

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{Code, Collector};
+use super::violation::{Code, Collector};
 use crate::domain::Site;
 
 /// Index of every id of one kind of object.

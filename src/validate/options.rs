@@ -1,6 +1,6 @@
 //! Search options and the travel source.
 
-use super::{Code, Collector};
+use super::violation::{Code, Collector};
 use crate::domain::{
     DEFAULT_DETOUR_FACTOR, DEFAULT_MAX_SNAP_DISTANCE_M, DEFAULT_OSRM_MAX_TABLE_SIZE,
     DEFAULT_OSRM_TIMEOUT_MS, DEFAULT_STRAIGHT_LINE_SPEED_KMH, Objective, SearchOptions, Site,

@@ -1,6 +1,6 @@
 //! Options of the pooling report: stand-in van, emission factors, Shapley settings.
 
-use super::{Code, Collector};
+use super::violation::{Code, Collector};
 use crate::domain::{DEFAULT_CO2_KG_PER_KM, PoolingOptions};
 use crate::pb;
 

@@ -1,7 +1,7 @@
 //! Sites: location (coordinates or matrix index), windows, setup and service times.
 
 use super::options::TravelKind;
-use super::{Code, Collector};
+use super::violation::{Code, Collector};
 use crate::domain::{Site, SiteKind};
 use crate::pb;
 

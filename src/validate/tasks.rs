@@ -2,7 +2,7 @@
 
 use super::fleet::skills;
 use super::ids::{Context, Ids};
-use super::{Code, Collector};
+use super::violation::{Code, Collector};
 use crate::domain::{Task, TaskKind, TaskStop};
 use crate::pb;
 

@@ -12,7 +12,7 @@ use std::marker::PhantomData;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use super::FormatError;
+use crate::format_error::FormatError;
 use crate::pb;
 
 /// A value of the document, read as a `T` on demand. JSON `null` counts as absent, as in

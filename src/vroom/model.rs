@@ -12,8 +12,8 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::FormatError;
 use super::json::{Field, Read, array, object};
+use crate::format_error::FormatError;
 use crate::pb;
 
 /// The whole document.

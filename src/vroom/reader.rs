@@ -26,10 +26,10 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
-use super::FormatError;
 use super::json::{Field, Read, array, path};
 use super::model::{Coordinates, GoodsKind, Id, Input, Job, ProducerId, Shipment, Stop, Vehicle};
 use super::travel::travel;
+use crate::format_error::FormatError;
 use crate::pb;
 use pb::location::Kind;
 

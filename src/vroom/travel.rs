@@ -2,9 +2,9 @@
 //! from the reader because whether matrices are supplied decides how every location is
 //! read (a `location_index` or `[lon, lat]`), so it is settled before any task.
 
-use super::FormatError;
 use super::json::path;
 use super::model::Input;
+use crate::format_error::FormatError;
 use crate::pb;
 
 /// `matrices` (per profile) or the legacy `matrix` (durations of `car`), else straight

@@ -1,0 +1,84 @@
+//! The shapes of the pooling report: the [`Report`] with its [`ProducerRow`]s, and the
+//! [`PoolingError`] that stops one. `mod.rs` fills them and the games in `play` write
+//! into them, so they live apart from both, below them.
+
+use super::core_check;
+use super::nucleolus::LpError;
+use super::totals::Totals;
+use crate::solver::SolveError;
+
+/// Most players the report handles (coalitions are bit masks of a `u64`).
+pub const MAX_PLAYERS: usize = 64;
+
+/// One producer's row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProducerRow {
+    /// The producer (`None`: what no producer owns).
+    pub producer: Option<usize>,
+    /// Its tasks served by its own vehicles (or stand-in) alone.
+    pub alone: Totals,
+    /// Share proportional to stand-alone cost, currency units.
+    pub proportional: f64,
+    /// Shapley value, currency units.
+    pub shapley: f64,
+    /// Standard error of a sampled Shapley value (0 when exact), currency units.
+    pub shapley_error: f64,
+    /// Nucleolus share, currency units (exact games only).
+    pub nucleolus: Option<f64>,
+    /// Saving against driving alone under the Shapley split, percent.
+    pub saving_percent: f64,
+    /// No coalition containing the producer pays more than its cost under Shapley
+    /// (exact games only).
+    pub in_core: Option<bool>,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Report {
+    /// Every producer alone, summed.
+    pub alone: Totals,
+    /// The pooled plan.
+    pub pooled: Totals,
+    /// One row per player.
+    pub producers: Vec<ProducerRow>,
+    /// Whether the Shapley value is exact.
+    pub shapley_exact: bool,
+    /// Coalitions solved.
+    pub coalitions_solved: usize,
+    /// Coalition costs lowered by the repair.
+    pub coalitions_repaired: usize,
+    /// Largest change of the repair, percent.
+    pub max_repair_percent: f64,
+    /// Least-core value, currency units (exact games only).
+    pub least_core_value: Option<f64>,
+    /// Whether the split is in the core, per method (exact games only).
+    pub shapley_in_core: Option<bool>,
+    /// Whether the nucleolus is in the core.
+    pub nucleolus_in_core: Option<bool>,
+    /// Whether the proportional split is in the core.
+    pub proportional_in_core: Option<bool>,
+    /// Notes for the reader.
+    pub notes: Vec<String>,
+}
+
+impl Report {
+    /// Whether the core is empty (exact games only).
+    pub fn core_empty(&self) -> Option<bool> {
+        self.least_core_value
+            .map(|epsilon| epsilon > core_check::TOLERANCE)
+    }
+}
+
+/// Errors of the report.
+#[derive(Debug, thiserror::Error)]
+pub enum PoolingError {
+    /// A coalition solve failed.
+    #[error(transparent)]
+    Solve(#[from] SolveError),
+    /// A linear program did not reach an optimum.
+    #[error(transparent)]
+    Lp(#[from] LpError),
+    /// Too many players for coalition masks.
+    #[error("{0} producers: the pooling report handles at most {MAX_PLAYERS}")]
+    TooManyPlayers(usize),
+}

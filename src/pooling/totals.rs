@@ -1,0 +1,27 @@
+//! [`Totals`]: the figures of one way of organising the transport (every producer alone,
+//! one coalition, the pooled plan). The coalition solves, the plan cache and the report
+//! all add them up, so they stand in a file of their own below all of them.
+
+use crate::domain::TourFigures;
+
+/// Totals of one way of organising the transport.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Totals {
+    /// The plan's figures, summed over its tours.
+    pub figures: TourFigures,
+    /// Vehicles used.
+    pub vehicles: usize,
+    /// CO2, kilograms.
+    pub co2_kg: f64,
+    /// Tasks left unassigned.
+    pub unassigned: usize,
+}
+
+impl Totals {
+    pub(super) fn add(&mut self, other: &Totals) {
+        self.figures.add(&other.figures);
+        self.vehicles += other.vehicles;
+        self.co2_kg += other.co2_kg;
+        self.unassigned += other.unassigned;
+    }
+}
