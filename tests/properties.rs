@@ -103,7 +103,7 @@ prop_compose! {
             shipments,
             jobs,
             incompatible_goods,
-            options: Some(pb::SolveOptions { seed, objective, threads: 1, max_iterations: Some(40), time_limit_ms: Some(3_600_000), geometry: false }),
+            options: Some(pb::SolveOptions { seed, objective, threads: 1, max_iterations: Some(40), time_limit_ms: Some(3_600_000), geometry: false, effort: None }),
             ..Default::default()
         }
     }

@@ -165,6 +165,12 @@ const CASES: &[Case] = &[
         "out_of_range",
     ),
     (
+        "effort above the highest level",
+        |r| r.options.as_mut().unwrap().effort = Some(6),
+        &["options.effort"],
+        "out_of_range",
+    ),
+    (
         "missing location",
         |r| r.sites[0].location = None,
         &["sites[0].location"],

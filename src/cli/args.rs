@@ -78,9 +78,14 @@ pub enum OutputFormat {
 /// Options that override the problem file's search options.
 #[derive(Debug, Clone, clap::Args)]
 pub struct SearchOverrides {
-    /// Wall-clock budget, seconds.
+    /// Wall-clock budget, seconds: the search uses all of it (unless --effort is given
+    /// too, which then also stops it on stagnation).
     #[arg(long, allow_negative_numbers = true)]
     time_limit_s: Option<f64>,
+    /// How hard to search, 0..5 (like VROOM's -x): without --time-limit-s, a budget
+    /// that grows with the instance (level 2 when neither is given).
+    #[arg(long, short = 'x')]
+    effort: Option<u32>,
     /// Seed of the search.
     #[arg(long)]
     seed: Option<u64>,
@@ -150,6 +155,9 @@ impl SearchOverrides {
         }
         if let Some(iterations) = self.max_iterations {
             options.max_iterations = Some(iterations);
+        }
+        if let Some(effort) = self.effort {
+            options.effort = Some(effort);
         }
         if self.pooling {
             request.pooling.get_or_insert_with(Default::default).enabled = true;

@@ -27,9 +27,14 @@ pub struct BenchArguments {
     /// others with the distance-only one.
     #[arg(long, value_enum)]
     objective: ObjectiveArg,
-    /// Budget of each solve, seconds; the search uses all of it.
-    #[arg(long, allow_negative_numbers = true)]
-    time_limit_s: f64,
+    /// Budget of each solve, seconds; the search uses all of it unless --effort is
+    /// given too.
+    #[arg(long, allow_negative_numbers = true, required_unless_present = "effort")]
+    time_limit_s: Option<f64>,
+    /// Effort level of each solve, 0..5, as `solve -x`: without --time-limit-s, the
+    /// level's budget; with it, also the level's stop on stagnation.
+    #[arg(long, short = 'x')]
+    effort: Option<u32>,
     /// Parallel searches per solve (0: one per core).
     #[arg(long, default_value_t = 1)]
     threads: u32,
@@ -99,9 +104,13 @@ pub fn run(arguments: &BenchArguments) -> anyhow::Result<()> {
 /// The library's configuration from the arguments, refused before any file is read
 /// when a limit is out of range.
 fn config(arguments: &BenchArguments) -> anyhow::Result<BenchConfig> {
-    let seconds = arguments.time_limit_s;
-    if !(seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0) {
+    if let Some(seconds) = arguments.time_limit_s
+        && !(seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0)
+    {
         anyhow::bail!("--time-limit-s: {seconds} is not in (0, 3600] seconds");
+    }
+    if arguments.effort.is_some_and(|effort| effort > 5) {
+        anyhow::bail!("--effort: {:?} is not in 0..=5", arguments.effort);
     }
     if arguments.seeds == 0 || arguments.threads > 256 || arguments.max_iterations == Some(0) {
         anyhow::bail!("--seeds and --max-iterations must be at least 1, --threads at most 256");
@@ -114,7 +123,10 @@ fn config(arguments: &BenchArguments) -> anyhow::Result<BenchConfig> {
             SetArg::Cvrp => BenchmarkSet::Cvrp,
         },
         objective: arguments.objective.domain(),
-        time_limit_ms: (seconds * 1000.0).round().max(1.0) as u64,
+        time_limit_ms: arguments
+            .time_limit_s
+            .map(|seconds| (seconds * 1000.0).round().max(1.0) as u64),
+        effort: arguments.effort,
         threads: arguments.threads,
         seeds: arguments.seeds,
         max_iterations: arguments.max_iterations,
@@ -129,11 +141,15 @@ fn print_banner(
     bks_path: Option<&Path>,
 ) {
     println!(
-        "tournee bench: set {}, objective {:?}, {} s per solve, max iterations {}, \
+        "tournee bench: set {}, objective {:?}, {} per solve, max iterations {}, \
          threads {}, seeds 0..{}, {} instance(s), {} core(s) available, best known: {}",
         config.set.name(),
         arguments.objective,
-        arguments.time_limit_s,
+        match (arguments.time_limit_s, arguments.effort) {
+            (Some(seconds), None) => format!("{seconds} s"),
+            (Some(seconds), Some(effort)) => format!("{seconds} s at most, effort {effort}"),
+            (None, effort) => format!("effort {}", effort.unwrap_or_default()),
+        },
         config
             .max_iterations
             .map_or("none".to_string(), |limit| limit.to_string()),

@@ -236,8 +236,12 @@ pub enum Objective {
 pub struct SearchOptions {
     /// What to minimise.
     pub objective: Objective,
-    /// Wall-clock budget, milliseconds.
+    /// Wall-clock budget, milliseconds: the request's time limit, else its effort
+    /// level's.
     pub time_limit_ms: u64,
+    /// Iterations without a new best after which a search stops (`None`: it runs to
+    /// its time or iteration limit).
+    pub stagnation_iterations: Option<u64>,
     /// Seed of every random draw.
     pub seed: u64,
     /// Parallel searches; 0 means one per core.
@@ -256,6 +260,7 @@ impl Default for SearchOptions {
         SearchOptions {
             objective: Objective::Cost,
             time_limit_ms: 5_000,
+            stagnation_iterations: Some(2_000),
             seed: 0,
             threads: 0,
             max_iterations: None,

@@ -57,13 +57,15 @@ pub struct BenchConfig {
     /// What the search minimises; also which best-known solution is the reference
     /// (hierarchical for [`Objective::Vehicles`], distance-only otherwise).
     pub objective: Objective,
-    /// Budget of each solve, milliseconds.
-    pub time_limit_ms: u64,
+    /// Budget of each solve, milliseconds (`None`: the effort level's).
+    pub time_limit_ms: Option<u64>,
+    /// Effort level of each solve (`None`: only the time limit stops it).
+    pub effort: Option<u32>,
     /// Parallel searches per solve (0: one per core).
     pub threads: u32,
     /// Solves per instance, with seeds `0..seeds`.
     pub seeds: u64,
     /// Iterations per parallel search (deterministic runs; the time limit still
-    /// applies). `None`: `u64::MAX`, only the time limit stops.
+    /// applies). `None`: no cap.
     pub max_iterations: Option<u64>,
 }

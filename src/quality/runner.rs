@@ -152,7 +152,8 @@ pub fn run_instance(
     })
 }
 
-/// Search options of one bench solve: only the time limit stops it.
+/// Search options of one bench solve: the time limit, the effort level and the
+/// iteration cap of the run.
 fn options(config: &BenchConfig, seed: u64) -> pb::SolveOptions {
     let objective = match config.objective {
         Objective::Cost => pb::Objective::Cost,
@@ -163,12 +164,11 @@ fn options(config: &BenchConfig, seed: u64) -> pb::SolveOptions {
     pb::SolveOptions {
         geometry: false,
         objective: objective as i32,
-        time_limit_ms: Some(config.time_limit_ms),
+        time_limit_ms: config.time_limit_ms,
         seed,
         threads: config.threads,
-        // Any limit ≥ 1 is valid; u64::MAX is never reached, so the default stop
-        // (no improvement for a while) is off and the clock alone ends the search.
-        max_iterations: Some(config.max_iterations.unwrap_or(u64::MAX).max(1)),
+        max_iterations: config.max_iterations,
+        effort: config.effort,
     }
 }
 
@@ -221,7 +221,8 @@ mod tests {
         let config = BenchConfig {
             set: BenchmarkSet::Solomon,
             objective: Objective::Distance,
-            time_limit_ms: 200,
+            time_limit_ms: Some(200),
+            effort: None,
             threads: 1,
             seeds: 2,
             max_iterations: None,

@@ -27,7 +27,6 @@ use rayon::prelude::*;
 pub use moves::local_search::Operator;
 pub use moves::operator_bench::OperatorBench;
 pub use rng::Rng;
-pub use search::NO_IMPROVEMENT_ITERATIONS;
 pub use warm_start::WarmStart;
 
 use crate::budget::Budget;

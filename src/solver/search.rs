@@ -22,8 +22,6 @@ const FLEET_SHARE: f64 = 0.25;
 /// Initial temperature under the vehicles-first objective, relative to the others'.
 const VEHICLES_FIRST_TEMPERATURE: f64 = 2.0;
 
-/// Iterations without a new best after which a search without an iteration limit stops.
-pub const NO_IMPROVEMENT_ITERATIONS: u64 = 2_000;
 
 /// The result of one search.
 pub struct Outcome {
@@ -127,9 +125,10 @@ fn stop_reason(
     if let Some(reason) = budget.expired(now) {
         return Some(reason);
     }
-    match budget.max_iterations() {
-        Some(limit) if iterations >= limit => return Some(StopReason::MaxIterations),
-        None if iterations - last_improvement >= NO_IMPROVEMENT_ITERATIONS => {
+    // An iteration cap makes the run deterministic: no stagnation stop beside it.
+    match (budget.max_iterations(), instance.problem.options.stagnation_iterations) {
+        (Some(limit), _) if iterations >= limit => return Some(StopReason::MaxIterations),
+        (None, Some(window)) if iterations - last_improvement >= window => {
             return Some(StopReason::NoImprovement);
         }
         _ => {}

@@ -2,6 +2,7 @@
 //! path) so a client fixes its request in one round trip. A task that no vehicle can
 //! serve (missing skill, too big) is not a violation: the solver reports it unassigned.
 
+mod effort;
 mod fleet;
 mod goods;
 mod ids;
@@ -45,7 +46,7 @@ pub fn problem(request: &pb::SolveRequest) -> Result<Problem, Violations> {
     let (vehicles, profiles) = fleet::vehicles(&mut collector, &request.vehicles, &context);
     let mut tasks = tasks::tasks(&mut collector, request, &context);
     let (goods_kinds, incompatible_goods) = goods::goods(&mut collector, request, &mut tasks);
-    let options = options::search_options(&mut collector, request.options.as_ref());
+    let options = options::search_options(&mut collector, request.options.as_ref(), tasks.len());
     let travel = options::travel(&mut collector, request.travel.as_ref(), &sites, &profiles);
     let pooling = pooling::pooling_options(
         &mut collector,

@@ -1,5 +1,6 @@
 //! Search options and the travel source.
 
+use super::effort::{MAX_EFFORT, budgets};
 use super::violation::{Code, Collector};
 use crate::domain::{
     DEFAULT_DETOUR_FACTOR, DEFAULT_MAX_SNAP_DISTANCE_M, DEFAULT_OSRM_MAX_TABLE_SIZE,
@@ -28,15 +29,13 @@ pub fn travel_kind(travel: Option<&pb::TravelOptions>) -> TravelKind {
     }
 }
 
-/// Validates the search options.
+/// Validates the search options of a request with `tasks` tasks.
 pub fn search_options(
     collector: &mut Collector,
     options: Option<&pb::SolveOptions>,
+    tasks: usize,
 ) -> SearchOptions {
-    let defaults = SearchOptions::default();
-    let Some(options) = options else {
-        return defaults;
-    };
+    let options = options.cloned().unwrap_or_default();
     let objective = match pb::Objective::try_from(options.objective) {
         Ok(pb::Objective::Unspecified | pb::Objective::Cost) => Objective::Cost,
         Ok(pb::Objective::Distance) => Objective::Distance,
@@ -51,14 +50,26 @@ pub fn search_options(
             Objective::Cost
         }
     };
-    let time_limit_ms = options.time_limit_ms.unwrap_or(defaults.time_limit_ms);
-    if !(1..=MAX_TIME_LIMIT_MS).contains(&time_limit_ms) {
+    if let Some(time_limit_ms) = options.time_limit_ms
+        && !(1..=MAX_TIME_LIMIT_MS).contains(&time_limit_ms)
+    {
         collector.push(
             Code::OutOfRange,
             "options.time_limit_ms",
             format!("{time_limit_ms} is not in 1..={MAX_TIME_LIMIT_MS} ms"),
         );
     }
+    if let Some(effort) = options.effort
+        && effort > MAX_EFFORT
+    {
+        collector.push(
+            Code::OutOfRange,
+            "options.effort",
+            format!("{effort} is not in 0..={MAX_EFFORT}"),
+        );
+    }
+    let (time_limit_ms, stagnation_iterations) =
+        budgets(options.time_limit_ms, options.effort, tasks, MAX_TIME_LIMIT_MS);
     if options.threads > 256 {
         collector.push(
             Code::OutOfRange,
@@ -76,6 +87,7 @@ pub fn search_options(
     SearchOptions {
         objective,
         time_limit_ms: time_limit_ms.clamp(1, MAX_TIME_LIMIT_MS),
+        stagnation_iterations,
         seed: options.seed,
         threads: options.threads.min(256) as usize,
         max_iterations: options.max_iterations,
