@@ -18,6 +18,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     tonic_prost_build::configure()
         .build_server(true)
         .build_client(true)
+        // Undecodable bytes are the client's mistake: INVALID_ARGUMENT, not INTERNAL.
+        .codec_path("crate::pb::WireCodec")
         .compile_fds(descriptor_set)?;
 
     pbjson_build::Builder::new()

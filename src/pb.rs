@@ -8,3 +8,53 @@ include!(concat!(env!("OUT_DIR"), "/tournee.v1.serde.rs"));
 
 /// Encoded `FileDescriptorSet` of the API, served by reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("tournee_descriptor");
+
+/// The generated services' codec (`build.rs` names it): prost's, except that bytes which
+/// do not decode are the caller's mistake, `INVALID_ARGUMENT`, where prost's codec says
+/// `INTERNAL`.
+#[derive(Debug, Clone, Default)]
+pub struct WireCodec<T, U>(tonic_prost::ProstCodec<T, U>);
+
+/// [`WireCodec`]'s decoder.
+#[derive(Debug, Clone, Default)]
+pub struct WireDecoder<U>(tonic_prost::ProstDecoder<U>);
+
+impl<T, U> tonic::codec::Codec for WireCodec<T, U>
+where
+    T: prost::Message + Send + 'static,
+    U: prost::Message + Default + Send + 'static,
+{
+    type Encode = T;
+    type Decode = U;
+    type Encoder = tonic_prost::ProstEncoder<T>;
+    type Decoder = WireDecoder<U>;
+
+    fn encoder(&mut self) -> Self::Encoder {
+        self.0.encoder()
+    }
+
+    fn decoder(&mut self) -> Self::Decoder {
+        WireDecoder(self.0.decoder())
+    }
+}
+
+impl<U: prost::Message + Default> tonic::codec::Decoder for WireDecoder<U> {
+    type Item = U;
+    type Error = tonic::Status;
+
+    fn decode(
+        &mut self,
+        buf: &mut tonic::codec::DecodeBuf<'_>,
+    ) -> Result<Option<U>, tonic::Status> {
+        self.0.decode(buf).map_err(|status| {
+            tonic::Status::invalid_argument(format!(
+                "the request is not a valid protobuf message: {}",
+                status.message()
+            ))
+        })
+    }
+
+    fn buffer_settings(&self) -> tonic::codec::BufferSettings {
+        self.0.buffer_settings()
+    }
+}

@@ -1,0 +1,128 @@
+//! What a careless or hostile caller can do to a real server on `127.0.0.1:0`: errors
+//! every client can read whatever the input, undecodable bytes answered as the caller's
+//! mistake, requests too large refused before any work, and OSRM servers the operator
+//! did not allow never contacted. The server must keep serving after each.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{demo_request, quick_options, site_at, start_server};
+use prost::bytes::BufMut;
+use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
+use tonic_types::StatusExt;
+
+/// Bytes of a status as they travel in trailers: the message, the details (base64) and
+/// any other metadata.
+fn trailer_bytes(status: &tonic::Status) -> usize {
+    let metadata: usize = status
+        .metadata()
+        .iter()
+        .map(|entry| match entry {
+            tonic::metadata::KeyAndValueRef::Ascii(key, value) => key.as_str().len() + value.len(),
+            tonic::metadata::KeyAndValueRef::Binary(key, value) => {
+                key.as_str().len() + value.as_encoded_bytes().len()
+            }
+        })
+        .sum();
+    status.message().len() + status.details().len().div_ceil(3) * 4 + metadata
+}
+
+#[tokio::test]
+async fn a_thousand_violations_fit_in_small_trailers() {
+    let server = start_server().await;
+    let mut client = server.client().await;
+    let mut request = demo_request();
+    request.sites = (0..1000)
+        .map(|i| site_at(&format!("bad-{i}-{}", "x".repeat(300)), 100.0, 9.5))
+        .collect();
+    let status = client.solve(request).await.expect_err("rejected");
+    assert_eq!(status.code(), tonic::Code::InvalidArgument);
+    assert!(
+        trailer_bytes(&status) < 8 * 1024,
+        "{} bytes",
+        trailer_bytes(&status)
+    );
+    assert!(status.message().starts_with("1"), "{}", status.message());
+    let listed = status
+        .get_details_bad_request()
+        .expect("details")
+        .field_violations;
+    assert_eq!(listed.len(), 51);
+    assert_eq!(listed[0].field, "sites[0].location.coordinates.lat_deg");
+    let last = &listed[50];
+    assert_eq!(last.field, "request");
+    assert!(
+        last.description.starts_with("[truncated] "),
+        "{}",
+        last.description
+    );
+    assert!(
+        last.description.ends_with(" more violations"),
+        "{}",
+        last.description
+    );
+}
+
+/// A codec that sends raw bytes and never expects an answer to decode.
+#[derive(Default)]
+struct RawBytes;
+
+impl Codec for RawBytes {
+    type Encode = Vec<u8>;
+    type Decode = ();
+    type Encoder = RawBytes;
+    type Decoder = RawBytes;
+    fn encoder(&mut self) -> RawBytes {
+        RawBytes
+    }
+    fn decoder(&mut self) -> RawBytes {
+        RawBytes
+    }
+}
+
+impl Encoder for RawBytes {
+    type Item = Vec<u8>;
+    type Error = tonic::Status;
+    fn encode(&mut self, item: Vec<u8>, buf: &mut EncodeBuf<'_>) -> Result<(), tonic::Status> {
+        buf.put_slice(&item);
+        Ok(())
+    }
+}
+
+impl Decoder for RawBytes {
+    type Item = ();
+    type Error = tonic::Status;
+    fn decode(&mut self, _buf: &mut DecodeBuf<'_>) -> Result<Option<()>, tonic::Status> {
+        Ok(Some(()))
+    }
+}
+
+#[tokio::test]
+async fn undecodable_bytes_are_invalid_argument() {
+    let server = start_server().await;
+    let channel = tonic::transport::Endpoint::from_shared(server.url())
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let mut grpc = tonic::client::Grpc::new(channel);
+    // Field 1 (sites) as a varint, then a truncated length-delimited field.
+    for garbage in [
+        vec![0x08, 0x01],
+        vec![0x0a, 0xff, 0xff, 0x01, 0x02],
+        vec![0xff; 7],
+    ] {
+        grpc.ready().await.unwrap();
+        let path =
+            tonic::codegen::http::uri::PathAndQuery::from_static("/tournee.v1.Routing/Solve");
+        let status = grpc
+            .unary(tonic::Request::new(garbage), path, RawBytes)
+            .await
+            .expect_err("garbage rejected");
+        assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
+    }
+    let mut client = server.client().await;
+    let mut request = demo_request();
+    request.options = Some(quick_options(50));
+    client.solve(request).await.expect("still serving");
+}
