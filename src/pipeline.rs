@@ -62,7 +62,26 @@ pub fn solve_with(
     on_progress: OnProgress,
     config: &TravelConfig,
 ) -> Result<Solved, Error> {
-    solve_problem(validate::problem(request)?, budget, on_progress, config)
+    solve_within(
+        request,
+        budget,
+        on_progress,
+        config,
+        &validate::Policy::default(),
+    )
+}
+
+/// Validates a request within `policy` (the server's limits and allowed OSRM servers),
+/// then solves it like [`solve_with`].
+pub fn solve_within(
+    request: &pb::SolveRequest,
+    budget: &Budget,
+    on_progress: OnProgress,
+    config: &TravelConfig,
+    policy: &validate::Policy,
+) -> Result<Solved, Error> {
+    let problem = validate::problem_within(request, policy)?;
+    solve_problem(problem, budget, on_progress, config)
 }
 
 /// Solves a validated problem: matrices, plan, and the pooling report when asked for.
@@ -95,7 +114,16 @@ pub fn compute_matrix(
     request: &pb::ComputeMatrixRequest,
     config: &TravelConfig,
 ) -> Result<PointMatrix, Error> {
-    let request_data = validate::matrix_request(request)?;
+    compute_matrix_within(request, config, &validate::Policy::default())
+}
+
+/// Computes the matrix like [`compute_matrix`], the request validated within `policy`.
+pub fn compute_matrix_within(
+    request: &pb::ComputeMatrixRequest,
+    config: &TravelConfig,
+    policy: &validate::Policy,
+) -> Result<PointMatrix, Error> {
+    let request_data = validate::matrix_request_within(request, policy)?;
     Ok(travel::point_matrix(
         &request_data.points_deg,
         &request_data.travel,

@@ -10,6 +10,7 @@ use common::{demo_request, quick_options, site_at, start_server};
 use prost::bytes::BufMut;
 use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
 use tonic_types::StatusExt;
+use tournee::pb;
 
 /// Bytes of a status as they travel in trailers: the message, the details (base64) and
 /// any other metadata.
@@ -125,4 +126,73 @@ async fn undecodable_bytes_are_invalid_argument() {
     let mut request = demo_request();
     request.options = Some(quick_options(50));
     client.solve(request).await.expect("still serving");
+}
+
+#[tokio::test]
+async fn a_hundred_thousand_sites_are_refused_and_the_server_keeps_serving() {
+    let server = start_server().await;
+    let mut client = server.client().await;
+    let sites: Vec<pb::Site> = (0..100_000)
+        .map(|i| site_at(&i.to_string(), 47.0 + (i % 100) as f64 * 0.001, 9.5))
+        .collect();
+    let mut request = demo_request();
+    request.sites = sites.clone();
+    let status = client.solve(request).await.expect_err("too large");
+    assert_eq!(status.code(), tonic::Code::InvalidArgument);
+    let listed = status
+        .get_details_bad_request()
+        .expect("details")
+        .field_violations;
+    assert_eq!(listed[0].field, "sites");
+    assert!(
+        listed[0]
+            .description
+            .starts_with("[too_large] 100000 sites"),
+        "{listed:?}"
+    );
+    assert!(
+        listed[0].description.contains("at most 10000"),
+        "{listed:?}"
+    );
+    let matrix = pb::ComputeMatrixRequest {
+        points: sites,
+        ..Default::default()
+    };
+    let status = client.compute_matrix(matrix).await.expect_err("too large");
+    assert_eq!(status.code(), tonic::Code::InvalidArgument);
+    let listed = status
+        .get_details_bad_request()
+        .expect("details")
+        .field_violations;
+    assert_eq!(listed[0].field, "points");
+    let mut request = demo_request();
+    request.options = Some(quick_options(50));
+    client.solve(request).await.expect("still serving");
+}
+
+#[tokio::test]
+async fn a_supplied_matrix_of_empty_rows_is_refused_before_allocation() {
+    let server = start_server().await;
+    let mut client = server.client().await;
+    let mut request = demo_request();
+    // A million empty rows: 2 bytes each on the wire, 10¹² cells if believed.
+    request.travel = Some(pb::TravelOptions {
+        source: Some(pb::travel_options::Source::Matrices(pb::SuppliedMatrices {
+            profiles: vec![pb::ProfileMatrices {
+                durations_s: vec![pb::MatrixRow::default(); 1_000_000],
+                ..Default::default()
+            }],
+        })),
+    });
+    let status = client.solve(request).await.expect_err("too large");
+    assert_eq!(status.code(), tonic::Code::InvalidArgument);
+    let listed = status
+        .get_details_bad_request()
+        .expect("details")
+        .field_violations;
+    assert_eq!(listed[0].field, "travel.matrices.profiles[0].durations_s");
+    assert!(
+        listed[0].description.starts_with("[too_large]"),
+        "{listed:?}"
+    );
 }

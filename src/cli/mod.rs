@@ -30,6 +30,8 @@ enum Command {
         addr: String,
         #[command(flatten)]
         roads: RoadArgs,
+        #[command(flatten)]
+        limits: serve::LimitArgs,
     },
     /// Solves a problem file.
     Solve {
@@ -77,7 +79,11 @@ enum Command {
 /// Runs a parsed command.
 pub fn run(arguments: Arguments) -> anyhow::Result<()> {
     match arguments.command {
-        Command::Serve { addr, roads } => serve::run(&addr, &roads),
+        Command::Serve {
+            addr,
+            roads,
+            limits,
+        } => serve::run(&addr, &roads, &limits),
         Command::Solve {
             problem,
             format,

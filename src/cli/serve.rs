@@ -1,11 +1,51 @@
-//! `tournee serve`: the gRPC server until Ctrl-C.
+//! `tournee serve`: the gRPC server until Ctrl-C, with the limits on what one request
+//! may ask for (`--max-…`), which the CLI's own commands take at their defaults.
 
 use anyhow::Context;
 
 use super::args::RoadArgs;
 
+/// Upper bounds on one request; a request above one is refused with INVALID_ARGUMENT
+/// (`too_large`) before any work. Defaults: `tournee::validate::RequestLimits::default()`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LimitArgs {
+    /// Most sites of a Solve (points of a ComputeMatrix).
+    #[arg(long, value_name = "N", default_value_t = tournee::validate::RequestLimits::default().max_sites)]
+    max_sites: usize,
+    /// Most tasks (shipments + jobs).
+    #[arg(long, value_name = "N", default_value_t = tournee::validate::RequestLimits::default().max_tasks)]
+    max_tasks: usize,
+    /// Most vehicles.
+    #[arg(long, value_name = "N", default_value_t = tournee::validate::RequestLimits::default().max_vehicles)]
+    max_vehicles: usize,
+    /// Most travel matrix cells (sites² per profile, rows² per supplied matrix).
+    #[arg(long, value_name = "N", default_value_t = tournee::validate::RequestLimits::default().max_matrix_cells)]
+    max_matrix_cells: u64,
+    /// Most producers in a request asking for the pooling report.
+    #[arg(long, value_name = "N", default_value_t = tournee::validate::RequestLimits::default().max_pooling_players)]
+    max_pooling_players: usize,
+    /// Longest options.time_limit_ms, milliseconds (1..=3600000).
+    #[arg(long, value_name = "MS", default_value_t = tournee::validate::RequestLimits::default().max_time_limit_ms,
+          value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
+    max_time_limit_ms: u64,
+}
+
+impl LimitArgs {
+    /// The library's limits.
+    pub fn limits(&self) -> tournee::validate::RequestLimits {
+        tournee::validate::RequestLimits {
+            max_sites: self.max_sites,
+            max_tasks: self.max_tasks,
+            max_vehicles: self.max_vehicles,
+            max_matrix_cells: self.max_matrix_cells,
+            max_pooling_players: self.max_pooling_players,
+            max_time_limit_ms: self.max_time_limit_ms,
+        }
+    }
+}
+
 /// Serves on `addr` until interrupted.
-pub fn run(addr: &str, roads: &RoadArgs) -> anyhow::Result<()> {
+pub fn run(addr: &str, roads: &RoadArgs, limits: &LimitArgs) -> anyhow::Result<()> {
     let travel = roads.config()?;
     if let Some(osm) = &travel.osm {
         let network = osm.load()?;
@@ -17,6 +57,7 @@ pub fn run(addr: &str, roads: &RoadArgs) -> anyhow::Result<()> {
             (network.times.parse + network.times.graph + network.times.hierarchy).as_millis()
         );
     }
+    let policy = tournee::server::server_policy(&travel, limits.limits(), &[]);
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(addr)
@@ -29,7 +70,7 @@ pub fn run(addr: &str, roads: &RoadArgs) -> anyhow::Result<()> {
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
         };
-        tournee::server::run_with(listener, shutdown, travel).await?;
+        tournee::server::serve(listener, shutdown, travel, policy).await?;
         Ok(())
     })
 }

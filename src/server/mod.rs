@@ -11,6 +11,7 @@ use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 
 use crate::pb::{self, FILE_DESCRIPTOR_SET};
+use crate::validate::{Policy, RequestLimits};
 
 pub use routing_service::RoutingService;
 
@@ -37,11 +38,32 @@ pub async fn run(
     run_with(listener, shutdown, crate::travel::TravelConfig::default()).await
 }
 
-/// Serves like [`run`], with `travel` as the default travel sources.
+/// Serves like [`run`], with `travel` as the default travel sources and the default
+/// request limits.
 pub async fn run_with(
     listener: TcpListener,
     shutdown: impl Future<Output = ()>,
     travel: crate::travel::TravelConfig,
+) -> Result<(), ServerError> {
+    let policy = server_policy(&travel, RequestLimits::default(), &[]);
+    serve(listener, shutdown, travel, policy).await
+}
+
+/// What requests to a server may ask for: `limits`.
+pub fn server_policy(
+    _travel: &crate::travel::TravelConfig,
+    limits: RequestLimits,
+    _osrm_allow: &[String],
+) -> Policy {
+    Policy { limits }
+}
+
+/// Serves like [`run_with`], requests validated within `policy`.
+pub async fn serve(
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()>,
+    travel: crate::travel::TravelConfig,
+    policy: Policy,
 ) -> Result<(), ServerError> {
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
     health_reporter
@@ -57,6 +79,7 @@ pub async fn run_with(
         .build_v1alpha()?;
     let routing = pb::routing_server::RoutingServer::new(RoutingService {
         travel: std::sync::Arc::new(travel),
+        policy: std::sync::Arc::new(policy),
     })
     .max_decoding_message_size(MAX_DECODING_MESSAGE_BYTES)
     .max_encoding_message_size(MAX_DECODING_MESSAGE_BYTES);

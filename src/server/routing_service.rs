@@ -28,6 +28,8 @@ use crate::validate;
 pub struct RoutingService {
     /// The server's default travel sources (`serve --osm`, `--osrm-url`).
     pub travel: Arc<TravelConfig>,
+    /// What a request may ask for (`serve --max-…`).
+    pub policy: Arc<validate::Policy>,
 }
 
 /// Sets the flag when dropped: tonic drops a handler whose client went away.
@@ -51,10 +53,10 @@ impl pb::routing_server::Routing for RoutingService {
         let request = request.into_inner();
         let cancelled = Arc::new(AtomicBool::new(false));
         let _guard = CancelOnDrop(cancelled.clone());
-        let travel = self.travel.clone();
+        let (travel, policy) = (self.travel.clone(), self.policy.clone());
         let solved = tokio::task::spawn_blocking(move || {
             let budget = Budget::new(&cancelled).with_client_deadline(deadline);
-            pipeline::solve_with(&request, &budget, &|_| {}, &travel)
+            pipeline::solve_within(&request, &budget, &|_| {}, &travel, &policy)
                 .map(|solved| encode::response(&solved))
         })
         .await
@@ -70,7 +72,7 @@ impl pb::routing_server::Routing for RoutingService {
     ) -> Result<Response<EventStream>, Status> {
         let deadline = client_deadline(request.metadata(), Instant::now());
         // Validate first, so a bad request fails the call itself rather than the stream.
-        let problem = validate::problem(&request.into_inner())
+        let problem = validate::problem_within(&request.into_inner(), &self.policy)
             .map_err(|violations| status(&Error::Validation(violations)))?;
         let (sender, receiver) = mpsc::channel::<Result<pb::SolveEvent, Status>>(64);
         let travel = self.travel.clone();
@@ -83,9 +85,9 @@ impl pb::routing_server::Routing for RoutingService {
         request: Request<pb::ComputeMatrixRequest>,
     ) -> Result<Response<pb::ComputeMatrixResponse>, Status> {
         let request = request.into_inner();
-        let travel = self.travel.clone();
+        let (travel, policy) = (self.travel.clone(), self.policy.clone());
         let response = tokio::task::spawn_blocking(move || {
-            pipeline::compute_matrix(&request, &travel)
+            pipeline::compute_matrix_within(&request, &travel, &policy)
                 .map(|computed| encode::matrix(&request, &computed))
         })
         .await

@@ -6,19 +6,38 @@ mod effort;
 mod fleet;
 mod goods;
 mod ids;
+mod limits;
 mod options;
 mod pooling;
 mod sites;
 mod tasks;
 mod violation;
 
+pub use limits::RequestLimits;
 pub use violation::{Code, Collector, Violation, Violations};
 
 use crate::domain::Problem;
 use crate::pb;
 
-/// Validates a request and converts it into the domain.
+/// What the caller of validation lets a request ask for: the server sets it from its
+/// flags; the CLI and the library's own callers use the default.
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    /// Sizes one request may ask for.
+    pub limits: RequestLimits,
+}
+
+/// Validates a request and converts it into the domain, within the default [`Policy`].
 pub fn problem(request: &pb::SolveRequest) -> Result<Problem, Violations> {
+    problem_within(request, &Policy::default())
+}
+
+/// Validates a request within `policy` and converts it into the domain. Sizes come
+/// first: a request above the limits is refused before anything sized by it is built.
+pub fn problem_within(request: &pb::SolveRequest, policy: &Policy) -> Result<Problem, Violations> {
+    let mut sizes = Collector::default();
+    limits::check_problem(&mut sizes, request, &policy.limits);
+    sizes.finish(())?;
     let mut collector = Collector::default();
     let travel_kind = options::travel_kind(request.travel.as_ref());
     let sites = sites::sites(&mut collector, &request.sites, travel_kind);
@@ -46,7 +65,12 @@ pub fn problem(request: &pb::SolveRequest) -> Result<Problem, Violations> {
     let (vehicles, profiles) = fleet::vehicles(&mut collector, &request.vehicles, &context);
     let mut tasks = tasks::tasks(&mut collector, request, &context);
     let (goods_kinds, incompatible_goods) = goods::goods(&mut collector, request, &mut tasks);
-    let options = options::search_options(&mut collector, request.options.as_ref(), tasks.len());
+    let options = options::search_options(
+        &mut collector,
+        request.options.as_ref(),
+        tasks.len(),
+        policy.limits.max_time_limit_ms,
+    );
     let travel = options::travel(&mut collector, request.travel.as_ref(), &sites, &profiles);
     let pooling = pooling::pooling_options(
         &mut collector,
@@ -80,8 +104,20 @@ pub struct MatrixRequest {
     pub travel: crate::domain::TravelSource,
 }
 
-/// Validates a ComputeMatrix request (coordinates required).
+/// Validates a ComputeMatrix request (coordinates required), within the default
+/// [`Policy`].
 pub fn matrix_request(request: &pb::ComputeMatrixRequest) -> Result<MatrixRequest, Violations> {
+    matrix_request_within(request, &Policy::default())
+}
+
+/// Validates a ComputeMatrix request within `policy`, sizes first.
+pub fn matrix_request_within(
+    request: &pb::ComputeMatrixRequest,
+    policy: &Policy,
+) -> Result<MatrixRequest, Violations> {
+    let mut sizes = Collector::default();
+    limits::check_matrix_request(&mut sizes, request, &policy.limits);
+    sizes.finish(())?;
     let mut collector = Collector::default();
     if request.points.is_empty() {
         collector.push(Code::Missing, "points", "give at least one point");

@@ -34,7 +34,9 @@ pub fn search_options(
     collector: &mut Collector,
     options: Option<&pb::SolveOptions>,
     tasks: usize,
+    max_time_limit_ms: u64,
 ) -> SearchOptions {
+    let max_time_limit_ms = max_time_limit_ms.clamp(1, MAX_TIME_LIMIT_MS);
     let options = options.cloned().unwrap_or_default();
     let objective = match pb::Objective::try_from(options.objective) {
         Ok(pb::Objective::Unspecified | pb::Objective::Cost) => Objective::Cost,
@@ -51,12 +53,12 @@ pub fn search_options(
         }
     };
     if let Some(time_limit_ms) = options.time_limit_ms
-        && !(1..=MAX_TIME_LIMIT_MS).contains(&time_limit_ms)
+        && !(1..=max_time_limit_ms).contains(&time_limit_ms)
     {
         collector.push(
             Code::OutOfRange,
             "options.time_limit_ms",
-            format!("{time_limit_ms} is not in 1..={MAX_TIME_LIMIT_MS} ms"),
+            format!("{time_limit_ms} is not in 1..={max_time_limit_ms} ms"),
         );
     }
     if let Some(effort) = options.effort
@@ -68,8 +70,12 @@ pub fn search_options(
             format!("{effort} is not in 0..={MAX_EFFORT}"),
         );
     }
-    let (time_limit_ms, stagnation_iterations) =
-        budgets(options.time_limit_ms, options.effort, tasks, MAX_TIME_LIMIT_MS);
+    let (time_limit_ms, stagnation_iterations) = budgets(
+        options.time_limit_ms,
+        options.effort,
+        tasks,
+        max_time_limit_ms,
+    );
     if options.threads > 256 {
         collector.push(
             Code::OutOfRange,
@@ -86,7 +92,7 @@ pub fn search_options(
     }
     SearchOptions {
         objective,
-        time_limit_ms: time_limit_ms.clamp(1, MAX_TIME_LIMIT_MS),
+        time_limit_ms: time_limit_ms.clamp(1, max_time_limit_ms),
         stagnation_iterations,
         seed: options.seed,
         threads: options.threads.min(256) as usize,

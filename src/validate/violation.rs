@@ -23,6 +23,9 @@ pub enum Code {
     MatrixShape,
     /// A number is out of its allowed range.
     OutOfRange,
+    /// The request asks for more than the server accepts (sites, tasks, vehicles, matrix
+    /// cells, pooling players, time limit); see `validate::RequestLimits`.
+    TooLarge,
 }
 
 impl Code {
@@ -39,6 +42,7 @@ impl Code {
             Code::EmptyFleet => "empty_fleet",
             Code::MatrixShape => "matrix_shape",
             Code::OutOfRange => "out_of_range",
+            Code::TooLarge => "too_large",
         }
     }
 }

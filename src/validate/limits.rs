@@ -1,0 +1,170 @@
+//! What one request may ask for: sites, tasks, vehicles, matrix cells, pooling players
+//! and time limit. The sizes are checked before anything else in [`super::problem_within`] and
+//! [`super::matrix_request_within`], from the lengths of what was decoded, so that a
+//! request too large is refused before any memory sized by it is allocated (a matrix
+//! grows with the square of the sites, listed or not). A breach names the field and the
+//! limit, with the stable code `too_large`. The time limit allocates nothing: it is
+//! checked with the other search options (`out_of_range`, as before), against
+//! [`RequestLimits::max_time_limit_ms`].
+
+use super::fleet::profile_name;
+use super::options::MAX_TIME_LIMIT_MS;
+use super::violation::{Code, Collector};
+use crate::pb;
+
+/// Upper bounds on one request; the server's are set by `serve --max-…`, the CLI uses
+/// the defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestLimits {
+    /// Sites of a Solve, points of a ComputeMatrix.
+    pub max_sites: usize,
+    /// Shipments plus jobs.
+    pub max_tasks: usize,
+    /// Vehicles.
+    pub max_vehicles: usize,
+    /// Travel matrix cells: sites² per profile computed, rows² per supplied matrix.
+    pub max_matrix_cells: u64,
+    /// Producers when the pooling report is asked for (each is a player of the game).
+    pub max_pooling_players: usize,
+    /// Longest `options.time_limit_ms`, milliseconds (at most one hour).
+    pub max_time_limit_ms: u64,
+}
+
+impl Default for RequestLimits {
+    fn default() -> Self {
+        RequestLimits {
+            max_sites: 10_000,
+            max_tasks: 10_000,
+            max_vehicles: 2_000,
+            max_matrix_cells: 25_000_000,
+            max_pooling_players: 200,
+            max_time_limit_ms: MAX_TIME_LIMIT_MS,
+        }
+    }
+}
+
+/// A count against its limit: a `too_large` violation on `field` when above.
+fn at_most(collector: &mut Collector, field: &str, count: u64, limit: u64, what: &str) {
+    if count > limit {
+        collector.push(
+            Code::TooLarge,
+            field,
+            format!("{count} {what}; this server accepts at most {limit}"),
+        );
+    }
+}
+
+/// Checks a Solve request's sizes against `limits`.
+pub fn check_problem(
+    collector: &mut Collector,
+    request: &pb::SolveRequest,
+    limits: &RequestLimits,
+) {
+    let sites = request.sites.len() as u64;
+    at_most(collector, "sites", sites, limits.max_sites as u64, "sites");
+    let (shipments, jobs) = (request.shipments.len(), request.jobs.len());
+    let tasks_field = if shipments >= jobs {
+        "shipments"
+    } else {
+        "jobs"
+    };
+    let tasks = (shipments + jobs) as u64;
+    at_most(
+        collector,
+        tasks_field,
+        tasks,
+        limits.max_tasks as u64,
+        "tasks (shipments + jobs)",
+    );
+    let vehicles = request.vehicles.len() as u64;
+    at_most(
+        collector,
+        "vehicles",
+        vehicles,
+        limits.max_vehicles as u64,
+        "vehicles",
+    );
+    if !collector.is_empty() {
+        return;
+    }
+    let supplied = match request.travel.as_ref().and_then(|t| t.source.as_ref()) {
+        Some(pb::travel_options::Source::Matrices(supplied)) => Some(supplied),
+        _ => None,
+    };
+    match supplied {
+        Some(supplied) => supplied_cells(collector, supplied, limits.max_matrix_cells),
+        None => {
+            // One matrix per profile the fleet drives.
+            let mut profiles: Vec<String> = request
+                .vehicles
+                .iter()
+                .map(|v| profile_name(&v.profile))
+                .collect();
+            profiles.sort();
+            profiles.dedup();
+            let cells = sites
+                .saturating_mul(sites)
+                .saturating_mul(profiles.len().max(1) as u64);
+            let what = format!(
+                "matrix cells ({sites}² sites × {} profiles)",
+                profiles.len().max(1)
+            );
+            at_most(collector, "sites", cells, limits.max_matrix_cells, &what);
+        }
+    }
+    if request.pooling.as_ref().is_some_and(|p| p.enabled) {
+        let players = request.producers.len() as u64;
+        let what = "producers in the pooling report";
+        at_most(
+            collector,
+            "producers",
+            players,
+            limits.max_pooling_players as u64,
+            what,
+        );
+    }
+}
+
+fn supplied_cells(collector: &mut Collector, supplied: &pb::SuppliedMatrices, max_cells: u64) {
+    for (index, profile) in supplied.profiles.iter().enumerate() {
+        let field = format!("travel.matrices.profiles[{index}]");
+        for (name, rows) in [
+            ("durations_s", &profile.durations_s),
+            ("distances_m", &profile.distances_m),
+        ] {
+            let rows = rows.len() as u64;
+            let what = format!("matrix cells ({rows}² rows)");
+            at_most(
+                collector,
+                &format!("{field}.{name}"),
+                rows.saturating_mul(rows),
+                max_cells,
+                &what,
+            );
+        }
+    }
+}
+
+/// Checks a ComputeMatrix request's sizes against `limits`.
+pub fn check_matrix_request(
+    collector: &mut Collector,
+    request: &pb::ComputeMatrixRequest,
+    limits: &RequestLimits,
+) {
+    let points = request.points.len() as u64;
+    at_most(
+        collector,
+        "points",
+        points,
+        limits.max_sites as u64,
+        "points",
+    );
+    let what = format!("matrix cells ({points}² points)");
+    at_most(
+        collector,
+        "points",
+        points.saturating_mul(points),
+        limits.max_matrix_cells,
+        &what,
+    );
+}
