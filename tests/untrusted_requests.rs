@@ -196,3 +196,71 @@ async fn a_supplied_matrix_of_empty_rows_is_refused_before_allocation() {
         "{listed:?}"
     );
 }
+
+#[tokio::test]
+async fn an_osrm_server_outside_the_allow_list_is_never_contacted() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let server = start_server().await;
+    let mut client = server.client().await;
+    let travel = |fallback: bool| pb::TravelOptions {
+        source: Some(pb::travel_options::Source::Osrm(pb::Osrm {
+            url: format!("{url}/admin/internal?x=1"),
+            allow_straight_line_fallback: fallback,
+            ..Default::default()
+        })),
+    };
+    for fallback in [false, true] {
+        let mut request = demo_request();
+        request.travel = Some(travel(fallback));
+        let status = client.solve(request).await.expect_err("refused");
+        assert_eq!(status.code(), tonic::Code::InvalidArgument);
+        let listed = status
+            .get_details_bad_request()
+            .expect("details")
+            .field_violations;
+        assert_eq!(listed[0].field, "travel.osrm.url");
+        assert!(
+            listed[0].description.starts_with("[not_allowed]"),
+            "{listed:?}"
+        );
+        let matrix = pb::ComputeMatrixRequest {
+            points: vec![site_at("a", 47.14, 9.52), site_at("b", 47.16, 9.51)],
+            travel: Some(travel(fallback)),
+            ..Default::default()
+        };
+        let status = client.compute_matrix(matrix).await.expect_err("refused");
+        assert_eq!(status.code(), tonic::Code::InvalidArgument);
+    }
+    // A connection, had one been made, would wait in the backlog by now: the answers
+    // came back after validation, which is where the URL was refused.
+    for _ in 0..20 {
+        match listener.accept() {
+            Ok((_, peer)) => panic!("the server connected from {peer}"),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                std::thread::sleep(std::time::Duration::from_millis(5))
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_osrm_timeout_above_a_minute_is_refused() {
+    let server = start_server().await;
+    let mut client = server.client().await;
+    let mut request = demo_request();
+    request.travel = Some(pb::TravelOptions {
+        source: Some(pb::travel_options::Source::Osrm(pb::Osrm {
+            timeout_ms: u32::MAX,
+            ..Default::default()
+        })),
+    });
+    let status = client.solve(request).await.expect_err("refused");
+    let listed = status
+        .get_details_bad_request()
+        .expect("details")
+        .field_violations;
+    assert_eq!(listed[0].field, "travel.osrm.timeout_ms");
+}

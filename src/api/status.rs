@@ -40,7 +40,12 @@ pub fn status(error: &Error) -> Status {
                 .into_iter()
                 .map(|(field, description)| (field, ViolationCode::OutOfRange, description)),
         ),
-        Error::Travel(TravelError::Osrm(osrm)) => Status::unavailable(osrm_message(osrm)),
+        Error::Travel(TravelError::Osrm(osrm)) => {
+            Status::unavailable(osrm_message("configured by the operator", osrm))
+        }
+        Error::Travel(TravelError::RequestOsrm(osrm)) => {
+            Status::unavailable(osrm_message("named in travel.osrm.url", osrm))
+        }
         Error::Travel(_) => Status::failed_precondition(cut(&error.to_string(), MAX_MESSAGE_BYTES)),
         Error::Solve(_) | Error::Pooling(_) | Error::Internal(_) => {
             Status::internal(cut(&error.to_string(), MAX_MESSAGE_BYTES))
@@ -51,7 +56,7 @@ pub fn status(error: &Error) -> Status {
 /// What a caller learns of an OSRM failure: which server (the operator's, or the one the
 /// request named) and the kind of failure, never the server's answer nor its URL, so the
 /// server cannot be used to read private pages or to tell closed ports from open ones.
-pub fn osrm_message(error: &OsrmError) -> String {
+pub fn osrm_message(which: &str, error: &OsrmError) -> String {
     let failure = match error {
         OsrmError::Unavailable { .. } => "is unreachable (refused, timed out or not HTTP)".into(),
         OsrmError::Answer { code, .. } if is_osrm_code(code) => format!("answered {code}"),
@@ -60,7 +65,7 @@ pub fn osrm_message(error: &OsrmError) -> String {
         }
         OsrmError::Answer { .. } => "did not answer like an OSRM server".into(),
     };
-    format!("the OSRM server {failure}")
+    format!("the OSRM server {which} {failure}")
 }
 
 /// OSRM's own codes (`TooBig`, `NoSegment`…), and our `BadAnswer` / `TooManyRequests`:
@@ -180,12 +185,15 @@ mod tests {
             },
         ];
         for error in &errors {
-            let message = osrm_message(error);
+            let message = osrm_message("named in travel.osrm.url", error);
             assert!(
                 !message.contains("secret") && !message.contains("10.0.0.1"),
                 "{message}"
             );
         }
-        assert_eq!(osrm_message(&errors[3]), "the OSRM server answered TooBig");
+        assert_eq!(
+            osrm_message("configured by the operator", &errors[3]),
+            "the OSRM server configured by the operator answered TooBig"
+        );
     }
 }

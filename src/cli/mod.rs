@@ -32,6 +32,10 @@ enum Command {
         roads: RoadArgs,
         #[command(flatten)]
         limits: serve::LimitArgs,
+        /// An OSRM server a request may name in travel.osrm.url, besides --osrm-url
+        /// (repeatable); requests may name no other.
+        #[arg(long, value_name = "URL")]
+        osrm_allow: Vec<String>,
     },
     /// Solves a problem file.
     Solve {
@@ -83,7 +87,8 @@ pub fn run(arguments: Arguments) -> anyhow::Result<()> {
             addr,
             roads,
             limits,
-        } => serve::run(&addr, &roads, &limits),
+            osrm_allow,
+        } => serve::run(&addr, &roads, &limits, &osrm_allow),
         Command::Solve {
             problem,
             format,

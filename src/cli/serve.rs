@@ -1,5 +1,7 @@
 //! `tournee serve`: the gRPC server until Ctrl-C, with the limits on what one request
-//! may ask for (`--max-…`), which the CLI's own commands take at their defaults.
+//! may ask for (`--max-…`), which the CLI's own commands take at their defaults, and the
+//! OSRM servers a request may name (`--osrm-url`, `--osrm-allow`; the CLI's own
+//! commands take any URL their user gives).
 
 use anyhow::Context;
 
@@ -45,8 +47,18 @@ impl LimitArgs {
 }
 
 /// Serves on `addr` until interrupted.
-pub fn run(addr: &str, roads: &RoadArgs, limits: &LimitArgs) -> anyhow::Result<()> {
+pub fn run(
+    addr: &str,
+    roads: &RoadArgs,
+    limits: &LimitArgs,
+    osrm_allow: &[String],
+) -> anyhow::Result<()> {
     let travel = roads.config()?;
+    for url in osrm_allow {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            anyhow::bail!("--osrm-allow: {url:?} is not an http:// or https:// URL");
+        }
+    }
     if let Some(osm) = &travel.osm {
         let network = osm.load()?;
         eprintln!(
@@ -57,7 +69,7 @@ pub fn run(addr: &str, roads: &RoadArgs, limits: &LimitArgs) -> anyhow::Result<(
             (network.times.parse + network.times.graph + network.times.hierarchy).as_millis()
         );
     }
-    let policy = tournee::server::server_policy(&travel, limits.limits(), &[]);
+    let policy = tournee::server::server_policy(&travel, limits.limits(), osrm_allow);
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(addr)

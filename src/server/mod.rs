@@ -11,7 +11,7 @@ use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 
 use crate::pb::{self, FILE_DESCRIPTOR_SET};
-use crate::validate::{Policy, RequestLimits};
+use crate::validate::{OsrmUrls, Policy, RequestLimits};
 
 pub use routing_service::RoutingService;
 
@@ -49,13 +49,18 @@ pub async fn run_with(
     serve(listener, shutdown, travel, policy).await
 }
 
-/// What requests to a server may ask for: `limits`.
+/// What requests to a server may ask for: `limits`, and as OSRM servers only the
+/// server's own (`travel.osrm_url`) and `osrm_allow`.
 pub fn server_policy(
-    _travel: &crate::travel::TravelConfig,
+    travel: &crate::travel::TravelConfig,
     limits: RequestLimits,
-    _osrm_allow: &[String],
+    osrm_allow: &[String],
 ) -> Policy {
-    Policy { limits }
+    let own = travel.osrm_url.iter().map(String::as_str);
+    Policy {
+        limits,
+        osrm_urls: OsrmUrls::only(own.chain(osrm_allow.iter().map(String::as_str))),
+    }
 }
 
 /// Serves like [`run_with`], requests validated within `policy`.

@@ -75,9 +75,12 @@ pub enum TravelError {
     /// The extract could not be prepared.
     #[error(transparent)]
     Road(#[from] RoadError),
-    /// The OSRM server failed.
+    /// The operator's OSRM server (`--osrm-url`) failed.
     #[error(transparent)]
     Osrm(#[from] OsrmError),
+    /// The OSRM server named in the request (`travel.osrm.url`) failed.
+    #[error(transparent)]
+    RequestOsrm(OsrmError),
     /// Sites lie too far from every drivable road of the extract.
     #[error(transparent)]
     SitesOffRoad(#[from] SitesOffRoad),
@@ -159,16 +162,18 @@ pub fn point_matrix(
             timeout_ms,
             max_table_size,
         } => {
-            let url = url
-                .clone()
-                .or_else(|| config.osrm_url.clone())
-                .ok_or(TravelError::NoOsrmUrl)?;
+            let (named, operators) = (url.clone(), config.osrm_url.clone());
+            let (url, failed): (String, fn(OsrmError) -> TravelError) = match (named, operators) {
+                (Some(url), _) => (url, TravelError::RequestOsrm),
+                (None, Some(url)) => (url, TravelError::Osrm),
+                (None, None) => return Err(TravelError::NoOsrmUrl),
+            };
             match osrm_matrix(points_deg, &url, *timeout_ms, *max_table_size) {
                 Ok(matrix) => Ok(matrix),
                 Err(_) if *fallback => Ok(PointMatrix::straight_line(
                     points_deg, speed_kmh, detour, true,
                 )),
-                Err(error) => Err(TravelError::Osrm(error)),
+                Err(error) => Err(failed(error)),
             }
         }
         TravelSource::Default => match (&config.osm, &config.osrm_url) {

@@ -30,6 +30,12 @@ const MAX_ROUTE_POINTS: usize = 500;
 const DEFAULT_POST_THRESHOLD_BYTES: usize = 8000;
 /// Retries after a connection failure; one usually suffices (a closed keep-alive).
 const RETRIES: u32 = 2;
+/// Most requests one table may need: a tiny `max_table_size` must not turn one call
+/// into thousands of HTTP requests.
+pub const MAX_TABLE_REQUESTS: usize = 400;
+/// Longest answer read, bytes; a larger one is refused rather than buffered (a
+/// 5,000-point table is about 0.5 GB of JSON, far beyond what a request may ask for).
+pub const DEFAULT_MAX_ANSWER_BYTES: u64 = 64 * 1024 * 1024;
 
 /// A client for one OSRM server and profile. Cheap to clone (the connection pool is shared).
 #[derive(Debug, Clone)]
@@ -40,6 +46,7 @@ pub struct OsrmClient {
     max_table_size: usize,
     post_threshold_bytes: usize,
     retries: u32,
+    max_answer_bytes: u64,
 }
 
 /// Why an OSRM request failed.
@@ -110,7 +117,9 @@ impl OsrmClient {
                 parsed.scheme()
             )));
         }
+        // No redirects: a server named by a request must not lead the client elsewhere.
         let http = reqwest::blocking::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(5)))
             .build()
@@ -122,6 +131,7 @@ impl OsrmClient {
             max_table_size: DEFAULT_OSRM_MAX_TABLE_SIZE,
             post_threshold_bytes: DEFAULT_POST_THRESHOLD_BYTES,
             retries: RETRIES,
+            max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
         })
     }
 
@@ -139,10 +149,26 @@ impl OsrmClient {
         self
     }
 
+    /// Answers longer than `n` bytes are refused (default 64 MiB).
+    pub fn with_max_answer_bytes(mut self, n: u64) -> Self {
+        self.max_answer_bytes = n;
+        self
+    }
+
     /// Durations, distances and snapped positions between all `(lat, lon)` points, in
-    /// several requests when N exceeds the server's table size.
+    /// several requests when N exceeds the server's table size; refused, before any is
+    /// sent, when that takes more than [`MAX_TABLE_REQUESTS`].
     pub fn table(&self, points_lat_lon_deg: &[(f64, f64)]) -> Result<OsrmTable, OsrmError> {
         let n = points_lat_lon_deg.len();
+        let plan = plan_table(n, self.max_table_size);
+        if plan.len() > MAX_TABLE_REQUESTS {
+            let message = format!(
+                "{n} points in tables of {} need {} requests; at most {MAX_TABLE_REQUESTS}",
+                self.max_table_size,
+                plan.len()
+            );
+            return Err(self.answer_error("table", "TooManyRequests", message));
+        }
         let mut table = OsrmTable {
             durations_s: vec![None; n * n],
             distances_m: vec![None; n * n],
@@ -150,7 +176,7 @@ impl OsrmClient {
             snapped_lat_lon_deg: points_lat_lon_deg.to_vec(),
             snap_distances_m: vec![0.0; n],
         };
-        for request in plan_table(n, self.max_table_size) {
+        for request in plan {
             let answer = self.table_request(points_lat_lon_deg, &request)?;
             let (rows, columns) = (request.sources.len(), request.destinations.len());
             let fits = |m: &Vec<Vec<_>>| m.len() == rows && m.iter().all(|r| r.len() == columns);

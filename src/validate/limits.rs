@@ -6,6 +6,9 @@
 //! limit, with the stable code `too_large`. The time limit allocates nothing: it is
 //! checked with the other search options (`out_of_range`, as before), against
 //! [`RequestLimits::max_time_limit_ms`].
+//!
+//! It also holds which OSRM servers a request may name ([`OsrmUrls`]), the other half
+//! of what a server's operator lets a request ask for.
 
 use super::fleet::profile_name;
 use super::options::MAX_TIME_LIMIT_MS;
@@ -167,4 +170,40 @@ pub fn check_matrix_request(
         limits.max_matrix_cells,
         &what,
     );
+}
+
+/// The OSRM servers a request may name in `travel.osrm.url`. The server allows only its
+/// own `--osrm-url` and its `--osrm-allow` list, so that a request cannot make it fetch
+/// any URL (its private network included); the CLI, whose user is the operator, allows
+/// any.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum OsrmUrls {
+    /// Any http(s) URL.
+    #[default]
+    Any,
+    /// Only these base URLs (compared without a trailing slash).
+    Only(Vec<String>),
+}
+
+impl OsrmUrls {
+    /// Only `urls`, normalised.
+    pub fn only<'a>(urls: impl IntoIterator<Item = &'a str>) -> OsrmUrls {
+        OsrmUrls::Only(
+            urls.into_iter()
+                .map(|url| normalise(url).to_string())
+                .collect(),
+        )
+    }
+
+    /// Whether a request may name `url`.
+    pub fn allows(&self, url: &str) -> bool {
+        match self {
+            OsrmUrls::Any => true,
+            OsrmUrls::Only(urls) => urls.iter().any(|allowed| allowed == normalise(url)),
+        }
+    }
+}
+
+fn normalise(url: &str) -> &str {
+    url.trim_end_matches('/')
 }

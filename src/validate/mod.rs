@@ -13,7 +13,7 @@ mod sites;
 mod tasks;
 mod violation;
 
-pub use limits::RequestLimits;
+pub use limits::{OsrmUrls, RequestLimits};
 pub use violation::{Code, Collector, Violation, Violations};
 
 use crate::domain::Problem;
@@ -25,6 +25,8 @@ use crate::pb;
 pub struct Policy {
     /// Sizes one request may ask for.
     pub limits: RequestLimits,
+    /// The OSRM servers a request may name.
+    pub osrm_urls: OsrmUrls,
 }
 
 /// Validates a request and converts it into the domain, within the default [`Policy`].
@@ -71,7 +73,13 @@ pub fn problem_within(request: &pb::SolveRequest, policy: &Policy) -> Result<Pro
         tasks.len(),
         policy.limits.max_time_limit_ms,
     );
-    let travel = options::travel(&mut collector, request.travel.as_ref(), &sites, &profiles);
+    let travel = options::travel(
+        &mut collector,
+        request.travel.as_ref(),
+        &sites,
+        &profiles,
+        policy,
+    );
     let pooling = pooling::pooling_options(
         &mut collector,
         request.pooling.as_ref(),
@@ -147,7 +155,7 @@ pub fn matrix_request_within(
         }
         _ => request.travel.as_ref(),
     };
-    let travel = options::travel(&mut collector, travel, &sites, &[]);
+    let travel = options::travel(&mut collector, travel, &sites, &[], policy);
     let points_deg = sites
         .iter()
         .map(|site| site.coordinates_deg.unwrap_or((0.0, 0.0)))

@@ -108,6 +108,7 @@ pub fn travel(
     travel: Option<&pb::TravelOptions>,
     sites: &[Site],
     profiles: &[String],
+    policy: &super::Policy,
 ) -> TravelSource {
     match travel.and_then(|t| t.source.as_ref()) {
         Some(pb::travel_options::Source::Matrices(supplied)) => {
@@ -133,33 +134,60 @@ pub fn travel(
             }
         }
         Some(pb::travel_options::Source::Osrm(osrm)) => {
-            let url = (!osrm.url.is_empty()).then(|| osrm.url.clone());
-            if let Some(url) = &url
-                && !(url.starts_with("http://") || url.starts_with("https://"))
-            {
-                collector.push(
-                    Code::OutOfRange,
-                    "travel.osrm.url",
-                    format!("{url:?} is not an http:// or https:// URL"),
-                );
-            }
-            TravelSource::Osrm {
-                url,
-                fallback: osrm.allow_straight_line_fallback,
-                timeout_ms: if osrm.timeout_ms == 0 {
-                    DEFAULT_OSRM_TIMEOUT_MS
-                } else {
-                    u64::from(osrm.timeout_ms)
-                },
-                max_table_size: if osrm.max_table_size == 0 {
-                    DEFAULT_OSRM_MAX_TABLE_SIZE
-                } else {
-                    osrm.max_table_size as usize
-                },
-            }
+            osrm_source(collector, osrm, &policy.osrm_urls)
         }
         None if travel.is_some() => straight_line(collector, &pb::StraightLine::default()),
         None => TravelSource::Default,
+    }
+}
+
+/// Longest `travel.osrm.timeout_ms` a request may ask for, milliseconds.
+pub const MAX_OSRM_TIMEOUT_MS: u64 = 60_000;
+
+/// An OSRM source: an http(s) URL the policy allows (checked here, so a refused one is
+/// never connected to), and a timeout of at most [`MAX_OSRM_TIMEOUT_MS`].
+fn osrm_source(
+    collector: &mut Collector,
+    osrm: &pb::Osrm,
+    allowed: &super::OsrmUrls,
+) -> TravelSource {
+    let url = (!osrm.url.is_empty()).then(|| osrm.url.clone());
+    if let Some(url) = &url {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            collector.push(
+                Code::OutOfRange,
+                "travel.osrm.url",
+                format!("{url:?} is not an http:// or https:// URL"),
+            );
+        } else if !allowed.allows(url) {
+            collector.push(
+                Code::NotAllowed,
+                "travel.osrm.url",
+                "not an OSRM server this server's operator allows (serve --osrm-allow); leave it empty to use the server's own",
+            );
+        }
+    }
+    let timeout_ms = if osrm.timeout_ms == 0 {
+        DEFAULT_OSRM_TIMEOUT_MS
+    } else {
+        u64::from(osrm.timeout_ms)
+    };
+    if timeout_ms > MAX_OSRM_TIMEOUT_MS {
+        collector.push(
+            Code::OutOfRange,
+            "travel.osrm.timeout_ms",
+            format!("{timeout_ms} is not in 1..={MAX_OSRM_TIMEOUT_MS} ms"),
+        );
+    }
+    TravelSource::Osrm {
+        url,
+        fallback: osrm.allow_straight_line_fallback,
+        timeout_ms: timeout_ms.min(MAX_OSRM_TIMEOUT_MS),
+        max_table_size: if osrm.max_table_size == 0 {
+            DEFAULT_OSRM_MAX_TABLE_SIZE
+        } else {
+            osrm.max_table_size as usize
+        },
     }
 }
 

@@ -26,6 +26,9 @@ pub enum Code {
     /// The request asks for more than the server accepts (sites, tasks, vehicles, matrix
     /// cells, pooling players, time limit); see `validate::RequestLimits`.
     TooLarge,
+    /// The request names something the server's operator does not allow (an OSRM
+    /// server outside `serve --osrm-allow`).
+    NotAllowed,
 }
 
 impl Code {
@@ -43,6 +46,7 @@ impl Code {
             Code::MatrixShape => "matrix_shape",
             Code::OutOfRange => "out_of_range",
             Code::TooLarge => "too_large",
+            Code::NotAllowed => "not_allowed",
         }
     }
 }

@@ -45,18 +45,29 @@ pub async fn start_server() -> TestServer {
 
 /// Starts the real server with default travel sources (as `serve --osm/--osrm-url`).
 pub async fn start_server_with(travel: tournee::travel::TravelConfig) -> TestServer {
+    let policy = tournee::server::server_policy(&travel, Default::default(), &[]);
+    start_server_within(travel, policy).await
+}
+
+/// Starts the real server with travel sources and a policy (as `serve --max-…
+/// --osrm-allow`).
+pub async fn start_server_within(
+    travel: tournee::travel::TravelConfig,
+    policy: tournee::validate::Policy,
+) -> TestServer {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let (sender, receiver) = oneshot::channel::<()>();
     tokio::spawn(async move {
-        tournee::server::run_with(
+        tournee::server::serve(
             listener,
             async {
                 let _ = receiver.await;
             },
             travel,
+            policy,
         )
         .await
         .expect("server");

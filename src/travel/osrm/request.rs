@@ -2,6 +2,7 @@
 //! a table request, retries of the connections a server drops, and reading OSRM's JSON
 //! answers (error answers included) into [`Answer`] or an [`OsrmError`].
 
+use std::io::Read;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -74,6 +75,57 @@ fn snippet(body: &[u8]) -> String {
     String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned()
 }
 
+/// Why one HTTP exchange failed.
+enum Failure {
+    /// Sending, connecting, or the status line.
+    Http(reqwest::Error),
+    /// Reading the body.
+    Body(std::io::Error),
+    /// The body is longer than the client accepts.
+    TooLarge,
+}
+
+impl Failure {
+    /// Worth another try: a dropped connection, not a timeout.
+    fn is_transient(&self) -> bool {
+        match self {
+            Failure::Http(e) => {
+                !e.is_timeout() && (e.is_connect() || e.is_request() || e.is_body())
+            }
+            Failure::Body(e) => e.kind() != std::io::ErrorKind::TimedOut,
+            Failure::TooLarge => false,
+        }
+    }
+
+    fn describe(self) -> String {
+        match self {
+            Failure::Http(e) => chain(&e.without_url()),
+            Failure::Body(e) => chain(&e),
+            Failure::TooLarge => "answer too large".into(),
+        }
+    }
+}
+
+/// The body, read in chunks and refused once it exceeds `max_bytes` (whatever the
+/// `Content-Length` says, which a server may omit).
+fn read_capped(response: reqwest::blocking::Response, max_bytes: u64) -> Result<Vec<u8>, Failure> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > max_bytes)
+    {
+        return Err(Failure::TooLarge);
+    }
+    let mut bytes = Vec::new();
+    response
+        .take(max_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(Failure::Body)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(Failure::TooLarge);
+    }
+    Ok(bytes)
+}
+
 impl OsrmClient {
     /// GET while the URL is short enough, else POST with the same content as JSON.
     pub(super) fn table_request(
@@ -123,24 +175,24 @@ impl OsrmClient {
                 Some(body) => self.http.post(url).json(body),
                 None => self.http.get(url),
             };
-            let result = request.send().and_then(|response| {
+            let result = request.send().map_err(Failure::Http).and_then(|response| {
                 let status = response.status();
-                response.bytes().map(|bytes| (status, bytes))
+                read_capped(response, self.max_answer_bytes).map(|bytes| (status, bytes))
             });
             match result {
                 Ok(answer) => break answer,
+                Err(Failure::TooLarge) => {
+                    let message = format!("the answer exceeds {} bytes", self.max_answer_bytes);
+                    return Err(self.answer_error(service, "AnswerTooLarge", message));
+                }
                 // Not after a timeout: the server is busy or the table too big, and waiting
                 // again would only multiply the delay.
-                Err(e)
-                    if attempt < self.retries
-                        && !e.is_timeout()
-                        && (e.is_connect() || e.is_request() || e.is_body()) =>
-                {
+                Err(failure) if attempt < self.retries && failure.is_transient() => {
                     std::thread::sleep(BACKOFF * 2u32.pow(attempt));
                     attempt += 1;
                 }
-                Err(e) => {
-                    let message = format!("{} ({attempt} retries)", chain(&e.without_url()));
+                Err(failure) => {
+                    let message = format!("{} ({attempt} retries)", failure.describe());
                     return Err(self.unavailable(service, message));
                 }
             }
@@ -218,6 +270,53 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "OSRM server http://h:1/table/v1/driving answered TooBig: m"
+        );
+        Ok(())
+    }
+
+    /// Serves one canned HTTP answer on a loopback port; the client's base URL.
+    fn one_answer(answer: &'static str) -> String {
+        use std::io::Write;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            if let Ok((mut stream, _)) = listener.accept() {
+                let mut request = [0u8; 4096];
+                let _ = stream.read(&mut request);
+                let _ = stream.write_all(answer.as_bytes());
+            }
+        });
+        url
+    }
+
+    #[test]
+    fn refuses_redirects_large_answers_and_too_many_requests() -> Result<(), OsrmError> {
+        let points = [(47.1, 9.5), (47.2, 9.6)];
+        let redirect = "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:1/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        let client = OsrmClient::new(&one_answer(redirect), Duration::from_secs(5))?;
+        let error = client.table(&points).unwrap_err();
+        assert!(
+            matches!(&error, OsrmError::Answer { code, .. } if code == "HTTP 302"),
+            "{error}"
+        );
+        let large = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n{\"code\":\"Ok\",\"padding\":\"0123456789\"}";
+        let client =
+            OsrmClient::new(&one_answer(large), Duration::from_secs(5))?.with_max_answer_bytes(16);
+        let error = client.table(&points).unwrap_err();
+        assert!(
+            matches!(&error, OsrmError::Answer { code, .. } if code == "AnswerTooLarge"),
+            "{error}"
+        );
+        // 100 points in tables of 2: 10,000 requests, refused before any is sent.
+        let many: Vec<(f64, f64)> = (0..100)
+            .map(|i| (47.0, 9.0 + f64::from(i) * 0.001))
+            .collect();
+        let client =
+            OsrmClient::new("http://127.0.0.1:1", Duration::from_secs(5))?.with_max_table_size(1);
+        let error = client.table(&many).unwrap_err();
+        assert!(
+            matches!(&error, OsrmError::Answer { code, .. } if code == "TooManyRequests"),
+            "{error}"
         );
         Ok(())
     }
