@@ -29,7 +29,11 @@ pub struct BenchArguments {
     objective: ObjectiveArg,
     /// Budget of each solve, seconds; the search uses all of it unless --effort is
     /// given too.
-    #[arg(long, allow_negative_numbers = true, required_unless_present = "effort")]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        required_unless_present = "effort"
+    )]
     time_limit_s: Option<f64>,
     /// Effort level of each solve, 0..5, as `solve -x`: without --time-limit-s, the
     /// level's budget; with it, also the level's stop on stagnation.

@@ -22,7 +22,6 @@ const FLEET_SHARE: f64 = 0.25;
 /// Initial temperature under the vehicles-first objective, relative to the others'.
 const VEHICLES_FIRST_TEMPERATURE: f64 = 2.0;
 
-
 /// The result of one search.
 pub struct Outcome {
     /// Best state found.
@@ -126,7 +125,10 @@ fn stop_reason(
         return Some(reason);
     }
     // An iteration cap makes the run deterministic: no stagnation stop beside it.
-    match (budget.max_iterations(), instance.problem.options.stagnation_iterations) {
+    match (
+        budget.max_iterations(),
+        instance.problem.options.stagnation_iterations,
+    ) {
         (Some(limit), _) if iterations >= limit => return Some(StopReason::MaxIterations),
         (None, Some(window)) if iterations - last_improvement >= window => {
             return Some(StopReason::NoImprovement);

@@ -32,8 +32,7 @@ pub fn budgets(
 ) -> (u64, Option<u64>) {
     let hundreds = (tasks as f64 / 100.0).max(1.0);
     let level = |effort: u32| LEVELS[(effort.min(MAX_EFFORT)) as usize];
-    let stagnation =
-        |effort: u32| Some((level(effort).0 as f64 * hundreds).round() as u64);
+    let stagnation = |effort: u32| Some((level(effort).0 as f64 * hundreds).round() as u64);
     match time_limit_ms {
         Some(given) => (given, effort.and_then(stagnation)),
         None => {
@@ -56,8 +55,14 @@ mod tests {
         assert_eq!(budgets(None, None, 18, hour), (5_000, Some(2_000)));
         assert_eq!(budgets(None, Some(0), 100, hour), (1_000, Some(500)));
         assert_eq!(budgets(None, Some(3), 1_000, hour), (100_000, Some(50_000)));
-        assert_eq!(budgets(None, Some(5), 10_000, hour), (hour, Some(10_000_000)));
+        assert_eq!(
+            budgets(None, Some(5), 10_000, hour),
+            (hour, Some(10_000_000))
+        );
         assert_eq!(budgets(Some(10_000), None, 100, hour), (10_000, None));
-        assert_eq!(budgets(Some(10_000), Some(1), 200, hour), (10_000, Some(2_000)));
+        assert_eq!(
+            budgets(Some(10_000), Some(1), 200, hour),
+            (10_000, Some(2_000))
+        );
     }
 }
