@@ -74,12 +74,11 @@ pub fn solve_problem(
 ) -> Result<Solved, Error> {
     let (matrices, travel) = travel::matrices(&problem, config)?;
     let solution = solver::solve(&problem, &matrices, budget, on_progress)?;
-    let pooling = match problem.pooling {
-        Some(_) => Some(crate::pooling::report(
-            &problem, &matrices, &solution, budget,
-        )?),
-        None => None,
-    };
+    // The report never fails the request: a rule it cannot compute says why in it.
+    let pooling = problem
+        .pooling
+        .as_ref()
+        .map(|_| crate::pooling::report(&problem, &matrices, &solution, budget));
     Ok(Solved {
         problem,
         matrices,

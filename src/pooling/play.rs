@@ -74,11 +74,18 @@ impl Game<'_> {
             costs[*mask as usize] = currency(t.figures.cost_micro);
         }
         costs[full as usize] = currency(self.pooled.figures.cost_micro);
-        // Masks run from 1, so a coalition's totals sit at its mask minus one.
+        // Masks run from 1, so a coalition's totals sit at its mask minus one; a lone
+        // player is the grand coalition, whose plan is the pooled one.
         let alone: Vec<Totals> = self
             .singles()
             .iter()
-            .map(|m| totals[(*m - 1) as usize])
+            .map(|&m| {
+                if m == full {
+                    self.pooled
+                } else {
+                    totals.get((m - 1) as usize).copied().unwrap_or_default()
+                }
+            })
             .collect();
         let (repaired, percent) = repair::repair(&mut costs, full as usize);
         report.coalitions_repaired = repaired;

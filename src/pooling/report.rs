@@ -4,6 +4,7 @@
 
 use super::core_check;
 use super::nucleolus::LpError;
+use super::rules::RuleStatuses;
 use super::totals::Totals;
 use crate::solver::SolveError;
 
@@ -59,6 +60,8 @@ pub struct Report {
     pub proportional_in_core: Option<bool>,
     /// Notes for the reader.
     pub notes: Vec<String>,
+    /// What became of each allocation rule (ok, failed or skipped, with why).
+    pub rules: RuleStatuses,
 }
 
 impl Report {
