@@ -15,7 +15,8 @@ mod coalition;
 mod core;
 mod core_check;
 mod game;
-mod nucleolus;
+mod lp;
+pub mod nucleolus;
 mod plans;
 mod play;
 mod repair;
@@ -25,7 +26,7 @@ mod shapley;
 mod totals;
 
 pub use game::{Player, players};
-pub use nucleolus::LpError;
+pub use lp::{Backend, LpError};
 pub use report::{MAX_PLAYERS, PoolingError, ProducerRow, Report};
 pub use rules::{Rule, RuleStatus, RuleStatuses};
 pub use totals::Totals;
@@ -118,6 +119,7 @@ fn fill(
             None
         }
     };
+    report.coalition_costs = played.costs_by_mask.clone();
     push_player_notes(report, &players, &played.alone);
     report.producers = producer_rows(&players, &played, &proportional, core.as_ref());
     Ok(())

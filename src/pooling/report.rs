@@ -62,6 +62,10 @@ pub struct Report {
     pub notes: Vec<String>,
     /// What became of each allocation rule (ok, failed or skipped, with why).
     pub rules: RuleStatuses,
+    /// The (repaired) cost of every coalition by bit mask, currency units, exact games
+    /// only: the game the least core and the nucleolus solve, kept so that their
+    /// linear programs can be replayed and measured on their own.
+    pub coalition_costs: Option<Vec<f64>>,
 }
 
 impl Report {
