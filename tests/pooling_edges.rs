@@ -167,3 +167,31 @@ async fn solve_stream_ends_with_its_final_solution_for_one_producer() {
     let unary = client.solve(request).await.expect("solve").into_inner();
     assert_eq!(unary.pooling.expect("report").producers.len(), 1);
 }
+
+#[test]
+fn a_cancelled_request_still_answers_and_says_what_it_skipped() {
+    // The budget ends before the report starts (as when the client's deadline passes
+    // during the search): the plan comes back, every rule says why it was skipped.
+    let request = around_a_hub(&[0.03, -0.02, 0.01], 0);
+    let problem = tournee::validate::problem(&request).expect("valid");
+    let cancelled = AtomicBool::new(true);
+    let solved = pipeline::solve_problem(
+        problem,
+        &Budget::new(&cancelled),
+        &|_| {},
+        &TravelConfig::default(),
+    )
+    .expect("the plan comes back");
+    let response = tournee::api::encode::response(&solved);
+    common::assert_feasible(&request, &response);
+    let report = response.pooling.expect("report");
+    for rule in &report.rules {
+        assert_eq!(rule.status, "skipped", "{rule:?}");
+        assert_eq!(rule.reason, "cancelled after 0 of 6 coalitions", "{rule:?}");
+    }
+    assert!(
+        report.notes.iter().any(|n| n.contains("cut short")),
+        "{:?}",
+        report.notes
+    );
+}

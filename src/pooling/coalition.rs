@@ -1,14 +1,17 @@
 //! The coalition solves: every coalition's plan, in parallel, each warm-started from
 //! its cheapest split, and its totals.
 
+use std::time::Instant;
+
 use rayon::prelude::*;
 
 use super::game::{Player, sub_problem};
 use super::plans::{Plan, Plans};
+use super::report::PoolingError;
 use super::totals::Totals;
 use crate::budget::Budget;
 use crate::domain::{Problem, Solution, TravelMatrix};
-use crate::solver::{self, SolveError};
+use crate::solver;
 
 /// Solves the coalitions `masks` in parallel; totals in the same order.
 ///
@@ -16,13 +19,17 @@ use crate::solver::{self, SolveError};
 /// the plans of its cheapest split into two smaller coalitions already solved: the
 /// search never returns worse than that split, which is what sub-additivity asks, and
 /// a few iterations improve on it where pooling pays.
+///
+/// Stops with [`PoolingError::Stopped`] as soon as the budget ends (time limit, client
+/// deadline, cancellation): no coalition starts after that, so the report costs at
+/// most one short coalition solve past the deadline.
 pub fn solve_all(
     problem: &Problem,
     matrices: &[TravelMatrix],
     players: &[Player],
     masks: &[u64],
     budget: &Budget,
-) -> Result<Vec<Totals>, SolveError> {
+) -> Result<Vec<Totals>, PoolingError> {
     let iterations = problem
         .pooling
         .as_ref()
@@ -37,23 +44,38 @@ pub fn solve_all(
     let mut by_size: Vec<u64> = masks.to_vec();
     by_size.sort_by_key(|mask| (mask.count_ones(), *mask));
     let mut plans = Plans::default();
+    let mut solved_so_far = 0;
     for layer in by_size.chunk_by(|a, b| a.count_ones() == b.count_ones()) {
-        let solved: Vec<Plan> = layer
+        let solved: Vec<Option<Plan>> = layer
             .par_iter()
             .map(|&mask| {
+                if budget.is_over() {
+                    return Ok(None);
+                }
                 let sub = sub_problem(problem, players, mask, iterations);
                 if sub.problem.tasks.is_empty() {
-                    return Ok(Plan::default());
+                    return Ok(Some(Plan::default()));
                 }
                 let warm = plans
                     .best_split(mask)
                     .map(|(part, rest)| plans.warm_start(&sub, part, rest));
                 let solution =
                     solver::solve_from(&sub.problem, matrices, budget, &|_| {}, warm.as_ref())?;
-                Ok(Plan::of(&sub, &solution, co2_kg_per_km))
+                Ok(Some(Plan::of(&sub, &solution, co2_kg_per_km)))
             })
-            .collect::<Result<_, SolveError>>()?;
-        plans.insert(layer, solved);
+            .collect::<Result<_, solver::SolveError>>()?;
+        let finished = solved.iter().filter(|plan| plan.is_some()).count();
+        if let Some(reason) = budget.expired(Instant::now())
+            && finished < layer.len()
+        {
+            return Err(PoolingError::Stopped {
+                solved: solved_so_far + finished,
+                total: masks.len(),
+                reason,
+            });
+        }
+        solved_so_far += finished;
+        plans.insert(layer, solved.into_iter().flatten().collect());
     }
     Ok(masks.iter().map(|mask| plans.totals(*mask)).collect())
 }

@@ -50,11 +50,20 @@ pub fn report(
         pooled: Totals::of(problem, pooled, &co2),
         ..Report::default()
     };
-    if let Err(error) = fill(problem, matrices, budget, &mut report) {
-        report.rules.fail_the_rest(&error.to_string());
-        report.notes.push(format!(
-            "the fair split could not be computed ({error}); the pooled plan stands"
-        ));
+    match fill(problem, matrices, budget, &mut report) {
+        Ok(()) => {}
+        Err(error @ PoolingError::Stopped { .. }) => {
+            report.rules.skip_the_rest(&error.to_string());
+            report.notes.push(format!(
+                "the fair split was cut short ({error}); the pooled plan stands"
+            ));
+        }
+        Err(error) => {
+            report.rules.fail_the_rest(&error.to_string());
+            report.notes.push(format!(
+                "the fair split could not be computed ({error}); the pooled plan stands"
+            ));
+        }
     }
     report
 }
@@ -104,13 +113,14 @@ fn fill(
     let core = match &played.costs_by_mask {
         Some(costs) => {
             let force_failure = options.is_some_and(|o| o.force_lp_failure);
-            Some(core::judge(
+            let inputs = core::Inputs {
                 costs,
-                &played.shapley,
-                &proportional,
+                shapley: &played.shapley,
+                proportional: &proportional,
                 force_failure,
-                report,
-            ))
+                budget,
+            };
+            Some(core::judge(&inputs, report))
         }
         None => {
             report.rules.skip_the_rest(&format!(

@@ -6,6 +6,7 @@ use super::core_check;
 use super::nucleolus::LpError;
 use super::rules::RuleStatuses;
 use super::totals::Totals;
+use crate::domain::StopReason;
 use crate::solver::SolveError;
 
 /// Most players the report handles (coalitions are bit masks of a `u64`).
@@ -85,7 +86,29 @@ pub enum PoolingError {
     /// A linear program did not reach an optimum.
     #[error(transparent)]
     Lp(#[from] LpError),
+    /// The budget ran out (time limit, client deadline, cancellation) before every
+    /// coalition was solved.
+    #[error("{} after {solved} of {total} coalitions", stop_text(*.reason))]
+    Stopped {
+        /// Coalitions solved.
+        solved: usize,
+        /// Coalitions the game needs.
+        total: usize,
+        /// What ended the work.
+        reason: StopReason,
+    },
     /// Too many players for coalition masks.
     #[error("{0} producers: the pooling report handles at most {MAX_PLAYERS}")]
     TooManyPlayers(usize),
+}
+
+/// What ended the work, for a reader: "time limit reached", "client deadline
+/// reached", "cancelled".
+pub fn stop_text(reason: StopReason) -> &'static str {
+    match reason {
+        StopReason::TimeLimit => "time limit reached",
+        StopReason::Deadline => "client deadline reached",
+        StopReason::Cancelled => "cancelled",
+        StopReason::MaxIterations | StopReason::NoImprovement => "search budget spent",
+    }
 }
