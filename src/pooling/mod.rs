@@ -8,8 +8,11 @@
 //! `(seed, coalition)`. Heuristic costs are repaired to be sub-additive (`repair`).
 //! Shares: proportional to stand-alone cost, the Shapley value (exact up to
 //! `max_exact_producers` players, sampled above with its standard error), and the
-//! nucleolus (least core first) by linear programming (`nucleolus`). References:
-//! Guajardo & Rönnqvist 2016 (review); Frisk et al. 2010; Krajewska et al. 2008.
+//! nucleolus (least core first) by linear programming (`nucleolus` over `lp`, checked
+//! answers), and core membership (`core`). Each rule records its own status (`rules`):
+//! the report never fails the request, and stops, saying so, when the budget ends.
+//! References: Guajardo & Rönnqvist 2016 (review); Frisk et al. 2010; Krajewska et al.
+//! 2008.
 
 mod coalition;
 mod core;
