@@ -6,6 +6,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use super::game::{Player, sub_problem};
+use super::pace::Pace;
 use super::plans::{Plan, Plans};
 use super::report::PoolingError;
 use super::totals::Totals;
@@ -22,21 +23,26 @@ use crate::solver;
 ///
 /// Stops with [`PoolingError::Stopped`] as soon as the budget ends (time limit, client
 /// deadline, cancellation): no coalition starts after that, so the report costs at
-/// most one short coalition solve past the deadline.
+/// most one short coalition solve past the deadline. Before that, when the request
+/// leaves the iterations per coalition to the report and the budget has a deadline,
+/// layers get fewer iterations so that the rest fits (`pace`).
 pub fn solve_all(
     problem: &Problem,
     matrices: &[TravelMatrix],
     players: &[Player],
     masks: &[u64],
     budget: &Budget,
-) -> Result<Vec<Totals>, PoolingError> {
-    let iterations = problem
+) -> Result<Solved, PoolingError> {
+    let requested = problem
         .pooling
         .as_ref()
-        .and_then(|o| o.coalition_iterations)
-        .unwrap_or_else(|| {
-            (crate::domain::COALITION_ITERATION_BUDGET / masks.len().max(1) as u64).clamp(20, 300)
-        });
+        .and_then(|o| o.coalition_iterations);
+    let planned = requested.unwrap_or_else(|| {
+        (crate::domain::COALITION_ITERATION_BUDGET / masks.len().max(1) as u64).clamp(20, 300)
+    });
+    let paced_deadline = budget.deadline().filter(|_| requested.is_none());
+    let mut pace = Pace::start();
+    let mut fewest = planned;
     let co2_kg_per_km = problem
         .pooling
         .as_ref()
@@ -46,6 +52,18 @@ pub fn solve_all(
     let mut plans = Plans::default();
     let mut solved_so_far = 0;
     for layer in by_size.chunk_by(|a, b| a.count_ones() == b.count_ones()) {
+        let members = layer.first().map_or(0, |mask| mask.count_ones());
+        let iterations = match paced_deadline {
+            Some(deadline) => {
+                let remaining: f64 = by_size[solved_so_far..]
+                    .iter()
+                    .map(|mask| f64::from(mask.count_ones()))
+                    .sum();
+                pace.iterations(planned, remaining, deadline)
+            }
+            None => planned,
+        };
+        fewest = fewest.min(iterations);
         let solved: Vec<Option<Plan>> = layer
             .par_iter()
             .map(|&mask| {
@@ -75,9 +93,24 @@ pub fn solve_all(
             });
         }
         solved_so_far += finished;
+        pace.record(finished, members, iterations);
         plans.insert(layer, solved.into_iter().flatten().collect());
     }
-    Ok(masks.iter().map(|mask| plans.totals(*mask)).collect())
+    Ok(Solved {
+        totals: masks.iter().map(|mask| plans.totals(*mask)).collect(),
+        planned,
+        fewest,
+    })
+}
+
+/// The coalitions' totals, with the iterations they were given.
+pub struct Solved {
+    /// Totals in the order of the masks asked for.
+    pub totals: Vec<Totals>,
+    /// Iterations per coalition planned.
+    pub planned: u64,
+    /// Fewest iterations a layer got (fewer than planned: paced to the deadline).
+    pub fewest: u64,
 }
 
 impl Totals {

@@ -20,6 +20,7 @@ mod core_check;
 mod game;
 mod lp;
 pub mod nucleolus;
+mod pace;
 mod plans;
 mod play;
 mod repair;
