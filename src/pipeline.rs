@@ -3,13 +3,19 @@
 //! debug builds) → pooling report. It returns domain results; `api` turns them into
 //! responses, so a request is validated once and protobuf is built in one place.
 
+use std::time::{Duration, Instant};
+
 use crate::budget::Budget;
-use crate::domain::{Problem, Solution, TravelMatrix};
+use crate::domain::{Problem, Solution, StopReason, TravelMatrix};
 use crate::error::Error;
 use crate::pb;
 use crate::solver::{self, OnProgress};
 use crate::travel::{self, PointMatrix, TravelConfig};
 use crate::validate;
+
+/// Share of the time limit (and of the client's deadline) the search gets when the
+/// request asks for a pooling report; the report gets the rest.
+pub const SEARCH_SHARE_WITH_POOLING: f64 = 0.5;
 
 /// A solved request with what produced it.
 #[derive(Debug)]
@@ -91,14 +97,25 @@ pub fn solve_problem(
     on_progress: OnProgress,
     config: &TravelConfig,
 ) -> Result<Solved, Error> {
-    let (matrices, travel) = travel::matrices(&problem, config)?;
-    let solution = solver::solve(&problem, &matrices, budget, on_progress)?;
-    let pooling = match problem.pooling {
-        Some(_) => Some(crate::pooling::report(
-            &problem, &matrices, &solution, budget,
-        )?),
-        None => None,
+    // The time limit covers the whole answer: with a pooling report the search gets
+    // the first part of it and the report the rest (both also end at the client's
+    // deadline), and the report paces itself to what is left.
+    let started = Instant::now();
+    let whole = budget.starting_at(started).until(
+        started + Duration::from_millis(problem.options.time_limit_ms),
+        StopReason::TimeLimit,
+    );
+    let search_budget = match problem.pooling {
+        Some(_) => whole.share(SEARCH_SHARE_WITH_POOLING),
+        None => *budget,
     };
+    let (matrices, travel) = travel::matrices(&problem, config)?;
+    let solution = solver::solve(&problem, &matrices, &search_budget, on_progress)?;
+    // The report never fails the request: a rule it cannot compute says why in it.
+    let pooling = problem
+        .pooling
+        .as_ref()
+        .map(|_| crate::pooling::report(&problem, &matrices, &solution, &whole));
     Ok(Solved {
         problem,
         matrices,

@@ -58,5 +58,14 @@ pub fn pooling(problem: &Problem, report: &Report) -> pb::PoolingReport {
         nucleolus_in_core: report.nucleolus_in_core.unwrap_or(false),
         proportional_in_core: report.proportional_in_core.unwrap_or(false),
         notes: report.notes.clone(),
+        rules: report
+            .rules
+            .iter()
+            .map(|(rule, status)| pb::AllocationRuleStatus {
+                rule: rule.name().to_string(),
+                status: status.name().to_string(),
+                reason: status.reason().to_string(),
+            })
+            .collect(),
     }
 }

@@ -8,82 +8,135 @@
 //! `(seed, coalition)`. Heuristic costs are repaired to be sub-additive (`repair`).
 //! Shares: proportional to stand-alone cost, the Shapley value (exact up to
 //! `max_exact_producers` players, sampled above with its standard error), and the
-//! nucleolus (least core first) by linear programming (`nucleolus`). References:
-//! Guajardo & Rönnqvist 2016 (review); Frisk et al. 2010; Krajewska et al. 2008.
+//! nucleolus (least core first) by linear programming (`nucleolus` over `lp`, checked
+//! answers), and core membership (`core`). Each rule records its own status (`rules`):
+//! the report never fails the request, and stops, saying so, when the budget ends.
+//! References: Guajardo & Rönnqvist 2016 (review); Frisk et al. 2010; Krajewska et al.
+//! 2008.
 
 mod coalition;
+mod core;
 mod core_check;
 mod game;
-mod nucleolus;
+mod lp;
+pub mod nucleolus;
+mod pace;
 mod plans;
 mod play;
 mod repair;
 mod report;
+mod rules;
 mod shapley;
 mod totals;
 
 pub use game::{Player, players};
-pub use nucleolus::LpError;
+pub use lp::{Backend, LpError};
 pub use report::{MAX_PLAYERS, PoolingError, ProducerRow, Report};
+pub use rules::{Rule, RuleStatus, RuleStatuses};
 pub use totals::Totals;
 
 use crate::budget::Budget;
 use crate::domain::{Problem, Solution, TravelMatrix, currency};
 
-/// Builds the report for `pooled`, the solution of `problem`.
+/// Builds the report for `pooled`, the solution of `problem`. Never fails: a rule that
+/// cannot be computed says why in [`Report::rules`], and the pooled plan stands.
 pub fn report(
     problem: &Problem,
     matrices: &[TravelMatrix],
     pooled: &Solution,
     budget: &Budget,
-) -> Result<Report, PoolingError> {
+) -> Report {
+    let co2 = problem
+        .pooling
+        .as_ref()
+        .map_or(Vec::new(), |o| o.co2_kg_per_km.clone());
+    let mut report = Report {
+        pooled: Totals::of(problem, pooled, &co2),
+        ..Report::default()
+    };
+    match fill(problem, matrices, budget, &mut report) {
+        Ok(()) => {}
+        Err(error @ PoolingError::Stopped { .. }) => {
+            report.rules.skip_the_rest(&error.to_string());
+            report.notes.push(format!(
+                "the fair split was cut short ({error}); the pooled plan stands"
+            ));
+        }
+        Err(error) => {
+            report.rules.fail_the_rest(&error.to_string());
+            report.notes.push(format!(
+                "the fair split could not be computed ({error}); the pooled plan stands"
+            ));
+        }
+    }
+    report
+}
+
+/// Plays the game and computes every rule it can into `report`.
+fn fill(
+    problem: &Problem,
+    matrices: &[TravelMatrix],
+    budget: &Budget,
+    report: &mut Report,
+) -> Result<(), PoolingError> {
     let players = game::players(problem);
     let n = players.len();
     if n > MAX_PLAYERS {
-        return Err(PoolingError::TooManyPlayers(n));
+        report
+            .rules
+            .skip_the_rest(&PoolingError::TooManyPlayers(n).to_string());
+        return Ok(());
     }
     let options = problem.pooling.as_ref();
-    let co2 = options.map_or(Vec::new(), |o| o.co2_kg_per_km.clone());
-    let pooled_totals = Totals::of(problem, pooled, &co2);
     let max_exact = options.map_or(12, |o| o.max_exact_producers);
-    let mut report = Report {
-        pooled: pooled_totals,
-        shapley_exact: n <= max_exact,
-        ..Report::default()
-    };
+    report.shapley_exact = n <= max_exact;
     if n == 0 {
-        return Ok(report);
+        report.rules.skip_the_rest("no producers: nothing to split");
+        return Ok(());
     }
     let game = play::Game {
         problem,
         matrices,
         players: &players,
         budget,
-        pooled: pooled_totals,
+        pooled: report.pooled,
     };
     let played = if report.shapley_exact {
-        game.play_exact(&mut report)?
+        game.play_exact(report)?
     } else {
         let samples = options.map_or(200, |o| o.shapley_samples);
-        game.play_sampled(samples, max_exact, &mut report)?
+        game.play_sampled(samples, max_exact, report)?
     };
     for totals in &played.alone {
         report.alone.add(totals);
     }
     let proportional =
-        proportional_shares(&played.alone, currency(pooled_totals.figures.cost_micro));
+        proportional_shares(&played.alone, currency(report.pooled.figures.cost_micro));
+    report.rules.set(Rule::Proportional, RuleStatus::Ok);
+    report.rules.set(Rule::Shapley, RuleStatus::Ok);
     let core = match &played.costs_by_mask {
-        Some(costs) => Some(judge_core(
-            costs,
-            &played.shapley,
-            &proportional,
-            &mut report,
-        )?),
-        None => None,
+        Some(costs) => {
+            let force_failure = options.is_some_and(|o| o.force_lp_failure);
+            let inputs = core::Inputs {
+                costs,
+                shapley: &played.shapley,
+                proportional: &proportional,
+                force_failure,
+                budget,
+            };
+            Some(core::judge(&inputs, report))
+        }
+        None => {
+            report.rules.skip_the_rest(&format!(
+                "{n} producers, above max_exact_producers ({max_exact}): the least core, the nucleolus and the core need every coalition"
+            ));
+            None
+        }
     };
-    push_player_notes(&mut report, &players, &played.alone);
+    report.coalition_costs = played.costs_by_mask.clone();
+    push_player_notes(report, &players, &played.alone);
     report.producers = producer_rows(&players, &played, &proportional, core.as_ref());
-    Ok(report)
+    Ok(())
 }
 
 /// The pooled cost split in proportion to each player's cost alone.
@@ -99,42 +152,6 @@ fn proportional_shares(alone: &[Totals], pooled_cost: f64) -> Vec<f64> {
             }
         })
         .collect()
-}
-
-/// What the exact game says about the core, per player.
-struct CoreJudgement {
-    /// The nucleolus.
-    nucleolus: Vec<f64>,
-    /// Whether no coalition containing the player pays more than its cost under
-    /// Shapley.
-    shapley_member_in_core: Vec<bool>,
-}
-
-/// The linear programs of the exact game (least core, then nucleolus) and whether each
-/// split is in the core; records them and notes an empty core.
-fn judge_core(
-    costs: &[f64],
-    shapley: &[f64],
-    proportional: &[f64],
-    report: &mut Report,
-) -> Result<CoreJudgement, PoolingError> {
-    let n = shapley.len();
-    let (epsilon, _) = nucleolus::least_core(costs, n)?;
-    report.least_core_value = Some(epsilon);
-    let shares = nucleolus::nucleolus(costs, n)?;
-    let all_in = |split: &[f64]| core_check::members_in_core(split, costs).iter().all(|b| *b);
-    report.shapley_in_core = Some(all_in(shapley));
-    report.nucleolus_in_core = Some(all_in(&shares));
-    report.proportional_in_core = Some(all_in(proportional));
-    if report.core_empty() == Some(true) {
-        report.notes.push(format!(
-            "the core is empty: whatever the split, some group of producers would pay at least {epsilon:.2} less on its own"
-        ));
-    }
-    Ok(CoreJudgement {
-        nucleolus: shares,
-        shapley_member_in_core: core_check::members_in_core(shapley, costs),
-    })
 }
 
 /// Notes on how players were formed and played alone, for a reader who would otherwise
@@ -161,7 +178,7 @@ fn producer_rows(
     players: &[Player],
     played: &play::Played,
     proportional: &[f64],
-    core: Option<&CoreJudgement>,
+    core: Option<&core::Judgement>,
 ) -> Vec<ProducerRow> {
     players
         .iter()
@@ -175,7 +192,9 @@ fn producer_rows(
                 proportional: proportional[i],
                 shapley,
                 shapley_error: played.shapley_errors[i],
-                nucleolus: core.map(|c| c.nucleolus[i]),
+                nucleolus: core
+                    .and_then(|c| c.nucleolus.as_ref())
+                    .map(|shares| shares[i]),
                 saving_percent: if alone_cost > 0.0 {
                     (alone_cost - shapley) / alone_cost * 100.0
                 } else {

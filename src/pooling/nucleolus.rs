@@ -1,121 +1,60 @@
-//! The least core and the nucleolus by a sequence of linear programs (good_lp with the
-//! pure-Rust microlp solver). Stage k minimises the largest excess `x(S) - c(S)` over
-//! the coalitions not yet fixed; a coalition is fixed only when a second LP proves it
-//! is tight in every optimum of the stage (fixing every tight coalition is a known
-//! mistake: Guajardo & Jörnsten 2015). Coalitions whose vectors lie in the span of the
-//! fixed ones are settled; the sequence ends when the shares are determined.
+//! The least core and the nucleolus by a sequence of linear programs (`lp`). Stage k
+//! minimises the largest excess `x(S) - c(S)` over the coalitions not yet fixed; a
+//! coalition is fixed only when a second LP proves it is tight in every optimum of the
+//! stage (fixing every tight coalition is a known mistake: Guajardo & Jörnsten 2015).
+//! Coalitions whose vectors lie in the span of the fixed ones are settled; the
+//! sequence ends when the shares are determined. Costs are scaled so that the largest
+//! is 1 before any program sees them, and the final split is checked against the
+//! least core (efficiency, x(S) ≤ c(S) + ε* within a tolerance relative to the game).
 
-use good_lp::{
-    Expression, ResolutionError, Solution, SolverModel, Variable, constraint, microlp, variable,
-    variables,
-};
+pub use super::lp::LpError;
+use super::lp::{Backend, DEFAULT_BACKEND, Fixed, Program, TOLERANCE, shares_sum};
 
-/// Why an LP failed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum LpError {
-    /// The solver reported a status other than optimal.
-    #[error("linear program {stage}: {status}")]
-    Status {
-        /// Which LP.
-        stage: String,
-        /// What the solver said.
-        status: String,
-    },
+/// Costs divided by their largest magnitude, and that scale.
+fn scaled(costs: &[f64]) -> (Vec<f64>, f64) {
+    let largest = costs.iter().map(|c| c.abs()).fold(0.0, f64::max);
+    let scale = if largest.is_finite() && largest > 0.0 {
+        largest
+    } else {
+        1.0
+    };
+    (costs.iter().map(|c| c / scale).collect(), scale)
 }
 
-fn status(stage: &str, error: ResolutionError) -> LpError {
-    LpError::Status {
-        stage: stage.to_string(),
-        status: error.to_string(),
-    }
-}
-
-/// A constraint `x(S) = value` fixed by an earlier stage.
-#[derive(Debug, Clone, Copy)]
-struct Fixed {
-    mask: usize,
-    value: f64,
-}
-
-fn coalition_sum(x: &[Variable], mask: usize) -> Expression {
-    x.iter()
-        .enumerate()
-        .filter(|(i, _)| mask >> i & 1 == 1)
-        .map(|(_, v)| *v)
-        .sum()
-}
-
-/// The least-core value ε* (the core is empty when ε* > 0) and one least-core split.
-pub fn least_core(costs: &[f64], players: usize) -> Result<(f64, Vec<f64>), LpError> {
-    let full = (1usize << players) - 1;
-    let active: Vec<usize> = (1..full).collect();
-    let (epsilon, shares) = stage_lp(costs, players, &[], &active, None)?;
-    Ok((epsilon, shares))
-}
-
-/// Solves `min ε` (or, with `probe = Some((S, ε))`, `max c(S) + ε - x(S)` at that ε)
-/// over shares x with x(N) = c(N), the fixed equalities, and x(S) ≤ c(S) + ε for
-/// every active S. Returns (objective, shares).
 fn stage_lp(
     costs: &[f64],
     players: usize,
     fixed: &[Fixed],
     active: &[usize],
     probe: Option<(usize, f64)>,
+    backend: Backend,
 ) -> Result<(f64, Vec<f64>), LpError> {
-    let full = (1usize << players) - 1;
-    if costs.iter().any(|c| !c.is_finite()) {
-        return Err(LpError::Status {
-            stage: "coalition costs".to_string(),
-            status: "a cost is not a finite number".to_string(),
-        });
+    Program {
+        costs,
+        players,
+        fixed,
+        active,
+        probe,
     }
-    // Finite bounds far beyond any answer: microlp handles free variables poorly.
-    let bound = 10.0 * (1.0 + costs.iter().map(|c| c.abs()).fold(0.0, f64::max));
-    let mut vars = variables!();
-    let epsilon = vars.add(variable().min(-bound).max(bound));
-    let x: Vec<Variable> = (0..players)
-        .map(|_| vars.add(variable().min(-bound).max(bound)))
-        .collect();
-    let objective: Expression = match probe {
-        None => epsilon.into(),
-        Some((mask, _)) => coalition_sum(&x, mask) - costs[mask],
-    };
-    let mut model = vars.minimise(objective.clone()).using(microlp);
-    model = model.with(constraint!(coalition_sum(&x, full) == costs[full]));
-    for f in fixed {
-        model = model.with(constraint!(coalition_sum(&x, f.mask) == f.value));
-    }
-    if let Some((_, level)) = probe {
-        model = model.with(constraint!(epsilon == level));
-    }
-    for &mask in active {
-        model = model.with(constraint!(
-            coalition_sum(&x, mask) - epsilon <= costs[mask]
-        ));
-    }
-    let stage = if probe.is_some() {
-        "nucleolus tightness probe"
-    } else {
-        "least core"
-    };
-    let solution = model.solve().map_err(|e| status(stage, e))?;
-    let shares: Vec<f64> = x.iter().map(|v| solution.value(*v)).collect();
-    let value = match probe {
-        None => solution.value(epsilon),
-        // Slack of S at the optimum: c(S) + ε - x(S) maximised = -(min x(S) - c(S)) + ε.
-        Some((mask, level)) => costs[mask] + level - shares_sum(&shares, mask),
-    };
-    Ok((value, shares))
+    .solve(backend)
 }
 
-fn shares_sum(shares: &[f64], mask: usize) -> f64 {
-    shares
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| mask >> i & 1 == 1)
-        .map(|(_, s)| s)
-        .sum()
+/// The least-core value ε* (the core is empty when ε* > 0) and one least-core split.
+pub fn least_core(costs: &[f64], players: usize) -> Result<(f64, Vec<f64>), LpError> {
+    least_core_with(costs, players, DEFAULT_BACKEND)
+}
+
+/// [`least_core`] on a chosen backend.
+pub fn least_core_with(
+    costs: &[f64],
+    players: usize,
+    backend: Backend,
+) -> Result<(f64, Vec<f64>), LpError> {
+    let (costs, scale) = scaled(costs);
+    let full = (1usize << players) - 1;
+    let active: Vec<usize> = (1..full).collect();
+    let (epsilon, shares) = stage_lp(&costs, players, &[], &active, None, backend)?;
+    Ok((epsilon * scale, shares.iter().map(|s| s * scale).collect()))
 }
 
 /// Row-echelon basis of the fixed coalition vectors, to tell which are determined.
@@ -163,32 +102,71 @@ impl Span {
 
 /// The nucleolus of the cost game `costs` (indexed by mask, `costs[0] = 0`).
 pub fn nucleolus(costs: &[f64], players: usize) -> Result<Vec<f64>, LpError> {
+    nucleolus_with(costs, players, DEFAULT_BACKEND)
+}
+
+/// [`nucleolus`] on a chosen backend; the split is checked against the least core.
+pub fn nucleolus_with(
+    costs: &[f64],
+    players: usize,
+    backend: Backend,
+) -> Result<Vec<f64>, LpError> {
     let full = (1usize << players) - 1;
     if players == 1 {
         return Ok(vec![costs[full]]);
     }
+    let (costs, scale) = scaled(costs);
+    let (shares, least_core) = scaled_nucleolus(&costs, players, backend)?;
+    let unverified = |what: String| LpError::Unverified {
+        stage: "nucleolus".to_string(),
+        what,
+    };
+    let gap = (shares_sum(&shares, full) - costs[full]).abs();
+    if gap > 10.0 * TOLERANCE {
+        return Err(unverified(format!("shares miss the total by {gap:.2e}")));
+    }
+    if let Some(mask) = (1..full)
+        .find(|&mask| shares_sum(&shares, mask) - costs[mask] > least_core + 10.0 * TOLERANCE)
+    {
+        return Err(unverified(format!(
+            "coalition {mask:#b} pays more than its cost plus the least-core value"
+        )));
+    }
+    Ok(shares.iter().map(|s| s * scale).collect())
+}
+
+/// The sequence of programs on costs scaled to a largest of 1: (shares, ε* of the
+/// first stage).
+fn scaled_nucleolus(
+    costs: &[f64],
+    players: usize,
+    backend: Backend,
+) -> Result<(Vec<f64>, f64), LpError> {
+    let full = (1usize << players) - 1;
     let mut span = Span { rows: Vec::new() };
     span.add(full, players);
     let mut fixed: Vec<Fixed> = Vec::new();
     let mut active: Vec<usize> = (1..full).collect();
     let mut shares = vec![costs[full] / players as f64; players];
-    let tolerance = 1e-7 * (1.0 + costs[full].abs());
+    let mut least_core = None;
     while span.rank() < players && !active.is_empty() {
-        let (epsilon, stage_shares) = stage_lp(costs, players, &fixed, &active, None)?;
+        let (epsilon, stage_shares) = stage_lp(costs, players, &fixed, &active, None, backend)?;
+        least_core.get_or_insert(epsilon);
         shares = stage_shares;
         let tight: Vec<usize> = active
             .iter()
             .copied()
-            .filter(|&mask| shares_sum(&shares, mask) - costs[mask] >= epsilon - tolerance)
+            .filter(|&mask| shares_sum(&shares, mask) - costs[mask] >= epsilon - TOLERANCE)
             .collect();
-        let mut newly_fixed = Vec::new();
+        let mut newly_fixed = false;
         for &mask in &tight {
             if span.contains(mask, players) {
                 continue;
             }
-            let (slack, _) = stage_lp(costs, players, &fixed, &active, Some((mask, epsilon)))?;
-            if slack <= tolerance {
-                newly_fixed.push(mask);
+            let probe = Some((mask, epsilon));
+            let (slack, _) = stage_lp(costs, players, &fixed, &active, probe, backend)?;
+            if slack <= 2.0 * TOLERANCE {
+                newly_fixed = true;
                 span.add(mask, players);
                 fixed.push(Fixed {
                     mask,
@@ -196,7 +174,7 @@ pub fn nucleolus(costs: &[f64], players: usize) -> Result<Vec<f64>, LpError> {
                 });
             }
         }
-        if newly_fixed.is_empty() {
+        if !newly_fixed {
             // Numerically no coalition proved always tight: fix every tight one so the
             // sequence ends (the shares of this stage are then the answer).
             for &mask in &tight {
@@ -214,10 +192,10 @@ pub fn nucleolus(costs: &[f64], players: usize) -> Result<Vec<f64>, LpError> {
     }
     if span.rank() >= players && !fixed.is_empty() {
         // Determined by the fixed equalities: solve them once more for clean values.
-        let (_, determined) = stage_lp(costs, players, &fixed, &[], None)?;
+        let (_, determined) = stage_lp(costs, players, &fixed, &[], None, backend)?;
         shares = determined;
     }
-    Ok(shares)
+    Ok((shares, least_core.unwrap_or(0.0)))
 }
 
 #[cfg(test)]
@@ -309,7 +287,7 @@ mod tests {
                 value: 6.0,
             },
         ];
-        let outcome = stage_lp(&costs, 2, &fixed, &[2], None);
+        let outcome = stage_lp(&costs, 2, &fixed, &[2], None, Backend::Microlp);
         assert!(
             matches!(&outcome, Err(LpError::Status { status, .. }) if status.contains("nfeasible")),
             "{outcome:?}"

@@ -50,15 +50,22 @@ impl Game<'_> {
         (0..self.players()).map(|i| 1u64 << i).collect()
     }
 
-    fn solve(&self, masks: &[u64]) -> Result<Vec<Totals>, PoolingError> {
-        let totals = coalition::solve_all(
+    /// Solves `masks`; notes when the deadline made the coalition searches shorter.
+    fn solve(&self, masks: &[u64], report: &mut Report) -> Result<Vec<Totals>, PoolingError> {
+        let solved = coalition::solve_all(
             self.problem,
             self.matrices,
             self.players,
             masks,
             self.budget,
         )?;
-        Ok(totals)
+        if solved.fewest < solved.planned {
+            report.notes.push(format!(
+                "to answer within the time limit, coalition searches were cut from {} to as few as {} iterations",
+                solved.planned, solved.fewest
+            ));
+        }
+        Ok(solved.totals)
     }
 
     /// Solves every coalition but the grand one, repairs the costs to be sub-additive and
@@ -67,18 +74,25 @@ impl Game<'_> {
     pub fn play_exact(&self, report: &mut Report) -> Result<Played, PoolingError> {
         let (n, full) = (self.players(), self.full());
         let masks: Vec<u64> = (1..full).collect();
-        let totals = self.solve(&masks)?;
+        let totals = self.solve(&masks, report)?;
         report.coalitions_solved = masks.len();
         let mut costs = vec![0.0; 1 << n];
         for (mask, t) in masks.iter().zip(&totals) {
             costs[*mask as usize] = currency(t.figures.cost_micro);
         }
         costs[full as usize] = currency(self.pooled.figures.cost_micro);
-        // Masks run from 1, so a coalition's totals sit at its mask minus one.
+        // Masks run from 1, so a coalition's totals sit at its mask minus one; a lone
+        // player is the grand coalition, whose plan is the pooled one.
         let alone: Vec<Totals> = self
             .singles()
             .iter()
-            .map(|m| totals[(*m - 1) as usize])
+            .map(|&m| {
+                if m == full {
+                    self.pooled
+                } else {
+                    totals.get((m - 1) as usize).copied().unwrap_or_default()
+                }
+            })
             .collect();
         let (repaired, percent) = repair::repair(&mut costs, full as usize);
         report.coalitions_repaired = repaired;
@@ -111,7 +125,7 @@ impl Game<'_> {
         let (n, full) = (self.players(), self.full());
         let orders = shapley::orders(n, samples, self.problem.options.seed);
         let masks = self.sampled_masks(&orders);
-        let totals = self.solve(&masks)?;
+        let totals = self.solve(&masks, report)?;
         report.coalitions_solved = masks.len();
         let cost_of = |mask: u64| -> f64 {
             if mask == full {

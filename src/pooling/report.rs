@@ -4,7 +4,9 @@
 
 use super::core_check;
 use super::nucleolus::LpError;
+use super::rules::RuleStatuses;
 use super::totals::Totals;
+use crate::domain::StopReason;
 use crate::solver::SolveError;
 
 /// Most players the report handles (coalitions are bit masks of a `u64`).
@@ -59,6 +61,12 @@ pub struct Report {
     pub proportional_in_core: Option<bool>,
     /// Notes for the reader.
     pub notes: Vec<String>,
+    /// What became of each allocation rule (ok, failed or skipped, with why).
+    pub rules: RuleStatuses,
+    /// The (repaired) cost of every coalition by bit mask, currency units, exact games
+    /// only: the game the least core and the nucleolus solve, kept so that their
+    /// linear programs can be replayed and measured on their own.
+    pub coalition_costs: Option<Vec<f64>>,
 }
 
 impl Report {
@@ -78,7 +86,29 @@ pub enum PoolingError {
     /// A linear program did not reach an optimum.
     #[error(transparent)]
     Lp(#[from] LpError),
+    /// The budget ran out (time limit, client deadline, cancellation) before every
+    /// coalition was solved.
+    #[error("{} after {solved} of {total} coalitions", stop_text(*.reason))]
+    Stopped {
+        /// Coalitions solved.
+        solved: usize,
+        /// Coalitions the game needs.
+        total: usize,
+        /// What ended the work.
+        reason: StopReason,
+    },
     /// Too many players for coalition masks.
     #[error("{0} producers: the pooling report handles at most {MAX_PLAYERS}")]
     TooManyPlayers(usize),
+}
+
+/// What ended the work, for a reader: "time limit reached", "client deadline
+/// reached", "cancelled".
+pub fn stop_text(reason: StopReason) -> &'static str {
+    match reason {
+        StopReason::TimeLimit => "time limit reached",
+        StopReason::Deadline => "client deadline reached",
+        StopReason::Cancelled => "cancelled",
+        StopReason::MaxIterations | StopReason::NoImprovement => "search budget spent",
+    }
 }

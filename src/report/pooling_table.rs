@@ -143,6 +143,12 @@ fn write_method_and_core(out: &mut String, report: &Report) {
         "\nShapley value {method}, {} coalitions solved; {} coalition cost(s) repaired to stay sub-additive (largest change {:.2} %).",
         report.coalitions_solved, report.coalitions_repaired, report.max_repair_percent
     );
+    let statuses: Vec<String> = report
+        .rules
+        .iter()
+        .map(|(rule, status)| format!("{} {status}", rule.name()))
+        .collect();
+    let _ = writeln!(out, "Rules: {}.", statuses.join("; "));
     match report.core_empty() {
         Some(true) => {
             let _ = writeln!(

@@ -127,9 +127,16 @@ fn stream_solve(
         }
     };
     let budget = Budget::new(&cancelled).with_client_deadline(deadline);
-    let last = match pipeline::solve_problem(problem, &budget, &on_progress, travel) {
-        Ok(solved) => Ok(pb::SolveEvent {
-            event: Some(pb::solve_event::Event::Solution(encode::response(&solved))),
+    // A panic must not end the stream with status OK and no answer: it becomes the
+    // stream's last event, as an internal error.
+    let solved = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        pipeline::solve_problem(problem, &budget, &on_progress, travel)
+            .map(|solved| encode::response(&solved))
+    }))
+    .unwrap_or_else(|_| Err(Error::Internal("the solve panicked".to_string())));
+    let last = match solved {
+        Ok(response) => Ok(pb::SolveEvent {
+            event: Some(pb::solve_event::Event::Solution(response)),
         }),
         Err(error) => Err(status(&error)),
     };

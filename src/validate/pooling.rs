@@ -64,5 +64,6 @@ pub fn pooling_options(
         shapley_samples: or(options.shapley_samples, 200) as usize,
         coalition_iterations: (options.coalition_iterations > 0)
             .then_some(u64::from(options.coalition_iterations)),
+        force_lp_failure: false,
     })
 }

@@ -52,5 +52,23 @@ pub fn vroom_pooling(problem: &Problem, report: &Report) -> Value {
         "nucleolus_in_core": report.nucleolus_in_core,
         "proportional_in_core": report.proportional_in_core,
         "notes": report.notes,
+        "rules": rules(report),
     })
+}
+
+/// Each rule's status: `{"shapley": {"status": "ok"}, "nucleolus": {"status":
+/// "failed", "reason": "…"}, …}`.
+fn rules(report: &Report) -> Value {
+    let entries: serde_json::Map<String, Value> = report
+        .rules
+        .iter()
+        .map(|(rule, status)| {
+            let mut entry = json!({ "status": status.name() });
+            if !status.is_ok() {
+                entry["reason"] = json!(status.reason());
+            }
+            (rule.name().to_string(), entry)
+        })
+        .collect();
+    Value::Object(entries)
 }

@@ -2,6 +2,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 #![allow(dead_code)]
 
+pub mod pooling;
+
 use std::net::SocketAddr;
 
 use tokio::sync::oneshot;

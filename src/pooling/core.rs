@@ -1,0 +1,144 @@
+//! The rules of the exact game that need every coalition: the least core, the
+//! nucleolus (linear programs, `nucleolus`) and core membership (`core_check`). Each
+//! records its own status: a linear program that fails leaves the others standing.
+
+use super::core_check;
+use super::nucleolus::{self, LpError};
+use super::report::Report;
+use super::report::stop_text;
+use super::rules::{Rule, RuleStatus};
+use crate::budget::Budget;
+
+/// What the exact game says about the core, per player.
+pub struct Judgement {
+    /// The nucleolus, when its programs succeeded.
+    pub nucleolus: Option<Vec<f64>>,
+    /// Whether no coalition containing the player pays more than its cost under
+    /// Shapley.
+    pub shapley_member_in_core: Vec<bool>,
+}
+
+/// The failure the test-only hook `PoolingOptions::force_lp_failure` stands for.
+fn forced(stage: &str) -> LpError {
+    LpError::Status {
+        stage: stage.to_string(),
+        status: "failure forced by the test hook".to_string(),
+    }
+}
+
+/// What the rules of the exact game work on.
+pub struct Inputs<'a> {
+    /// Repaired cost of every coalition by mask, currency units.
+    pub costs: &'a [f64],
+    /// The Shapley split.
+    pub shapley: &'a [f64],
+    /// The proportional split.
+    pub proportional: &'a [f64],
+    /// The test-only hook: the programs fail.
+    pub force_failure: bool,
+    /// The request's budget: a program does not start once it has ended.
+    pub budget: &'a Budget<'a>,
+}
+
+/// The status of a program the budget leaves no time for, if it does not.
+fn out_of_time(budget: &Budget, what: &str) -> Option<RuleStatus> {
+    budget
+        .expired(std::time::Instant::now())
+        .map(|reason| RuleStatus::Skipped(format!("{} before the {what}", stop_text(reason))))
+}
+
+/// Runs the least core, the nucleolus and the core checks on the game and records each
+/// one's values and status in `report`, with a note on an empty core.
+pub fn judge(inputs: &Inputs, report: &mut Report) -> Judgement {
+    let Inputs {
+        costs,
+        shapley,
+        proportional,
+        force_failure,
+        budget,
+    } = *inputs;
+    let n = shapley.len();
+    let all_in = |split: &[f64]| core_check::members_in_core(split, costs).iter().all(|b| *b);
+    report.shapley_in_core = Some(all_in(shapley));
+    report.proportional_in_core = Some(all_in(proportional));
+    report.rules.set(Rule::Core, RuleStatus::Ok);
+    let shapley_member_in_core = core_check::members_in_core(shapley, costs);
+    if n < 2 {
+        // One player pays the whole cost: no group to compare it with.
+        let full = costs.len() - 1;
+        report.rules.set(
+            Rule::LeastCore,
+            RuleStatus::Skipped("one producer: no smaller group to compare with".to_string()),
+        );
+        report.rules.set(Rule::Nucleolus, RuleStatus::Ok);
+        report.nucleolus_in_core = Some(true);
+        return Judgement {
+            nucleolus: Some(vec![costs[full]]),
+            shapley_member_in_core,
+        };
+    }
+    let mut nucleolus = None;
+    match out_of_time(budget, "least core") {
+        Some(skipped) => report.rules.set(Rule::LeastCore, skipped),
+        None => least_core_rule(costs, n, force_failure, report),
+    }
+    match out_of_time(budget, "nucleolus") {
+        Some(skipped) => report.rules.set(Rule::Nucleolus, skipped),
+        None => nucleolus = nucleolus_rule(costs, n, force_failure, report, &all_in),
+    }
+    Judgement {
+        nucleolus,
+        shapley_member_in_core,
+    }
+}
+
+/// The least-core value and its status.
+fn least_core_rule(costs: &[f64], n: usize, force_failure: bool, report: &mut Report) {
+    let least_core = if force_failure {
+        Err(forced("least core"))
+    } else {
+        nucleolus::least_core(costs, n)
+    };
+    match least_core {
+        Ok((epsilon, _)) => {
+            report.least_core_value = Some(epsilon);
+            report.rules.set(Rule::LeastCore, RuleStatus::Ok);
+            if report.core_empty() == Some(true) {
+                report.notes.push(format!(
+                    "the core is empty: whatever the split, some group of producers would pay at least {epsilon:.2} less on its own"
+                ));
+            }
+        }
+        Err(error) => report
+            .rules
+            .set(Rule::LeastCore, RuleStatus::Failed(error.to_string())),
+    }
+}
+
+/// The nucleolus, its status and whether it is in the core.
+fn nucleolus_rule(
+    costs: &[f64],
+    n: usize,
+    force_failure: bool,
+    report: &mut Report,
+    all_in: &dyn Fn(&[f64]) -> bool,
+) -> Option<Vec<f64>> {
+    let shares = if force_failure {
+        Err(forced("nucleolus"))
+    } else {
+        nucleolus::nucleolus(costs, n)
+    };
+    match shares {
+        Ok(shares) => {
+            report.nucleolus_in_core = Some(all_in(&shares));
+            report.rules.set(Rule::Nucleolus, RuleStatus::Ok);
+            Some(shares)
+        }
+        Err(error) => {
+            report
+                .rules
+                .set(Rule::Nucleolus, RuleStatus::Failed(error.to_string()));
+            None
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! The pooling report on degenerate inputs and failing rules: one producer, two, a
+//! producer with no tasks, `max_exact_producers` 0 and 1, a linear program forced to
+//! fail. Always an answer with the pooled plan, never a panic, and each rule says what
+//! became of it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::sync::atomic::AtomicBool;
+
+use common::pooling::around_a_hub;
+use tokio_stream::StreamExt;
+use tournee::budget::Budget;
+use tournee::pb;
+use tournee::pipeline;
+use tournee::travel::TravelConfig;
+
+/// Solves a validated problem (after `adjust`) and encodes it; checks the plan.
+fn solve_adjusted(
+    request: &pb::SolveRequest,
+    adjust: impl FnOnce(&mut tournee::domain::Problem),
+) -> pb::SolveResponse {
+    let mut problem = tournee::validate::problem(request).expect("valid");
+    adjust(&mut problem);
+    let cancelled = AtomicBool::new(false);
+    let budget = Budget::new(&cancelled);
+    let solved = pipeline::solve_problem(problem, &budget, &|_| {}, &TravelConfig::default())
+        .expect("the pooled plan comes back");
+    let response = tournee::api::encode::response(&solved);
+    common::assert_feasible(request, &response);
+    response
+}
+
+fn statuses(report: &pb::PoolingReport) -> Vec<(String, String)> {
+    report
+        .rules
+        .iter()
+        .map(|r| (r.rule.clone(), r.status.clone()))
+        .collect()
+}
+
+fn status_of<'a>(report: &'a pb::PoolingReport, rule: &str) -> &'a pb::AllocationRuleStatus {
+    report
+        .rules
+        .iter()
+        .find(|r| r.rule == rule)
+        .unwrap_or_else(|| panic!("no status for {rule}: {:?}", report.rules))
+}
+
+fn assert_shares_add_up(report: &pb::PoolingReport) {
+    let pooled = report.pooled.unwrap().cost;
+    let sum: f64 = report.producers.iter().map(|p| p.shapley).sum();
+    assert!(
+        (sum - pooled).abs() < 1e-6 * (1.0 + pooled),
+        "{sum} vs {pooled}"
+    );
+}
+
+#[test]
+fn one_producer_pays_the_whole_pooled_cost() {
+    for max_exact in [0, 1] {
+        let response = solve_adjusted(&around_a_hub(&[0.02], 0), |problem| {
+            problem.pooling.as_mut().unwrap().max_exact_producers = max_exact;
+        });
+        let report = response.pooling.expect("report");
+        assert_eq!(report.producers.len(), 1);
+        let pooled = report.pooled.unwrap().cost;
+        let row = &report.producers[0];
+        assert!((row.shapley - pooled).abs() < 1e-6, "{row:?}");
+        assert!((row.proportional - pooled).abs() < 1e-6, "{row:?}");
+        assert_eq!(status_of(&report, "shapley").status, "ok");
+        assert_eq!(status_of(&report, "proportional").status, "ok");
+        if max_exact == 1 {
+            assert_eq!(status_of(&report, "nucleolus").status, "ok");
+            assert!((row.nucleolus - pooled).abs() < 1e-6, "{row:?}");
+            assert_eq!(status_of(&report, "least_core").status, "skipped");
+        } else {
+            assert_eq!(report.shapley_method, "sampled");
+            assert_eq!(status_of(&report, "nucleolus").status, "skipped");
+        }
+    }
+}
+
+#[test]
+fn two_producers_and_an_idle_one_under_every_max_exact() {
+    for max_exact in [0, 1, 12] {
+        let response = solve_adjusted(&around_a_hub(&[0.03, -0.02], 1), |problem| {
+            problem.pooling.as_mut().unwrap().max_exact_producers = max_exact;
+        });
+        let report = response.pooling.expect("report");
+        assert_eq!(report.producers.len(), 3);
+        assert_shares_add_up(&report);
+        let idle = &report.producers[2];
+        assert_eq!((idle.shapley, idle.proportional), (0.0, 0.0));
+        let all_ok = statuses(&report).iter().all(|(_, s)| s == "ok");
+        assert_eq!(all_ok, max_exact >= 3, "{max_exact}: {:?}", report.rules);
+    }
+}
+
+#[test]
+fn a_request_whose_producers_have_no_tasks_still_answers() {
+    let mut request = around_a_hub(&[0.03], 2);
+    request.shipments.clear();
+    let response = solve_adjusted(&request, |_| {});
+    let report = response.pooling.expect("report");
+    assert_eq!(report.producers.len(), 3);
+    assert_eq!(report.pooled.unwrap().cost, 0.0);
+}
+
+#[test]
+fn a_failing_linear_program_leaves_the_plan_and_the_other_rules() {
+    let request = around_a_hub(&[0.03, -0.02, 0.01], 0);
+    let response = solve_adjusted(&request, |problem| {
+        problem.pooling.as_mut().unwrap().force_lp_failure = true;
+    });
+    assert!(!response.tours.is_empty(), "the pooled tours come back");
+    let report = response.pooling.expect("report");
+    assert_shares_add_up(&report);
+    for rule in ["proportional", "shapley", "core"] {
+        assert_eq!(status_of(&report, rule).status, "ok", "{rule}");
+    }
+    for rule in ["least_core", "nucleolus"] {
+        let status = status_of(&report, rule);
+        assert_eq!(status.status, "failed", "{rule}");
+        assert!(status.reason.contains("linear program"), "{status:?}");
+    }
+    // The text table and the VROOM object say so too.
+    let cancelled = AtomicBool::new(false);
+    let mut problem = tournee::validate::problem(&request).expect("valid");
+    problem.pooling.as_mut().unwrap().force_lp_failure = true;
+    let solved = pipeline::solve_problem(
+        problem,
+        &Budget::new(&cancelled),
+        &|_| {},
+        &TravelConfig::default(),
+    )
+    .expect("solves");
+    let domain = solved.pooling.as_ref().expect("report");
+    let text = tournee::report::pooling_text(&solved.problem, domain);
+    assert!(text.contains("nucleolus failed: linear program"), "{text}");
+    let object = tournee::vroom::vroom_pooling(&solved.problem, domain);
+    assert_eq!(object["rules"]["nucleolus"]["status"], "failed");
+    assert_eq!(object["rules"]["shapley"]["status"], "ok");
+}
+
+#[tokio::test]
+async fn solve_stream_ends_with_its_final_solution_for_one_producer() {
+    let server = common::start_server().await;
+    let mut client = server.client().await;
+    let mut request = around_a_hub(&[0.02], 0);
+    request.pooling.as_mut().unwrap().max_exact_producers = 1;
+    let mut stream = client
+        .solve_stream(request.clone())
+        .await
+        .expect("stream")
+        .into_inner();
+    let mut last = None;
+    while let Some(event) = stream.next().await {
+        last = event.expect("no error").event;
+    }
+    let Some(pb::solve_event::Event::Solution(response)) = last else {
+        panic!("the stream ended without its final solution: {last:?}");
+    };
+    let report = response.pooling.clone().expect("report");
+    assert_eq!(report.producers.len(), 1);
+    common::assert_feasible(&request, &response);
+    let unary = client.solve(request).await.expect("solve").into_inner();
+    assert_eq!(unary.pooling.expect("report").producers.len(), 1);
+}
+
+#[test]
+fn a_cancelled_request_still_answers_and_says_what_it_skipped() {
+    // The budget ends before the report starts (as when the client's deadline passes
+    // during the search): the plan comes back, every rule says why it was skipped.
+    let request = around_a_hub(&[0.03, -0.02, 0.01], 0);
+    let problem = tournee::validate::problem(&request).expect("valid");
+    let cancelled = AtomicBool::new(true);
+    let solved = pipeline::solve_problem(
+        problem,
+        &Budget::new(&cancelled),
+        &|_| {},
+        &TravelConfig::default(),
+    )
+    .expect("the plan comes back");
+    let response = tournee::api::encode::response(&solved);
+    common::assert_feasible(&request, &response);
+    let report = response.pooling.expect("report");
+    for rule in &report.rules {
+        assert_eq!(rule.status, "skipped", "{rule:?}");
+        assert_eq!(rule.reason, "cancelled after 0 of 6 coalitions", "{rule:?}");
+    }
+    assert!(
+        report.notes.iter().any(|n| n.contains("cut short")),
+        "{:?}",
+        report.notes
+    );
+}
