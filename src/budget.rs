@@ -96,11 +96,6 @@ impl<'a> Budget<'a> {
         self.max_iterations
     }
 
-    /// The flag that cancels the work.
-    pub fn cancel_flag(&self) -> &'a AtomicBool {
-        self.cancelled
-    }
-
     /// Why the work must stop now on the clock or the flag, if it must: cancellation
     /// first, then the deadline.
     pub fn expired(&self, now: Instant) -> Option<StopReason> {

@@ -11,9 +11,21 @@
 //! of what a server's operator lets a request ask for.
 
 use super::fleet::profile_name;
-use super::options::MAX_TIME_LIMIT_MS;
 use super::violation::{Code, Collector};
 use crate::pb;
+
+/// Longest time limit a request may ask for, milliseconds (one hour).
+pub const MAX_TIME_LIMIT_MS: u64 = 3_600_000;
+
+/// What the caller of validation lets a request ask for: the server sets it from its
+/// flags; the CLI and the library's own callers use the default.
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    /// Sizes one request may ask for.
+    pub limits: RequestLimits,
+    /// The OSRM servers a request may name.
+    pub osrm_urls: OsrmUrls,
+}
 
 /// Upper bounds on one request; the server's are set by `serve --max-…`, the CLI uses
 /// the defaults.

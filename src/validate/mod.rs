@@ -13,21 +13,11 @@ mod sites;
 mod tasks;
 mod violation;
 
-pub use limits::{OsrmUrls, RequestLimits};
+pub use limits::{OsrmUrls, Policy, RequestLimits};
 pub use violation::{Code, Collector, Violation, Violations};
 
 use crate::domain::Problem;
 use crate::pb;
-
-/// What the caller of validation lets a request ask for: the server sets it from its
-/// flags; the CLI and the library's own callers use the default.
-#[derive(Debug, Clone, Default)]
-pub struct Policy {
-    /// Sizes one request may ask for.
-    pub limits: RequestLimits,
-    /// The OSRM servers a request may name.
-    pub osrm_urls: OsrmUrls,
-}
 
 /// Validates a request and converts it into the domain, within the default [`Policy`].
 pub fn problem(request: &pb::SolveRequest) -> Result<Problem, Violations> {

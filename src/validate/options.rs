@@ -1,6 +1,7 @@
 //! Search options and the travel source.
 
 use super::effort::{MAX_EFFORT, budgets};
+use super::limits::MAX_TIME_LIMIT_MS;
 use super::violation::{Code, Collector};
 use crate::domain::{
     DEFAULT_DETOUR_FACTOR, DEFAULT_MAX_SNAP_DISTANCE_M, DEFAULT_OSRM_MAX_TABLE_SIZE,
@@ -8,9 +9,6 @@ use crate::domain::{
     TravelMatrix, TravelSource, UNREACHABLE,
 };
 use crate::pb;
-
-/// Longest time limit a request may ask for, milliseconds (one hour).
-pub const MAX_TIME_LIMIT_MS: u64 = 3_600_000;
 
 /// How sites must be located for the chosen travel source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,7 +106,7 @@ pub fn travel(
     travel: Option<&pb::TravelOptions>,
     sites: &[Site],
     profiles: &[String],
-    policy: &super::Policy,
+    policy: &super::limits::Policy,
 ) -> TravelSource {
     match travel.and_then(|t| t.source.as_ref()) {
         Some(pb::travel_options::Source::Matrices(supplied)) => {
@@ -149,7 +147,7 @@ pub const MAX_OSRM_TIMEOUT_MS: u64 = 60_000;
 fn osrm_source(
     collector: &mut Collector,
     osrm: &pb::Osrm,
-    allowed: &super::OsrmUrls,
+    allowed: &super::limits::OsrmUrls,
 ) -> TravelSource {
     let url = (!osrm.url.is_empty()).then(|| osrm.url.clone());
     if let Some(url) = &url {
