@@ -1,5 +1,7 @@
 //! The crate's error: every layer's typed error in one enum. Only `api::status` maps it
-//! to gRPC, and only `main.rs` turns it into a command-line message.
+//! to gRPC, and only `main.rs` turns it into a command-line message. The pooling report
+//! is not among them: it never fails a request (each allocation rule reports its own
+//! status instead).
 
 use crate::solver::SolveError;
 use crate::validate::Violations;
@@ -13,9 +15,6 @@ pub enum Error {
     /// The solver failed for a reason of its own.
     #[error(transparent)]
     Solve(#[from] SolveError),
-    /// The pooling report failed.
-    #[error(transparent)]
-    Pooling(#[from] crate::pooling::PoolingError),
     /// Travel data could not be produced (no extract, OSRM down…).
     #[error(transparent)]
     Travel(#[from] crate::travel::TravelError),

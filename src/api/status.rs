@@ -47,7 +47,7 @@ pub fn status(error: &Error) -> Status {
             Status::unavailable(osrm_message("named in travel.osrm.url", osrm))
         }
         Error::Travel(_) => Status::failed_precondition(cut(&error.to_string(), MAX_MESSAGE_BYTES)),
-        Error::Solve(_) | Error::Pooling(_) | Error::Internal(_) => {
+        Error::Solve(_) | Error::Internal(_) => {
             Status::internal(cut(&error.to_string(), MAX_MESSAGE_BYTES))
         }
     }
