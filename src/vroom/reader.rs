@@ -346,15 +346,14 @@ fn shipment_end(
     Ok((end, end_field, end_id))
 }
 
-/// An array of integers, empty when absent. A value that is not an array is reported at
-/// the bare `key` (`capacity`, not `vehicles[0].capacity`): that is the path tournee has
-/// always given, kept so that this refactoring changes no message; its elements are
-/// reported at their full path.
+/// An array of integers, empty when absent; a value that is not an array, and each
+/// element, are reported at their full path (`vehicles[0].capacity`).
 fn ints(list: &Field<Vec<i64>>, key: &str, field: &str) -> Result<Vec<i64>, FormatError> {
+    let list_field = path(field, key);
     if let Some(raw) = list.raw() {
-        array(raw, key)?;
+        array(raw, &list_field)?;
     }
-    Ok(list.read(&path(field, key))?.unwrap_or_default())
+    Ok(list.read(&list_field)?.unwrap_or_default())
 }
 
 /// Integer skills → skill names.
@@ -577,6 +576,8 @@ mod tests {
                 "jobs[0].time_windows[0]",
             ),
             (job(json!({"producer": ""})), "jobs[0].producer"),
+            (job(json!({"delivery": 5})), "jobs[0].delivery"),
+            (job(json!({"skills": "cold"})), "jobs[0].skills"),
             (job(json!({"setup": -5})), "jobs[0].setup"),
             (
                 json!({"shipments": [{"pickup": end(1)}]}),
