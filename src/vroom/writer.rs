@@ -8,7 +8,9 @@
 //! `"7"` is job 7, task `"s3-4"` the shipment of pickup 3 and delivery 4, vehicle `"2"`
 //! vehicle 2. Ids that do not follow them (a problem sent in the native format) are
 //! written as strings. Extensions: `reason` and `description` on unassigned tasks (why
-//! it was left out), `producer` on a route whose vehicle has one.
+//! it was left out), `producer` on a route whose vehicle has one. As VROOM does, an open
+//! tour still ends with an `end` step (at its last stop), a shipment's priority counts
+//! at both its steps, and the deprecated `amount` repeats `delivery`.
 
 use serde_json::{Value, json};
 
@@ -36,6 +38,7 @@ pub fn vroom_output(problem: &Problem, solution: &Solution) -> Value {
             "routes": routes.len(),
             "unassigned": unassigned.len(),
             "delivery": summary.delivery,
+            "amount": summary.delivery,
             "pickup": summary.pickup,
             "setup": summary.setup,
             "service": summary.service,
@@ -104,10 +107,16 @@ fn route(problem: &Problem, tour: &Tour, summary: &mut Totals) -> Value {
     totals.duration = tour.figures.travel_s;
     totals.waiting = tour.figures.waiting_s;
     totals.distance = tour.figures.distance_m;
+    // An open tour ends where its last stop is, as VROOM writes it.
+    let mut last_site = None;
     let steps: Vec<Value> = tour
         .steps
         .iter()
-        .filter_map(|tour_step| step(problem, tour_step, &mut totals))
+        .filter_map(|tour_step| {
+            let written = step(problem, tour_step, last_site, &mut totals);
+            last_site = tour_step.site.or(last_site);
+            written
+        })
         .collect();
     summary.add(&totals);
     let vehicle = problem.vehicles.get(tour.vehicle);
@@ -115,6 +124,7 @@ fn route(problem: &Problem, tour: &Tour, summary: &mut Totals) -> Value {
         "vehicle": vehicle.map_or(Value::Null, |vehicle| integer_or_string(&vehicle.id)),
         "cost": totals.cost,
         "delivery": totals.delivery,
+        "amount": totals.delivery,
         "pickup": totals.pickup,
         "setup": totals.setup,
         "service": totals.service,
@@ -132,8 +142,14 @@ fn route(problem: &Problem, tour: &Tour, summary: &mut Totals) -> Value {
     route
 }
 
-/// One step; `None` for the start or end of an open tour (VROOM has no such step).
-fn step(problem: &Problem, step: &TourStep, totals: &mut Totals) -> Option<Value> {
+/// One step; `None` for the start of a tour with an open start (VROOM has no such
+/// step). The end of an open tour stands at `last_site`, the last stop's.
+fn step(
+    problem: &Problem,
+    step: &TourStep,
+    last_site: Option<usize>,
+    totals: &mut Totals,
+) -> Option<Value> {
     let kind = match step.kind {
         StepKind::Start => "start",
         StepKind::Job => "job",
@@ -142,9 +158,13 @@ fn step(problem: &Problem, step: &TourStep, totals: &mut Totals) -> Option<Value
         StepKind::End => "end",
         StepKind::Reload => "reload",
     };
-    if matches!(step.kind, StepKind::Start | StepKind::End) && step.site.is_none() {
+    if step.kind == StepKind::Start && step.site.is_none() {
         return None;
     }
+    let site = match step.kind {
+        StepKind::End => step.site.or(last_site),
+        _ => step.site,
+    };
     let mut value = json!({
         "type": kind,
         "setup": 0,
@@ -156,7 +176,7 @@ fn step(problem: &Problem, step: &TourStep, totals: &mut Totals) -> Option<Value
         "distance": step.distance_m,
         "violations": [],
     });
-    if let Some(site) = step.site.and_then(|site| problem.sites.get(site)) {
+    if let Some(site) = site.and_then(|site| problem.sites.get(site)) {
         locate(problem, site, &mut value);
     }
     if let Some(task) = step.task.and_then(|task| problem.tasks.get(task)) {
@@ -181,6 +201,8 @@ fn step(problem: &Problem, step: &TourStep, totals: &mut Totals) -> Option<Value
                 delivery, amount, ..
             } => {
                 add_amount(&mut totals.delivery, amount);
+                // VROOM counts a shipment's priority at both of its steps.
+                totals.priority += u64::from(task.priority);
                 (delivery, delivery_id)
             }
         };
@@ -301,6 +323,34 @@ mod tests {
             .iter()
             .map(|value| value[key].as_i64().unwrap())
             .sum()
+    }
+
+    #[test]
+    fn writes_an_open_tour_as_vroom_does() {
+        let times = json!([[0, 600, 900], [600, 0, 300], [900, 300, 0]]);
+        let input = json!({
+            "vehicles": [{"id": 1, "start_index": 0, "capacity": [4]}],
+            "shipments": [{"pickup": {"id": 1, "location_index": 1},
+                           "delivery": {"id": 2, "location_index": 2},
+                           "amount": [3], "priority": 5}],
+            "matrices": {"car": {"durations": times}}
+        });
+        let (problem, solution) = solve(&input);
+        let output = vroom_output(&problem, &solution);
+        let steps = output["routes"][0]["steps"].as_array().unwrap();
+        let kinds: Vec<&str> = steps.iter().map(|s| s["type"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["start", "pickup", "delivery", "end"]);
+        let (delivery, end) = (&steps[2], &steps[3]);
+        assert_eq!(end["location_index"], delivery["location_index"]);
+        assert_eq!(end["arrival"], delivery["arrival"]);
+        // A shipment's priority counts at its pickup and at its delivery.
+        assert_eq!(output["summary"]["priority"], 10);
+        assert_eq!(output["routes"][0]["priority"], 10);
+        assert_eq!(output["summary"]["amount"], json!([3]));
+        assert_eq!(
+            output["routes"][0]["amount"],
+            output["routes"][0]["delivery"]
+        );
     }
 
     #[test]
