@@ -69,10 +69,10 @@ pub struct Instance<'a> {
 /// of in every evaluation saved a quarter of the demo's search time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Durations {
-    /// The profile's matrix as it is (speed factor 1).
-    AsIs,
-    /// A scaled copy, `scaled[i]`.
-    Scaled(usize),
+    /// The matrix of profile `.0` as it is (speed factor 1).
+    AsIs(usize),
+    /// The scaled copy `scaled[.0]`, `.1` rows wide.
+    Scaled(usize, usize),
     /// Scaled leg by leg: the copy would be too large.
     Computed,
 }
@@ -212,13 +212,20 @@ impl<'a> Instance<'a> {
     /// Travel time of `vehicle` from matrix index `from` to `to`, seconds.
     #[inline]
     pub fn duration_s(&self, vehicle: usize, from: usize, to: usize) -> i64 {
-        let v = &self.problem.vehicles[vehicle];
-        let matrix = &self.matrices[v.profile];
         match self.durations[vehicle] {
-            Durations::AsIs => matrix.duration_s(from, to),
-            Durations::Scaled(table) => self.scaled[table][from * matrix.size + to],
-            Durations::Computed => v.travel_duration_s(matrix.duration_s(from, to)),
+            Durations::AsIs(profile) => self.matrices[profile].duration_s(from, to),
+            Durations::Scaled(table, size) => self.scaled[table][from * size + to],
+            Durations::Computed => self.computed_duration_s(vehicle, from, to),
         }
+    }
+
+    /// [`Self::duration_s`] for a vehicle whose scaled table would be too large: out of
+    /// line, so that the common cases stay small enough to inline.
+    #[cold]
+    #[inline(never)]
+    fn computed_duration_s(&self, vehicle: usize, from: usize, to: usize) -> i64 {
+        let v = &self.problem.vehicles[vehicle];
+        v.travel_duration_s(self.matrices[v.profile].duration_s(from, to))
     }
 
     /// Travel distance of `vehicle` from `from` to `to`, metres.
@@ -245,7 +252,7 @@ fn durations(problem: &Problem, matrices: &[TravelMatrix]) -> (Vec<Durations>, V
         .map(|vehicle| {
             let matrix = &matrices[vehicle.profile];
             if vehicle.speed_factor == 1.0 {
-                return Durations::AsIs;
+                return Durations::AsIs(vehicle.profile);
             }
             if matrix.duration_s.len() > MAX_SCALED_CELLS {
                 return Durations::Computed;
@@ -265,7 +272,7 @@ fn durations(problem: &Problem, matrices: &[TravelMatrix]) -> (Vec<Durations>, V
                     );
                     scaled.len() - 1
                 });
-            Durations::Scaled(table)
+            Durations::Scaled(table, matrix.size)
         })
         .collect();
     (durations, scaled)
