@@ -1,4 +1,6 @@
-//! `tournee serve`: the gRPC server until Ctrl-C, with the limits on what one request
+//! `tournee serve`: the gRPC server until SIGINT or SIGTERM (then it drains the calls
+//! in flight, see `--grace-period-s`), with how many solves run and wait
+//! (`--max-concurrent-solves`, `--max-queue`), with the limits on what one request
 //! may ask for (`--max-…`), which the CLI's own commands take at their defaults, and the
 //! OSRM servers a request may name (`--osrm-url`, `--osrm-allow`; the CLI's own
 //! commands take any URL their user gives).
@@ -46,11 +48,66 @@ impl LimitArgs {
     }
 }
 
-/// Serves on `addr` until interrupted.
+/// How the server shares its cores and how it stops.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServiceArgs {
+    /// Solves (and matrix computations) running at once (default: one per core).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=4096))]
+    max_concurrent_solves: Option<u64>,
+    /// Calls waiting for a solver; past them a call gets RESOURCE_EXHAUSTED with a
+    /// retry delay (default: 4 × --max-concurrent-solves).
+    #[arg(long, value_name = "M", value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
+    max_queue: Option<u64>,
+    /// On SIGTERM or SIGINT: seconds running solves go on before they answer with their
+    /// best plan; the server stops accepting calls at once and exits once all are answered.
+    #[arg(long, value_name = "S", default_value_t = 10, value_parser = clap::value_parser!(u64).range(0..=3600))]
+    grace_period_s: u64,
+}
+
+impl ServiceArgs {
+    /// The library's admission limits.
+    pub fn admission(&self) -> tournee::server::AdmissionLimits {
+        let defaults = tournee::server::AdmissionLimits::default();
+        let running = self
+            .max_concurrent_solves
+            .map_or(defaults.max_concurrent_solves, |n| n as usize);
+        tournee::server::AdmissionLimits {
+            max_concurrent_solves: running,
+            max_queue: self.max_queue.map_or(4 * running, |m| m as usize),
+        }
+    }
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM (what process managers send).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {},
+                    _ = terminate.recv() => {},
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    eprintln!("shutting down: no new calls; answering the calls in flight");
+}
+
+/// Serves on `addr` until SIGINT or SIGTERM, then drains the calls in flight.
 pub fn run(
     addr: &str,
     roads: &RoadArgs,
     limits: &LimitArgs,
+    service: &ServiceArgs,
     osrm_allow: &[String],
 ) -> anyhow::Result<()> {
     let travel = roads.config()?;
@@ -79,10 +136,16 @@ pub fn run(
         eprintln!(
             "tournee serving tournee.v1.Routing on {local} (health, reflection v1 and v1alpha)"
         );
-        let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
+        // The bound address on stdout too, for a supervisor (or a test) that asked for
+        // port 0.
+        println!("{local}");
+        let config = tournee::server::ServerConfig {
+            travel,
+            policy,
+            admission: service.admission(),
+            grace_period: std::time::Duration::from_secs(service.grace_period_s),
         };
-        tournee::server::serve(listener, shutdown, travel, policy).await?;
+        tournee::server::run_with(listener, shutdown_signal(), config).await?;
         Ok(())
     })
 }

@@ -1,5 +1,7 @@
 //! `tournee.v1.Routing`: each RPC decodes, runs [`crate::pipeline`] off the async
-//! runtime, and encodes. A client that goes away cancels its solve.
+//! runtime, and encodes. Each call first gets a solver from [`Admission`] (or waits,
+//! or is refused); a client that goes away, or the server's stop after its grace period,
+//! cancels its solve, which then ends with its best plan.
 
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,7 +13,9 @@ use tokio_stream::Stream;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
+use super::admission::Admission;
 use super::deadline::client_deadline;
+use super::stop::{StopReceiver, Watching};
 use crate::api::{encode, status::status};
 use crate::budget::Budget;
 use crate::domain::Problem;
@@ -23,13 +27,18 @@ use crate::travel::TravelConfig;
 use crate::validate;
 
 /// The routing service: every request carries its whole problem; the service holds
-/// only where road data is when a request does not say.
-#[derive(Debug, Default, Clone)]
+/// where road data is when a request does not say, what a request may ask for, the
+/// solvers every call shares, and the server-wide stop.
+#[derive(Debug, Clone)]
 pub struct RoutingService {
     /// The server's default travel sources (`serve --osm`, `--osrm-url`).
     pub travel: Arc<TravelConfig>,
     /// What a request may ask for (`serve --max-…`).
     pub policy: Arc<validate::Policy>,
+    /// The solvers and their queue (`serve --max-concurrent-solves`, `--max-queue`).
+    pub admission: Arc<Admission>,
+    /// Raised a grace period after shutdown begins: running solves end with their best.
+    pub stop: StopReceiver,
 }
 
 /// Sets the flag when dropped: tonic drops a handler whose client went away.
@@ -51,10 +60,17 @@ impl pb::routing_server::Routing for RoutingService {
     ) -> Result<Response<pb::SolveResponse>, Status> {
         let deadline = client_deadline(request.metadata(), Instant::now());
         let request = request.into_inner();
+        let permit = self
+            .admission
+            .admit(deadline)
+            .await
+            .map_err(|e| status(&e))?;
         let cancelled = Arc::new(AtomicBool::new(false));
         let _guard = CancelOnDrop(cancelled.clone());
+        let watching = self.stop.cancel_on_stop(cancelled.clone());
         let (travel, policy) = (self.travel.clone(), self.policy.clone());
         let solved = tokio::task::spawn_blocking(move || {
+            let (_permit, _watching) = (permit, watching);
             let budget = Budget::new(&cancelled).with_client_deadline(deadline);
             pipeline::solve_within(&request, &budget, &|_| {}, &travel, &policy)
                 .map(|solved| encode::response(&solved))
@@ -74,9 +90,24 @@ impl pb::routing_server::Routing for RoutingService {
         // Validate first, so a bad request fails the call itself rather than the stream.
         let problem = validate::problem_within(&request.into_inner(), &self.policy)
             .map_err(|violations| status(&Error::Validation(violations)))?;
+        let permit = self
+            .admission
+            .admit(deadline)
+            .await
+            .map_err(|e| status(&e))?;
         let (sender, receiver) = mpsc::channel::<Result<pb::SolveEvent, Status>>(64);
+        let cancelled = Arc::new(AtomicBool::new(false));
+        // A reader that goes away cancels the solve at once, not at its next progress.
+        let closed = sender.clone();
+        let watching = (
+            Watching::cancel_when(async move { closed.closed().await }, cancelled.clone()),
+            self.stop.cancel_on_stop(cancelled.clone()),
+        );
         let travel = self.travel.clone();
-        tokio::task::spawn_blocking(move || stream_solve(problem, deadline, &travel, &sender));
+        tokio::task::spawn_blocking(move || {
+            let (_permit, _watching) = (permit, watching);
+            stream_solve(problem, deadline, &travel, &sender, &cancelled);
+        });
         Ok(Response::new(Box::pin(ReceiverStream::new(receiver))))
     }
 
@@ -84,9 +115,16 @@ impl pb::routing_server::Routing for RoutingService {
         &self,
         request: Request<pb::ComputeMatrixRequest>,
     ) -> Result<Response<pb::ComputeMatrixResponse>, Status> {
+        let deadline = client_deadline(request.metadata(), Instant::now());
         let request = request.into_inner();
+        let permit = self
+            .admission
+            .admit(deadline)
+            .await
+            .map_err(|e| status(&e))?;
         let (travel, policy) = (self.travel.clone(), self.policy.clone());
         let response = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             pipeline::compute_matrix_within(&request, &travel, &policy)
                 .map(|computed| encode::matrix(&request, &computed))
         })
@@ -103,8 +141,8 @@ fn stream_solve(
     deadline: Option<Instant>,
     travel: &TravelConfig,
     sender: &mpsc::Sender<Result<pb::SolveEvent, Status>>,
+    cancelled: &AtomicBool,
 ) {
-    let cancelled = AtomicBool::new(false);
     let objective = problem.options.objective;
     // A slow reader misses intermediate progress, never the last one: the event that
     // did not fit waits here and goes out before the final answer.
@@ -126,7 +164,7 @@ fn stream_solve(
             *undelivered = missed;
         }
     };
-    let budget = Budget::new(&cancelled).with_client_deadline(deadline);
+    let budget = Budget::new(cancelled).with_client_deadline(deadline);
     // A panic must not end the stream with status OK and no answer: it becomes the
     // stream's last event, as an internal error.
     let solved = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
