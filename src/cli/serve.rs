@@ -62,6 +62,38 @@ pub struct ServiceArgs {
     /// best plan; the server stops accepting calls at once and exits once all are answered.
     #[arg(long, value_name = "S", default_value_t = 10, value_parser = clap::value_parser!(u64).range(0..=3600))]
     grace_period_s: u64,
+    /// Log lines for people (human) or one JSON object a line (json); RUST_LOG picks
+    /// what is logged (default: info).
+    #[arg(long, value_enum, default_value = "human")]
+    log_format: LogFormat,
+}
+
+/// How log lines look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// One readable line per event.
+    Human,
+    /// One JSON object per event, with the call's span (method, request id).
+    Json,
+}
+
+/// Sends the library's `tracing` events to stderr, filtered by RUST_LOG (default info).
+fn init_logs(format: LogFormat) -> anyhow::Result<()> {
+    use tracing_subscriber::EnvFilter;
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(directives) => {
+            EnvFilter::try_new(&directives).map_err(|error| anyhow::anyhow!("RUST_LOG: {error}"))?
+        }
+        Err(_) => EnvFilter::new("info"),
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let installed = match format {
+        LogFormat::Human => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+    installed.map_err(|error| anyhow::anyhow!("installing the logger: {error}"))
 }
 
 impl ServiceArgs {
@@ -99,7 +131,7 @@ async fn shutdown_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
-    eprintln!("shutting down: no new calls; answering the calls in flight");
+    tracing::info!("shutting down: no new calls; answering the calls in flight");
 }
 
 /// Serves on `addr` until SIGINT or SIGTERM, then drains the calls in flight.
@@ -110,6 +142,7 @@ pub fn run(
     service: &ServiceArgs,
     osrm_allow: &[String],
 ) -> anyhow::Result<()> {
+    init_logs(service.log_format)?;
     let travel = roads.config()?;
     for url in osrm_allow {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
@@ -118,12 +151,13 @@ pub fn run(
     }
     if let Some(osm) = &travel.osm {
         let network = osm.load()?;
-        eprintln!(
-            "road graph: {} ({} nodes, {} arcs; prepared in {} ms)",
-            network.source.display(),
-            network.stats.nodes,
-            network.stats.arcs,
-            (network.times.parse + network.times.graph + network.times.hierarchy).as_millis()
+        let times = &network.times;
+        tracing::info!(
+            source = %network.source.display(),
+            nodes = network.stats.nodes,
+            arcs = network.stats.arcs,
+            prepared_ms = (times.parse + times.graph + times.hierarchy).as_millis() as u64,
+            "road graph ready"
         );
     }
     let policy = tournee::server::server_policy(&travel, limits.limits(), osrm_allow);
@@ -133,8 +167,11 @@ pub fn run(
             .await
             .with_context(|| format!("--addr: cannot listen on {addr}"))?;
         let local = listener.local_addr().context("reading the bound address")?;
-        eprintln!(
-            "tournee serving tournee.v1.Routing on {local} (health, reflection v1 and v1alpha)"
+        tracing::info!(
+            %local,
+            max_concurrent_solves = service.admission().max_concurrent_solves,
+            max_queue = service.admission().max_queue,
+            "tournee serving tournee.v1.Routing (health, reflection v1 and v1alpha)"
         );
         // The bound address on stdout too, for a supervisor (or a test) that asked for
         // port 0.
@@ -146,6 +183,7 @@ pub fn run(
             grace_period: std::time::Duration::from_secs(service.grace_period_s),
         };
         tournee::server::run_with(listener, shutdown_signal(), config).await?;
+        tracing::info!("every call answered; exiting");
         Ok(())
     })
 }

@@ -2,10 +2,12 @@
 //! (v1 and v1alpha) on one listener. A library function, so tests run a real server on
 //! `127.0.0.1:0` and the binary only wires arguments and signals. The server owns how
 //! many solves run at once (`admission.rs`) and how running solves end when it shuts
-//! down (`stop.rs`).
+//! down (`stop.rs`), and what the operator sees of each call (`observe.rs`: request
+//! ids, spans, log events).
 
 mod admission;
 mod deadline;
+mod observe;
 mod routing_service;
 mod stop;
 
@@ -20,6 +22,7 @@ use crate::pb::{self, FILE_DESCRIPTOR_SET};
 use crate::validate::{OsrmUrls, Policy, RequestLimits};
 
 pub use admission::{Admission, AdmissionLimits, RETRY_AFTER_MS};
+pub use observe::REQUEST_ID;
 pub use routing_service::RoutingService;
 
 /// Largest request the server decodes, bytes: supplied matrices for ~1,500 sites
@@ -133,9 +136,12 @@ pub async fn run_with(
         .build_v1alpha()?;
     let (stop_sender, stop) = stop::stop_channel();
     let grace_period = config.grace_period;
+    let (began, begun) = tokio::sync::oneshot::channel::<()>();
     let shutdown = async move {
         shutdown.await;
+        tracing::info!(grace_period_s = grace_period.as_secs(), "shutdown begins");
         stop_sender.raise_after(grace_period);
+        let _ = began.send(());
     };
     let routing = pb::routing_server::RoutingServer::new(RoutingService {
         travel: Arc::new(config.travel),
@@ -145,12 +151,26 @@ pub async fn run_with(
     })
     .max_decoding_message_size(MAX_DECODING_MESSAGE_BYTES)
     .max_encoding_message_size(MAX_DECODING_MESSAGE_BYTES);
-    tonic::transport::Server::builder()
+    let serving = tonic::transport::Server::builder()
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
         .add_service(routing)
-        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
-        .await?;
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown);
+    // A client that keeps its connection open after every answer must not keep the
+    // server up: past the grace period and a margin to send the last answers, stop.
+    let overdue = async move {
+        match begun.await {
+            Ok(()) => tokio::time::sleep(grace_period + DRAIN_MARGIN).await,
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        served = serving => served?,
+        () = overdue => tracing::warn!("connections still open after the grace period; closing"),
+    }
     Ok(())
 }
+
+/// How long after the grace period the last answers may take to go out, at most.
+pub const DRAIN_MARGIN: Duration = Duration::from_secs(10);

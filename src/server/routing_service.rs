@@ -16,7 +16,10 @@ use tonic::{Request, Response, Status};
 use super::admission::Admission;
 use super::deadline::client_deadline;
 use super::stop::{StopReceiver, Watching};
-use crate::api::{encode, status::status};
+use tracing::Instrument;
+
+use super::observe::{self, Call, Sizes, failure};
+use crate::api::encode;
 use crate::budget::Budget;
 use crate::domain::Problem;
 use crate::error::Error;
@@ -58,26 +61,12 @@ impl pb::routing_server::Routing for RoutingService {
         &self,
         request: Request<pb::SolveRequest>,
     ) -> Result<Response<pb::SolveResponse>, Status> {
-        let deadline = client_deadline(request.metadata(), Instant::now());
-        let request = request.into_inner();
-        let permit = self
-            .admission
-            .admit(deadline)
-            .await
-            .map_err(|e| status(&e))?;
-        let cancelled = Arc::new(AtomicBool::new(false));
-        let _guard = CancelOnDrop(cancelled.clone());
-        let watching = self.stop.cancel_on_stop(cancelled.clone());
-        let (travel, policy) = (self.travel.clone(), self.policy.clone());
-        let solved = tokio::task::spawn_blocking(move || {
-            let (_permit, _watching) = (permit, watching);
-            let budget = Budget::new(&cancelled).with_client_deadline(deadline);
-            pipeline::solve_within(&request, &budget, &|_| {}, &travel, &policy)
-                .map(|solved| encode::response(&solved))
-        })
-        .await
-        .map_err(|error| status(&Error::Internal(error.to_string())))?;
-        solved.map(Response::new).map_err(|error| status(&error))
+        let call = Call::begin("Solve", request.metadata(), Sizes::of(request.get_ref()));
+        let answer = self
+            .solve_call(request, &call)
+            .instrument(call.span())
+            .await;
+        call.end(answer)
     }
 
     type SolveStreamStream = EventStream;
@@ -86,15 +75,78 @@ impl pb::routing_server::Routing for RoutingService {
         &self,
         request: Request<pb::SolveRequest>,
     ) -> Result<Response<EventStream>, Status> {
+        let call = Call::begin(
+            "SolveStream",
+            request.metadata(),
+            Sizes::of(request.get_ref()),
+        );
+        let answer = self
+            .stream_call(request, &call)
+            .instrument(call.span())
+            .await;
+        call.end(answer)
+    }
+
+    async fn compute_matrix(
+        &self,
+        request: Request<pb::ComputeMatrixRequest>,
+    ) -> Result<Response<pb::ComputeMatrixResponse>, Status> {
+        let sizes = Sizes {
+            sites: request.get_ref().points.len(),
+            ..Sizes::default()
+        };
+        let call = Call::begin("ComputeMatrix", request.metadata(), sizes);
+        let answer = self
+            .matrix_call(request, &call)
+            .instrument(call.span())
+            .await;
+        call.end(answer)
+    }
+}
+
+impl RoutingService {
+    async fn solve_call(
+        &self,
+        request: Request<pb::SolveRequest>,
+        call: &Call,
+    ) -> Result<Response<pb::SolveResponse>, Status> {
         let deadline = client_deadline(request.metadata(), Instant::now());
-        // Validate first, so a bad request fails the call itself rather than the stream.
-        let problem = validate::problem_within(&request.into_inner(), &self.policy)
-            .map_err(|violations| status(&Error::Validation(violations)))?;
+        let request = request.into_inner();
         let permit = self
             .admission
             .admit(deadline)
             .await
-            .map_err(|e| status(&e))?;
+            .map_err(|e| failure(&e))?;
+        let cancelled = Arc::new(AtomicBool::new(false));
+        let _guard = CancelOnDrop(cancelled.clone());
+        let watching = self.stop.cancel_on_stop(cancelled.clone());
+        let (travel, policy, span) = (self.travel.clone(), self.policy.clone(), call.span());
+        let solved = tokio::task::spawn_blocking(move || {
+            let (_permit, _watching, _entered) = (permit, watching, span.enter());
+            let budget = Budget::new(&cancelled).with_client_deadline(deadline);
+            pipeline::solve_within(&request, &budget, &|_| {}, &travel, &policy)
+                .map(|solved| encode::response(&solved))
+                .inspect(observe::solved)
+        })
+        .await
+        .map_err(|error| failure(&Error::Internal(error.to_string())))?;
+        solved.map(Response::new).map_err(|error| failure(&error))
+    }
+
+    async fn stream_call(
+        &self,
+        request: Request<pb::SolveRequest>,
+        call: &Call,
+    ) -> Result<Response<EventStream>, Status> {
+        let deadline = client_deadline(request.metadata(), Instant::now());
+        // Validate first, so a bad request fails the call itself rather than the stream.
+        let problem = validate::problem_within(&request.into_inner(), &self.policy)
+            .map_err(|violations| failure(&Error::Validation(violations)))?;
+        let permit = self
+            .admission
+            .admit(deadline)
+            .await
+            .map_err(|e| failure(&e))?;
         let (sender, receiver) = mpsc::channel::<Result<pb::SolveEvent, Status>>(64);
         let cancelled = Arc::new(AtomicBool::new(false));
         // A reader that goes away cancels the solve at once, not at its next progress.
@@ -103,17 +155,18 @@ impl pb::routing_server::Routing for RoutingService {
             Watching::cancel_when(async move { closed.closed().await }, cancelled.clone()),
             self.stop.cancel_on_stop(cancelled.clone()),
         );
-        let travel = self.travel.clone();
+        let (travel, span) = (self.travel.clone(), call.span());
         tokio::task::spawn_blocking(move || {
-            let (_permit, _watching) = (permit, watching);
+            let (_permit, _watching, _entered) = (permit, watching, span.enter());
             stream_solve(problem, deadline, &travel, &sender, &cancelled);
         });
         Ok(Response::new(Box::pin(ReceiverStream::new(receiver))))
     }
 
-    async fn compute_matrix(
+    async fn matrix_call(
         &self,
         request: Request<pb::ComputeMatrixRequest>,
+        call: &Call,
     ) -> Result<Response<pb::ComputeMatrixResponse>, Status> {
         let deadline = client_deadline(request.metadata(), Instant::now());
         let request = request.into_inner();
@@ -121,16 +174,16 @@ impl pb::routing_server::Routing for RoutingService {
             .admission
             .admit(deadline)
             .await
-            .map_err(|e| status(&e))?;
-        let (travel, policy) = (self.travel.clone(), self.policy.clone());
+            .map_err(|e| failure(&e))?;
+        let (travel, policy, span) = (self.travel.clone(), self.policy.clone(), call.span());
         let response = tokio::task::spawn_blocking(move || {
-            let _permit = permit;
+            let (_permit, _entered) = (permit, span.enter());
             pipeline::compute_matrix_within(&request, &travel, &policy)
                 .map(|computed| encode::matrix(&request, &computed))
         })
         .await
-        .map_err(|error| status(&Error::Internal(error.to_string())))?;
-        response.map(Response::new).map_err(|error| status(&error))
+        .map_err(|error| failure(&Error::Internal(error.to_string())))?;
+        response.map(Response::new).map_err(|error| failure(&error))
     }
 }
 
@@ -170,13 +223,14 @@ fn stream_solve(
     let solved = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         pipeline::solve_problem(problem, &budget, &on_progress, travel)
             .map(|solved| encode::response(&solved))
+            .inspect(observe::solved)
     }))
     .unwrap_or_else(|_| Err(Error::Internal("the solve panicked".to_string())));
     let last = match solved {
         Ok(response) => Ok(pb::SolveEvent {
             event: Some(pb::solve_event::Event::Solution(response)),
         }),
-        Err(error) => Err(status(&error)),
+        Err(error) => Err(failure(&error)),
     };
     if let Some(progress) = undelivered.into_inner().ok().flatten() {
         let _ = sender.blocking_send(progress);
