@@ -66,6 +66,10 @@ pub struct ServiceArgs {
     /// what is logged (default: info).
     #[arg(long, value_enum, default_value = "human")]
     log_format: LogFormat,
+    /// Address of the Prometheus endpoint (GET /metrics, plain HTTP); none by default.
+    /// Keep it on a private interface: it tells call counts, not request content.
+    #[arg(long, value_name = "ADDR")]
+    metrics_addr: Option<String>,
 }
 
 /// How log lines look.
@@ -176,11 +180,23 @@ pub fn run(
         // The bound address on stdout too, for a supervisor (or a test) that asked for
         // port 0.
         println!("{local}");
+        let metrics = tournee::server::Metrics::new();
+        if let Some(metrics_addr) = &service.metrics_addr {
+            let listener = tokio::net::TcpListener::bind(metrics_addr)
+                .await
+                .with_context(|| format!("--metrics-addr: cannot listen on {metrics_addr}"))?;
+            let bound = listener
+                .local_addr()
+                .context("reading the metrics address")?;
+            tracing::info!(%bound, "metrics on http://{bound}/metrics");
+            tokio::spawn(tournee::server::serve_metrics(listener, metrics.clone()));
+        }
         let config = tournee::server::ServerConfig {
             travel,
             policy,
             admission: service.admission(),
             grace_period: std::time::Duration::from_secs(service.grace_period_s),
+            metrics,
         };
         tournee::server::run_with(listener, shutdown_signal(), config).await?;
         tracing::info!("every call answered; exiting");

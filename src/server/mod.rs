@@ -3,10 +3,11 @@
 //! `127.0.0.1:0` and the binary only wires arguments and signals. The server owns how
 //! many solves run at once (`admission.rs`) and how running solves end when it shuts
 //! down (`stop.rs`), and what the operator sees of each call (`observe.rs`: request
-//! ids, spans, log events).
+//! ids, spans, log events; `metrics.rs`: the Prometheus counters).
 
 mod admission;
 mod deadline;
+mod metrics;
 mod observe;
 mod routing_service;
 mod stop;
@@ -22,6 +23,7 @@ use crate::pb::{self, FILE_DESCRIPTOR_SET};
 use crate::validate::{OsrmUrls, Policy, RequestLimits};
 
 pub use admission::{Admission, AdmissionLimits, RETRY_AFTER_MS};
+pub use metrics::{Metrics, serve_metrics};
 pub use observe::REQUEST_ID;
 pub use routing_service::RoutingService;
 
@@ -52,6 +54,8 @@ pub struct ServerConfig {
     /// How long running solves go on after shutdown begins before they end with their
     /// best plan (`--grace-period-s`).
     pub grace_period: Duration,
+    /// What the server counts; serve it with [`serve_metrics`] (`--metrics-addr`).
+    pub metrics: Arc<Metrics>,
 }
 
 impl ServerConfig {
@@ -64,6 +68,7 @@ impl ServerConfig {
             policy,
             admission: AdmissionLimits::default(),
             grace_period: DEFAULT_GRACE_PERIOD,
+            metrics: Metrics::new(),
         }
     }
 }
@@ -143,11 +148,14 @@ pub async fn run_with(
         stop_sender.raise_after(grace_period);
         let _ = began.send(());
     };
+    let admission = Arc::new(Admission::new(config.admission));
+    config.metrics.attach(admission.clone());
     let routing = pb::routing_server::RoutingServer::new(RoutingService {
         travel: Arc::new(config.travel),
         policy: Arc::new(config.policy),
-        admission: Arc::new(Admission::new(config.admission)),
+        admission,
         stop,
+        metrics: config.metrics,
     })
     .max_decoding_message_size(MAX_DECODING_MESSAGE_BYTES)
     .max_encoding_message_size(MAX_DECODING_MESSAGE_BYTES);

@@ -6,6 +6,7 @@
 //! level; an OSRM failure's detail, which callers no longer see, goes out at warn with
 //! any URL in it cut out (a URL to OSRM carries the request's coordinates).
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
@@ -13,6 +14,7 @@ use tonic::metadata::{MetadataMap, MetadataValue};
 use tonic::{Code, Response, Status};
 use tracing::{Span, error, info, info_span, warn};
 
+use super::metrics::Metrics;
 use crate::api::status::status;
 use crate::error::Error;
 use crate::pb;
@@ -53,6 +55,8 @@ impl Sizes {
 /// One call being traced.
 #[derive(Debug)]
 pub struct Call {
+    method: &'static str,
+    metrics: Arc<Metrics>,
     id: String,
     started: Instant,
     span: Span,
@@ -60,7 +64,12 @@ pub struct Call {
 
 impl Call {
     /// Opens the call's span and logs its start.
-    pub fn begin(method: &'static str, metadata: &MetadataMap, sizes: Sizes) -> Call {
+    pub fn begin(
+        method: &'static str,
+        metadata: &MetadataMap,
+        sizes: Sizes,
+        metrics: Arc<Metrics>,
+    ) -> Call {
         let id = caller_id(metadata).unwrap_or_else(new_id);
         let span = info_span!("call", method, request_id = %id);
         span.in_scope(|| {
@@ -72,6 +81,8 @@ impl Call {
             );
         });
         Call {
+            method,
+            metrics,
             id,
             started: Instant::now(),
             span,
@@ -89,6 +100,7 @@ impl Call {
         let duration_ms = self.started.elapsed().as_millis() as u64;
         self.span
             .in_scope(|| info!(code = ?code, duration_ms, "call ended"));
+        self.metrics.call(self.method, code);
         let value = MetadataValue::try_from(self.id.as_str());
         match (result, value) {
             (Ok(mut response), Ok(value)) => {
@@ -104,8 +116,10 @@ impl Call {
     }
 }
 
-/// Logs how a solve ended (in the call's span): no plan content, only figures.
-pub fn solved(response: &pb::SolveResponse) {
+/// Logs how a solve ended (in the call's span; no plan content, only figures) and
+/// counts it in `metrics`.
+pub fn solved(metrics: &Metrics, response: &pb::SolveResponse) {
+    metrics.solve(response.elapsed_ms, response.iterations);
     info!(
         stop_reason = ?pb::StopReason::try_from(response.stop_reason).unwrap_or_default(),
         iterations = response.iterations,

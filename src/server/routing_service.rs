@@ -15,6 +15,7 @@ use tonic::{Request, Response, Status};
 
 use super::admission::Admission;
 use super::deadline::client_deadline;
+use super::metrics::Metrics;
 use super::stop::{StopReceiver, Watching};
 use tracing::Instrument;
 
@@ -42,6 +43,8 @@ pub struct RoutingService {
     pub admission: Arc<Admission>,
     /// Raised a grace period after shutdown begins: running solves end with their best.
     pub stop: StopReceiver,
+    /// What `/metrics` shows (`serve --metrics-addr`).
+    pub metrics: Arc<Metrics>,
 }
 
 /// Sets the flag when dropped: tonic drops a handler whose client went away.
@@ -61,7 +64,12 @@ impl pb::routing_server::Routing for RoutingService {
         &self,
         request: Request<pb::SolveRequest>,
     ) -> Result<Response<pb::SolveResponse>, Status> {
-        let call = Call::begin("Solve", request.metadata(), Sizes::of(request.get_ref()));
+        let call = Call::begin(
+            "Solve",
+            request.metadata(),
+            Sizes::of(request.get_ref()),
+            self.metrics.clone(),
+        );
         let answer = self
             .solve_call(request, &call)
             .instrument(call.span())
@@ -79,6 +87,7 @@ impl pb::routing_server::Routing for RoutingService {
             "SolveStream",
             request.metadata(),
             Sizes::of(request.get_ref()),
+            self.metrics.clone(),
         );
         let answer = self
             .stream_call(request, &call)
@@ -95,7 +104,12 @@ impl pb::routing_server::Routing for RoutingService {
             sites: request.get_ref().points.len(),
             ..Sizes::default()
         };
-        let call = Call::begin("ComputeMatrix", request.metadata(), sizes);
+        let call = Call::begin(
+            "ComputeMatrix",
+            request.metadata(),
+            sizes,
+            self.metrics.clone(),
+        );
         let answer = self
             .matrix_call(request, &call)
             .instrument(call.span())
@@ -121,12 +135,13 @@ impl RoutingService {
         let _guard = CancelOnDrop(cancelled.clone());
         let watching = self.stop.cancel_on_stop(cancelled.clone());
         let (travel, policy, span) = (self.travel.clone(), self.policy.clone(), call.span());
+        let metrics = self.metrics.clone();
         let solved = tokio::task::spawn_blocking(move || {
             let (_permit, _watching, _entered) = (permit, watching, span.enter());
             let budget = Budget::new(&cancelled).with_client_deadline(deadline);
             pipeline::solve_within(&request, &budget, &|_| {}, &travel, &policy)
                 .map(|solved| encode::response(&solved))
-                .inspect(observe::solved)
+                .inspect(|response| observe::solved(&metrics, response))
         })
         .await
         .map_err(|error| failure(&Error::Internal(error.to_string())))?;
@@ -155,10 +170,15 @@ impl RoutingService {
             Watching::cancel_when(async move { closed.closed().await }, cancelled.clone()),
             self.stop.cancel_on_stop(cancelled.clone()),
         );
-        let (travel, span) = (self.travel.clone(), call.span());
+        let (travel, span, metrics) = (self.travel.clone(), call.span(), self.metrics.clone());
         tokio::task::spawn_blocking(move || {
             let (_permit, _watching, _entered) = (permit, watching, span.enter());
-            stream_solve(problem, deadline, &travel, &sender, &cancelled);
+            let ending = Ending {
+                sender: &sender,
+                cancelled: &cancelled,
+                metrics: &metrics,
+            };
+            stream_solve(problem, deadline, &travel, &ending);
         });
         Ok(Response::new(Box::pin(ReceiverStream::new(receiver))))
     }
@@ -187,15 +207,26 @@ impl RoutingService {
     }
 }
 
+/// Where a streamed solve's events go, what stops it, where it is counted.
+struct Ending<'a> {
+    sender: &'a mpsc::Sender<Result<pb::SolveEvent, Status>>,
+    cancelled: &'a AtomicBool,
+    metrics: &'a Metrics,
+}
+
 /// Solves `problem` and sends its progress, then its answer, to `sender`; stops when the
 /// reader goes away. Blocking: run it off the async runtime.
 fn stream_solve(
     problem: Problem,
     deadline: Option<Instant>,
     travel: &TravelConfig,
-    sender: &mpsc::Sender<Result<pb::SolveEvent, Status>>,
-    cancelled: &AtomicBool,
+    ending: &Ending,
 ) {
+    let Ending {
+        sender,
+        cancelled,
+        metrics,
+    } = *ending;
     let objective = problem.options.objective;
     // A slow reader misses intermediate progress, never the last one: the event that
     // did not fit waits here and goes out before the final answer.
@@ -223,7 +254,7 @@ fn stream_solve(
     let solved = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         pipeline::solve_problem(problem, &budget, &on_progress, travel)
             .map(|solved| encode::response(&solved))
-            .inspect(observe::solved)
+            .inspect(|response| observe::solved(metrics, response))
     }))
     .unwrap_or_else(|_| Err(Error::Internal("the solve panicked".to_string())));
     let last = match solved {
