@@ -18,6 +18,16 @@ pub enum Error {
     /// Travel data could not be produced (no extract, OSRM down…).
     #[error(transparent)]
     Travel(#[from] crate::travel::TravelError),
+    /// The server runs as many solves as it may and its queue is full: the caller may
+    /// retry after `retry_after_ms` milliseconds.
+    #[error("the server is busy (all solvers running, queue full); retry in {retry_after_ms} ms")]
+    Busy {
+        /// When a retry may find room, milliseconds.
+        retry_after_ms: u64,
+    },
+    /// The caller's deadline passed while its call waited for a solver.
+    #[error("the deadline passed while the call waited for a solver")]
+    QueuedPastDeadline,
     /// A bug: a worker died or a channel closed.
     #[error("internal error: {0}")]
     Internal(String),

@@ -32,6 +32,8 @@ enum Command {
         roads: RoadArgs,
         #[command(flatten)]
         limits: serve::LimitArgs,
+        #[command(flatten)]
+        service: serve::ServiceArgs,
         /// An OSRM server a request may name in travel.osrm.url, besides --osrm-url
         /// (repeatable); requests may name no other.
         #[arg(long, value_name = "URL")]
@@ -87,8 +89,9 @@ pub fn run(arguments: Arguments) -> anyhow::Result<()> {
             addr,
             roads,
             limits,
+            service,
             osrm_allow,
-        } => serve::run(&addr, &roads, &limits, &osrm_allow),
+        } => serve::run(&addr, &roads, &limits, &service, &osrm_allow),
         Command::Solve {
             problem,
             format,

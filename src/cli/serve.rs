@@ -1,4 +1,6 @@
-//! `tournee serve`: the gRPC server until Ctrl-C, with the limits on what one request
+//! `tournee serve`: the gRPC server until SIGINT or SIGTERM (then it drains the calls
+//! in flight, see `--grace-period-s`), with how many solves run and wait
+//! (`--max-concurrent-solves`, `--max-queue`), with the limits on what one request
 //! may ask for (`--max-…`), which the CLI's own commands take at their defaults, and the
 //! OSRM servers a request may name (`--osrm-url`, `--osrm-allow`; the CLI's own
 //! commands take any URL their user gives).
@@ -46,13 +48,105 @@ impl LimitArgs {
     }
 }
 
-/// Serves on `addr` until interrupted.
+/// How the server shares its cores and how it stops.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServiceArgs {
+    /// Solves (and matrix computations) running at once (default: one per core).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=4096))]
+    max_concurrent_solves: Option<u64>,
+    /// Calls waiting for a solver; past them a call gets RESOURCE_EXHAUSTED with a
+    /// retry delay (default: 4 × --max-concurrent-solves).
+    #[arg(long, value_name = "M", value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
+    max_queue: Option<u64>,
+    /// On SIGTERM or SIGINT: seconds running solves go on before they answer with their
+    /// best plan; the server stops accepting calls at once and exits once all are answered.
+    #[arg(long, value_name = "S", default_value_t = 10, value_parser = clap::value_parser!(u64).range(0..=3600))]
+    grace_period_s: u64,
+    /// Log lines for people (human) or one JSON object a line (json); RUST_LOG picks
+    /// what is logged (default: info).
+    #[arg(long, value_enum, default_value = "human")]
+    log_format: LogFormat,
+    /// Address of the Prometheus endpoint (GET /metrics, plain HTTP); none by default.
+    /// Keep it on a private interface: it tells call counts, not request content.
+    #[arg(long, value_name = "ADDR")]
+    metrics_addr: Option<String>,
+}
+
+/// How log lines look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// One readable line per event.
+    Human,
+    /// One JSON object per event, with the call's span (method, request id).
+    Json,
+}
+
+/// Sends the library's `tracing` events to stderr, filtered by RUST_LOG (default info).
+fn init_logs(format: LogFormat) -> anyhow::Result<()> {
+    use tracing_subscriber::EnvFilter;
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(directives) => {
+            EnvFilter::try_new(&directives).map_err(|error| anyhow::anyhow!("RUST_LOG: {error}"))?
+        }
+        Err(_) => EnvFilter::new("info"),
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let installed = match format {
+        LogFormat::Human => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+    installed.map_err(|error| anyhow::anyhow!("installing the logger: {error}"))
+}
+
+impl ServiceArgs {
+    /// The library's admission limits.
+    pub fn admission(&self) -> tournee::server::AdmissionLimits {
+        let defaults = tournee::server::AdmissionLimits::default();
+        let running = self
+            .max_concurrent_solves
+            .map_or(defaults.max_concurrent_solves, |n| n as usize);
+        tournee::server::AdmissionLimits {
+            max_concurrent_solves: running,
+            max_queue: self.max_queue.map_or(4 * running, |m| m as usize),
+        }
+    }
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM (what process managers send).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {},
+                    _ = terminate.recv() => {},
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    tracing::info!("shutting down: no new calls; answering the calls in flight");
+}
+
+/// Serves on `addr` until SIGINT or SIGTERM, then drains the calls in flight.
 pub fn run(
     addr: &str,
     roads: &RoadArgs,
     limits: &LimitArgs,
+    service: &ServiceArgs,
     osrm_allow: &[String],
 ) -> anyhow::Result<()> {
+    init_logs(service.log_format)?;
     let travel = roads.config()?;
     for url in osrm_allow {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
@@ -61,12 +155,13 @@ pub fn run(
     }
     if let Some(osm) = &travel.osm {
         let network = osm.load()?;
-        eprintln!(
-            "road graph: {} ({} nodes, {} arcs; prepared in {} ms)",
-            network.source.display(),
-            network.stats.nodes,
-            network.stats.arcs,
-            (network.times.parse + network.times.graph + network.times.hierarchy).as_millis()
+        let times = &network.times;
+        tracing::info!(
+            source = %network.source.display(),
+            nodes = network.stats.nodes,
+            arcs = network.stats.arcs,
+            prepared_ms = (times.parse + times.graph + times.hierarchy).as_millis() as u64,
+            "road graph ready"
         );
     }
     let policy = tournee::server::server_policy(&travel, limits.limits(), osrm_allow);
@@ -76,13 +171,35 @@ pub fn run(
             .await
             .with_context(|| format!("--addr: cannot listen on {addr}"))?;
         let local = listener.local_addr().context("reading the bound address")?;
-        eprintln!(
-            "tournee serving tournee.v1.Routing on {local} (health, reflection v1 and v1alpha)"
+        tracing::info!(
+            %local,
+            max_concurrent_solves = service.admission().max_concurrent_solves,
+            max_queue = service.admission().max_queue,
+            "tournee serving tournee.v1.Routing (health, reflection v1 and v1alpha)"
         );
-        let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
+        // The bound address on stdout too, for a supervisor (or a test) that asked for
+        // port 0.
+        println!("{local}");
+        let metrics = tournee::server::Metrics::new();
+        if let Some(metrics_addr) = &service.metrics_addr {
+            let listener = tokio::net::TcpListener::bind(metrics_addr)
+                .await
+                .with_context(|| format!("--metrics-addr: cannot listen on {metrics_addr}"))?;
+            let bound = listener
+                .local_addr()
+                .context("reading the metrics address")?;
+            tracing::info!(%bound, "metrics on http://{bound}/metrics");
+            tokio::spawn(tournee::server::serve_metrics(listener, metrics.clone()));
+        }
+        let config = tournee::server::ServerConfig {
+            travel,
+            policy,
+            admission: service.admission(),
+            grace_period: std::time::Duration::from_secs(service.grace_period_s),
+            metrics,
         };
-        tournee::server::serve(listener, shutdown, travel, policy).await?;
+        tournee::server::run_with(listener, shutdown_signal(), config).await?;
+        tracing::info!("every call answered; exiting");
         Ok(())
     })
 }

@@ -1,11 +1,20 @@
 //! The gRPC server: `tournee.v1.Routing`, `grpc.health.v1.Health` and server reflection
 //! (v1 and v1alpha) on one listener. A library function, so tests run a real server on
-//! `127.0.0.1:0` and the binary only wires arguments and signals.
+//! `127.0.0.1:0` and the binary only wires arguments and signals. The server owns how
+//! many solves run at once (`admission.rs`) and how running solves end when it shuts
+//! down (`stop.rs`), and what the operator sees of each call (`observe.rs`: request
+//! ids, spans, log events; `metrics.rs`: the Prometheus counters).
 
+mod admission;
 mod deadline;
+mod metrics;
+mod observe;
 mod routing_service;
+mod stop;
 
 use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
@@ -13,6 +22,9 @@ use tokio_stream::wrappers::TcpListenerStream;
 use crate::pb::{self, FILE_DESCRIPTOR_SET};
 use crate::validate::{OsrmUrls, Policy, RequestLimits};
 
+pub use admission::{Admission, AdmissionLimits, RETRY_AFTER_MS};
+pub use metrics::{Metrics, serve_metrics};
+pub use observe::REQUEST_ID;
 pub use routing_service::RoutingService;
 
 /// Largest request the server decodes, bytes: supplied matrices for ~1,500 sites
@@ -30,23 +42,52 @@ pub enum ServerError {
     Transport(#[from] tonic::transport::Error),
 }
 
-/// Serves until `shutdown` completes, then drains in-flight calls.
+/// Everything a server is started with: the `serve` flags, in library terms.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Default travel sources (`--osm`, `--osrm-url`).
+    pub travel: crate::travel::TravelConfig,
+    /// What a request may ask for (see [`server_policy`]).
+    pub policy: Policy,
+    /// How many solves run and wait (`--max-concurrent-solves`, `--max-queue`).
+    pub admission: AdmissionLimits,
+    /// How long running solves go on after shutdown begins before they end with their
+    /// best plan (`--grace-period-s`).
+    pub grace_period: Duration,
+    /// What the server counts; serve it with [`serve_metrics`] (`--metrics-addr`).
+    pub metrics: Arc<Metrics>,
+}
+
+impl ServerConfig {
+    /// The defaults, with `travel` as the default travel sources (only it and no other
+    /// OSRM server allowed).
+    pub fn new(travel: crate::travel::TravelConfig) -> Self {
+        let policy = server_policy(&travel, RequestLimits::default(), &[]);
+        ServerConfig {
+            travel,
+            policy,
+            admission: AdmissionLimits::default(),
+            grace_period: DEFAULT_GRACE_PERIOD,
+            metrics: Metrics::new(),
+        }
+    }
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig::new(crate::travel::TravelConfig::default())
+    }
+}
+
+/// How long running solves go on after shutdown begins, by default.
+pub const DEFAULT_GRACE_PERIOD: Duration = Duration::from_secs(10);
+
+/// Serves with the defaults until `shutdown` completes, then drains in-flight calls.
 pub async fn run(
     listener: TcpListener,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), ServerError> {
-    run_with(listener, shutdown, crate::travel::TravelConfig::default()).await
-}
-
-/// Serves like [`run`], with `travel` as the default travel sources and the default
-/// request limits.
-pub async fn run_with(
-    listener: TcpListener,
-    shutdown: impl Future<Output = ()>,
-    travel: crate::travel::TravelConfig,
-) -> Result<(), ServerError> {
-    let policy = server_policy(&travel, RequestLimits::default(), &[]);
-    serve(listener, shutdown, travel, policy).await
+    run_with(listener, shutdown, ServerConfig::default()).await
 }
 
 /// What requests to a server may ask for: `limits`, and as OSRM servers only the
@@ -63,12 +104,28 @@ pub fn server_policy(
     }
 }
 
-/// Serves like [`run_with`], requests validated within `policy`.
+/// Serves like [`run_with`] with `travel`, requests validated within `policy`, and
+/// the default admission limits and grace period.
 pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()>,
     travel: crate::travel::TravelConfig,
     policy: Policy,
+) -> Result<(), ServerError> {
+    let config = ServerConfig {
+        policy,
+        ..ServerConfig::new(travel)
+    };
+    run_with(listener, shutdown, config).await
+}
+
+/// Serves until `shutdown` completes; then stops accepting calls, lets running solves go
+/// on for the grace period, stops them (each answers with its best plan) and returns
+/// once every in-flight call is answered.
+pub async fn run_with(
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()>,
+    config: ServerConfig,
 ) -> Result<(), ServerError> {
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
     health_reporter
@@ -82,18 +139,46 @@ pub async fn serve(
         .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         .build_v1alpha()?;
+    let (stop_sender, stop) = stop::stop_channel();
+    let grace_period = config.grace_period;
+    let (began, begun) = tokio::sync::oneshot::channel::<()>();
+    let shutdown = async move {
+        shutdown.await;
+        tracing::info!(grace_period_s = grace_period.as_secs(), "shutdown begins");
+        stop_sender.raise_after(grace_period);
+        let _ = began.send(());
+    };
+    let admission = Arc::new(Admission::new(config.admission));
+    config.metrics.attach(admission.clone());
     let routing = pb::routing_server::RoutingServer::new(RoutingService {
-        travel: std::sync::Arc::new(travel),
-        policy: std::sync::Arc::new(policy),
+        travel: Arc::new(config.travel),
+        policy: Arc::new(config.policy),
+        admission,
+        stop,
+        metrics: config.metrics,
     })
     .max_decoding_message_size(MAX_DECODING_MESSAGE_BYTES)
     .max_encoding_message_size(MAX_DECODING_MESSAGE_BYTES);
-    tonic::transport::Server::builder()
+    let serving = tonic::transport::Server::builder()
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
         .add_service(routing)
-        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
-        .await?;
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown);
+    // A client that keeps its connection open after every answer must not keep the
+    // server up: past the grace period and a margin to send the last answers, stop.
+    let overdue = async move {
+        match begun.await {
+            Ok(()) => tokio::time::sleep(grace_period + DRAIN_MARGIN).await,
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        served = serving => served?,
+        () = overdue => tracing::warn!("connections still open after the grace period; closing"),
+    }
     Ok(())
 }
+
+/// How long after the grace period the last answers may take to go out, at most.
+pub const DRAIN_MARGIN: Duration = Duration::from_secs(10);

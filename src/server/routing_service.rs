@@ -1,5 +1,7 @@
 //! `tournee.v1.Routing`: each RPC decodes, runs [`crate::pipeline`] off the async
-//! runtime, and encodes. A client that goes away cancels its solve.
+//! runtime, and encodes. Each call first gets a solver from [`Admission`] (or waits,
+//! or is refused); a client that goes away, or the server's stop after its grace period,
+//! cancels its solve, which then ends with its best plan.
 
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,8 +13,14 @@ use tokio_stream::Stream;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
+use super::admission::Admission;
 use super::deadline::client_deadline;
-use crate::api::{encode, status::status};
+use super::metrics::Metrics;
+use super::stop::{StopReceiver, Watching};
+use tracing::Instrument;
+
+use super::observe::{self, Call, Sizes, failure};
+use crate::api::encode;
 use crate::budget::Budget;
 use crate::domain::Problem;
 use crate::error::Error;
@@ -23,13 +31,20 @@ use crate::travel::TravelConfig;
 use crate::validate;
 
 /// The routing service: every request carries its whole problem; the service holds
-/// only where road data is when a request does not say.
-#[derive(Debug, Default, Clone)]
+/// where road data is when a request does not say, what a request may ask for, the
+/// solvers every call shares, and the server-wide stop.
+#[derive(Debug, Clone)]
 pub struct RoutingService {
     /// The server's default travel sources (`serve --osm`, `--osrm-url`).
     pub travel: Arc<TravelConfig>,
     /// What a request may ask for (`serve --max-…`).
     pub policy: Arc<validate::Policy>,
+    /// The solvers and their queue (`serve --max-concurrent-solves`, `--max-queue`).
+    pub admission: Arc<Admission>,
+    /// Raised a grace period after shutdown begins: running solves end with their best.
+    pub stop: StopReceiver,
+    /// What `/metrics` shows (`serve --metrics-addr`).
+    pub metrics: Arc<Metrics>,
 }
 
 /// Sets the flag when dropped: tonic drops a handler whose client went away.
@@ -49,19 +64,17 @@ impl pb::routing_server::Routing for RoutingService {
         &self,
         request: Request<pb::SolveRequest>,
     ) -> Result<Response<pb::SolveResponse>, Status> {
-        let deadline = client_deadline(request.metadata(), Instant::now());
-        let request = request.into_inner();
-        let cancelled = Arc::new(AtomicBool::new(false));
-        let _guard = CancelOnDrop(cancelled.clone());
-        let (travel, policy) = (self.travel.clone(), self.policy.clone());
-        let solved = tokio::task::spawn_blocking(move || {
-            let budget = Budget::new(&cancelled).with_client_deadline(deadline);
-            pipeline::solve_within(&request, &budget, &|_| {}, &travel, &policy)
-                .map(|solved| encode::response(&solved))
-        })
-        .await
-        .map_err(|error| status(&Error::Internal(error.to_string())))?;
-        solved.map(Response::new).map_err(|error| status(&error))
+        let call = Call::begin(
+            "Solve",
+            request.metadata(),
+            Sizes::of(request.get_ref()),
+            self.metrics.clone(),
+        );
+        let answer = self
+            .solve_call(request, &call)
+            .instrument(call.span())
+            .await;
+        call.end(answer)
     }
 
     type SolveStreamStream = EventStream;
@@ -70,30 +83,135 @@ impl pb::routing_server::Routing for RoutingService {
         &self,
         request: Request<pb::SolveRequest>,
     ) -> Result<Response<EventStream>, Status> {
-        let deadline = client_deadline(request.metadata(), Instant::now());
-        // Validate first, so a bad request fails the call itself rather than the stream.
-        let problem = validate::problem_within(&request.into_inner(), &self.policy)
-            .map_err(|violations| status(&Error::Validation(violations)))?;
-        let (sender, receiver) = mpsc::channel::<Result<pb::SolveEvent, Status>>(64);
-        let travel = self.travel.clone();
-        tokio::task::spawn_blocking(move || stream_solve(problem, deadline, &travel, &sender));
-        Ok(Response::new(Box::pin(ReceiverStream::new(receiver))))
+        let call = Call::begin(
+            "SolveStream",
+            request.metadata(),
+            Sizes::of(request.get_ref()),
+            self.metrics.clone(),
+        );
+        let answer = self
+            .stream_call(request, &call)
+            .instrument(call.span())
+            .await;
+        call.end(answer)
     }
 
     async fn compute_matrix(
         &self,
         request: Request<pb::ComputeMatrixRequest>,
     ) -> Result<Response<pb::ComputeMatrixResponse>, Status> {
+        let sizes = Sizes {
+            sites: request.get_ref().points.len(),
+            ..Sizes::default()
+        };
+        let call = Call::begin(
+            "ComputeMatrix",
+            request.metadata(),
+            sizes,
+            self.metrics.clone(),
+        );
+        let answer = self
+            .matrix_call(request, &call)
+            .instrument(call.span())
+            .await;
+        call.end(answer)
+    }
+}
+
+impl RoutingService {
+    async fn solve_call(
+        &self,
+        request: Request<pb::SolveRequest>,
+        call: &Call,
+    ) -> Result<Response<pb::SolveResponse>, Status> {
+        let deadline = client_deadline(request.metadata(), Instant::now());
         let request = request.into_inner();
-        let (travel, policy) = (self.travel.clone(), self.policy.clone());
+        let permit = self
+            .admission
+            .admit(deadline)
+            .await
+            .map_err(|e| failure(&e))?;
+        let cancelled = Arc::new(AtomicBool::new(false));
+        let _guard = CancelOnDrop(cancelled.clone());
+        let watching = self.stop.cancel_on_stop(cancelled.clone());
+        let (travel, policy, span) = (self.travel.clone(), self.policy.clone(), call.span());
+        let metrics = self.metrics.clone();
+        let solved = tokio::task::spawn_blocking(move || {
+            let (_permit, _watching, _entered) = (permit, watching, span.enter());
+            let budget = Budget::new(&cancelled).with_client_deadline(deadline);
+            pipeline::solve_within(&request, &budget, &|_| {}, &travel, &policy)
+                .map(|solved| encode::response(&solved))
+                .inspect(|response| observe::solved(&metrics, response))
+        })
+        .await
+        .map_err(|error| failure(&Error::Internal(error.to_string())))?;
+        solved.map(Response::new).map_err(|error| failure(&error))
+    }
+
+    async fn stream_call(
+        &self,
+        request: Request<pb::SolveRequest>,
+        call: &Call,
+    ) -> Result<Response<EventStream>, Status> {
+        let deadline = client_deadline(request.metadata(), Instant::now());
+        // Validate first, so a bad request fails the call itself rather than the stream.
+        let problem = validate::problem_within(&request.into_inner(), &self.policy)
+            .map_err(|violations| failure(&Error::Validation(violations)))?;
+        let permit = self
+            .admission
+            .admit(deadline)
+            .await
+            .map_err(|e| failure(&e))?;
+        let (sender, receiver) = mpsc::channel::<Result<pb::SolveEvent, Status>>(64);
+        let cancelled = Arc::new(AtomicBool::new(false));
+        // A reader that goes away cancels the solve at once, not at its next progress.
+        let closed = sender.clone();
+        let watching = (
+            Watching::cancel_when(async move { closed.closed().await }, cancelled.clone()),
+            self.stop.cancel_on_stop(cancelled.clone()),
+        );
+        let (travel, span, metrics) = (self.travel.clone(), call.span(), self.metrics.clone());
+        tokio::task::spawn_blocking(move || {
+            let (_permit, _watching, _entered) = (permit, watching, span.enter());
+            let ending = Ending {
+                sender: &sender,
+                cancelled: &cancelled,
+                metrics: &metrics,
+            };
+            stream_solve(problem, deadline, &travel, &ending);
+        });
+        Ok(Response::new(Box::pin(ReceiverStream::new(receiver))))
+    }
+
+    async fn matrix_call(
+        &self,
+        request: Request<pb::ComputeMatrixRequest>,
+        call: &Call,
+    ) -> Result<Response<pb::ComputeMatrixResponse>, Status> {
+        let deadline = client_deadline(request.metadata(), Instant::now());
+        let request = request.into_inner();
+        let permit = self
+            .admission
+            .admit(deadline)
+            .await
+            .map_err(|e| failure(&e))?;
+        let (travel, policy, span) = (self.travel.clone(), self.policy.clone(), call.span());
         let response = tokio::task::spawn_blocking(move || {
+            let (_permit, _entered) = (permit, span.enter());
             pipeline::compute_matrix_within(&request, &travel, &policy)
                 .map(|computed| encode::matrix(&request, &computed))
         })
         .await
-        .map_err(|error| status(&Error::Internal(error.to_string())))?;
-        response.map(Response::new).map_err(|error| status(&error))
+        .map_err(|error| failure(&Error::Internal(error.to_string())))?;
+        response.map(Response::new).map_err(|error| failure(&error))
     }
+}
+
+/// Where a streamed solve's events go, what stops it, where it is counted.
+struct Ending<'a> {
+    sender: &'a mpsc::Sender<Result<pb::SolveEvent, Status>>,
+    cancelled: &'a AtomicBool,
+    metrics: &'a Metrics,
 }
 
 /// Solves `problem` and sends its progress, then its answer, to `sender`; stops when the
@@ -102,9 +220,13 @@ fn stream_solve(
     problem: Problem,
     deadline: Option<Instant>,
     travel: &TravelConfig,
-    sender: &mpsc::Sender<Result<pb::SolveEvent, Status>>,
+    ending: &Ending,
 ) {
-    let cancelled = AtomicBool::new(false);
+    let Ending {
+        sender,
+        cancelled,
+        metrics,
+    } = *ending;
     let objective = problem.options.objective;
     // A slow reader misses intermediate progress, never the last one: the event that
     // did not fit waits here and goes out before the final answer.
@@ -126,19 +248,20 @@ fn stream_solve(
             *undelivered = missed;
         }
     };
-    let budget = Budget::new(&cancelled).with_client_deadline(deadline);
+    let budget = Budget::new(cancelled).with_client_deadline(deadline);
     // A panic must not end the stream with status OK and no answer: it becomes the
     // stream's last event, as an internal error.
     let solved = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         pipeline::solve_problem(problem, &budget, &on_progress, travel)
             .map(|solved| encode::response(&solved))
+            .inspect(|response| observe::solved(metrics, response))
     }))
     .unwrap_or_else(|_| Err(Error::Internal("the solve panicked".to_string())));
     let last = match solved {
         Ok(response) => Ok(pb::SolveEvent {
             event: Some(pb::solve_event::Event::Solution(response)),
         }),
-        Err(error) => Err(status(&error)),
+        Err(error) => Err(failure(&error)),
     };
     if let Some(progress) = undelivered.into_inner().ok().flatten() {
         let _ = sender.blocking_send(progress);

@@ -57,19 +57,27 @@ pub async fn start_server_within(
     travel: tournee::travel::TravelConfig,
     policy: tournee::validate::Policy,
 ) -> TestServer {
+    start_server_config(tournee::server::ServerConfig {
+        policy,
+        ..tournee::server::ServerConfig::new(travel)
+    })
+    .await
+}
+
+/// Starts the real server with a whole configuration (as `serve` with its flags).
+pub async fn start_server_config(config: tournee::server::ServerConfig) -> TestServer {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let (sender, receiver) = oneshot::channel::<()>();
     tokio::spawn(async move {
-        tournee::server::serve(
+        tournee::server::run_with(
             listener,
             async {
                 let _ = receiver.await;
             },
-            travel,
-            policy,
+            config,
         )
         .await
         .expect("server");
@@ -78,6 +86,24 @@ pub async fn start_server_within(
         addr,
         shutdown: Some(sender),
     }
+}
+
+/// Asks the health service whether `service` ("" for the server) is serving.
+pub async fn health_status(addr: std::net::SocketAddr, service: &str) -> i32 {
+    let channel = tonic::transport::Channel::from_shared(format!("http://{addr}"))
+        .expect("url")
+        .connect()
+        .await
+        .expect("connect");
+    let mut health = tonic_health::pb::health_client::HealthClient::new(channel);
+    health
+        .check(tonic_health::pb::HealthCheckRequest {
+            service: service.to_string(),
+        })
+        .await
+        .expect("health")
+        .into_inner()
+        .status
 }
 
 /// The bundled Liechtenstein extract (© OpenStreetMap contributors, ODbL).

@@ -1,0 +1,98 @@
+//! Logs of the real `tournee serve` binary on 127.0.0.1:0: `--log-format json` writes
+//! one JSON object a line, each call has a request id (the caller's, or a new one) that
+//! comes back in the `x-request-id` metadata and tags the call's start and end; nothing
+//! of the request's content (site ids, names, coordinates) reaches the logs at info.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Command, Stdio};
+
+use common::{demo_request, quick_options};
+use tournee::pb;
+
+#[tokio::test]
+async fn json_logs_tag_calls_with_their_request_id_and_hold_no_request_content() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tournee"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--log-format", "json"])
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("tournee serve starts");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let logs = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("the bound address");
+    let mut client = pb::routing_client::RoutingClient::connect(format!("http://{}", line.trim()))
+        .await
+        .expect("connect");
+    let mut request = demo_request();
+    request.options = Some(quick_options(20));
+
+    let mut tagged = tonic::Request::new(request.clone());
+    tagged
+        .metadata_mut()
+        .insert("x-request-id", "caller-42".parse().unwrap());
+    let answer = client.solve(tagged).await.expect("solved");
+    assert_eq!(answer.metadata().get("x-request-id").unwrap(), "caller-42");
+    let untagged = client.solve(request.clone()).await.expect("solved");
+    assert!(untagged.metadata().get("x-request-id").is_some());
+    let mut bad = request.clone();
+    bad.vehicles.clear();
+    let refused = client.solve(bad).await.expect_err("no vehicles");
+    assert!(refused.metadata().get("x-request-id").is_some());
+
+    drop(client);
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    // Off the test's runtime, which must stay free to close the connection.
+    let exit = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .expect("joined")
+        .expect("wait");
+    assert!(exit.success(), "{exit:?}");
+    let logs = logs.join().expect("stderr read");
+
+    for line in logs.lines() {
+        serde_json::from_str::<serde_json::Value>(line)
+            .unwrap_or_else(|error| panic!("not JSON ({error}): {line}"));
+    }
+    let tagged_lines: Vec<&str> = logs.lines().filter(|l| l.contains("caller-42")).collect();
+    assert!(
+        tagged_lines
+            .iter()
+            .any(|l| l.contains("call started") && l.contains("Solve"))
+    );
+    assert!(
+        tagged_lines
+            .iter()
+            .any(|l| l.contains("call ended") && l.contains("Ok"))
+    );
+    assert!(logs.contains("InvalidArgument"));
+    for site in &request.sites {
+        assert!(
+            !logs.contains(&format!("\"{}\"", site.id)),
+            "site id {} logged",
+            site.id
+        );
+        if let Some(pb::location::Kind::Coordinates(point)) =
+            site.location.as_ref().and_then(|l| l.kind.as_ref())
+        {
+            assert!(
+                !logs.contains(&point.lat_deg.to_string()),
+                "a latitude logged"
+            );
+        }
+    }
+}
