@@ -119,7 +119,7 @@ fn a_failing_linear_program_leaves_the_plan_and_the_other_rules() {
     for rule in ["proportional", "shapley", "core"] {
         assert_eq!(status_of(&report, rule).status, "ok", "{rule}");
     }
-    for rule in ["least_core", "nucleolus"] {
+    for rule in ["least_core", "nucleolus", "epm"] {
         let status = status_of(&report, rule);
         assert_eq!(status.status, "failed", "{rule}");
         assert!(status.reason.contains("linear program"), "{status:?}");
@@ -140,6 +140,8 @@ fn a_failing_linear_program_leaves_the_plan_and_the_other_rules() {
     assert!(text.contains("nucleolus failed: linear program"), "{text}");
     let object = tournee::vroom::vroom_pooling(&solved.problem, domain);
     assert_eq!(object["rules"]["nucleolus"]["status"], "failed");
+    assert_eq!(object["rules"]["epm"]["status"], "failed");
+    assert!(text.contains("EPM"), "{text}");
     assert_eq!(object["rules"]["shapley"]["status"], "ok");
 }
 

@@ -9,7 +9,8 @@
 //! Shares: proportional to stand-alone cost, the Shapley value (exact up to
 //! `max_exact_producers` players, sampled above with its standard error), and the
 //! nucleolus (least core first) by linear programming (`nucleolus` over `lp`, checked
-//! answers), and core membership (`core`). Each rule records its own status (`rules`):
+//! answers), the Equal Profit Method (`epm`: equal relative savings inside the core),
+//! and core membership (`core`). Each rule records its own status (`rules`):
 //! the report never fails the request, and stops, saying so, when the budget ends.
 //! References: Guajardo & Rönnqvist 2016 (review); Frisk et al. 2010; Krajewska et al.
 //! 2008.
@@ -17,6 +18,7 @@
 mod coalition;
 mod core;
 mod core_check;
+mod epm;
 mod game;
 mod lp;
 pub mod nucleolus;
@@ -195,6 +197,7 @@ fn producer_rows(
                 nucleolus: core
                     .and_then(|c| c.nucleolus.as_ref())
                     .map(|shares| shares[i]),
+                epm: core.and_then(|c| c.epm.as_ref()).map(|shares| shares[i]),
                 saving_percent: if alone_cost > 0.0 {
                     (alone_cost - shapley) / alone_cost * 100.0
                 } else {

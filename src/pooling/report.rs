@@ -27,6 +27,8 @@ pub struct ProducerRow {
     pub shapley_error: f64,
     /// Nucleolus share, currency units (exact games only).
     pub nucleolus: Option<f64>,
+    /// Equal Profit Method share, currency units (exact games only).
+    pub epm: Option<f64>,
     /// Saving against driving alone under the Shapley split, percent.
     pub saving_percent: f64,
     /// No coalition containing the producer pays more than its cost under Shapley
@@ -59,6 +61,8 @@ pub struct Report {
     pub nucleolus_in_core: Option<bool>,
     /// Whether the proportional split is in the core.
     pub proportional_in_core: Option<bool>,
+    /// Whether the EPM split is in the core (always when the core is not empty).
+    pub epm_in_core: Option<bool>,
     /// Notes for the reader.
     pub notes: Vec<String>,
     /// What became of each allocation rule (ok, failed or skipped, with why).
