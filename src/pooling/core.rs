@@ -166,10 +166,11 @@ fn epm_rule(
     report: &mut Report,
     all_in: &dyn Fn(&[f64]) -> bool,
 ) -> Option<Vec<f64>> {
-    let excess = match (report.core_empty(), report.least_core_value) {
-        (Some(true), Some(epsilon)) => epsilon,
-        _ => 0.0,
-    };
+    // Any positive ε*, even one too small for the report to call the core empty: at
+    // ε* = 0 the program would be infeasible.
+    let excess = report
+        .least_core_value
+        .map_or(0.0, |epsilon| epsilon.max(0.0));
     let shares = if force_failure {
         Err(forced("equal profit method"))
     } else {
@@ -179,7 +180,7 @@ fn epm_rule(
         Ok(shares) => {
             report.epm_in_core = Some(all_in(&shares));
             report.rules.set(Rule::Epm, RuleStatus::Ok);
-            if excess > 0.0 {
+            if report.core_empty() == Some(true) {
                 report.notes.push(format!(
                     "the core is empty: the equal profit method split lies in the least core instead (no group is more than {excess:.2} better off alone)"
                 ));

@@ -39,8 +39,17 @@ pub fn epm(costs: &[f64], players: usize, allowed_excess: f64) -> Result<Vec<f64
     }
     let (costs, scale) = scaled(costs);
     let excess = allowed_excess.max(0.0) / scale;
-    let shares = solve_scaled(&costs, players, excess)?;
-    check(&costs, players, excess, &shares)?;
+    // ε* comes from another program, accurate to its solver's tolerance, and a core
+    // of one point (an additive game) is empty after a 1e-9 perturbation: when the
+    // exact program is infeasible, it runs again with TOLERANCE / 10 of room (relative).
+    let (room, shares) = match solve_scaled(&costs, players, excess) {
+        Ok(shares) => (excess, shares),
+        Err(_) => {
+            let room = excess + 0.1 * TOLERANCE;
+            (room, solve_scaled(&costs, players, room)?)
+        }
+    };
+    check(&costs, players, room, &shares)?;
     Ok(shares.iter().map(|s| s * scale).collect())
 }
 

@@ -29,12 +29,14 @@ mod repair;
 mod report;
 mod rules;
 mod shapley;
+mod split;
 mod totals;
 
 pub use game::{Player, players};
 pub use lp::{Backend, LpError};
 pub use report::{MAX_PLAYERS, PoolingError, ProducerRow, Report};
 pub use rules::{Rule, RuleStatus, RuleStatuses};
+pub use split::{MAX_KNOWN_PLAYERS, Split, split_game};
 pub use totals::Totals;
 
 use crate::budget::Budget;
@@ -112,8 +114,13 @@ fn fill(
     for totals in &played.alone {
         report.alone.add(totals);
     }
+    let alone_costs: Vec<f64> = played
+        .alone
+        .iter()
+        .map(|t| currency(t.figures.cost_micro))
+        .collect();
     let proportional =
-        proportional_shares(&played.alone, currency(report.pooled.figures.cost_micro));
+        split::proportional(&alone_costs, currency(report.pooled.figures.cost_micro));
     report.rules.set(Rule::Proportional, RuleStatus::Ok);
     report.rules.set(Rule::Shapley, RuleStatus::Ok);
     let core = match &played.costs_by_mask {
@@ -139,21 +146,6 @@ fn fill(
     push_player_notes(report, &players, &played.alone);
     report.producers = producer_rows(&players, &played, &proportional, core.as_ref());
     Ok(())
-}
-
-/// The pooled cost split in proportion to each player's cost alone.
-fn proportional_shares(alone: &[Totals], pooled_cost: f64) -> Vec<f64> {
-    let alone_sum: f64 = alone.iter().map(|t| currency(t.figures.cost_micro)).sum();
-    alone
-        .iter()
-        .map(|t| {
-            if alone_sum > 0.0 {
-                pooled_cost * currency(t.figures.cost_micro) / alone_sum
-            } else {
-                0.0
-            }
-        })
-        .collect()
 }
 
 /// Notes on how players were formed and played alone, for a reader who would otherwise

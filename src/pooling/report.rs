@@ -74,7 +74,9 @@ pub struct Report {
 }
 
 impl Report {
-    /// Whether the core is empty (exact games only).
+    /// Whether the core is empty (exact games only): the least-core value is above the
+    /// tolerance of the in-core flags, so that a split in the least core of a core
+    /// called "not empty" is flagged in it.
     pub fn core_empty(&self) -> Option<bool> {
         self.least_core_value
             .map(|epsilon| epsilon > core_check::TOLERANCE)
