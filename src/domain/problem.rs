@@ -342,4 +342,13 @@ pub struct PoolingOptions {
     /// from a request.
     #[doc(hidden)]
     pub force_lp_failure: bool,
+    /// Test-only hook: the coalition solves stop after the coalitions of this size, as
+    /// if the time limit had been reached there. Never set from a request.
+    #[doc(hidden)]
+    pub stop_after_size: Option<u32>,
+    /// Test-only hook: the work units (one search iteration for one member of a
+    /// coalition) that the pacing projects to fit in the time left once the first
+    /// layer is solved, whatever the clock says. Never set from a request.
+    #[doc(hidden)]
+    pub affordable_units: Option<f64>,
 }

@@ -60,10 +60,18 @@ pub fn report(
     };
     match fill(problem, matrices, budget, &mut report) {
         Ok(()) => {}
-        Err(error @ PoolingError::Stopped { .. }) => {
+        Err(error @ (PoolingError::Stopped { .. } | PoolingError::WouldNotFinish { .. })) => {
+            keep_proportional(problem, &error, &mut report);
             report.rules.skip_the_rest(&error.to_string());
+            let skipped: Vec<&str> = report
+                .rules
+                .iter()
+                .filter(|(_, status)| !status.is_ok())
+                .map(|(rule, _)| rule.name())
+                .collect();
             report.notes.push(format!(
-                "the fair split was cut short ({error}); the pooled plan stands"
+                "the fair split was cut short ({error}); the pooled plan stands; skipped: {}",
+                skipped.join(", ")
             ));
         }
         Err(error) => {
@@ -105,12 +113,8 @@ fn fill(
         budget,
         pooled: report.pooled,
     };
-    let played = if report.shapley_exact {
-        game.play_exact(report)?
-    } else {
-        let samples = options.map_or(200, |o| o.shapley_samples);
-        game.play_sampled(samples, max_exact, report)?
-    };
+    let samples = options.map_or(200, |o| o.shapley_samples);
+    let played = game.play(max_exact, samples, report)?;
     for totals in &played.alone {
         report.alone.add(totals);
     }
@@ -135,10 +139,14 @@ fn fill(
             };
             Some(core::judge(&inputs, report))
         }
-        None => {
+        None if n > max_exact => {
             report.rules.skip_the_rest(&format!(
-                "{n} producers, above max_exact_producers ({max_exact}): the least core, the nucleolus and the core need every coalition"
+                "{n} producers, above max_exact_producers ({max_exact}): the least core, the nucleolus, the EPM and the core need every coalition"
             ));
+            None
+        }
+        None => {
+            report.rules.skip_the_rest("the exact game would not finish in the time left: the least core, the nucleolus, the EPM and the core need every coalition");
             None
         }
     };
@@ -146,6 +154,46 @@ fn fill(
     push_player_notes(report, &players, &played.alone);
     report.producers = producer_rows(&players, &played, &proportional, core.as_ref());
     Ok(())
+}
+
+/// When the report stopped after every player alone was solved: the proportional split
+/// (it needs nothing more), the alone totals and rows with the other rules at 0.
+fn keep_proportional(problem: &Problem, error: &PoolingError, report: &mut Report) {
+    let alone = match error {
+        PoolingError::Stopped { alone, .. } | PoolingError::WouldNotFinish { alone, .. } => {
+            alone.as_deref()
+        }
+        _ => None,
+    };
+    let players = game::players(problem);
+    let Some(alone) = alone.filter(|alone| alone.len() == players.len()) else {
+        return;
+    };
+    let alone_costs: Vec<f64> = alone
+        .iter()
+        .map(|t| currency(t.figures.cost_micro))
+        .collect();
+    let proportional =
+        split::proportional(&alone_costs, currency(report.pooled.figures.cost_micro));
+    for totals in alone {
+        report.alone.add(totals);
+    }
+    report.rules.set(Rule::Proportional, RuleStatus::Ok);
+    report.producers = players
+        .iter()
+        .zip(alone.iter().zip(proportional))
+        .map(|(player, (totals, share))| ProducerRow {
+            producer: player.producer,
+            alone: *totals,
+            proportional: share,
+            shapley: 0.0,
+            shapley_error: 0.0,
+            nucleolus: None,
+            epm: None,
+            saving_percent: 0.0,
+            in_core: None,
+        })
+        .collect();
 }
 
 /// Notes on how players were formed and played alone, for a reader who would otherwise

@@ -102,6 +102,25 @@ pub enum PoolingError {
         total: usize,
         /// What ended the work.
         reason: StopReason,
+        /// Each player alone, when every one was solved before the stop: enough for
+        /// the proportional split.
+        alone: Option<Vec<Totals>>,
+    },
+    /// The pace of the coalitions solved so far says the rest of the exact game would
+    /// not fit in the time left even at one iteration each (the game gives up, before
+    /// the deadline, for a sampled one).
+    #[error(
+        "the exact game would not finish in the time left ({solved} of {total} coalitions solved)"
+    )]
+    WouldNotFinish {
+        /// Coalitions solved.
+        solved: usize,
+        /// Coalitions the game needs.
+        total: usize,
+        /// Work units (one iteration for one member) that fit in the time left.
+        affordable_units: f64,
+        /// Each player alone (the first layer is always solved before this is known).
+        alone: Option<Vec<Totals>>,
     },
     /// Too many players for coalition masks.
     #[error("{0} producers: the pooling report handles at most {MAX_PLAYERS}")]

@@ -65,5 +65,7 @@ pub fn pooling_options(
         coalition_iterations: (options.coalition_iterations > 0)
             .then_some(u64::from(options.coalition_iterations)),
         force_lp_failure: false,
+        stop_after_size: None,
+        affordable_units: None,
     })
 }
