@@ -337,6 +337,8 @@ pub struct PoolingOptions {
     /// Search iterations per coalition solve; `None`: shared out of
     /// [`COALITION_ITERATION_BUDGET`].
     pub coalition_iterations: Option<u64>,
+    /// Price of each task a coalition leaves unserved, currency units (0: not priced).
+    pub unserved_task_cost: f64,
     /// Test-only hook: the report's linear programs fail as if the solver had, so that
     /// tests can check that the plan and the other rules still come back. Never set
     /// from a request.

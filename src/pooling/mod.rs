@@ -40,7 +40,7 @@ pub use split::{MAX_KNOWN_PLAYERS, Split, split_game};
 pub use totals::Totals;
 
 use crate::budget::Budget;
-use crate::domain::{Problem, Solution, TravelMatrix, currency};
+use crate::domain::{Problem, Solution, TravelMatrix};
 
 /// Builds the report for `pooled`, the solution of `problem`. Never fails: a rule that
 /// cannot be computed says why in [`Report::rules`], and the pooled plan stands.
@@ -118,13 +118,9 @@ fn fill(
     for totals in &played.alone {
         report.alone.add(totals);
     }
-    let alone_costs: Vec<f64> = played
-        .alone
-        .iter()
-        .map(|t| currency(t.figures.cost_micro))
-        .collect();
-    let proportional =
-        split::proportional(&alone_costs, currency(report.pooled.figures.cost_micro));
+    let price = play::unserved_price(problem);
+    let alone_costs: Vec<f64> = played.alone.iter().map(|t| t.priced(price)).collect();
+    let proportional = split::proportional(&alone_costs, report.pooled.priced(price));
     report.rules.set(Rule::Proportional, RuleStatus::Ok);
     report.rules.set(Rule::Shapley, RuleStatus::Ok);
     let core = match &played.costs_by_mask {
@@ -151,8 +147,8 @@ fn fill(
         }
     };
     report.coalition_costs = played.costs_by_mask.clone();
-    push_player_notes(report, &players, &played.alone);
-    report.producers = producer_rows(&players, &played, &proportional, core.as_ref());
+    push_player_notes(report, &players, &played.alone, price);
+    report.producers = producer_rows(&players, &played, &proportional, core.as_ref(), price);
     Ok(())
 }
 
@@ -169,12 +165,9 @@ fn keep_proportional(problem: &Problem, error: &PoolingError, report: &mut Repor
     let Some(alone) = alone.filter(|alone| alone.len() == players.len()) else {
         return;
     };
-    let alone_costs: Vec<f64> = alone
-        .iter()
-        .map(|t| currency(t.figures.cost_micro))
-        .collect();
-    let proportional =
-        split::proportional(&alone_costs, currency(report.pooled.figures.cost_micro));
+    let price = play::unserved_price(problem);
+    let alone_costs: Vec<f64> = alone.iter().map(|t| t.priced(price)).collect();
+    let proportional = split::proportional(&alone_costs, report.pooled.priced(price));
     for totals in alone {
         report.alone.add(totals);
     }
@@ -198,7 +191,7 @@ fn keep_proportional(problem: &Problem, error: &PoolingError, report: &mut Repor
 
 /// Notes on how players were formed and played alone, for a reader who would otherwise
 /// wonder at a row.
-fn push_player_notes(report: &mut Report, players: &[Player], alone: &[Totals]) {
+fn push_player_notes(report: &mut Report, players: &[Player], alone: &[Totals], price: f64) {
     if players
         .iter()
         .any(|p| p.vehicles.is_empty() && !p.tasks.is_empty())
@@ -210,8 +203,12 @@ fn push_player_notes(report: &mut Report, players: &[Player], alone: &[Totals]) 
             "tasks and vehicles without a producer form one more player, \"(unowned)\"".to_string(),
         );
     }
-    if alone.iter().any(|t| t.unassigned > 0) {
-        report.notes.push("some producers cannot serve all their tasks alone; their alone cost leaves those tasks out".to_string());
+    if alone.iter().any(|t| t.unassigned > 0) || report.pooled.unassigned > 0 {
+        report.notes.push(if price > 0.0 {
+            format!("some tasks are left unserved (by a producer alone or by the pooled plan); each one is priced at {price:.2} in the costs the rules split")
+        } else {
+            "some tasks are left unserved (by a producer alone or by the pooled plan) and not priced, so those costs leave them out; set pooling.unserved_task_cost to price them".to_string()
+        });
     }
 }
 
@@ -221,12 +218,13 @@ fn producer_rows(
     played: &play::Played,
     proportional: &[f64],
     core: Option<&core::Judgement>,
+    price: f64,
 ) -> Vec<ProducerRow> {
     players
         .iter()
         .enumerate()
         .map(|(i, player)| {
-            let alone_cost = currency(played.alone[i].figures.cost_micro);
+            let alone_cost = played.alone[i].priced(price);
             let shapley = played.shapley[i];
             ProducerRow {
                 producer: player.producer,

@@ -9,7 +9,7 @@ use super::report::{PoolingError, Report};
 use super::totals::Totals;
 use super::{coalition, pace, repair, shapley};
 use crate::budget::Budget;
-use crate::domain::{Problem, TravelMatrix, currency};
+use crate::domain::{Problem, TravelMatrix};
 
 use super::game::Player;
 
@@ -21,6 +21,14 @@ pub struct Game<'a> {
     pub players: &'a [Player],
     pub budget: &'a Budget<'a>,
     pub pooled: Totals,
+}
+
+/// The price of a task a coalition leaves unserved, currency units (0: not priced).
+pub fn unserved_price(problem: &Problem) -> f64 {
+    problem
+        .pooling
+        .as_ref()
+        .map_or(0.0, |o| o.unserved_task_cost)
 }
 
 /// The outcome of either way of playing.
@@ -38,6 +46,11 @@ pub struct Played {
 impl Game<'_> {
     fn players(&self) -> usize {
         self.players.len()
+    }
+
+    /// The price of a task a coalition leaves unserved (0: not priced).
+    fn price(&self) -> f64 {
+        unserved_price(self.problem)
     }
 
     /// The mask of the grand coalition.
@@ -123,9 +136,9 @@ impl Game<'_> {
         report.coalitions_solved = masks.len();
         let mut costs = vec![0.0; 1 << n];
         for (mask, t) in masks.iter().zip(&totals) {
-            costs[*mask as usize] = currency(t.figures.cost_micro);
+            costs[*mask as usize] = t.priced(self.price());
         }
-        costs[full as usize] = currency(self.pooled.figures.cost_micro);
+        costs[full as usize] = self.pooled.priced(self.price());
         // Masks run from 1, so a coalition's totals sit at its mask minus one; a lone
         // player is the grand coalition, whose plan is the pooled one.
         let alone: Vec<Totals> = self
@@ -174,11 +187,11 @@ impl Game<'_> {
         report.coalitions_solved = masks.len();
         let cost_of = |mask: u64| -> f64 {
             if mask == full {
-                return currency(self.pooled.figures.cost_micro);
+                return self.pooled.priced(self.price());
             }
             masks
                 .binary_search(&mask)
-                .map_or(0.0, |i| currency(totals[i].figures.cost_micro))
+                .map_or(0.0, |i| totals[i].priced(self.price()))
         };
         let (shapley, shapley_errors) = shapley::sampled(&orders, n, cost_of);
         let alone = self

@@ -1,6 +1,7 @@
 //! The pooling report as a CSV statement a cooperative reads at its meeting (or opens in
 //! a spreadsheet): one row per producer with its cost alone, its share and its saving
-//! (currency and percent) under each rule, and the kilometres and CO2 it avoids.
+//! (currency and percent) under each rule, and the kilometres and CO2 it avoids. The
+//! cost alone includes the price of the tasks it leaves unserved, as the rules do.
 //!
 //! The pooled plan's kilometres and CO2 are not one producer's or another's (a van
 //! carries several producers' goods), so each producer is credited with the overall
@@ -10,7 +11,6 @@
 
 use std::fmt::Write;
 
-use crate::domain::currency;
 use crate::domain::{Problem, TourFigures};
 use crate::pooling::{ProducerRow, Report, Rule};
 
@@ -66,8 +66,12 @@ pub fn pooling_csv(problem: &Problem, report: &Report) -> String {
     let km = |f: &TourFigures| f.distance_m as f64 / 1000.0;
     let km_saved = saved_fraction(km(&report.alone.figures), km(&report.pooled.figures));
     let co2_saved = saved_fraction(report.alone.co2_kg, report.pooled.co2_kg);
+    let price = problem
+        .pooling
+        .as_ref()
+        .map_or(0.0, |o| o.unserved_task_cost);
     for row in &report.producers {
-        let alone = currency(row.alone.figures.cost_micro);
+        let alone = row.alone.priced(price);
         let id = row
             .producer
             .map_or("(unowned)", |p| problem.producers[p].id.as_str());
