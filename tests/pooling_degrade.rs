@@ -19,7 +19,15 @@ use tournee::travel::TravelConfig;
 
 /// Three producers and an idle one: four players, 14 coalitions besides the pooled plan.
 fn solve_with(hooks: impl FnOnce(&mut PoolingOptions)) -> pb::PoolingReport {
-    let request = around_a_hub(&[0.03, -0.02, 0.01], 1);
+    solve_request_with(&around_a_hub(&[0.03, -0.02, 0.01], 1), hooks)
+}
+
+/// Solves `request` with the hooks set; checks the plan.
+fn solve_request_with(
+    request: &pb::SolveRequest,
+    hooks: impl FnOnce(&mut PoolingOptions),
+) -> pb::PoolingReport {
+    let request = request.clone();
     let mut problem = tournee::validate::problem(&request).expect("valid");
     hooks(problem.pooling.as_mut().expect("pooling"));
     let cancelled = AtomicBool::new(false);
@@ -91,9 +99,11 @@ fn a_stop_before_every_producer_alone_skips_every_rule() {
 
 #[test]
 fn an_exact_game_that_would_not_finish_is_sampled_instead() {
-    // After the four players alone, 24 units remain (6 pairs × 2 + 4 triples × 3); 20
-    // fit: (20 − 4) / 6 units an order = 2 orders.
-    let report = solve_with(|o| o.affordable_units = Some(20.0));
+    // Five producers: after the five alone, 10 pairs × 2 + 10 triples × 3 + 5 fours × 4
+    // = 70 units remain; 60 fit, of which the sampling counts half: (30 − 5) / 10 units
+    // an order = 2 orders.
+    let request = around_a_hub(&[0.03, -0.02, 0.01, 0.02, -0.01], 0);
+    let report = solve_request_with(&request, |o| o.affordable_units = Some(60.0));
     assert_eq!(report.shapley_method, "sampled");
     assert_eq!(status(&report, "shapley").status, "ok");
     assert_eq!(status(&report, "proportional").status, "ok");

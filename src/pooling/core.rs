@@ -89,14 +89,16 @@ pub fn judge(inputs: &Inputs, report: &mut Report) -> Judgement {
         Some(skipped) => report.rules.set(Rule::LeastCore, skipped),
         None => least_core_rule(costs, n, force_failure, report),
     }
-    match out_of_time(budget, "nucleolus") {
-        Some(skipped) => report.rules.set(Rule::Nucleolus, skipped),
-        None => nucleolus = nucleolus_rule(costs, n, force_failure, report, &all_in),
-    }
+    // The EPM is one program, the nucleolus a sequence: the cheaper first, so that a
+    // short time limit keeps it.
     let mut epm = None;
     match out_of_time(budget, "equal profit method") {
         Some(skipped) => report.rules.set(Rule::Epm, skipped),
         None => epm = epm_rule(costs, n, force_failure, report, &all_in),
+    }
+    match out_of_time(budget, "nucleolus") {
+        Some(skipped) => report.rules.set(Rule::Nucleolus, skipped),
+        None => nucleolus = nucleolus_rule(costs, n, force_failure, report, &all_in),
     }
     Judgement {
         nucleolus,

@@ -107,7 +107,10 @@ impl Game<'_> {
                 affordable_units,
                 alone,
             }) => {
-                let orders = pace::sampled_orders(affordable_units, self.players(), samples);
+                // Half: a coalition solve costs more than its iterations (building the
+                // sub-problem, the warm start), which the units measured at the planned
+                // iterations do not show at one iteration (measured, BENCHMARKS.md).
+                let orders = pace::sampled_orders(affordable_units / 2.0, self.players(), samples);
                 if orders == 0 {
                     return Err(PoolingError::WouldNotFinish {
                         solved,
