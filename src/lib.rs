@@ -41,7 +41,8 @@
 //! - [`checker`]: the one independent feasibility-and-cost evaluator every test and
 //!   benchmark trusts;
 //! - [`pooling`]: the same orders with every producer alone and every group between,
-//!   savings, and the Shapley value, nucleolus and core of the shared cost;
+//!   savings, and the Shapley value, nucleolus, Equal Profit Method and core of the
+//!   shared cost;
 //! - [`error`]: the crate's [`Error`], every layer's typed error in one enum;
 //! - [`pipeline`]: the one end-to-end path (validate → travel → solver → pooling) that
 //!   the server, the CLI and the quality bench share.

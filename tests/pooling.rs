@@ -31,6 +31,7 @@ fn assert_sums_to_pooled(report: &pb::PoolingReport) {
             "nucleolus",
             report.producers.iter().map(|p| p.nucleolus).sum::<f64>(),
         ),
+        ("epm", report.producers.iter().map(|p| p.epm).sum::<f64>()),
     ] {
         assert!(
             (share - pooled).abs() < 1e-4 * (1.0 + pooled),
@@ -53,6 +54,7 @@ fn shares_add_up_and_symmetric_producers_pay_the_same() {
         ("proportional", a.proportional, b.proportional),
         ("shapley", a.shapley, b.shapley),
         ("nucleolus", a.nucleolus, b.nucleolus),
+        ("epm", a.epm, b.epm),
     ] {
         assert!((x - y).abs() < 1e-6, "{method}: {x} vs {y}");
     }
@@ -67,6 +69,8 @@ fn shares_add_up_and_symmetric_producers_pay_the_same() {
     // A sub-additive two-player game has a non-empty core, and the nucleolus is in it.
     assert!(!report.core_empty);
     assert!(report.nucleolus_in_core);
+    assert!(report.epm_in_core, "the EPM split lies in a non-empty core");
+    assert!(idle.epm.abs() < 1e-6, "{}", idle.epm);
 }
 
 #[test]

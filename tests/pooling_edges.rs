@@ -119,7 +119,7 @@ fn a_failing_linear_program_leaves_the_plan_and_the_other_rules() {
     for rule in ["proportional", "shapley", "core"] {
         assert_eq!(status_of(&report, rule).status, "ok", "{rule}");
     }
-    for rule in ["least_core", "nucleolus"] {
+    for rule in ["least_core", "nucleolus", "epm"] {
         let status = status_of(&report, rule);
         assert_eq!(status.status, "failed", "{rule}");
         assert!(status.reason.contains("linear program"), "{status:?}");
@@ -140,6 +140,8 @@ fn a_failing_linear_program_leaves_the_plan_and_the_other_rules() {
     assert!(text.contains("nucleolus failed: linear program"), "{text}");
     let object = tournee::vroom::vroom_pooling(&solved.problem, domain);
     assert_eq!(object["rules"]["nucleolus"]["status"], "failed");
+    assert_eq!(object["rules"]["epm"]["status"], "failed");
+    assert!(text.contains("EPM"), "{text}");
     assert_eq!(object["rules"]["shapley"]["status"], "ok");
 }
 
@@ -193,5 +195,40 @@ fn a_cancelled_request_still_answers_and_says_what_it_skipped() {
         report.notes.iter().any(|n| n.contains("cut short")),
         "{:?}",
         report.notes
+    );
+}
+
+#[test]
+fn unserved_tasks_are_priced_so_that_leaving_them_out_is_not_cheap() {
+    // Farm 0's van carries 1 crate of its 5: alone it serves nothing.
+    let mut request = around_a_hub(&[0.03, -0.03], 0);
+    request.vehicles[0].capacity = vec![1];
+    let unpriced = solve_adjusted(&request, |_| {}).pooling.expect("report");
+    assert_eq!(unpriced.producers[0].alone.unwrap().unassigned, 1);
+    assert!(
+        unpriced.producers[0].proportional.abs() < 1e-9,
+        "{unpriced:?}"
+    );
+    assert!(unpriced.notes.iter().any(|n| n.contains("not priced")));
+    request.pooling.as_mut().unwrap().unserved_task_cost = 1000.0;
+    let priced = solve_adjusted(&request, |_| {}).pooling.expect("report");
+    assert_shares_add_up(&priced);
+    let (farm0, farm1) = (&priced.producers[0], &priced.producers[1]);
+    // Alone, farm 0 costs 1,000 for its unserved crates: it pays the larger share under
+    // every rule (under Shapley farm 1 is even paid for carrying them).
+    for (x, y) in [
+        (farm0.proportional, farm1.proportional),
+        (farm0.shapley, farm1.shapley),
+        (farm0.nucleolus, farm1.nucleolus),
+        (farm0.epm, farm1.epm),
+    ] {
+        assert!(x > y, "{priced:?}");
+    }
+    assert!(priced.notes.iter().any(|n| n.contains("priced at 1000.00")));
+    request.pooling.as_mut().unwrap().unserved_task_cost = -1.0;
+    let refused = tournee::validate::problem(&request).expect_err("a negative price");
+    assert!(
+        format!("{refused:?}").contains("pooling.unserved_task_cost"),
+        "{refused:?}"
     );
 }

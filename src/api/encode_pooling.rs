@@ -41,6 +41,7 @@ pub fn pooling(problem: &Problem, report: &Report) -> pb::PoolingReport {
                 saving_percent: row.saving_percent,
                 in_core: row.in_core.unwrap_or(false),
                 shapley_error: row.shapley_error,
+                epm: row.epm.unwrap_or_default(),
             })
             .collect(),
         shapley_method: if report.shapley_exact {
@@ -57,6 +58,7 @@ pub fn pooling(problem: &Problem, report: &Report) -> pb::PoolingReport {
         shapley_in_core: report.shapley_in_core.unwrap_or(false),
         nucleolus_in_core: report.nucleolus_in_core.unwrap_or(false),
         proportional_in_core: report.proportional_in_core.unwrap_or(false),
+        epm_in_core: report.epm_in_core.unwrap_or(false),
         notes: report.notes.clone(),
         rules: report
             .rules

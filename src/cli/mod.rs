@@ -59,6 +59,11 @@ enum Command {
         /// Draw the tours on a map (SVG).
         #[arg(long, value_name = "FILE.svg")]
         map: Option<PathBuf>,
+        /// Write the pooling report as a CSV statement, one row per producer (cost
+        /// alone, share and saving under each rule, km and CO2 avoided); implies
+        /// --pooling.
+        #[arg(long, value_name = "FILE.csv")]
+        pooling_csv: Option<PathBuf>,
         #[command(flatten)]
         roads: RoadArgs,
         #[command(flatten)]
@@ -99,6 +104,7 @@ pub fn run(arguments: Arguments) -> anyhow::Result<()> {
             objective,
             out,
             map,
+            pooling_csv,
             roads,
             search,
         } => solve::run(
@@ -108,6 +114,7 @@ pub fn run(arguments: Arguments) -> anyhow::Result<()> {
                 format: output_format,
                 answer: out.as_deref(),
                 map: map.as_deref(),
+                pooling_csv: pooling_csv.as_deref(),
             },
             objective,
             &roads,

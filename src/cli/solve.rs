@@ -20,6 +20,8 @@ pub struct Outputs<'a> {
     pub answer: Option<&'a Path>,
     /// An SVG map of the tours.
     pub map: Option<&'a Path>,
+    /// The pooling report as a CSV statement (asks for the report).
+    pub pooling_csv: Option<&'a Path>,
 }
 
 /// Reads, solves and writes.
@@ -37,6 +39,9 @@ pub fn run(
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let mut request = read_request(&text, format).with_context(|| format!("{}", path.display()))?;
     search.apply(&mut request)?;
+    if outputs.pooling_csv.is_some() {
+        request.pooling.get_or_insert_with(Default::default).enabled = true;
+    }
     if let Some(objective) = objective {
         request
             .options
@@ -69,6 +74,10 @@ pub fn run(
     if let Some(report) = &solved.pooling {
         // The table is for people; stdout stays the machine-readable answer.
         eprint!("{}", tournee::report::pooling_text(&solved.problem, report));
+        if let Some(csv) = outputs.pooling_csv {
+            std::fs::write(csv, tournee::report::pooling_csv(&solved.problem, report))
+                .with_context(|| format!("--pooling-csv: writing {}", csv.display()))?;
+        }
     }
     match out {
         Some(out) => std::fs::write(out, answer + "\n")

@@ -337,9 +337,20 @@ pub struct PoolingOptions {
     /// Search iterations per coalition solve; `None`: shared out of
     /// [`COALITION_ITERATION_BUDGET`].
     pub coalition_iterations: Option<u64>,
+    /// Price of each task a coalition leaves unserved, currency units (0: not priced).
+    pub unserved_task_cost: f64,
     /// Test-only hook: the report's linear programs fail as if the solver had, so that
     /// tests can check that the plan and the other rules still come back. Never set
     /// from a request.
     #[doc(hidden)]
     pub force_lp_failure: bool,
+    /// Test-only hook: the coalition solves stop after the coalitions of this size, as
+    /// if the time limit had been reached there. Never set from a request.
+    #[doc(hidden)]
+    pub stop_after_size: Option<u32>,
+    /// Test-only hook: the work units (one search iteration for one member of a
+    /// coalition) that the pacing projects to fit in the time left once the first
+    /// layer is solved, whatever the clock says. Never set from a request.
+    #[doc(hidden)]
+    pub affordable_units: Option<f64>,
 }

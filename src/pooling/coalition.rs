@@ -25,13 +25,16 @@ use crate::solver;
 /// deadline, cancellation): no coalition starts after that, so the report costs at
 /// most one short coalition solve past the deadline. Before that, when the request
 /// leaves the iterations per coalition to the report and the budget has a deadline,
-/// layers get fewer iterations so that the rest fits (`pace`).
+/// layers get fewer iterations so that the rest fits (`pace`); with `give_up`, when
+/// even one iteration each would not fit, stops early with
+/// [`PoolingError::WouldNotFinish`] so that the caller can play a smaller game.
 pub fn solve_all(
     problem: &Problem,
     matrices: &[TravelMatrix],
     players: &[Player],
     masks: &[u64],
     budget: &Budget,
+    give_up: bool,
 ) -> Result<Solved, PoolingError> {
     let requested = problem
         .pooling
@@ -51,56 +54,158 @@ pub fn solve_all(
     by_size.sort_by_key(|mask| (mask.count_ones(), *mask));
     let mut plans = Plans::default();
     let mut solved_so_far = 0;
+    let alone = |plans: &Plans| -> Option<Vec<Totals>> {
+        (0..players.len()).map(|i| plans.get(1u64 << i)).collect()
+    };
     for layer in by_size.chunk_by(|a, b| a.count_ones() == b.count_ones()) {
         let members = layer.first().map_or(0, |mask| mask.count_ones());
+        let remaining: f64 = by_size[solved_so_far..]
+            .iter()
+            .map(|mask| f64::from(mask.count_ones()))
+            .sum();
+        let affordable = paced_deadline.and_then(|d| pace.affordable_units(d));
+        if let Some(error) = stop_before_layer(problem, give_up, members, remaining, affordable) {
+            return Err(error.with(solved_so_far, masks.len(), alone(&plans)));
+        }
         let iterations = match paced_deadline {
-            Some(deadline) => {
-                let remaining: f64 = by_size[solved_so_far..]
-                    .iter()
-                    .map(|mask| f64::from(mask.count_ones()))
-                    .sum();
-                pace.iterations(planned, remaining, deadline)
-            }
+            Some(deadline) => pace.iterations(planned, remaining, deadline),
             None => planned,
         };
         fewest = fewest.min(iterations);
-        let solved: Vec<Option<Plan>> = layer
-            .par_iter()
-            .map(|&mask| {
-                if budget.is_over() {
-                    return Ok(None);
-                }
-                let sub = sub_problem(problem, players, mask, iterations);
-                if sub.problem.tasks.is_empty() {
-                    return Ok(Some(Plan::default()));
-                }
-                let warm = plans
-                    .best_split(mask)
-                    .map(|(part, rest)| plans.warm_start(&sub, part, rest));
-                let solution =
-                    solver::solve_from(&sub.problem, matrices, budget, &|_| {}, warm.as_ref())?;
-                Ok(Some(Plan::of(&sub, &solution, co2_kg_per_km)))
-            })
-            .collect::<Result<_, solver::SolveError>>()?;
+        let layer_work = Layer {
+            problem,
+            matrices,
+            players,
+            budget,
+            co2_kg_per_km,
+        };
+        let solved = layer_work.solve(layer, iterations, &plans)?;
         let finished = solved.iter().filter(|plan| plan.is_some()).count();
         if let Some(reason) = budget.expired(Instant::now())
             && finished < layer.len()
         {
+            insert_solved(&mut plans, layer, solved);
             return Err(PoolingError::Stopped {
                 solved: solved_so_far + finished,
                 total: masks.len(),
                 reason,
+                alone: alone(&plans),
             });
         }
         solved_so_far += finished;
         pace.record(finished, members, iterations);
-        plans.insert(layer, solved.into_iter().flatten().collect());
+        insert_solved(&mut plans, layer, solved);
     }
     Ok(Solved {
         totals: masks.iter().map(|mask| plans.totals(*mask)).collect(),
         planned,
         fewest,
     })
+}
+
+/// Why the solves stop before a layer; [`Stop::with`] makes it the report's error.
+enum Stop {
+    /// The test hook `stop_after_size`: as if the time limit were reached.
+    Hook,
+    /// The work units that fit in the time left are fewer than the work left.
+    WouldNotFinish(f64),
+}
+
+impl Stop {
+    fn with(self, solved: usize, total: usize, alone: Option<Vec<Totals>>) -> PoolingError {
+        match self {
+            Stop::Hook => PoolingError::Stopped {
+                solved,
+                total,
+                reason: crate::domain::StopReason::TimeLimit,
+                alone,
+            },
+            Stop::WouldNotFinish(affordable_units) => PoolingError::WouldNotFinish {
+                solved,
+                total,
+                affordable_units,
+                alone,
+            },
+        }
+    }
+}
+
+/// Whether to stop before a layer of `members` members with `remaining_units` of work
+/// left: the test hook's stop, or (with `give_up`) a projection (`affordable_units`, or
+/// the test hook's) below the work left. The first layer always runs (nothing is
+/// measured before it, and every rule needs the players alone).
+fn stop_before_layer(
+    problem: &Problem,
+    give_up: bool,
+    members: u32,
+    remaining_units: f64,
+    affordable_units: Option<f64>,
+) -> Option<Stop> {
+    let hooks = problem.pooling.as_ref();
+    if members > 1 && give_up {
+        let affordable = hooks.and_then(|o| o.affordable_units).or(affordable_units);
+        if let Some(units) = affordable.filter(|units| *units < remaining_units) {
+            return Some(Stop::WouldNotFinish(units));
+        }
+    }
+    hooks
+        .and_then(|o| o.stop_after_size)
+        .filter(|size| members > *size)
+        .map(|_| Stop::Hook)
+}
+
+/// What solving one layer of coalitions needs.
+struct Layer<'a> {
+    problem: &'a Problem,
+    matrices: &'a [TravelMatrix],
+    players: &'a [Player],
+    budget: &'a Budget<'a>,
+    co2_kg_per_km: &'a [f64],
+}
+
+impl Layer<'_> {
+    /// Solves the coalitions `layer` in parallel with `iterations` iterations each,
+    /// warm-started from `plans`; `None` for a coalition the budget left no time for.
+    fn solve(
+        &self,
+        layer: &[u64],
+        iterations: u64,
+        plans: &Plans,
+    ) -> Result<Vec<Option<Plan>>, solver::SolveError> {
+        layer
+            .par_iter()
+            .map(|&mask| {
+                if self.budget.is_over() {
+                    return Ok(None);
+                }
+                let sub = sub_problem(self.problem, self.players, mask, iterations);
+                if sub.problem.tasks.is_empty() {
+                    return Ok(Some(Plan::default()));
+                }
+                let warm = plans
+                    .best_split(mask)
+                    .map(|(part, rest)| plans.warm_start(&sub, part, rest));
+                let solution = solver::solve_from(
+                    &sub.problem,
+                    self.matrices,
+                    self.budget,
+                    &|_| {},
+                    warm.as_ref(),
+                )?;
+                Ok(Some(Plan::of(&sub, &solution, self.co2_kg_per_km)))
+            })
+            .collect()
+    }
+}
+
+/// Keeps the plans of the coalitions of `layer` that were solved (`None`: not started).
+fn insert_solved(plans: &mut Plans, layer: &[u64], solved: Vec<Option<Plan>>) {
+    let (masks, done): (Vec<u64>, Vec<Plan>) = layer
+        .iter()
+        .zip(solved)
+        .filter_map(|(mask, plan)| plan.map(|plan| (*mask, plan)))
+        .unzip();
+    plans.insert(&masks, done);
 }
 
 /// The coalitions' totals, with the iterations they were given.

@@ -1,8 +1,10 @@
 //! The rules of the exact game that need every coalition: the least core, the
-//! nucleolus (linear programs, `nucleolus`) and core membership (`core_check`). Each
+//! nucleolus (linear programs, `nucleolus`), the Equal Profit Method (`epm`) and core
+//! membership (`core_check`). Each
 //! records its own status: a linear program that fails leaves the others standing.
 
 use super::core_check;
+use super::epm;
 use super::nucleolus::{self, LpError};
 use super::report::Report;
 use super::report::stop_text;
@@ -13,6 +15,8 @@ use crate::budget::Budget;
 pub struct Judgement {
     /// The nucleolus, when its programs succeeded.
     pub nucleolus: Option<Vec<f64>>,
+    /// The Equal Profit Method split, when its program succeeded.
+    pub epm: Option<Vec<f64>>,
     /// Whether no coalition containing the player pays more than its cost under
     /// Shapley.
     pub shapley_member_in_core: Vec<bool>,
@@ -71,9 +75,12 @@ pub fn judge(inputs: &Inputs, report: &mut Report) -> Judgement {
             RuleStatus::Skipped("one producer: no smaller group to compare with".to_string()),
         );
         report.rules.set(Rule::Nucleolus, RuleStatus::Ok);
+        report.rules.set(Rule::Epm, RuleStatus::Ok);
         report.nucleolus_in_core = Some(true);
+        report.epm_in_core = Some(true);
         return Judgement {
             nucleolus: Some(vec![costs[full]]),
+            epm: Some(vec![costs[full]]),
             shapley_member_in_core,
         };
     }
@@ -82,12 +89,20 @@ pub fn judge(inputs: &Inputs, report: &mut Report) -> Judgement {
         Some(skipped) => report.rules.set(Rule::LeastCore, skipped),
         None => least_core_rule(costs, n, force_failure, report),
     }
+    // The EPM is one program, the nucleolus a sequence: the cheaper first, so that a
+    // short time limit keeps it.
+    let mut epm = None;
+    match out_of_time(budget, "equal profit method") {
+        Some(skipped) => report.rules.set(Rule::Epm, skipped),
+        None => epm = epm_rule(costs, n, force_failure, report, &all_in),
+    }
     match out_of_time(budget, "nucleolus") {
         Some(skipped) => report.rules.set(Rule::Nucleolus, skipped),
         None => nucleolus = nucleolus_rule(costs, n, force_failure, report, &all_in),
     }
     Judgement {
         nucleolus,
+        epm,
         shapley_member_in_core,
     }
 }
@@ -138,6 +153,46 @@ fn nucleolus_rule(
             report
                 .rules
                 .set(Rule::Nucleolus, RuleStatus::Failed(error.to_string()));
+            None
+        }
+    }
+}
+
+/// The Equal Profit Method, its status and whether it is in the core. Inside the core
+/// when it is not empty (or when the least core is unknown); inside the least core,
+/// with a note, when it is empty.
+fn epm_rule(
+    costs: &[f64],
+    n: usize,
+    force_failure: bool,
+    report: &mut Report,
+    all_in: &dyn Fn(&[f64]) -> bool,
+) -> Option<Vec<f64>> {
+    // Any positive ε*, even one too small for the report to call the core empty: at
+    // ε* = 0 the program would be infeasible.
+    let excess = report
+        .least_core_value
+        .map_or(0.0, |epsilon| epsilon.max(0.0));
+    let shares = if force_failure {
+        Err(forced("equal profit method"))
+    } else {
+        epm::epm(costs, n, excess)
+    };
+    match shares {
+        Ok(shares) => {
+            report.epm_in_core = Some(all_in(&shares));
+            report.rules.set(Rule::Epm, RuleStatus::Ok);
+            if report.core_empty() == Some(true) {
+                report.notes.push(format!(
+                    "the core is empty: the equal profit method split lies in the least core instead (no group is more than {excess:.2} better off alone)"
+                ));
+            }
+            Some(shares)
+        }
+        Err(error) => {
+            report
+                .rules
+                .set(Rule::Epm, RuleStatus::Failed(error.to_string()));
             None
         }
     }

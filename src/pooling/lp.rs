@@ -52,7 +52,7 @@ pub const DEFAULT_BACKEND: Backend = Backend::Clarabel;
 pub const TOLERANCE: f64 = 1e-6;
 
 /// Interior-point iterations allowed per program: a deterministic cap (no clock).
-const MAX_INTERIOR_ITERATIONS: u32 = 200;
+pub const MAX_INTERIOR_ITERATIONS: u32 = 200;
 
 /// A constraint `x(S) = value` fixed by an earlier stage.
 #[derive(Debug, Clone, Copy)]
@@ -86,6 +86,18 @@ fn coalition_sum(x: &[Variable], mask: usize) -> Expression {
         .filter(|(i, _)| mask >> i & 1 == 1)
         .map(|(_, v)| *v)
         .sum()
+}
+
+/// Costs divided by their largest magnitude, and that scale: every program sees costs
+/// of at most 1 whatever the currency or the size of the cooperative.
+pub fn scaled(costs: &[f64]) -> (Vec<f64>, f64) {
+    let largest = costs.iter().map(|c| c.abs()).fold(0.0, f64::max);
+    let scale = if largest.is_finite() && largest > 0.0 {
+        largest
+    } else {
+        1.0
+    };
+    (costs.iter().map(|c| c / scale).collect(), scale)
 }
 
 /// Sum of `shares` over coalition `mask`.

@@ -9,7 +9,8 @@
 //! Shares: proportional to stand-alone cost, the Shapley value (exact up to
 //! `max_exact_producers` players, sampled above with its standard error), and the
 //! nucleolus (least core first) by linear programming (`nucleolus` over `lp`, checked
-//! answers), and core membership (`core`). Each rule records its own status (`rules`):
+//! answers), the Equal Profit Method (`epm`: equal relative savings inside the core),
+//! and core membership (`core`). Each rule records its own status (`rules`):
 //! the report never fails the request, and stops, saying so, when the budget ends.
 //! References: Guajardo & Rönnqvist 2016 (review); Frisk et al. 2010; Krajewska et al.
 //! 2008.
@@ -17,6 +18,7 @@
 mod coalition;
 mod core;
 mod core_check;
+mod epm;
 mod game;
 mod lp;
 pub mod nucleolus;
@@ -27,16 +29,18 @@ mod repair;
 mod report;
 mod rules;
 mod shapley;
+mod split;
 mod totals;
 
 pub use game::{Player, players};
 pub use lp::{Backend, LpError};
 pub use report::{MAX_PLAYERS, PoolingError, ProducerRow, Report};
 pub use rules::{Rule, RuleStatus, RuleStatuses};
+pub use split::{MAX_KNOWN_PLAYERS, Split, split_game};
 pub use totals::Totals;
 
 use crate::budget::Budget;
-use crate::domain::{Problem, Solution, TravelMatrix, currency};
+use crate::domain::{Problem, Solution, TravelMatrix};
 
 /// Builds the report for `pooled`, the solution of `problem`. Never fails: a rule that
 /// cannot be computed says why in [`Report::rules`], and the pooled plan stands.
@@ -56,10 +60,18 @@ pub fn report(
     };
     match fill(problem, matrices, budget, &mut report) {
         Ok(()) => {}
-        Err(error @ PoolingError::Stopped { .. }) => {
+        Err(error @ (PoolingError::Stopped { .. } | PoolingError::WouldNotFinish { .. })) => {
+            keep_proportional(problem, &error, &mut report);
             report.rules.skip_the_rest(&error.to_string());
+            let skipped: Vec<&str> = report
+                .rules
+                .iter()
+                .filter(|(_, status)| !status.is_ok())
+                .map(|(rule, _)| rule.name())
+                .collect();
             report.notes.push(format!(
-                "the fair split was cut short ({error}); the pooled plan stands"
+                "the fair split was cut short ({error}); the pooled plan stands; skipped: {}",
+                skipped.join(", ")
             ));
         }
         Err(error) => {
@@ -101,17 +113,14 @@ fn fill(
         budget,
         pooled: report.pooled,
     };
-    let played = if report.shapley_exact {
-        game.play_exact(report)?
-    } else {
-        let samples = options.map_or(200, |o| o.shapley_samples);
-        game.play_sampled(samples, max_exact, report)?
-    };
+    let samples = options.map_or(200, |o| o.shapley_samples);
+    let played = game.play(max_exact, samples, report)?;
     for totals in &played.alone {
         report.alone.add(totals);
     }
-    let proportional =
-        proportional_shares(&played.alone, currency(report.pooled.figures.cost_micro));
+    let price = play::unserved_price(problem);
+    let alone_costs: Vec<f64> = played.alone.iter().map(|t| t.priced(price)).collect();
+    let proportional = split::proportional(&alone_costs, report.pooled.priced(price));
     report.rules.set(Rule::Proportional, RuleStatus::Ok);
     report.rules.set(Rule::Shapley, RuleStatus::Ok);
     let core = match &played.costs_by_mask {
@@ -126,37 +135,63 @@ fn fill(
             };
             Some(core::judge(&inputs, report))
         }
-        None => {
+        None if n > max_exact => {
             report.rules.skip_the_rest(&format!(
-                "{n} producers, above max_exact_producers ({max_exact}): the least core, the nucleolus and the core need every coalition"
+                "{n} producers, above max_exact_producers ({max_exact}): the least core, the nucleolus, the EPM and the core need every coalition"
             ));
+            None
+        }
+        None => {
+            report.rules.skip_the_rest("the exact game would not finish in the time left: the least core, the nucleolus, the EPM and the core need every coalition");
             None
         }
     };
     report.coalition_costs = played.costs_by_mask.clone();
-    push_player_notes(report, &players, &played.alone);
-    report.producers = producer_rows(&players, &played, &proportional, core.as_ref());
+    push_player_notes(report, &players, &played.alone, price);
+    report.producers = producer_rows(&players, &played, &proportional, core.as_ref(), price);
     Ok(())
 }
 
-/// The pooled cost split in proportion to each player's cost alone.
-fn proportional_shares(alone: &[Totals], pooled_cost: f64) -> Vec<f64> {
-    let alone_sum: f64 = alone.iter().map(|t| currency(t.figures.cost_micro)).sum();
-    alone
+/// When the report stopped after every player alone was solved: the proportional split
+/// (it needs nothing more), the alone totals and rows with the other rules at 0.
+fn keep_proportional(problem: &Problem, error: &PoolingError, report: &mut Report) {
+    let alone = match error {
+        PoolingError::Stopped { alone, .. } | PoolingError::WouldNotFinish { alone, .. } => {
+            alone.as_deref()
+        }
+        _ => None,
+    };
+    let players = game::players(problem);
+    let Some(alone) = alone.filter(|alone| alone.len() == players.len()) else {
+        return;
+    };
+    let price = play::unserved_price(problem);
+    let alone_costs: Vec<f64> = alone.iter().map(|t| t.priced(price)).collect();
+    let proportional = split::proportional(&alone_costs, report.pooled.priced(price));
+    for totals in alone {
+        report.alone.add(totals);
+    }
+    report.rules.set(Rule::Proportional, RuleStatus::Ok);
+    report.producers = players
         .iter()
-        .map(|t| {
-            if alone_sum > 0.0 {
-                pooled_cost * currency(t.figures.cost_micro) / alone_sum
-            } else {
-                0.0
-            }
+        .zip(alone.iter().zip(proportional))
+        .map(|(player, (totals, share))| ProducerRow {
+            producer: player.producer,
+            alone: *totals,
+            proportional: share,
+            shapley: 0.0,
+            shapley_error: 0.0,
+            nucleolus: None,
+            epm: None,
+            saving_percent: 0.0,
+            in_core: None,
         })
-        .collect()
+        .collect();
 }
 
 /// Notes on how players were formed and played alone, for a reader who would otherwise
 /// wonder at a row.
-fn push_player_notes(report: &mut Report, players: &[Player], alone: &[Totals]) {
+fn push_player_notes(report: &mut Report, players: &[Player], alone: &[Totals], price: f64) {
     if players
         .iter()
         .any(|p| p.vehicles.is_empty() && !p.tasks.is_empty())
@@ -168,8 +203,12 @@ fn push_player_notes(report: &mut Report, players: &[Player], alone: &[Totals]) 
             "tasks and vehicles without a producer form one more player, \"(unowned)\"".to_string(),
         );
     }
-    if alone.iter().any(|t| t.unassigned > 0) {
-        report.notes.push("some producers cannot serve all their tasks alone; their alone cost leaves those tasks out".to_string());
+    if alone.iter().any(|t| t.unassigned > 0) || report.pooled.unassigned > 0 {
+        report.notes.push(if price > 0.0 {
+            format!("some tasks are left unserved (by a producer alone or by the pooled plan); each one is priced at {price:.2} in the costs the rules split")
+        } else {
+            "some tasks are left unserved (by a producer alone or by the pooled plan) and not priced, so those costs leave them out; set pooling.unserved_task_cost to price them".to_string()
+        });
     }
 }
 
@@ -179,12 +218,13 @@ fn producer_rows(
     played: &play::Played,
     proportional: &[f64],
     core: Option<&core::Judgement>,
+    price: f64,
 ) -> Vec<ProducerRow> {
     players
         .iter()
         .enumerate()
         .map(|(i, player)| {
-            let alone_cost = currency(played.alone[i].figures.cost_micro);
+            let alone_cost = played.alone[i].priced(price);
             let shapley = played.shapley[i];
             ProducerRow {
                 producer: player.producer,
@@ -195,6 +235,7 @@ fn producer_rows(
                 nucleolus: core
                     .and_then(|c| c.nucleolus.as_ref())
                     .map(|shares| shares[i]),
+                epm: core.and_then(|c| c.epm.as_ref()).map(|shares| shares[i]),
                 saving_percent: if alone_cost > 0.0 {
                     (alone_cost - shapley) / alone_cost * 100.0
                 } else {

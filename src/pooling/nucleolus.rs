@@ -8,18 +8,7 @@
 //! least core (efficiency, x(S) ≤ c(S) + ε* within a tolerance relative to the game).
 
 pub use super::lp::LpError;
-use super::lp::{Backend, DEFAULT_BACKEND, Fixed, Program, TOLERANCE, shares_sum};
-
-/// Costs divided by their largest magnitude, and that scale.
-fn scaled(costs: &[f64]) -> (Vec<f64>, f64) {
-    let largest = costs.iter().map(|c| c.abs()).fold(0.0, f64::max);
-    let scale = if largest.is_finite() && largest > 0.0 {
-        largest
-    } else {
-        1.0
-    };
-    (costs.iter().map(|c| c / scale).collect(), scale)
-}
+use super::lp::{Backend, DEFAULT_BACKEND, Fixed, Program, TOLERANCE, scaled, shares_sum};
 
 fn stage_lp(
     costs: &[f64],

@@ -3,7 +3,9 @@
 //! (one search iteration for one member of a coalition) gives how many iterations the
 //! remaining coalitions can afford; they get fewer, never more than planned. Each
 //! coalition still starts from its best split, so fewer iterations never break
-//! sub-additivity. Without a deadline nothing changes (tests stay deterministic).
+//! sub-additivity. When even one iteration per coalition would not fit, the exact game
+//! gives up for a sampled one (`play`), sized by [`sampled_orders`]. Without a deadline
+//! nothing changes (tests stay deterministic).
 
 use std::time::Instant;
 
@@ -30,6 +32,18 @@ impl Pace {
     /// `iterations` iterations.
     pub fn record(&mut self, coalitions: usize, members: u32, iterations: u64) {
         self.units_done += coalitions as f64 * f64::from(members) * iterations.max(1) as f64;
+    }
+
+    /// Work units (one iteration for one member) that fit before `deadline` at the pace
+    /// measured so far, within the headroom; `None` before anything was measured.
+    pub fn affordable_units(&self, deadline: Instant) -> Option<f64> {
+        let now = Instant::now();
+        let spent = now.duration_since(self.started).as_secs_f64();
+        if self.units_done <= 0.0 || spent <= 0.0 {
+            return None;
+        }
+        let left = deadline.saturating_duration_since(now).as_secs_f64();
+        Some(HEADROOM * left * self.units_done / spent)
     }
 
     /// Iterations per coalition for work of `remaining_units` (members × coalitions
@@ -64,6 +78,21 @@ pub fn fitted_iterations(
     }
 }
 
+/// Random orders a sampled Shapley value can afford with `affordable_units` of work at
+/// one iteration per coalition, for `players` players: each order needs at most
+/// n(n−1)/2 units for its prefixes (the grand coalition is the pooled plan), and every
+/// player alone needs n more. At most `wanted`; 0 when fewer than 2 fit (no standard
+/// error from one order).
+pub fn sampled_orders(affordable_units: f64, players: usize, wanted: usize) -> usize {
+    let n = players as f64;
+    let per_order = (n * (n - 1.0) / 2.0).max(1.0);
+    let orders = ((affordable_units - n) / per_order).floor();
+    if !orders.is_finite() || orders < 2.0 {
+        return 0;
+    }
+    (orders as usize).min(wanted)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,5 +108,14 @@ mod tests {
         assert_eq!(fitted_iterations(36, 1.0, 1_000.0, 10_000.0, 40.0), 3);
         // Nothing measured yet: as planned.
         assert_eq!(fitted_iterations(36, 0.0, 0.0, 10_000.0, 1.0), 36);
+    }
+
+    #[test]
+    fn sizes_the_sampled_game_to_the_units_left() {
+        // 12 players: 66 units an order, 12 for the players alone.
+        assert_eq!(sampled_orders(12.0 + 66.0 * 30.0, 12, 200), 30);
+        assert_eq!(sampled_orders(1e9, 12, 200), 200);
+        assert_eq!(sampled_orders(100.0, 12, 200), 0);
+        assert_eq!(sampled_orders(f64::NAN, 12, 200), 0);
     }
 }

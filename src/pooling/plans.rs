@@ -61,7 +61,12 @@ impl Plans {
         self.by_mask.extend(masks.iter().copied().zip(plans));
     }
 
-    /// The figures of a solved coalition (zero if it was not solved).
+    /// The totals of coalition `mask`, if it was solved.
+    pub fn get(&self, mask: u64) -> Option<Totals> {
+        self.by_mask.get(&mask).map(|p| p.totals)
+    }
+
+    /// The totals of coalition `mask` (zeros if it was not solved).
     pub fn totals(&self, mask: u64) -> Totals {
         self.by_mask
             .get(&mask)

@@ -2,13 +2,14 @@
 //! Two ways, chosen by the number of players: the exact game solves every coalition
 //! (which the nucleolus and the core also need, see `mod.rs`), the sampled game only
 //! the prefixes of random orders of the players, so that large cooperatives stay
-//! tractable.
+//! tractable, or a small game whose exact version would not finish in the time left
+//! (the second way the report degrades, after fewer iterations per coalition).
 
 use super::report::{PoolingError, Report};
 use super::totals::Totals;
-use super::{coalition, repair, shapley};
+use super::{coalition, pace, repair, shapley};
 use crate::budget::Budget;
-use crate::domain::{Problem, TravelMatrix, currency};
+use crate::domain::{Problem, TravelMatrix};
 
 use super::game::Player;
 
@@ -20,6 +21,14 @@ pub struct Game<'a> {
     pub players: &'a [Player],
     pub budget: &'a Budget<'a>,
     pub pooled: Totals,
+}
+
+/// The price of a task a coalition leaves unserved, currency units (0: not priced).
+pub fn unserved_price(problem: &Problem) -> f64 {
+    problem
+        .pooling
+        .as_ref()
+        .map_or(0.0, |o| o.unserved_task_cost)
 }
 
 /// The outcome of either way of playing.
@@ -39,6 +48,11 @@ impl Game<'_> {
         self.players.len()
     }
 
+    /// The price of a task a coalition leaves unserved (0: not priced).
+    fn price(&self) -> f64 {
+        unserved_price(self.problem)
+    }
+
     /// The mask of the grand coalition.
     fn full(&self) -> u64 {
         let n = self.players();
@@ -51,13 +65,19 @@ impl Game<'_> {
     }
 
     /// Solves `masks`; notes when the deadline made the coalition searches shorter.
-    fn solve(&self, masks: &[u64], report: &mut Report) -> Result<Vec<Totals>, PoolingError> {
+    fn solve(
+        &self,
+        masks: &[u64],
+        give_up: bool,
+        report: &mut Report,
+    ) -> Result<Vec<Totals>, PoolingError> {
         let solved = coalition::solve_all(
             self.problem,
             self.matrices,
             self.players,
             masks,
             self.budget,
+            give_up,
         )?;
         if solved.fewest < solved.planned {
             report.notes.push(format!(
@@ -68,19 +88,60 @@ impl Game<'_> {
         Ok(solved.totals)
     }
 
+    /// Plays the exact game up to `max_exact` players and the sampled one (`samples`
+    /// orders) above; degrades the exact game to a sampled one, with as many orders as
+    /// the time left affords and a note, when its pace says it would not finish.
+    pub fn play(
+        &self,
+        max_exact: usize,
+        samples: usize,
+        report: &mut Report,
+    ) -> Result<Played, PoolingError> {
+        if !report.shapley_exact {
+            return self.play_sampled(samples, max_exact, report);
+        }
+        match self.play_exact(report) {
+            Err(PoolingError::WouldNotFinish {
+                solved,
+                total,
+                affordable_units,
+                alone,
+            }) => {
+                // Half: a coalition solve costs more than its iterations (building the
+                // sub-problem, the warm start), which the units measured at the planned
+                // iterations do not show at one iteration (measured, BENCHMARKS.md).
+                let orders = pace::sampled_orders(affordable_units / 2.0, self.players(), samples);
+                if orders == 0 {
+                    return Err(PoolingError::WouldNotFinish {
+                        solved,
+                        total,
+                        affordable_units,
+                        alone,
+                    });
+                }
+                report.shapley_exact = false;
+                report.notes.push(format!(
+                    "the exact game would not finish in the time left ({solved} of {total} coalitions solved): Shapley value sampled over {orders} orders instead (± one standard error shown)"
+                ));
+                self.play_sampled(orders, max_exact, report)
+            }
+            other => other,
+        }
+    }
+
     /// Solves every coalition but the grand one, repairs the costs to be sub-additive and
     /// takes the exact Shapley value. Records the coalitions solved, the repair, and a
     /// note when the pooled plan is beaten by two groups (a sign of too short a search).
     pub fn play_exact(&self, report: &mut Report) -> Result<Played, PoolingError> {
         let (n, full) = (self.players(), self.full());
         let masks: Vec<u64> = (1..full).collect();
-        let totals = self.solve(&masks, report)?;
+        let totals = self.solve(&masks, true, report)?;
         report.coalitions_solved = masks.len();
         let mut costs = vec![0.0; 1 << n];
         for (mask, t) in masks.iter().zip(&totals) {
-            costs[*mask as usize] = currency(t.figures.cost_micro);
+            costs[*mask as usize] = t.priced(self.price());
         }
-        costs[full as usize] = currency(self.pooled.figures.cost_micro);
+        costs[full as usize] = self.pooled.priced(self.price());
         // Masks run from 1, so a coalition's totals sit at its mask minus one; a lone
         // player is the grand coalition, whose plan is the pooled one.
         let alone: Vec<Totals> = self
@@ -125,15 +186,15 @@ impl Game<'_> {
         let (n, full) = (self.players(), self.full());
         let orders = shapley::orders(n, samples, self.problem.options.seed);
         let masks = self.sampled_masks(&orders);
-        let totals = self.solve(&masks, report)?;
+        let totals = self.solve(&masks, false, report)?;
         report.coalitions_solved = masks.len();
         let cost_of = |mask: u64| -> f64 {
             if mask == full {
-                return currency(self.pooled.figures.cost_micro);
+                return self.pooled.priced(self.price());
             }
             masks
                 .binary_search(&mask)
-                .map_or(0.0, |i| currency(totals[i].figures.cost_micro))
+                .map_or(0.0, |i| totals[i].priced(self.price()))
         };
         let (shapley, shapley_errors) = shapley::sampled(&orders, n, cost_of);
         let alone = self
@@ -145,9 +206,11 @@ impl Game<'_> {
                     .map_or(Totals::default(), |i| totals[i])
             })
             .collect();
-        report.notes.push(format!(
-            "{n} producers: Shapley value sampled over {samples} orders (± one standard error shown); nucleolus and core need every coalition and are not computed above {max_exact} producers"
-        ));
+        if n > max_exact {
+            report.notes.push(format!(
+                "{n} producers: Shapley value sampled over {samples} orders (± one standard error shown); nucleolus and core need every coalition and are not computed above {max_exact} producers"
+            ));
+        }
         Ok(Played {
             alone,
             shapley,

@@ -27,6 +27,8 @@ pub struct ProducerRow {
     pub shapley_error: f64,
     /// Nucleolus share, currency units (exact games only).
     pub nucleolus: Option<f64>,
+    /// Equal Profit Method share, currency units (exact games only).
+    pub epm: Option<f64>,
     /// Saving against driving alone under the Shapley split, percent.
     pub saving_percent: f64,
     /// No coalition containing the producer pays more than its cost under Shapley
@@ -59,6 +61,8 @@ pub struct Report {
     pub nucleolus_in_core: Option<bool>,
     /// Whether the proportional split is in the core.
     pub proportional_in_core: Option<bool>,
+    /// Whether the EPM split is in the core (always when the core is not empty).
+    pub epm_in_core: Option<bool>,
     /// Notes for the reader.
     pub notes: Vec<String>,
     /// What became of each allocation rule (ok, failed or skipped, with why).
@@ -70,7 +74,9 @@ pub struct Report {
 }
 
 impl Report {
-    /// Whether the core is empty (exact games only).
+    /// Whether the core is empty (exact games only): the least-core value is above the
+    /// tolerance of the in-core flags, so that a split in the least core of a core
+    /// called "not empty" is flagged in it.
     pub fn core_empty(&self) -> Option<bool> {
         self.least_core_value
             .map(|epsilon| epsilon > core_check::TOLERANCE)
@@ -96,6 +102,25 @@ pub enum PoolingError {
         total: usize,
         /// What ended the work.
         reason: StopReason,
+        /// Each player alone, when every one was solved before the stop: enough for
+        /// the proportional split.
+        alone: Option<Vec<Totals>>,
+    },
+    /// The pace of the coalitions solved so far says the rest of the exact game would
+    /// not fit in the time left even at one iteration each (the game gives up, before
+    /// the deadline, for a sampled one).
+    #[error(
+        "the exact game would not finish in the time left ({solved} of {total} coalitions solved)"
+    )]
+    WouldNotFinish {
+        /// Coalitions solved.
+        solved: usize,
+        /// Coalitions the game needs.
+        total: usize,
+        /// Work units (one iteration for one member) that fit in the time left.
+        affordable_units: f64,
+        /// Each player alone (the first layer is always solved before this is known).
+        alone: Option<Vec<Totals>>,
     },
     /// Too many players for coalition masks.
     #[error("{0} producers: the pooling report handles at most {MAX_PLAYERS}")]

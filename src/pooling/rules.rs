@@ -15,28 +15,33 @@ pub enum Rule {
     LeastCore,
     /// The nucleolus (a sequence of linear programs).
     Nucleolus,
+    /// The Equal Profit Method (one linear program, inside the core or, when the core
+    /// is empty, the least core).
+    Epm,
     /// Whether each split is in the core (needs every coalition).
     Core,
 }
 
 impl Rule {
     /// Every rule, in the order reports list them.
-    pub const ALL: [Rule; 5] = [
+    pub const ALL: [Rule; 6] = [
         Rule::Proportional,
         Rule::Shapley,
         Rule::LeastCore,
         Rule::Nucleolus,
+        Rule::Epm,
         Rule::Core,
     ];
 
     /// The rule's name on the wire ("proportional", "shapley", "least_core",
-    /// "nucleolus", "core").
+    /// "nucleolus", "epm", "core").
     pub fn name(self) -> &'static str {
         match self {
             Rule::Proportional => "proportional",
             Rule::Shapley => "shapley",
             Rule::LeastCore => "least_core",
             Rule::Nucleolus => "nucleolus",
+            Rule::Epm => "epm",
             Rule::Core => "core",
         }
     }

@@ -105,8 +105,8 @@ fn write_shares(out: &mut String, problem: &Problem, report: &Report) {
     );
     let _ = writeln!(
         out,
-        "  {:<28} {:>9} {:>12} {:>9} {:>9} {:>8} {:>7}",
-        "producer", "alone", "proportional", "Shapley", "nucleolus", "saving", "in core"
+        "  {:<28} {:>9} {:>12} {:>9} {:>9} {:>9} {:>8} {:>7}",
+        "producer", "alone", "proportional", "Shapley", "nucleolus", "EPM", "saving", "in core"
     );
     for row in &report.producers {
         let shapley = if row.shapley_error > 0.0 {
@@ -117,14 +117,16 @@ fn write_shares(out: &mut String, problem: &Problem, report: &Report) {
         let nucleolus = row
             .nucleolus
             .map_or("n/a".to_string(), |n| format!("{n:.2}"));
+        let epm = row.epm.map_or("n/a".to_string(), |e| format!("{e:.2}"));
         let _ = writeln!(
             out,
-            "  {:<28} {:>9.2} {:>12.2} {:>9} {:>9} {:>7.1}% {:>7}",
+            "  {:<28} {:>9.2} {:>12.2} {:>9} {:>9} {:>9} {:>7.1}% {:>7}",
             name(problem, row.producer),
             currency(row.alone.figures.cost_micro),
             row.proportional,
             shapley,
             nucleolus,
+            epm,
             row.saving_percent,
             yes_no(row.in_core)
         );
@@ -159,10 +161,11 @@ fn write_method_and_core(out: &mut String, report: &Report) {
         Some(false) => {
             let _ = writeln!(
                 out,
-                "The core is not empty: under the nucleolus no group of producers would pay less on its own. In the core — Shapley: {}, proportional: {}, nucleolus: {}.",
+                "The core is not empty: under the nucleolus no group of producers would pay less on its own. In the core — Shapley: {}, proportional: {}, nucleolus: {}, EPM: {}.",
                 yes_no(report.shapley_in_core),
                 yes_no(report.proportional_in_core),
-                yes_no(report.nucleolus_in_core)
+                yes_no(report.nucleolus_in_core),
+                yes_no(report.epm_in_core)
             );
         }
         None => {}

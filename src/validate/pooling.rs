@@ -55,6 +55,14 @@ pub fn pooling_options(
             ),
         );
     }
+    let unserved_task_cost = options.unserved_task_cost;
+    if !(unserved_task_cost.is_finite() && (0.0..=1e9).contains(&unserved_task_cost)) {
+        collector.push(
+            Code::OutOfRange,
+            "pooling.unserved_task_cost",
+            "must be in 0..=1e9 currency units per task",
+        );
+    }
     let or = |value: u32, default: u32| if value == 0 { default } else { value };
     Some(PoolingOptions {
         stand_in_capacity,
@@ -64,6 +72,13 @@ pub fn pooling_options(
         shapley_samples: or(options.shapley_samples, 200) as usize,
         coalition_iterations: (options.coalition_iterations > 0)
             .then_some(u64::from(options.coalition_iterations)),
+        unserved_task_cost: if unserved_task_cost.is_finite() {
+            unserved_task_cost.clamp(0.0, 1e9)
+        } else {
+            0.0
+        },
         force_lp_failure: false,
+        stop_after_size: None,
+        affordable_units: None,
     })
 }

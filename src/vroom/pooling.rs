@@ -33,6 +33,7 @@ pub fn vroom_pooling(problem: &Problem, report: &Report) -> Value {
                 "shapley": row.shapley,
                 "shapley_error": row.shapley_error,
                 "nucleolus": row.nucleolus,
+                "epm": row.epm,
                 "saving_percent": row.saving_percent,
                 "in_core": row.in_core,
             })
@@ -51,6 +52,7 @@ pub fn vroom_pooling(problem: &Problem, report: &Report) -> Value {
         "shapley_in_core": report.shapley_in_core,
         "nucleolus_in_core": report.nucleolus_in_core,
         "proportional_in_core": report.proportional_in_core,
+        "epm_in_core": report.epm_in_core,
         "notes": report.notes,
         "rules": rules(report),
     })
