@@ -146,8 +146,14 @@ fn benches(c: &mut Criterion) {
         let (problem, matrices, warm) = prepared(stops, &budget);
         group.bench_function(format!("pickup-delivery/{stops}-stops"), |b| {
             b.iter(|| {
-                solver::solve_from(black_box(&problem), &matrices, &budget, &|_| {}, Some(&warm))
-                    .map(|solution| solution.summary)
+                solver::solve_from(
+                    black_box(&problem),
+                    &matrices,
+                    &budget,
+                    &|_| {},
+                    Some(&warm),
+                )
+                .map(|solution| solution.summary)
             })
         });
     }

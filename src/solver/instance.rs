@@ -135,31 +135,7 @@ impl<'a> Instance<'a> {
                 }
             }
         }
-        let compatible = problem
-            .tasks
-            .iter()
-            .map(|task| {
-                problem
-                    .vehicles
-                    .iter()
-                    .map(|vehicle| {
-                        let skilled = task
-                            .skills
-                            .iter()
-                            .all(|s| vehicle.skills.binary_search(s).is_ok());
-                        let fits = match &task.kind {
-                            TaskKind::Shipment { amount, .. } => fits(amount, &vehicle.capacity),
-                            TaskKind::Job {
-                                delivery, pickup, ..
-                            } => {
-                                fits(delivery, &vehicle.capacity) && fits(pickup, &vehicle.capacity)
-                            }
-                        };
-                        skilled && fits
-                    })
-                    .collect()
-            })
-            .collect();
+        let compatible = compatibility(problem);
         let neighbours = neighbours(&stops, matrices.first());
         let kinds = problem.goods_kinds.len();
         let mut clashes = vec![vec![false; kinds]; kinds];
@@ -239,6 +215,34 @@ impl<'a> Instance<'a> {
     pub fn task_count(&self) -> usize {
         self.task_stops.len()
     }
+}
+
+/// `compatible[task][vehicle]`: the vehicle has every skill the task needs and room for
+/// its amounts.
+fn compatibility(problem: &Problem) -> Vec<Vec<bool>> {
+    problem
+        .tasks
+        .iter()
+        .map(|task| {
+            problem
+                .vehicles
+                .iter()
+                .map(|vehicle| {
+                    let skilled = task
+                        .skills
+                        .iter()
+                        .all(|s| vehicle.skills.binary_search(s).is_ok());
+                    let fits = match &task.kind {
+                        TaskKind::Shipment { amount, .. } => fits(amount, &vehicle.capacity),
+                        TaskKind::Job {
+                            delivery, pickup, ..
+                        } => fits(delivery, &vehicle.capacity) && fits(pickup, &vehicle.capacity),
+                    };
+                    skilled && fits
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// Each vehicle's [`Durations`], and the scaled tables they name: one per distinct
