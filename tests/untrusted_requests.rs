@@ -28,6 +28,16 @@ fn trailer_bytes(status: &tonic::Status) -> usize {
     status.message().len() + status.details().len().div_ceil(3) * 4 + metadata
 }
 
+/// The first field violation of an `INVALID_ARGUMENT` status.
+fn first_violation(status: &tonic::Status) -> tonic_types::FieldViolation {
+    assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
+    let listed = status
+        .get_details_bad_request()
+        .expect("details")
+        .field_violations;
+    listed.into_iter().next().expect("a field violation")
+}
+
 #[tokio::test]
 async fn a_thousand_violations_fit_in_small_trailers() {
     let server = start_server().await;
@@ -138,33 +148,20 @@ async fn a_hundred_thousand_sites_are_refused_and_the_server_keeps_serving() {
     let mut request = demo_request();
     request.sites = sites.clone();
     let status = client.solve(request).await.expect_err("too large");
-    assert_eq!(status.code(), tonic::Code::InvalidArgument);
-    let listed = status
-        .get_details_bad_request()
-        .expect("details")
-        .field_violations;
-    assert_eq!(listed[0].field, "sites");
+    let first = first_violation(&status);
+    assert_eq!(first.field, "sites");
     assert!(
-        listed[0]
-            .description
-            .starts_with("[too_large] 100000 sites"),
-        "{listed:?}"
+        first.description.starts_with("[too_large] 100000 sites"),
+        "{first:?}"
     );
-    assert!(
-        listed[0].description.contains("at most 10000"),
-        "{listed:?}"
-    );
+    assert!(first.description.contains("at most 10000"), "{first:?}");
     let matrix = pb::ComputeMatrixRequest {
         points: sites,
         ..Default::default()
     };
     let status = client.compute_matrix(matrix).await.expect_err("too large");
-    assert_eq!(status.code(), tonic::Code::InvalidArgument);
-    let listed = status
-        .get_details_bad_request()
-        .expect("details")
-        .field_violations;
-    assert_eq!(listed[0].field, "points");
+    let first = first_violation(&status);
+    assert_eq!(first.field, "points");
     let mut request = demo_request();
     request.options = Some(quick_options(50));
     client.solve(request).await.expect("still serving");
@@ -185,16 +182,9 @@ async fn a_supplied_matrix_of_empty_rows_is_refused_before_allocation() {
         })),
     });
     let status = client.solve(request).await.expect_err("too large");
-    assert_eq!(status.code(), tonic::Code::InvalidArgument);
-    let listed = status
-        .get_details_bad_request()
-        .expect("details")
-        .field_violations;
-    assert_eq!(listed[0].field, "travel.matrices.profiles[0].durations_s");
-    assert!(
-        listed[0].description.starts_with("[too_large]"),
-        "{listed:?}"
-    );
+    let first = first_violation(&status);
+    assert_eq!(first.field, "travel.matrices.profiles[0].durations_s");
+    assert!(first.description.starts_with("[too_large]"), "{first:?}");
 }
 
 #[tokio::test]
@@ -215,16 +205,9 @@ async fn an_osrm_server_outside_the_allow_list_is_never_contacted() {
         let mut request = demo_request();
         request.travel = Some(travel(fallback));
         let status = client.solve(request).await.expect_err("refused");
-        assert_eq!(status.code(), tonic::Code::InvalidArgument);
-        let listed = status
-            .get_details_bad_request()
-            .expect("details")
-            .field_violations;
-        assert_eq!(listed[0].field, "travel.osrm.url");
-        assert!(
-            listed[0].description.starts_with("[not_allowed]"),
-            "{listed:?}"
-        );
+        let first = first_violation(&status);
+        assert_eq!(first.field, "travel.osrm.url");
+        assert!(first.description.starts_with("[not_allowed]"), "{first:?}");
         let matrix = pb::ComputeMatrixRequest {
             points: vec![site_at("a", 47.14, 9.52), site_at("b", 47.16, 9.51)],
             travel: Some(travel(fallback)),
@@ -258,9 +241,6 @@ async fn an_osrm_timeout_above_a_minute_is_refused() {
         })),
     });
     let status = client.solve(request).await.expect_err("refused");
-    let listed = status
-        .get_details_bad_request()
-        .expect("details")
-        .field_violations;
-    assert_eq!(listed[0].field, "travel.osrm.timeout_ms");
+    let first = first_violation(&status);
+    assert_eq!(first.field, "travel.osrm.timeout_ms");
 }
