@@ -55,6 +55,24 @@ mod tests {
 
     use super::*;
 
+    /// Solves `request` through the pipeline with `iterations` iterations on one
+    /// thread (the iteration cap, never the time limit, ends the run).
+    pub(super) fn solve(
+        request: &mut pb::SolveRequest,
+        iterations: u64,
+    ) -> (crate::domain::Problem, crate::domain::Solution) {
+        request.options = Some(pb::SolveOptions {
+            max_iterations: Some(iterations),
+            time_limit_ms: Some(3_600_000),
+            threads: 1,
+            ..Default::default()
+        });
+        let cancelled = AtomicBool::new(false);
+        let budget = crate::budget::Budget::new(&cancelled);
+        let solved = crate::pipeline::solve(request, &budget, &|_| {}).unwrap();
+        (solved.problem, solved.solution)
+    }
+
     /// Two vehicles (one with a producer), two jobs, one shipment, a 4×4 matrix.
     pub(super) fn small_problem() -> Value {
         let times = json!([
@@ -103,19 +121,7 @@ mod tests {
         assert_eq!(request.producers.len(), 5);
         assert_eq!(request.vehicles.len(), 3);
         assert!(request.shipments.len() >= 12);
-        request.options = Some(pb::SolveOptions {
-            max_iterations: Some(300),
-            time_limit_ms: Some(3_600_000),
-            threads: 1,
-            ..Default::default()
-        });
-        let problem = crate::validate::problem(&request).unwrap();
-        let matrices = crate::travel::matrices(&problem, &Default::default())
-            .expect("matrices")
-            .0;
-        let cancelled = AtomicBool::new(false);
-        let budget = crate::budget::Budget::new(&cancelled);
-        let solution = crate::solver::solve(&problem, &matrices, &budget, &|_| {}).unwrap();
+        let (problem, solution) = solve(&mut request, 300);
         assert!(solution.unassigned.is_empty(), "{:?}", solution.unassigned);
         let output = vroom_output(&problem, &solution);
         assert_eq!(output["summary"]["unassigned"], 0);

@@ -292,30 +292,12 @@ fn shipment_ids(task_id: &str) -> (Value, Value) {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::AtomicBool;
-
     use super::*;
-    use crate::budget::Budget;
-    use crate::pb;
     use crate::vroom::request_from_vroom;
     use crate::vroom::tests::small_problem;
 
     fn solve(input: &Value) -> (Problem, Solution) {
-        let mut request = request_from_vroom(input).unwrap();
-        request.options = Some(pb::SolveOptions {
-            max_iterations: Some(200),
-            time_limit_ms: Some(3_600_000),
-            threads: 1,
-            ..Default::default()
-        });
-        let problem = crate::validate::problem(&request).unwrap();
-        let matrices = crate::travel::matrices(&problem, &Default::default())
-            .expect("matrices")
-            .0;
-        let cancelled = AtomicBool::new(false);
-        let budget = Budget::new(&cancelled);
-        let solution = crate::solver::solve(&problem, &matrices, &budget, &|_| {}).unwrap();
-        (problem, solution)
+        crate::vroom::tests::solve(&mut request_from_vroom(input).unwrap(), 200)
     }
 
     fn sum(values: &[Value], key: &str) -> i64 {
