@@ -107,26 +107,46 @@ pub fn judge(inputs: &Inputs, report: &mut Report) -> Judgement {
     }
 }
 
+/// Runs one rule's linear programs (or, under the test hook, a failure instead) and
+/// records its status: `ok` with the answer, `failed` with the reason.
+fn run_rule<T>(
+    rule: Rule,
+    stage: &str,
+    force_failure: bool,
+    report: &mut Report,
+    solve: impl FnOnce() -> Result<T, LpError>,
+) -> Option<T> {
+    let outcome = if force_failure {
+        Err(forced(stage))
+    } else {
+        solve()
+    };
+    match outcome {
+        Ok(answer) => {
+            report.rules.set(rule, RuleStatus::Ok);
+            Some(answer)
+        }
+        Err(error) => {
+            report
+                .rules
+                .set(rule, RuleStatus::Failed(error.to_string()));
+            None
+        }
+    }
+}
+
 /// The least-core value and its status.
 fn least_core_rule(costs: &[f64], n: usize, force_failure: bool, report: &mut Report) {
-    let least_core = if force_failure {
-        Err(forced("least core"))
-    } else {
+    let least_core = run_rule(Rule::LeastCore, "least core", force_failure, report, || {
         nucleolus::least_core(costs, n)
-    };
-    match least_core {
-        Ok((epsilon, _)) => {
-            report.least_core_value = Some(epsilon);
-            report.rules.set(Rule::LeastCore, RuleStatus::Ok);
-            if report.core_empty() == Some(true) {
-                report.notes.push(format!(
-                    "the core is empty: whatever the split, some group of producers would pay at least {epsilon:.2} less on its own"
-                ));
-            }
+    });
+    if let Some((epsilon, _)) = least_core {
+        report.least_core_value = Some(epsilon);
+        if report.core_empty() == Some(true) {
+            report.notes.push(format!(
+                "the core is empty: whatever the split, some group of producers would pay at least {epsilon:.2} less on its own"
+            ));
         }
-        Err(error) => report
-            .rules
-            .set(Rule::LeastCore, RuleStatus::Failed(error.to_string())),
     }
 }
 
@@ -138,24 +158,11 @@ fn nucleolus_rule(
     report: &mut Report,
     all_in: &dyn Fn(&[f64]) -> bool,
 ) -> Option<Vec<f64>> {
-    let shares = if force_failure {
-        Err(forced("nucleolus"))
-    } else {
+    let shares = run_rule(Rule::Nucleolus, "nucleolus", force_failure, report, || {
         nucleolus::nucleolus(costs, n)
-    };
-    match shares {
-        Ok(shares) => {
-            report.nucleolus_in_core = Some(all_in(&shares));
-            report.rules.set(Rule::Nucleolus, RuleStatus::Ok);
-            Some(shares)
-        }
-        Err(error) => {
-            report
-                .rules
-                .set(Rule::Nucleolus, RuleStatus::Failed(error.to_string()));
-            None
-        }
-    }
+    })?;
+    report.nucleolus_in_core = Some(all_in(&shares));
+    Some(shares)
 }
 
 /// The Equal Profit Method, its status and whether it is in the core. Inside the core
@@ -173,27 +180,18 @@ fn epm_rule(
     let excess = report
         .least_core_value
         .map_or(0.0, |epsilon| epsilon.max(0.0));
-    let shares = if force_failure {
-        Err(forced("equal profit method"))
-    } else {
-        epm::epm(costs, n, excess)
-    };
-    match shares {
-        Ok(shares) => {
-            report.epm_in_core = Some(all_in(&shares));
-            report.rules.set(Rule::Epm, RuleStatus::Ok);
-            if report.core_empty() == Some(true) {
-                report.notes.push(format!(
-                    "the core is empty: the equal profit method split lies in the least core instead (no group is more than {excess:.2} better off alone)"
-                ));
-            }
-            Some(shares)
-        }
-        Err(error) => {
-            report
-                .rules
-                .set(Rule::Epm, RuleStatus::Failed(error.to_string()));
-            None
-        }
+    let shares = run_rule(
+        Rule::Epm,
+        "equal profit method",
+        force_failure,
+        report,
+        || epm::epm(costs, n, excess),
+    )?;
+    report.epm_in_core = Some(all_in(&shares));
+    if report.core_empty() == Some(true) {
+        report.notes.push(format!(
+            "the core is empty: the equal profit method split lies in the least core instead (no group is more than {excess:.2} better off alone)"
+        ));
     }
+    Some(shares)
 }
