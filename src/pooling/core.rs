@@ -4,7 +4,9 @@
 //! records its own status: a linear program that fails leaves the others standing.
 
 use super::core_check;
+use super::cost_game::CostGame;
 use super::epm;
+use super::lp::DEFAULT_BACKEND;
 use super::nucleolus::{self, LpError};
 use super::report::Report;
 use super::report::stop_text;
@@ -32,8 +34,9 @@ fn forced(stage: &str) -> LpError {
 
 /// What the rules of the exact game work on.
 pub struct Inputs<'a> {
-    /// Repaired cost of every coalition by mask, currency units.
-    pub costs: &'a [f64],
+    /// The game: every coalition (repaired costs) for the exact game, the coalitions
+    /// evaluated for a large one; currency units.
+    pub costs: &'a CostGame,
     /// The Shapley split.
     pub shapley: &'a [f64],
     /// The proportional split.
@@ -69,7 +72,6 @@ pub fn judge(inputs: &Inputs, report: &mut Report) -> Judgement {
     let shapley_member_in_core = core_check::members_in_core(shapley, costs);
     if n < 2 {
         // One player pays the whole cost: no group to compare it with.
-        let full = costs.len() - 1;
         report.rules.set(
             Rule::LeastCore,
             RuleStatus::Skipped("one producer: no smaller group to compare with".to_string()),
@@ -79,26 +81,26 @@ pub fn judge(inputs: &Inputs, report: &mut Report) -> Judgement {
         report.nucleolus_in_core = Some(true);
         report.epm_in_core = Some(true);
         return Judgement {
-            nucleolus: Some(vec![costs[full]]),
-            epm: Some(vec![costs[full]]),
+            nucleolus: Some(vec![costs.full_cost]),
+            epm: Some(vec![costs.full_cost]),
             shapley_member_in_core,
         };
     }
     let mut nucleolus = None;
     match out_of_time(budget, "least core") {
         Some(skipped) => report.rules.set(Rule::LeastCore, skipped),
-        None => least_core_rule(costs, n, force_failure, report),
+        None => least_core_rule(costs, force_failure, report),
     }
     // The EPM is one program, the nucleolus a sequence: the cheaper first, so that a
     // short time limit keeps it.
     let mut epm = None;
     match out_of_time(budget, "equal profit method") {
         Some(skipped) => report.rules.set(Rule::Epm, skipped),
-        None => epm = epm_rule(costs, n, force_failure, report, &all_in),
+        None => epm = epm_rule(costs, force_failure, report, &all_in),
     }
     match out_of_time(budget, "nucleolus") {
         Some(skipped) => report.rules.set(Rule::Nucleolus, skipped),
-        None => nucleolus = nucleolus_rule(costs, n, force_failure, report, &all_in),
+        None => nucleolus = nucleolus_rule(costs, force_failure, budget, report, &all_in),
     }
     Judgement {
         nucleolus,
@@ -126,6 +128,12 @@ fn run_rule<T>(
             report.rules.set(rule, RuleStatus::Ok);
             Some(answer)
         }
+        Err(error @ LpError::OutOfTime { .. }) => {
+            report
+                .rules
+                .set(rule, RuleStatus::Skipped(error.to_string()));
+            None
+        }
         Err(error) => {
             report
                 .rules
@@ -136,9 +144,9 @@ fn run_rule<T>(
 }
 
 /// The least-core value and its status.
-fn least_core_rule(costs: &[f64], n: usize, force_failure: bool, report: &mut Report) {
+fn least_core_rule(costs: &CostGame, force_failure: bool, report: &mut Report) {
     let least_core = run_rule(Rule::LeastCore, "least core", force_failure, report, || {
-        nucleolus::least_core(costs, n)
+        nucleolus::least_core_of(costs, DEFAULT_BACKEND)
     });
     if let Some((epsilon, _)) = least_core {
         report.least_core_value = Some(epsilon);
@@ -152,14 +160,19 @@ fn least_core_rule(costs: &[f64], n: usize, force_failure: bool, report: &mut Re
 
 /// The nucleolus, its status and whether it is in the core.
 fn nucleolus_rule(
-    costs: &[f64],
-    n: usize,
+    costs: &CostGame,
     force_failure: bool,
+    budget: &Budget,
     report: &mut Report,
     all_in: &dyn Fn(&[f64]) -> bool,
 ) -> Option<Vec<f64>> {
+    let keep_going = || {
+        budget
+            .expired(std::time::Instant::now())
+            .map(|reason| stop_text(reason).to_string())
+    };
     let shares = run_rule(Rule::Nucleolus, "nucleolus", force_failure, report, || {
-        nucleolus::nucleolus(costs, n)
+        nucleolus::nucleolus_of(costs, DEFAULT_BACKEND, &keep_going)
     })?;
     report.nucleolus_in_core = Some(all_in(&shares));
     Some(shares)
@@ -169,8 +182,7 @@ fn nucleolus_rule(
 /// when it is not empty (or when the least core is unknown); inside the least core,
 /// with a note, when it is empty.
 fn epm_rule(
-    costs: &[f64],
-    n: usize,
+    costs: &CostGame,
     force_failure: bool,
     report: &mut Report,
     all_in: &dyn Fn(&[f64]) -> bool,
@@ -185,7 +197,7 @@ fn epm_rule(
         "equal profit method",
         force_failure,
         report,
-        || epm::epm(costs, n, excess),
+        || epm::epm_of(costs, excess),
     )?;
     report.epm_in_core = Some(all_in(&shares));
     if report.core_empty() == Some(true) {

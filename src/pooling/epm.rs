@@ -21,69 +21,75 @@
 
 use good_lp::{Expression, Solution, SolverModel, Variable, clarabel, constraint, variables};
 
-use super::lp::{LpError, MAX_INTERIOR_ITERATIONS, TOLERANCE, scaled, shares_sum};
+use super::cost_game::{CostGame, shares_sum};
+use super::lp::{LpError, MAX_INTERIOR_ITERATIONS, TOLERANCE};
 
 /// The EPM split of the cost game `costs` (by mask, `costs[0] = 0`), each coalition
 /// allowed `allowed_excess` above its cost (0: the core; ε* > 0: the least core), in
 /// the game's currency units.
+#[cfg(test)]
 pub fn epm(costs: &[f64], players: usize, allowed_excess: f64) -> Result<Vec<f64>, LpError> {
-    let full = (1usize << players) - 1;
-    if players == 1 {
-        return Ok(vec![costs[full]]);
+    epm_of(&CostGame::dense(costs, players), allowed_excess)
+}
+
+/// The EPM split over the coalitions `game` knows.
+pub fn epm_of(game: &CostGame, allowed_excess: f64) -> Result<Vec<f64>, LpError> {
+    if game.players == 1 {
+        return Ok(vec![game.full_cost]);
     }
-    if costs.iter().any(|c| !c.is_finite()) || !allowed_excess.is_finite() {
+    if !game.all_finite() || !allowed_excess.is_finite() {
         return Err(LpError::Status {
             stage: "equal profit method".to_string(),
             status: "a cost is not a finite number".to_string(),
         });
     }
-    let (costs, scale) = scaled(costs);
+    let (game, scale) = game.scaled();
     let excess = allowed_excess.max(0.0) / scale;
     // ε* comes from another program, accurate to its solver's tolerance, and a core
     // of one point (an additive game) is empty after a 1e-9 perturbation: when the
     // exact program is infeasible, it runs again with TOLERANCE / 10 of room (relative).
-    let (room, shares) = match solve_scaled(&costs, players, excess) {
+    let (room, shares) = match solve_scaled(&game, excess) {
         Ok(shares) => (excess, shares),
         Err(_) => {
             let room = excess + 0.1 * TOLERANCE;
-            (room, solve_scaled(&costs, players, room)?)
+            (room, solve_scaled(&game, room)?)
         }
     };
-    check(&costs, players, room, &shares)?;
+    check(&game, room, &shares)?;
     Ok(shares.iter().map(|s| s * scale).collect())
 }
 
 /// The weight of player `i`'s variable: its alone cost when positive (the variable is
 /// then the fraction it pays), 1 otherwise (the variable is its share).
-fn weight(costs: &[f64], player: usize) -> f64 {
-    let alone = costs[1 << player];
+fn weight(game: &CostGame, player: usize) -> f64 {
+    let alone = game.alone[player];
     if alone > 0.0 { alone } else { 1.0 }
 }
 
-/// The program on scaled costs: shares.
-fn solve_scaled(costs: &[f64], players: usize, excess: f64) -> Result<Vec<f64>, LpError> {
-    let full = (1usize << players) - 1;
+/// The program on a scaled game: shares.
+fn solve_scaled(game: &CostGame, excess: f64) -> Result<Vec<f64>, LpError> {
+    let players = game.players;
     let mut vars = variables!();
     let low = vars.add_variable();
     let high = vars.add_variable();
     let fraction: Vec<Variable> = (0..players).map(|_| vars.add_variable()).collect();
-    let share = |mask: usize| -> Expression {
+    let share = |mask: u64| -> Expression {
         (0..players)
             .filter(|i| mask >> i & 1 == 1)
-            .map(|i| weight(costs, i) * fraction[i])
+            .map(|i| weight(game, i) * fraction[i])
             .sum()
     };
     let mut rows = vec![
-        constraint!(share(full) == costs[full]),
+        constraint!(share(game.full_mask()) == game.full_cost),
         constraint!(high - low >= 0.0),
     ];
     for (i, r) in fraction.iter().enumerate() {
-        if costs[1 << i] > 0.0 {
+        if game.alone[i] > 0.0 {
             rows.push(constraint!(*r - low >= 0.0));
             rows.push(constraint!(high - *r >= 0.0));
         }
     }
-    for (mask, cost) in costs.iter().enumerate().take(full).skip(1) {
+    for &(mask, cost) in &game.rows {
         rows.push(constraint!(share(mask) <= cost + excess));
     }
     let mut model = vars.minimise(high - low).using(clarabel);
@@ -98,28 +104,29 @@ fn solve_scaled(costs: &[f64], players: usize, excess: f64) -> Result<Vec<f64>, 
     Ok(fraction
         .iter()
         .enumerate()
-        .map(|(i, r)| weight(costs, i) * solution.value(*r))
+        .map(|(i, r)| weight(game, i) * solution.value(*r))
         .collect())
 }
 
 /// The answer satisfies its program within [`TOLERANCE`] (relative to the scaled game):
 /// finite, efficient, and no coalition above its cost plus the allowed excess.
-fn check(costs: &[f64], players: usize, excess: f64, shares: &[f64]) -> Result<(), LpError> {
+fn check(game: &CostGame, excess: f64, shares: &[f64]) -> Result<(), LpError> {
     let unverified = |what: String| LpError::Unverified {
         stage: "equal profit method".to_string(),
         what,
     };
-    let full = (1usize << players) - 1;
     let slack = 10.0 * TOLERANCE;
     if shares.iter().any(|s| !s.is_finite()) {
         return Err(unverified("a share is not a finite number".to_string()));
     }
-    let gap = (shares_sum(shares, full) - costs[full]).abs();
+    let gap = (shares_sum(shares, game.full_mask()) - game.full_cost).abs();
     if gap > slack {
         return Err(unverified(format!("shares miss the total by {gap:.2e}")));
     }
-    if let Some(mask) =
-        (1..full).find(|&mask| shares_sum(shares, mask) > costs[mask] + excess + slack)
+    if let Some(&(mask, _)) = game
+        .rows
+        .iter()
+        .find(|&&(mask, cost)| shares_sum(shares, mask) > cost + excess + slack)
     {
         return Err(unverified(format!(
             "coalition {mask:#b} pays more than its cost plus {excess:.2e}"
@@ -153,7 +160,7 @@ mod tests {
         let shares = epm(&costs, 3, 0.0).unwrap();
         assert!(close(&shares, &[10.0, 15.2, 22.8]), "{shares:?}");
         assert!(
-            crate::pooling::core_check::members_in_core(&shares, &costs)
+            crate::pooling::core_check::members_in_core(&shares, &CostGame::dense(&costs, 3))
                 .iter()
                 .all(|b| *b)
         );

@@ -7,6 +7,7 @@
 //! costs scaled so that the largest is 1, so the tolerances here are relative to
 //! the game's size (BENCHMARKS.md, "LP backend", measured why clarabel is the default).
 
+use super::cost_game::{CostGame, shares_sum};
 use good_lp::{
     Expression, ResolutionError, Solution, SolverModel, Variable, clarabel, constraint, microlp,
     variable, variables,
@@ -30,6 +31,14 @@ pub enum LpError {
         stage: String,
         /// What the check found.
         what: String,
+    },
+    /// The budget ended between two programs of a sequence.
+    #[error("{reason} during the {stage}")]
+    OutOfTime {
+        /// Which sequence.
+        stage: String,
+        /// What ended it ("time limit reached", …).
+        reason: String,
     },
 }
 
@@ -58,55 +67,31 @@ pub const MAX_INTERIOR_ITERATIONS: u32 = 200;
 #[derive(Debug, Clone, Copy)]
 pub struct Fixed {
     /// The coalition.
-    pub mask: usize,
+    pub mask: u64,
     /// Its fixed total.
     pub value: f64,
 }
 
-/// One program: `min ε` (or, with `probe = Some((S, ε*))`, `min x(S) - c(S)` with ε at
-/// most ε*) over shares x with x(N) = c(N), the fixed equalities, and
-/// x(S) - ε ≤ c(S) for every active S.
+/// One program: `min ε` (or, with `probe = Some((row, ε*))`, `min x(S) - c(S)` for the
+/// coalition of that row with ε at most ε*) over shares x with x(N) = c(N), the fixed
+/// equalities, and x(S) - ε ≤ c(S) for every active row S.
 pub struct Program<'a> {
-    /// Cost by mask (scaled).
-    pub costs: &'a [f64],
-    /// Number of players.
-    pub players: usize,
+    /// The game (scaled).
+    pub game: &'a CostGame,
     /// Equalities of earlier stages.
     pub fixed: &'a [Fixed],
-    /// Coalitions still constrained by ε.
+    /// Rows of the game still constrained by ε.
     pub active: &'a [usize],
-    /// The coalition probed for tightness at level ε*, if any.
+    /// The row probed for tightness at level ε*, if any.
     pub probe: Option<(usize, f64)>,
 }
 
 /// Sum of `x` over coalition `mask`.
-fn coalition_sum(x: &[Variable], mask: usize) -> Expression {
+fn coalition_sum(x: &[Variable], mask: u64) -> Expression {
     x.iter()
         .enumerate()
         .filter(|(i, _)| mask >> i & 1 == 1)
         .map(|(_, v)| *v)
-        .sum()
-}
-
-/// Costs divided by their largest magnitude, and that scale: every program sees costs
-/// of at most 1 whatever the currency or the size of the cooperative.
-pub fn scaled(costs: &[f64]) -> (Vec<f64>, f64) {
-    let largest = costs.iter().map(|c| c.abs()).fold(0.0, f64::max);
-    let scale = if largest.is_finite() && largest > 0.0 {
-        largest
-    } else {
-        1.0
-    };
-    (costs.iter().map(|c| c / scale).collect(), scale)
-}
-
-/// Sum of `shares` over coalition `mask`.
-pub fn shares_sum(shares: &[f64], mask: usize) -> f64 {
-    shares
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| mask >> i & 1 == 1)
-        .map(|(_, s)| s)
         .sum()
 }
 
@@ -123,35 +108,41 @@ impl Program<'_> {
     /// shares).
     pub fn solve(&self, backend: Backend) -> Result<(f64, Vec<f64>), LpError> {
         let stage = self.stage();
-        if self.costs.iter().any(|c| !c.is_finite()) {
+        let game = self.game;
+        if !game.all_finite() {
             return Err(LpError::Status {
                 stage: "coalition costs".to_string(),
                 status: "a cost is not a finite number".to_string(),
             });
         }
         // Finite bounds far beyond any answer: microlp handles free variables poorly.
-        let bound = 10.0 * (1.0 + self.costs.iter().map(|c| c.abs()).fold(0.0, f64::max));
+        let largest = game
+            .rows
+            .iter()
+            .map(|(_, c)| c.abs())
+            .fold(game.full_cost.abs(), f64::max);
+        let bound = 10.0 * (1.0 + largest);
         let mut vars = variables!();
         let epsilon = vars.add(variable().min(-bound).max(bound));
-        let x: Vec<Variable> = (0..self.players)
+        let x: Vec<Variable> = (0..game.players)
             .map(|_| vars.add(variable().min(-bound).max(bound)))
             .collect();
-        let full = (1usize << self.players) - 1;
         let objective: Expression = match self.probe {
             None => epsilon.into(),
-            Some((mask, _)) => coalition_sum(&x, mask) - self.costs[mask],
+            Some((row, _)) => coalition_sum(&x, game.rows[row].0) - game.rows[row].1,
         };
-        let mut rows = vec![constraint!(coalition_sum(&x, full) == self.costs[full])];
+        let mut rows = vec![constraint!(
+            coalition_sum(&x, game.full_mask()) == game.full_cost
+        )];
         for f in self.fixed {
             rows.push(constraint!(coalition_sum(&x, f.mask) == f.value));
         }
         if let Some((_, level)) = self.probe {
             rows.push(constraint!(epsilon <= level + TOLERANCE));
         }
-        for &mask in self.active {
-            rows.push(constraint!(
-                coalition_sum(&x, mask) - epsilon <= self.costs[mask]
-            ));
+        for &row in self.active {
+            let (mask, cost) = game.rows[row];
+            rows.push(constraint!(coalition_sum(&x, mask) - epsilon <= cost));
         }
         let problem = vars.minimise(objective);
         let values = match backend {
@@ -171,7 +162,10 @@ impl Program<'_> {
         let value = match self.probe {
             None => level,
             // Slack of S at the optimum: c(S) + ε* - x(S), maximised.
-            Some((mask, level)) => self.costs[mask] + level - shares_sum(&shares, mask),
+            Some((row, level)) => {
+                let (mask, cost) = game.rows[row];
+                cost + level - shares_sum(&shares, mask)
+            }
         };
         Ok((value, shares))
     }
@@ -183,12 +177,12 @@ impl Program<'_> {
             stage: stage.to_string(),
             what,
         };
-        let full = (1usize << self.players) - 1;
+        let game = self.game;
         if shares.iter().any(|s| !s.is_finite()) || !epsilon.is_finite() {
             return Err(unverified("a value is not a finite number".to_string()));
         }
         let slack = 10.0 * TOLERANCE;
-        let gap = (shares_sum(shares, full) - self.costs[full]).abs();
+        let gap = (shares_sum(shares, game.full_mask()) - game.full_cost).abs();
         if gap > slack {
             return Err(unverified(format!("shares miss the total by {gap:.2e}")));
         }
@@ -201,8 +195,9 @@ impl Program<'_> {
                 )));
             }
         }
-        for &mask in self.active {
-            let excess = shares_sum(shares, mask) - self.costs[mask] - epsilon;
+        for &row in self.active {
+            let (mask, cost) = game.rows[row];
+            let excess = shares_sum(shares, mask) - cost - epsilon;
             if excess > slack {
                 return Err(unverified(format!(
                     "coalition {mask:#b} exceeds its bound by {excess:.2e}"

@@ -18,6 +18,7 @@
 mod coalition;
 mod core;
 mod core_check;
+mod cost_game;
 mod epm;
 mod game;
 mod lp;
@@ -32,6 +33,7 @@ mod shapley;
 mod split;
 mod totals;
 
+pub use cost_game::CostGame;
 pub use game::{Player, players};
 pub use lp::{Backend, LpError};
 pub use report::{MAX_PLAYERS, PoolingError, ProducerRow, Report};
@@ -126,8 +128,9 @@ fn fill(
     let core = match &played.costs_by_mask {
         Some(costs) => {
             let force_failure = options.is_some_and(|o| o.force_lp_failure);
+            let game = CostGame::dense(costs, n);
             let inputs = core::Inputs {
-                costs,
+                costs: &game,
                 shapley: &played.shapley,
                 proportional: &proportional,
                 force_failure,

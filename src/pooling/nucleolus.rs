@@ -6,29 +6,24 @@
 //! sequence ends when the shares are determined. Costs are scaled so that the largest
 //! is 1 before any program sees them, and the final split is checked against the
 //! least core (efficiency, x(S) ≤ c(S) + ε* within a tolerance relative to the game).
+//! The game is a [`CostGame`]: every coalition for the exact game, the coalitions
+//! evaluated so far for a large cooperative (the answer is then the nucleolus of that
+//! game, which `generate` makes close to the whole one).
 
+pub use super::cost_game::CostGame;
+use super::cost_game::shares_sum;
 pub use super::lp::LpError;
-use super::lp::{Backend, DEFAULT_BACKEND, Fixed, Program, TOLERANCE, scaled, shares_sum};
+use super::lp::{Backend, DEFAULT_BACKEND, Fixed, Program, TOLERANCE};
 
-fn stage_lp(
-    costs: &[f64],
-    players: usize,
-    fixed: &[Fixed],
-    active: &[usize],
-    probe: Option<(usize, f64)>,
-    backend: Backend,
-) -> Result<(f64, Vec<f64>), LpError> {
-    Program {
-        costs,
-        players,
-        fixed,
-        active,
-        probe,
-    }
-    .solve(backend)
+/// Whether the sequence may go on: `None` to go on, `Some(why)` to stop.
+pub type KeepGoing<'a> = &'a dyn Fn() -> Option<String>;
+
+fn go_on() -> Option<String> {
+    None
 }
 
-/// The least-core value ε* (the core is empty when ε* > 0) and one least-core split.
+/// The least-core value ε* (the core is empty when ε* > 0) and one least-core split of
+/// the game `costs` (by mask, `costs[0] = 0`).
 pub fn least_core(costs: &[f64], players: usize) -> Result<(f64, Vec<f64>), LpError> {
     least_core_with(costs, players, DEFAULT_BACKEND)
 }
@@ -39,21 +34,32 @@ pub fn least_core_with(
     players: usize,
     backend: Backend,
 ) -> Result<(f64, Vec<f64>), LpError> {
-    let (costs, scale) = scaled(costs);
-    let full = (1usize << players) - 1;
-    let active: Vec<usize> = (1..full).collect();
-    let (epsilon, shares) = stage_lp(&costs, players, &[], &active, None, backend)?;
+    least_core_of(&CostGame::dense(costs, players), backend)
+}
+
+/// The least-core value and one least-core split of the coalitions `game` knows.
+pub fn least_core_of(game: &CostGame, backend: Backend) -> Result<(f64, Vec<f64>), LpError> {
+    let (scaled, scale) = game.scaled();
+    let active: Vec<usize> = (0..scaled.rows.len()).collect();
+    let program = Program {
+        game: &scaled,
+        fixed: &[],
+        active: &active,
+        probe: None,
+    };
+    let (epsilon, shares) = program.solve(backend)?;
     Ok((epsilon * scale, shares.iter().map(|s| s * scale).collect()))
 }
 
 /// Row-echelon basis of the fixed coalition vectors, to tell which are determined.
 struct Span {
     rows: Vec<Vec<f64>>,
+    players: usize,
 }
 
 impl Span {
-    fn vector(mask: usize, players: usize) -> Vec<f64> {
-        (0..players)
+    fn vector(&self, mask: u64) -> Vec<f64> {
+        (0..self.players)
             .map(|i| if mask >> i & 1 == 1 { 1.0 } else { 0.0 })
             .collect()
     }
@@ -71,14 +77,14 @@ impl Span {
         v
     }
 
-    fn contains(&self, mask: usize, players: usize) -> bool {
-        self.reduce(Self::vector(mask, players))
+    fn contains(&self, mask: u64) -> bool {
+        self.reduce(self.vector(mask))
             .iter()
             .all(|a| a.abs() < 1e-9)
     }
 
-    fn add(&mut self, mask: usize, players: usize) {
-        let remainder = self.reduce(Self::vector(mask, players));
+    fn add(&mut self, mask: u64) {
+        let remainder = self.reduce(self.vector(mask));
         if remainder.iter().any(|a| a.abs() > 1e-9) {
             self.rows.push(remainder);
         }
@@ -100,22 +106,33 @@ pub fn nucleolus_with(
     players: usize,
     backend: Backend,
 ) -> Result<Vec<f64>, LpError> {
-    let full = (1usize << players) - 1;
-    if players == 1 {
-        return Ok(vec![costs[full]]);
+    nucleolus_of(&CostGame::dense(costs, players), backend, &go_on)
+}
+
+/// The nucleolus of the coalitions `game` knows, checked against their least core;
+/// `keep_going` is asked between two programs.
+pub fn nucleolus_of(
+    game: &CostGame,
+    backend: Backend,
+    keep_going: KeepGoing,
+) -> Result<Vec<f64>, LpError> {
+    if game.players == 1 {
+        return Ok(vec![game.full_cost]);
     }
-    let (costs, scale) = scaled(costs);
-    let (shares, least_core) = scaled_nucleolus(&costs, players, backend)?;
+    let (scaled, scale) = game.scaled();
+    let (shares, least_core) = scaled_nucleolus(&scaled, backend, keep_going)?;
     let unverified = |what: String| LpError::Unverified {
         stage: "nucleolus".to_string(),
         what,
     };
-    let gap = (shares_sum(&shares, full) - costs[full]).abs();
+    let gap = (shares_sum(&shares, scaled.full_mask()) - scaled.full_cost).abs();
     if gap > 10.0 * TOLERANCE {
         return Err(unverified(format!("shares miss the total by {gap:.2e}")));
     }
-    if let Some(mask) = (1..full)
-        .find(|&mask| shares_sum(&shares, mask) - costs[mask] > least_core + 10.0 * TOLERANCE)
+    if let Some(&(mask, _)) = scaled
+        .rows
+        .iter()
+        .find(|&&(mask, cost)| shares_sum(&shares, mask) - cost > least_core + 10.0 * TOLERANCE)
     {
         return Err(unverified(format!(
             "coalition {mask:#b} pays more than its cost plus the least-core value"
@@ -124,64 +141,123 @@ pub fn nucleolus_with(
     Ok(shares.iter().map(|s| s * scale).collect())
 }
 
-/// The sequence of programs on costs scaled to a largest of 1: (shares, ε* of the
-/// first stage).
-fn scaled_nucleolus(
-    costs: &[f64],
-    players: usize,
+/// Where the sequence stands: the fixed equalities, their span and the rows still
+/// constrained by ε.
+struct Sequence<'a> {
+    game: &'a CostGame,
     backend: Backend,
-) -> Result<(Vec<f64>, f64), LpError> {
-    let full = (1usize << players) - 1;
-    let mut span = Span { rows: Vec::new() };
-    span.add(full, players);
-    let mut fixed: Vec<Fixed> = Vec::new();
-    let mut active: Vec<usize> = (1..full).collect();
-    let mut shares = vec![costs[full] / players as f64; players];
-    let mut least_core = None;
-    while span.rank() < players && !active.is_empty() {
-        let (epsilon, stage_shares) = stage_lp(costs, players, &fixed, &active, None, backend)?;
-        least_core.get_or_insert(epsilon);
-        shares = stage_shares;
-        let tight: Vec<usize> = active
-            .iter()
-            .copied()
-            .filter(|&mask| shares_sum(&shares, mask) - costs[mask] >= epsilon - TOLERANCE)
-            .collect();
+    span: Span,
+    fixed: Vec<Fixed>,
+    active: Vec<usize>,
+}
+
+impl Sequence<'_> {
+    fn solve(&self, probe: Option<(usize, f64)>) -> Result<(f64, Vec<f64>), LpError> {
+        Program {
+            game: self.game,
+            fixed: &self.fixed,
+            active: &self.active,
+            probe,
+        }
+        .solve(self.backend)
+    }
+
+    fn fix(&mut self, row: usize, epsilon: f64) {
+        let (mask, cost) = self.game.rows[row];
+        self.span.add(mask);
+        self.fixed.push(Fixed {
+            mask,
+            value: cost + epsilon,
+        });
+    }
+
+    /// Fixes the tight rows proved tight in every optimum of the stage at `epsilon`;
+    /// when none proves so numerically, every tight one (the sequence then ends).
+    fn fix_tight(
+        &mut self,
+        tight: &[usize],
+        epsilon: f64,
+        keep_going: KeepGoing,
+    ) -> Result<(), LpError> {
         let mut newly_fixed = false;
-        for &mask in &tight {
-            if span.contains(mask, players) {
+        for &row in tight {
+            if self.span.contains(self.game.rows[row].0) {
                 continue;
             }
-            let probe = Some((mask, epsilon));
-            let (slack, _) = stage_lp(costs, players, &fixed, &active, probe, backend)?;
+            stop_if_asked(keep_going)?;
+            let (slack, _) = self.solve(Some((row, epsilon)))?;
             if slack <= 2.0 * TOLERANCE {
                 newly_fixed = true;
-                span.add(mask, players);
-                fixed.push(Fixed {
-                    mask,
-                    value: costs[mask] + epsilon,
-                });
+                self.fix(row, epsilon);
             }
         }
         if !newly_fixed {
-            // Numerically no coalition proved always tight: fix every tight one so the
-            // sequence ends (the shares of this stage are then the answer).
-            for &mask in &tight {
-                span.add(mask, players);
-                fixed.push(Fixed {
-                    mask,
-                    value: costs[mask] + epsilon,
-                });
-            }
-            if tight.is_empty() {
-                break;
+            for &row in tight {
+                self.fix(row, epsilon);
             }
         }
-        active.retain(|&mask| !span.contains(mask, players));
+        Ok(())
     }
-    if span.rank() >= players && !fixed.is_empty() {
+}
+
+fn stop_if_asked(keep_going: KeepGoing) -> Result<(), LpError> {
+    match keep_going() {
+        None => Ok(()),
+        Some(reason) => Err(LpError::OutOfTime {
+            stage: "nucleolus".to_string(),
+            reason,
+        }),
+    }
+}
+
+/// The sequence of programs on a game scaled to a largest cost of 1: (shares, ε* of
+/// the first stage).
+fn scaled_nucleolus(
+    game: &CostGame,
+    backend: Backend,
+    keep_going: KeepGoing,
+) -> Result<(Vec<f64>, f64), LpError> {
+    let players = game.players;
+    let mut sequence = Sequence {
+        game,
+        backend,
+        span: Span {
+            rows: Vec::new(),
+            players,
+        },
+        fixed: Vec::new(),
+        active: (0..game.rows.len()).collect(),
+    };
+    sequence.span.add(game.full_mask());
+    let mut shares = vec![game.full_cost / players as f64; players];
+    let mut least_core = None;
+    while sequence.span.rank() < players && !sequence.active.is_empty() {
+        stop_if_asked(keep_going)?;
+        let (epsilon, stage_shares) = sequence.solve(None)?;
+        least_core.get_or_insert(epsilon);
+        shares = stage_shares;
+        let tight: Vec<usize> = sequence
+            .active
+            .iter()
+            .copied()
+            .filter(|&row| {
+                let (mask, cost) = game.rows[row];
+                shares_sum(&shares, mask) - cost >= epsilon - TOLERANCE
+            })
+            .collect();
+        if tight.is_empty() {
+            break;
+        }
+        sequence.fix_tight(&tight, epsilon, keep_going)?;
+        let span = &sequence.span;
+        sequence
+            .active
+            .retain(|&row| !span.contains(game.rows[row].0));
+    }
+    if sequence.span.rank() >= players && !sequence.fixed.is_empty() {
         // Determined by the fixed equalities: solve them once more for clean values.
-        let (_, determined) = stage_lp(costs, players, &fixed, &[], None, backend)?;
+        sequence.active.clear();
+        let (_, determined) = sequence.solve(None)?;
         shares = determined;
     }
     Ok((shares, least_core.unwrap_or(0.0)))
@@ -276,7 +352,14 @@ mod tests {
                 value: 6.0,
             },
         ];
-        let outcome = stage_lp(&costs, 2, &fixed, &[2], None, Backend::Microlp);
+        let game = CostGame::dense(&costs, 2);
+        let program = Program {
+            game: &game,
+            fixed: &fixed,
+            active: &[1],
+            probe: None,
+        };
+        let outcome = program.solve(Backend::Microlp);
         assert!(
             matches!(&outcome, Err(LpError::Status { status, .. }) if status.contains("nfeasible")),
             "{outcome:?}"

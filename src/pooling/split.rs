@@ -7,6 +7,7 @@
 
 use std::sync::atomic::AtomicBool;
 
+use super::cost_game::CostGame;
 use super::report::Report;
 use super::rules::{Rule, RuleStatus};
 use super::{core, shapley};
@@ -67,8 +68,9 @@ pub fn split_game(costs: &[f64], players: usize) -> Split {
     split.report.rules.set(Rule::Shapley, RuleStatus::Ok);
     let never = AtomicBool::new(false);
     let budget = Budget::new(&never);
+    let game = CostGame::dense(costs, players);
     let inputs = core::Inputs {
-        costs,
+        costs: &game,
         shapley: &split.shapley,
         proportional: &split.proportional,
         force_failure: false,
