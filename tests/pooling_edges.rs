@@ -70,13 +70,15 @@ fn one_producer_pays_the_whole_pooled_cost() {
         assert!((row.proportional - pooled).abs() < 1e-6, "{row:?}");
         assert_eq!(status_of(&report, "shapley").status, "ok");
         assert_eq!(status_of(&report, "proportional").status, "ok");
-        if max_exact == 1 {
-            assert_eq!(status_of(&report, "nucleolus").status, "ok");
-            assert!((row.nucleolus - pooled).abs() < 1e-6, "{row:?}");
-            assert_eq!(status_of(&report, "least_core").status, "skipped");
-        } else {
+        // Sampled or exact, one player's game is complete: the nucleolus is the
+        // whole cost and there is no smaller group for the least core.
+        assert_eq!(status_of(&report, "nucleolus").status, "ok");
+        assert!((row.nucleolus - pooled).abs() < 1e-6, "{row:?}");
+        assert_eq!(status_of(&report, "least_core").status, "skipped");
+        assert_eq!(report.core_coalitions, 1);
+        assert!(!report.core_approximate);
+        if max_exact == 0 {
             assert_eq!(report.shapley_method, "sampled");
-            assert_eq!(status_of(&report, "nucleolus").status, "skipped");
         }
     }
 }
@@ -92,8 +94,15 @@ fn two_producers_and_an_idle_one_under_every_max_exact() {
         assert_shares_add_up(&report);
         let idle = &report.producers[2];
         assert_eq!((idle.shapley, idle.proportional), (0.0, 0.0));
-        let all_ok = statuses(&report).iter().all(|(_, s)| s == "ok");
-        assert_eq!(all_ok, max_exact >= 3, "{max_exact}: {:?}", report.rules);
+        // Sampled below three producers, yet the orders' prefixes are every
+        // coalition of three players: every rule rests on all seven.
+        assert!(
+            statuses(&report).iter().all(|(_, s)| s == "ok"),
+            "{max_exact}: {:?}",
+            report.rules
+        );
+        assert_eq!(report.core_coalitions, 7);
+        assert!(!report.core_approximate);
     }
 }
 

@@ -59,6 +59,8 @@ pub fn pooling(problem: &Problem, report: &Report) -> pb::PoolingReport {
         nucleolus_in_core: report.nucleolus_in_core.unwrap_or(false),
         proportional_in_core: report.proportional_in_core.unwrap_or(false),
         epm_in_core: report.epm_in_core.unwrap_or(false),
+        core_coalitions: report.core_coalitions as u32,
+        core_approximate: report.core_coalitions_approximate,
         notes: report.notes.clone(),
         rules: report
             .rules

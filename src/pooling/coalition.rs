@@ -6,7 +6,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use super::game::{Player, sub_problem};
-use super::pace::Pace;
+use super::pace::{self, Pace};
 use super::plans::{Plan, Plans};
 use super::report::PoolingError;
 use super::totals::Totals;
@@ -28,22 +28,32 @@ use crate::solver;
 /// layers get fewer iterations so that the rest fits (`pace`); with `give_up`, when
 /// even one iteration each would not fit, stops early with
 /// [`PoolingError::WouldNotFinish`] so that the caller can play a smaller game.
+///
+/// `plans` holds the coalitions solved before (warm starts) and receives the new ones.
 pub fn solve_all(
     problem: &Problem,
     matrices: &[TravelMatrix],
     players: &[Player],
-    masks: &[u64],
+    batch: Batch,
     budget: &Budget,
-    give_up: bool,
+    plans: &mut Plans,
 ) -> Result<Solved, PoolingError> {
-    let requested = problem
+    let Batch {
+        masks,
+        give_up,
+        iterations,
+    } = batch;
+    let requested = iterations.or(problem
         .pooling
         .as_ref()
-        .and_then(|o| o.coalition_iterations);
+        .and_then(|o| o.coalition_iterations));
     let planned = requested.unwrap_or_else(|| {
         (crate::domain::COALITION_ITERATION_BUDGET / masks.len().max(1) as u64).clamp(20, 300)
     });
-    let paced_deadline = budget.deadline().filter(|_| requested.is_none());
+    let paced_deadline = budget
+        .deadline()
+        .filter(|_| requested.is_none())
+        .map(|deadline| pace::share_of(Instant::now(), deadline, pace::GAME_SHARE));
     let mut pace = Pace::start();
     let mut fewest = planned;
     let co2_kg_per_km = problem
@@ -52,7 +62,6 @@ pub fn solve_all(
         .map_or(&[][..], |o| o.co2_kg_per_km.as_slice());
     let mut by_size: Vec<u64> = masks.to_vec();
     by_size.sort_by_key(|mask| (mask.count_ones(), *mask));
-    let mut plans = Plans::default();
     let mut solved_so_far = 0;
     let alone = |plans: &Plans| -> Option<Vec<Totals>> {
         (0..players.len()).map(|i| plans.get(1u64 << i)).collect()
@@ -65,7 +74,7 @@ pub fn solve_all(
             .sum();
         let affordable = paced_deadline.and_then(|d| pace.affordable_units(d));
         if let Some(error) = stop_before_layer(problem, give_up, members, remaining, affordable) {
-            return Err(error.with(solved_so_far, masks.len(), alone(&plans)));
+            return Err(error.with(solved_so_far, masks.len(), alone(plans)));
         }
         let iterations = match paced_deadline {
             Some(deadline) => pace.iterations(planned, remaining, deadline),
@@ -79,28 +88,40 @@ pub fn solve_all(
             budget,
             co2_kg_per_km,
         };
-        let solved = layer_work.solve(layer, iterations, &plans)?;
+        let solved = layer_work.solve(layer, iterations, plans)?;
         let finished = solved.iter().filter(|plan| plan.is_some()).count();
         if let Some(reason) = budget.expired(Instant::now())
             && finished < layer.len()
         {
-            insert_solved(&mut plans, layer, solved);
+            insert_solved(plans, layer, solved);
             return Err(PoolingError::Stopped {
                 solved: solved_so_far + finished,
                 total: masks.len(),
                 reason,
-                alone: alone(&plans),
+                alone: alone(plans),
             });
         }
         solved_so_far += finished;
         pace.record(finished, members, iterations);
-        insert_solved(&mut plans, layer, solved);
+        insert_solved(plans, layer, solved);
     }
     Ok(Solved {
         totals: masks.iter().map(|mask| plans.totals(*mask)).collect(),
         planned,
         fewest,
     })
+}
+
+/// The coalitions one call solves.
+#[derive(Debug, Clone, Copy)]
+pub struct Batch<'m> {
+    /// Their masks.
+    pub masks: &'m [u64],
+    /// Stop early with [`PoolingError::WouldNotFinish`] when the pace says the batch
+    /// would not finish.
+    pub give_up: bool,
+    /// Iterations per coalition (`None`: the request's, or a share of the budget).
+    pub iterations: Option<u64>,
 }
 
 /// Why the solves stop before a layer; [`Stop::with`] makes it the report's error.
@@ -183,7 +204,7 @@ impl Layer<'_> {
                     return Ok(Some(Plan::default()));
                 }
                 let warm = plans
-                    .best_split(mask)
+                    .best_start(mask)
                     .map(|(part, rest)| plans.warm_start(&sub, part, rest));
                 let solution = solver::solve_from(
                     &sub.problem,

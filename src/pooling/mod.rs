@@ -21,11 +21,13 @@ mod core_check;
 mod cost_game;
 mod epm;
 mod game;
+mod generate;
 mod lp;
 pub mod nucleolus;
 mod pace;
 mod plans;
 mod play;
+mod pricing;
 mod repair;
 mod report;
 mod rules;
@@ -116,7 +118,7 @@ fn fill(
         pooled: report.pooled,
     };
     let samples = options.map_or(200, |o| o.shapley_samples);
-    let played = game.play(max_exact, samples, report)?;
+    let mut played = game.play(max_exact, samples, report)?;
     for totals in &played.alone {
         report.alone.add(totals);
     }
@@ -125,33 +127,33 @@ fn fill(
     let proportional = split::proportional(&alone_costs, report.pooled.priced(price));
     report.rules.set(Rule::Proportional, RuleStatus::Ok);
     report.rules.set(Rule::Shapley, RuleStatus::Ok);
-    let core = match &played.costs_by_mask {
-        Some(costs) => {
-            let force_failure = options.is_some_and(|o| o.force_lp_failure);
-            let game = CostGame::dense(costs, n);
-            let inputs = core::Inputs {
-                costs: &game,
-                shapley: &played.shapley,
-                proportional: &proportional,
-                force_failure,
-                budget,
-            };
-            Some(core::judge(&inputs, report))
-        }
-        None if n > max_exact => {
-            report.rules.skip_the_rest(&format!(
-                "{n} producers, above max_exact_producers ({max_exact}): the least core, the nucleolus, the EPM and the core need every coalition"
-            ));
-            None
-        }
-        None => {
-            report.rules.skip_the_rest("the exact game would not finish in the time left: the least core, the nucleolus, the EPM and the core need every coalition");
-            None
-        }
+    let mut known = std::mem::take(&mut played.known);
+    if !known.is_complete() {
+        let sampled = known.rows.len();
+        let generation = generate::extend_by_solving(
+            &game,
+            &mut known,
+            &mut played.plans,
+            played.iterations,
+            report,
+        );
+        report.core_coalitions_approximate = !known.is_complete();
+        report
+            .notes
+            .push(generate::note(&known, sampled, &generation));
+    }
+    report.core_coalitions = known.rows.len() + 1;
+    let inputs = core::Inputs {
+        costs: &known,
+        shapley: &played.shapley,
+        proportional: &proportional,
+        force_failure: options.is_some_and(|o| o.force_lp_failure),
+        budget,
     };
-    report.coalition_costs = played.costs_by_mask.clone();
+    let core = core::judge(&inputs, report);
+    report.coalition_costs = played.costs_by_mask.take();
     push_player_notes(report, &players, &played.alone, price);
-    report.producers = producer_rows(&players, &played, &proportional, core.as_ref(), price);
+    report.producers = producer_rows(&players, &played, &proportional, Some(&core), price);
     Ok(())
 }
 

@@ -47,8 +47,25 @@ pub fn least_core_of(game: &CostGame, backend: Backend) -> Result<(f64, Vec<f64>
         active: &active,
         probe: None,
     };
-    let (epsilon, shares) = program.solve(backend)?;
+    let (epsilon, shares) = program.solve_by_rows(&proportional_hint(&scaled), backend)?;
     Ok((epsilon * scale, shares.iter().map(|s| s * scale).collect()))
+}
+
+/// A first split to choose the rows a program starts from: the grand coalition's
+/// cost in proportion to the players' costs alone.
+fn proportional_hint(game: &CostGame) -> Vec<f64> {
+    let total: f64 = game.alone.iter().sum();
+    let n = game.players.max(1) as f64;
+    game.alone
+        .iter()
+        .map(|alone| {
+            if total > 0.0 {
+                game.full_cost * alone / total
+            } else {
+                game.full_cost / n
+            }
+        })
+        .collect()
 }
 
 /// Row-echelon basis of the fixed coalition vectors, to tell which are determined.
@@ -149,6 +166,8 @@ struct Sequence<'a> {
     span: Span,
     fixed: Vec<Fixed>,
     active: Vec<usize>,
+    /// The last stage's split: the rows it binds start the next programs.
+    hint: Vec<f64>,
 }
 
 impl Sequence<'_> {
@@ -159,7 +178,7 @@ impl Sequence<'_> {
             active: &self.active,
             probe,
         }
-        .solve(self.backend)
+        .solve_by_rows(&self.hint, self.backend)
     }
 
     fn fix(&mut self, row: usize, epsilon: f64) {
@@ -227,6 +246,7 @@ fn scaled_nucleolus(
         },
         fixed: Vec::new(),
         active: (0..game.rows.len()).collect(),
+        hint: proportional_hint(game),
     };
     sequence.span.add(game.full_mask());
     let mut shares = vec![game.full_cost / players as f64; players];
@@ -236,6 +256,7 @@ fn scaled_nucleolus(
         let (epsilon, stage_shares) = sequence.solve(None)?;
         least_core.get_or_insert(epsilon);
         shares = stage_shares;
+        sequence.hint.clone_from(&shares);
         let tight: Vec<usize> = sequence
             .active
             .iter()

@@ -3,7 +3,8 @@
 //! (one search iteration for one member of a coalition) gives how many iterations the
 //! remaining coalitions can afford; they get fewer, never more than planned. Each
 //! coalition still starts from its best split, so fewer iterations never break
-//! sub-additivity. When even one iteration per coalition would not fit, the exact game
+//! sub-additivity. The solves are paced to [`GAME_SHARE`] of the time left, so that the
+//! linear programs have the rest. When even one iteration per coalition would not fit, the exact game
 //! gives up for a sampled one (`play`), sized by [`sampled_orders`]. Without a deadline
 //! nothing changes (tests stay deterministic).
 
@@ -11,6 +12,17 @@ use std::time::Instant;
 
 /// Share of the time left that the projection may use: the rest absorbs its error.
 const HEADROOM: f64 = 0.8;
+
+/// Share of the time left when the coalition solves start that they are paced to: the
+/// rest is for constraint generation and the linear programs.
+pub const GAME_SHARE: f64 = 0.7;
+
+/// The instant `share` of the way from `now` to `deadline`.
+pub fn share_of(now: Instant, deadline: Instant, share: f64) -> Instant {
+    now + deadline
+        .saturating_duration_since(now)
+        .mul_f64(share.clamp(0.0, 1.0))
+}
 
 /// What the solves so far cost, to project the rest.
 #[derive(Debug)]

@@ -104,6 +104,23 @@ impl Plans {
         best.map(|(_, _, part)| (part, mask ^ part))
     }
 
+    /// Where a search for `mask` best starts: its cheapest split into two solved
+    /// coalitions, or else a solved coalition with one member more (`(superset, 0)`:
+    /// its plan without that member's tasks and vehicles), if any.
+    pub fn best_start(&self, mask: u64) -> Option<(u64, u64)> {
+        self.best_split(mask).or_else(|| {
+            (0..64)
+                .map(|bit| mask | 1u64 << bit)
+                .filter(|&superset| superset != mask)
+                .filter_map(|superset| {
+                    let plan = self.by_mask.get(&superset)?;
+                    Some((plan.totals.figures.cost_micro, superset))
+                })
+                .min()
+                .map(|(_, superset)| (superset, 0))
+        })
+    }
+
     /// The union of the plans of `part` and `rest` in the numbering of `sub`.
     pub fn warm_start(&self, sub: &SubProblem, part: u64, rest: u64) -> WarmStart {
         let mut routes = vec![Vec::new(); sub.vehicles.len()];

@@ -5,9 +5,12 @@
 //! tractable, or a small game whose exact version would not finish in the time left
 //! (the second way the report degrades, after fewer iterations per coalition).
 
+use super::coalition::{self, Batch};
+use super::cost_game::CostGame;
+use super::plans::Plans;
 use super::report::{PoolingError, Report};
 use super::totals::Totals;
-use super::{coalition, pace, repair, shapley};
+use super::{pace, repair, shapley};
 use crate::budget::Budget;
 use crate::domain::{Problem, TravelMatrix};
 
@@ -41,6 +44,14 @@ pub struct Played {
     pub shapley_errors: Vec<f64>,
     /// Repaired cost of every coalition by mask (exact game only).
     pub costs_by_mask: Option<Vec<f64>>,
+    /// The coalitions whose cost is known: every one (exact game) or the prefixes of
+    /// the sampled orders and the players alone.
+    pub known: CostGame,
+    /// The plans of the sampled game's coalitions, to warm-start more (empty for the
+    /// exact game, which needs no more).
+    pub plans: Plans,
+    /// Iterations each coalition of the game got, for more of the same kind.
+    pub iterations: u64,
 }
 
 impl Game<'_> {
@@ -64,20 +75,21 @@ impl Game<'_> {
         (0..self.players()).map(|i| 1u64 << i).collect()
     }
 
-    /// Solves `masks`; notes when the deadline made the coalition searches shorter.
-    fn solve(
+    /// Solves `batch` from and into `plans`; notes when the deadline made the
+    /// coalition searches shorter.
+    pub fn solve(
         &self,
-        masks: &[u64],
-        give_up: bool,
+        batch: Batch,
+        plans: &mut Plans,
         report: &mut Report,
-    ) -> Result<Vec<Totals>, PoolingError> {
+    ) -> Result<coalition::Solved, PoolingError> {
         let solved = coalition::solve_all(
             self.problem,
             self.matrices,
             self.players,
-            masks,
+            batch,
             self.budget,
-            give_up,
+            plans,
         )?;
         if solved.fewest < solved.planned {
             report.notes.push(format!(
@@ -85,7 +97,7 @@ impl Game<'_> {
                 solved.planned, solved.fewest
             ));
         }
-        Ok(solved.totals)
+        Ok(solved)
     }
 
     /// Plays the exact game up to `max_exact` players and the sampled one (`samples`
@@ -135,7 +147,13 @@ impl Game<'_> {
     pub fn play_exact(&self, report: &mut Report) -> Result<Played, PoolingError> {
         let (n, full) = (self.players(), self.full());
         let masks: Vec<u64> = (1..full).collect();
-        let totals = self.solve(&masks, true, report)?;
+        let batch = Batch {
+            masks: &masks,
+            give_up: true,
+            iterations: None,
+        };
+        let solved = self.solve(batch, &mut Plans::default(), report)?;
+        let totals = solved.totals;
         report.coalitions_solved = masks.len();
         let mut costs = vec![0.0; 1 << n];
         for (mask, t) in masks.iter().zip(&totals) {
@@ -169,7 +187,10 @@ impl Game<'_> {
             alone,
             shapley,
             shapley_errors: vec![0.0; n],
+            known: CostGame::dense(&costs, n),
             costs_by_mask: Some(costs),
+            plans: Plans::default(),
+            iterations: solved.fewest,
         })
     }
 
@@ -186,7 +207,14 @@ impl Game<'_> {
         let (n, full) = (self.players(), self.full());
         let orders = shapley::orders(n, samples, self.problem.options.seed);
         let masks = self.sampled_masks(&orders);
-        let totals = self.solve(&masks, false, report)?;
+        let batch = Batch {
+            masks: &masks,
+            give_up: false,
+            iterations: None,
+        };
+        let mut plans = Plans::default();
+        let solved = self.solve(batch, &mut plans, report)?;
+        let totals = solved.totals;
         report.coalitions_solved = masks.len();
         let cost_of = |mask: u64| -> f64 {
             if mask == full {
@@ -208,14 +236,22 @@ impl Game<'_> {
             .collect();
         if n > max_exact {
             report.notes.push(format!(
-                "{n} producers: Shapley value sampled over {samples} orders (± one standard error shown); nucleolus and core need every coalition and are not computed above {max_exact} producers"
+                "{n} producers, above max_exact_producers ({max_exact}): Shapley value sampled over {samples} orders (± one standard error shown)"
             ));
         }
+        let known = CostGame::sparse(
+            n,
+            cost_of(full),
+            masks.iter().map(|&mask| (mask, cost_of(mask))),
+        );
         Ok(Played {
             alone,
             shapley,
             shapley_errors,
             costs_by_mask: None,
+            known,
+            plans,
+            iterations: solved.fewest,
         })
     }
 

@@ -71,6 +71,12 @@ pub struct Report {
     /// only: the game the least core and the nucleolus solve, kept so that their
     /// linear programs can be replayed and measured on their own.
     pub coalition_costs: Option<Vec<f64>>,
+    /// Coalitions the least core, the nucleolus, the EPM and the in-core flags rest on
+    /// (the grand one included): 2^n − 1 for the exact game.
+    pub core_coalitions: usize,
+    /// Whether those coalitions are not all of them (a large cooperative's game, by
+    /// constraint generation): the rules are then approximate.
+    pub core_coalitions_approximate: bool,
 }
 
 impl Report {

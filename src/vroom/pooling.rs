@@ -53,6 +53,8 @@ pub fn vroom_pooling(problem: &Problem, report: &Report) -> Value {
         "nucleolus_in_core": report.nucleolus_in_core,
         "proportional_in_core": report.proportional_in_core,
         "epm_in_core": report.epm_in_core,
+        "core_coalitions": report.core_coalitions,
+        "core_approximate": report.core_coalitions_approximate,
         "notes": report.notes,
         "rules": rules(report),
     })
