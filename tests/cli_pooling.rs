@@ -78,4 +78,17 @@ alone_co2_kg,co2_kg_avoided"
         "{km_avoided} vs {saved_km}"
     );
     assert!(rows[0][16] > 0.0, "CO2 avoided by the first farm: {text}");
+    // The text table on stderr says the same per producer: the saving in currency
+    // under Shapley, the kilometres and the CO2 avoided.
+    let table = String::from_utf8_lossy(&output.stderr);
+    assert!(table.contains("km saved"), "{table}");
+    let line = table
+        .lines()
+        .find(|l| l.trim_start().starts_with("Farm 0 "))
+        .unwrap_or_else(|| panic!("a line for Farm 0: {table}"));
+    let cells: Vec<&str> = line.split_whitespace().collect();
+    let number = |k: usize| cells[cells.len() - k].trim_end_matches('%').parse::<f64>().unwrap();
+    assert!((number(3) - rows[0][14]).abs() < 0.11, "km avoided: {line}");
+    assert!((number(2) - rows[0][16]).abs() < 0.11, "CO2 avoided: {line}");
+    assert!((number(5) - rows[0][5]).abs() < 0.011, "Shapley saving: {line}");
 }

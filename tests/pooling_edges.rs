@@ -212,13 +212,20 @@ fn unserved_tasks_are_priced_so_that_leaving_them_out_is_not_cheap() {
     // Farm 0's van carries 1 crate of its 5: alone it serves nothing.
     let mut request = around_a_hub(&[0.03, -0.03], 0);
     request.vehicles[0].capacity = vec![1];
-    let unpriced = solve_adjusted(&request, |_| {}).pooling.expect("report");
-    assert_eq!(unpriced.producers[0].alone.unwrap().unassigned, 1);
+    // By default each unserved task costs the costliest task served alone: farm 0,
+    // which serves nothing alone, still pays a share.
+    let by_default = solve_adjusted(&request, |_| {}).pooling.expect("report");
+    assert_eq!(by_default.producers[0].alone.unwrap().unassigned, 1);
+    let price = by_default.unserved_task_price;
+    assert!(price > 0.0, "{by_default:?}");
+    assert!(by_default.producers[0].proportional > 0.0, "{by_default:?}");
+    assert_shares_add_up(&by_default);
+    let note = format!("priced at {price:.2}");
     assert!(
-        unpriced.producers[0].proportional.abs() < 1e-9,
-        "{unpriced:?}"
+        by_default.notes.iter().any(|n| n.contains(&note)),
+        "{:?}",
+        by_default.notes
     );
-    assert!(unpriced.notes.iter().any(|n| n.contains("not priced")));
     request.pooling.as_mut().unwrap().unserved_task_cost = 1000.0;
     let priced = solve_adjusted(&request, |_| {}).pooling.expect("report");
     assert_shares_add_up(&priced);
@@ -234,6 +241,7 @@ fn unserved_tasks_are_priced_so_that_leaving_them_out_is_not_cheap() {
         assert!(x > y, "{priced:?}");
     }
     assert!(priced.notes.iter().any(|n| n.contains("priced at 1000.00")));
+    assert_eq!(priced.unserved_task_price, 1000.0);
     request.pooling.as_mut().unwrap().unserved_task_cost = -1.0;
     let refused = tournee::validate::problem(&request).expect_err("a negative price");
     assert!(

@@ -61,6 +61,7 @@ pub fn pooling(problem: &Problem, report: &Report) -> pb::PoolingReport {
         epm_in_core: report.epm_in_core.unwrap_or(false),
         core_coalitions: report.core_coalitions as u32,
         core_approximate: report.core_coalitions_approximate,
+        unserved_task_price: report.unserved_price,
         notes: report.notes.clone(),
         rules: report
             .rules

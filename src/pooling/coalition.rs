@@ -50,10 +50,7 @@ pub fn solve_all(
     let planned = requested.unwrap_or_else(|| {
         (crate::domain::COALITION_ITERATION_BUDGET / masks.len().max(1) as u64).clamp(20, 300)
     });
-    let paced_deadline = budget
-        .deadline()
-        .filter(|_| requested.is_none())
-        .map(|deadline| pace::share_of(Instant::now(), deadline, pace::GAME_SHARE));
+    let paced_deadline = paced_deadline(budget, requested);
     let mut pace = Pace::start();
     let mut fewest = planned;
     let co2_kg_per_km = problem
@@ -110,6 +107,13 @@ pub fn solve_all(
         planned,
         fewest,
     })
+}
+
+/// The instant the solves are paced to: a share of the time left, when the request
+/// leaves the iterations to the report and the budget has a deadline.
+fn paced_deadline(budget: &Budget, requested: Option<u64>) -> Option<Instant> {
+    let deadline = budget.deadline().filter(|_| requested.is_none())?;
+    Some(pace::share_of(Instant::now(), deadline, pace::GAME_SHARE))
 }
 
 /// The coalitions one call solves.

@@ -19,7 +19,7 @@ use super::cost_game::{CostGame, shares_sum};
 use super::lp::{DEFAULT_BACKEND, TOLERANCE};
 use super::nucleolus::least_core_of;
 use super::plans::Plans;
-use super::play::{self, Game};
+use super::play::Game;
 use super::pricing;
 use super::report::Report;
 
@@ -65,7 +65,7 @@ pub fn extend_by_solving(
         let late = game.budget.is_over() || soft_end.is_some_and(|end| Instant::now() >= end);
         late.then(|| "the time for it ran out".to_string())
     };
-    let price = play::unserved_price(game.problem);
+    let price = game.price;
     let evaluate = |masks: &[u64]| -> Vec<(u64, f64)> {
         let batch = Batch {
             masks,

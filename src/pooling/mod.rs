@@ -22,6 +22,7 @@ mod cost_game;
 mod epm;
 mod game;
 mod generate;
+mod leftovers;
 mod lp;
 pub mod nucleolus;
 mod pace;
@@ -60,6 +61,7 @@ pub fn report(
         .map_or(Vec::new(), |o| o.co2_kg_per_km.clone());
     let mut report = Report {
         pooled: Totals::of(problem, pooled, &co2),
+        unserved_price: leftovers::unserved_price(problem, matrices),
         ..Report::default()
     };
     match fill(problem, matrices, budget, &mut report) {
@@ -116,13 +118,14 @@ fn fill(
         players: &players,
         budget,
         pooled: report.pooled,
+        price: report.unserved_price,
     };
     let samples = options.map_or(200, |o| o.shapley_samples);
     let mut played = game.play(max_exact, samples, report)?;
     for totals in &played.alone {
         report.alone.add(totals);
     }
-    let price = play::unserved_price(problem);
+    let price = report.unserved_price;
     let alone_costs: Vec<f64> = played.alone.iter().map(|t| t.priced(price)).collect();
     let proportional = split::proportional(&alone_costs, report.pooled.priced(price));
     report.rules.set(Rule::Proportional, RuleStatus::Ok);
@@ -170,7 +173,7 @@ fn keep_proportional(problem: &Problem, error: &PoolingError, report: &mut Repor
     let Some(alone) = alone.filter(|alone| alone.len() == players.len()) else {
         return;
     };
-    let price = play::unserved_price(problem);
+    let price = report.unserved_price;
     let alone_costs: Vec<f64> = alone.iter().map(|t| t.priced(price)).collect();
     let proportional = split::proportional(&alone_costs, report.pooled.priced(price));
     for totals in alone {
@@ -209,11 +212,7 @@ fn push_player_notes(report: &mut Report, players: &[Player], alone: &[Totals], 
         );
     }
     if alone.iter().any(|t| t.unassigned > 0) || report.pooled.unassigned > 0 {
-        report.notes.push(if price > 0.0 {
-            format!("some tasks are left unserved (by a producer alone or by the pooled plan); each one is priced at {price:.2} in the costs the rules split")
-        } else {
-            "some tasks are left unserved (by a producer alone or by the pooled plan) and not priced, so those costs leave them out; set pooling.unserved_task_cost to price them".to_string()
-        });
+        report.notes.push(format!("some tasks are left unserved (by a producer alone or by the pooled plan); each one is priced at {price:.2} in the costs the rules split (pooling.unserved_task_cost, by default the costliest task served alone by a van)"));
     }
 }
 

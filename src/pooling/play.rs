@@ -24,14 +24,8 @@ pub struct Game<'a> {
     pub players: &'a [Player],
     pub budget: &'a Budget<'a>,
     pub pooled: Totals,
-}
-
-/// The price of a task a coalition leaves unserved, currency units (0: not priced).
-pub fn unserved_price(problem: &Problem) -> f64 {
-    problem
-        .pooling
-        .as_ref()
-        .map_or(0.0, |o| o.unserved_task_cost)
+    /// The price of a task a coalition leaves unserved (`leftovers`).
+    pub price: f64,
 }
 
 /// The outcome of either way of playing.
@@ -59,9 +53,8 @@ impl Game<'_> {
         self.players.len()
     }
 
-    /// The price of a task a coalition leaves unserved (0: not priced).
     fn price(&self) -> f64 {
-        unserved_price(self.problem)
+        self.price
     }
 
     /// The mask of the grand coalition.

@@ -77,6 +77,9 @@ pub struct Report {
     /// Whether those coalitions are not all of them (a large cooperative's game, by
     /// constraint generation): the rules are then approximate.
     pub core_coalitions_approximate: bool,
+    /// The price of each task a coalition leaves unserved in the costs the rules split,
+    /// currency units (`pooling.unserved_task_cost`, or the costliest task alone).
+    pub unserved_price: f64,
 }
 
 impl Report {

@@ -50,6 +50,32 @@ fn saved_fraction(alone: f64, pooled: f64) -> f64 {
     }
 }
 
+/// What a producer drives alone and what pooling avoids of it.
+pub struct Avoided {
+    /// Kilometres alone.
+    pub alone_km: f64,
+    /// Kilometres avoided (the overall saving in percent applied to `alone_km`).
+    pub km: f64,
+    /// CO2 alone, kg.
+    pub alone_co2_kg: f64,
+    /// CO2 avoided, kg.
+    pub co2_kg: f64,
+}
+
+/// The kilometres and CO2 `row`'s producer avoids by pooling (see the module doc).
+pub fn avoided(report: &Report, row: &ProducerRow) -> Avoided {
+    let km = |f: &TourFigures| f.distance_m as f64 / 1000.0;
+    let km_saved = saved_fraction(km(&report.alone.figures), km(&report.pooled.figures));
+    let co2_saved = saved_fraction(report.alone.co2_kg, report.pooled.co2_kg);
+    let alone_km = km(&row.alone.figures);
+    Avoided {
+        alone_km,
+        km: alone_km * km_saved,
+        alone_co2_kg: row.alone.co2_kg,
+        co2_kg: row.alone.co2_kg * co2_saved,
+    }
+}
+
 /// The statement: a header, then one row per producer.
 pub fn pooling_csv(problem: &Problem, report: &Report) -> String {
     let mut out = String::from("producer,alone_cost");
@@ -63,13 +89,7 @@ pub fn pooling_csv(problem: &Problem, report: &Report) -> String {
         let _ = write!(out, ",{name},{name}_saving,{name}_saving_percent");
     }
     out.push_str(",alone_km,km_avoided,alone_co2_kg,co2_kg_avoided\n");
-    let km = |f: &TourFigures| f.distance_m as f64 / 1000.0;
-    let km_saved = saved_fraction(km(&report.alone.figures), km(&report.pooled.figures));
-    let co2_saved = saved_fraction(report.alone.co2_kg, report.pooled.co2_kg);
-    let price = problem
-        .pooling
-        .as_ref()
-        .map_or(0.0, |o| o.unserved_task_cost);
+    let price = report.unserved_price;
     for row in &report.producers {
         let alone = row.alone.priced(price);
         let id = row
@@ -87,13 +107,11 @@ pub fn pooling_csv(problem: &Problem, report: &Report) -> String {
                 number(percent, 1)
             );
         }
-        let alone_km = km(&row.alone.figures);
+        let avoided = avoided(report, row);
         let _ = writeln!(
             out,
-            ",{alone_km:.1},{:.1},{:.1},{:.1}",
-            alone_km * km_saved,
-            row.alone.co2_kg,
-            row.alone.co2_kg * co2_saved
+            ",{:.1},{:.1},{:.1},{:.1}",
+            avoided.alone_km, avoided.km, avoided.alone_co2_kg, avoided.co2_kg
         );
     }
     out

@@ -6,6 +6,8 @@ use crate::domain::currency;
 use crate::domain::{Problem, TourFigures};
 use crate::pooling::{Report, Totals};
 
+use super::pooling_csv::avoided;
+
 fn hours(seconds: i64) -> String {
     format!("{}h{:02}", seconds / 3600, (seconds.abs() % 3600) / 60)
 }
@@ -96,7 +98,8 @@ fn saved(alone: &Totals, pooled: &Totals) -> Totals {
     }
 }
 
-/// One line per producer: each way of splitting the pooled cost side by side.
+/// One line per producer: each way of splitting the pooled cost side by side, what
+/// the producer saves under the Shapley split, and the kilometres and CO2 it avoids.
 fn write_shares(out: &mut String, problem: &Problem, report: &Report) {
     let _ = writeln!(
         out,
@@ -105,32 +108,50 @@ fn write_shares(out: &mut String, problem: &Problem, report: &Report) {
     );
     let _ = writeln!(
         out,
-        "  {:<28} {:>9} {:>12} {:>9} {:>9} {:>9} {:>8} {:>7}",
-        "producer", "alone", "proportional", "Shapley", "nucleolus", "EPM", "saving", "in core"
+        "  {:<28} {:>9} {:>12} {:>13} {:>9} {:>9} {:>9} {:>7} {:>8} {:>8} {:>7}",
+        "producer",
+        "alone",
+        "proportional",
+        "Shapley",
+        "nucleolus",
+        "EPM",
+        "saved",
+        "saved %",
+        "km saved",
+        "CO2 kg",
+        "in core"
     );
+    // A share of -0.001 reads "-0.00": round to cents first.
+    let cents = |v: f64| (v * 100.0).round() / 100.0 + 0.0;
+    let optional = |value: Option<f64>| value.map_or("n/a".to_string(), |v| format!("{:.2}", cents(v)));
     for row in &report.producers {
         let shapley = if row.shapley_error > 0.0 {
             format!("{:.2}±{:.2}", row.shapley, row.shapley_error)
         } else {
             format!("{:.2}", row.shapley)
         };
-        let nucleolus = row
-            .nucleolus
-            .map_or("n/a".to_string(), |n| format!("{n:.2}"));
-        let epm = row.epm.map_or("n/a".to_string(), |e| format!("{e:.2}"));
+        let alone = row.alone.priced(report.unserved_price);
+        let avoided = avoided(report, row);
         let _ = writeln!(
             out,
-            "  {:<28} {:>9.2} {:>12.2} {:>9} {:>9} {:>9} {:>7.1}% {:>7}",
+            "  {:<28} {:>9.2} {:>12.2} {:>13} {:>9} {:>9} {:>9.2} {:>6.1}% {:>8.1} {:>8.1} {:>7}",
             name(problem, row.producer),
-            currency(row.alone.figures.cost_micro),
+            alone,
             row.proportional,
             shapley,
-            nucleolus,
-            epm,
+            optional(row.nucleolus),
+            optional(row.epm),
+            alone - row.shapley,
             row.saving_percent,
+            avoided.km,
+            avoided.co2_kg,
             yes_no(row.in_core)
         );
     }
+    let _ = writeln!(
+        out,
+        "  (alone: the producer's own tasks with its own vehicles, unserved ones priced; saved: alone minus the Shapley share; km and CO2: the overall saving in percent applied to the producer's own driving)"
+    );
 }
 
 /// How the Shapley value was found, what the repair changed, and what the core says.

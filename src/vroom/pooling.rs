@@ -55,6 +55,7 @@ pub fn vroom_pooling(problem: &Problem, report: &Report) -> Value {
         "epm_in_core": report.epm_in_core,
         "core_coalitions": report.core_coalitions,
         "core_approximate": report.core_coalitions_approximate,
+        "unserved_task_price": report.unserved_price,
         "notes": report.notes,
         "rules": rules(report),
     })
