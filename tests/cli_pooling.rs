@@ -87,8 +87,19 @@ alone_co2_kg,co2_kg_avoided"
         .find(|l| l.trim_start().starts_with("Farm 0 "))
         .unwrap_or_else(|| panic!("a line for Farm 0: {table}"));
     let cells: Vec<&str> = line.split_whitespace().collect();
-    let number = |k: usize| cells[cells.len() - k].trim_end_matches('%').parse::<f64>().unwrap();
+    let number = |k: usize| {
+        cells[cells.len() - k]
+            .trim_end_matches('%')
+            .parse::<f64>()
+            .unwrap()
+    };
     assert!((number(3) - rows[0][14]).abs() < 0.11, "km avoided: {line}");
-    assert!((number(2) - rows[0][16]).abs() < 0.11, "CO2 avoided: {line}");
-    assert!((number(5) - rows[0][5]).abs() < 0.011, "Shapley saving: {line}");
+    assert!(
+        (number(2) - rows[0][16]).abs() < 0.11,
+        "CO2 avoided: {line}"
+    );
+    assert!(
+        (number(5) - rows[0][5]).abs() < 0.011,
+        "Shapley saving: {line}"
+    );
 }

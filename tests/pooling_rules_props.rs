@@ -186,3 +186,106 @@ fn a_game_of_the_wrong_size_skips_every_rule_and_a_nan_fails_the_programs() {
         assert_eq!(split.report.rules.get(rule).name(), "failed", "{rule:?}");
     }
 }
+
+/// The sorted excesses (largest first) of `x` over the proper coalitions of `costs`.
+fn sorted_excesses(costs: &[f64], x: &[f64]) -> Vec<f64> {
+    let full = costs.len() - 1;
+    let mut excesses: Vec<f64> = (1..full).map(|m| sum_over(x, m) - costs[m]).collect();
+    excesses.sort_by(|a, b| b.total_cmp(a));
+    excesses
+}
+
+/// Whether excesses `a` are lexicographically smaller than `b` (beyond `tolerance`).
+fn lexicographically_smaller(a: &[f64], b: &[f64], tolerance: f64) -> bool {
+    a.iter()
+        .zip(b)
+        .find(|(p, q)| (*p - *q).abs() > tolerance)
+        .is_some_and(|(p, q)| p < q)
+}
+
+/// The nucleolus of a three-player game by brute force: the efficient split with the
+/// lexicographically smallest sorted excesses, on a grid around `around` refined
+/// three times (each time ±3 cells of the last grid, 60 cells a side).
+fn brute_force_nucleolus(costs: &[f64], around: [f64; 2], mut half_width: f64) -> [f64; 3] {
+    let total = costs[7];
+    let mut best = around;
+    for _ in 0..4 {
+        let step = half_width / 30.0;
+        let centre = best;
+        let mut best_excesses: Option<Vec<f64>> = None;
+        for a in -30..=30 {
+            for b in -30..=30 {
+                let x = [
+                    centre[0] + f64::from(a) * step,
+                    centre[1] + f64::from(b) * step,
+                ];
+                let e = sorted_excesses(costs, &[x[0], x[1], total - x[0] - x[1]]);
+                if best_excesses
+                    .as_ref()
+                    .is_none_or(|known| lexicographically_smaller(&e, known, 1e-12))
+                {
+                    best_excesses = Some(e);
+                    best = x;
+                }
+            }
+        }
+        half_width = 3.0 * step;
+    }
+    [best[0], best[1], total - best[0] - best[1]]
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 24, ..config() })]
+
+    /// Three players, costs from 1 to 100: the report's nucleolus has sorted excesses
+    /// no worse than a brute-force search's and lies within a cent of its point.
+    #[test]
+    fn the_nucleolus_of_three_players_matches_a_brute_force_search(
+        kind in prop_oneof![Just(Kind::SubAdditive), Just(Kind::Raw), Just(Kind::EmptyCore)],
+        draws in prop::collection::vec(0.0f64..1.0, 8),
+    ) {
+        let costs = game(kind, 3, &draws);
+        let split = split_game(&costs, 3);
+        let nucleolus = split.nucleolus.expect("nucleolus");
+        let reference = brute_force_nucleolus(&costs, [costs[7] / 3.0, costs[7] / 3.0], costs[7]);
+        let ours = sorted_excesses(&costs, &nucleolus);
+        let theirs = sorted_excesses(&costs, &reference);
+        prop_assert!(!lexicographically_smaller(&theirs, &ours, 1e-6),
+            "{kind:?} {costs:?}: brute force {reference:?} {theirs:?} beats {nucleolus:?} {ours:?}");
+        for (a, b) in nucleolus.iter().zip(reference) {
+            prop_assert!((a - b).abs() < 0.01, "{kind:?} {costs:?}: {nucleolus:?} vs {reference:?}");
+        }
+    }
+
+    /// A dummy player (it adds its alone cost to every group) pays exactly that under
+    /// the nucleolus, Shapley and the EPM, whatever the others' game.
+    #[test]
+    fn a_dummy_player_pays_its_own_cost(
+        kind in kind(),
+        n in 2usize..=5,
+        draws in prop::collection::vec(0.0f64..1.0, 32),
+        own in 1.0f64..50.0,
+    ) {
+        let others = game(kind, n - 1, &draws);
+        let dummy = 1usize << (n - 1);
+        let costs: Vec<f64> = (0..1usize << n)
+            .map(|mask| {
+                let rest = others[mask & (dummy - 1)];
+                if mask & dummy == 0 { rest } else { rest + own }
+            })
+            .collect();
+        let split = split_game(&costs, n);
+        let largest = costs.iter().fold(0.0f64, |a, c| a.max(c.abs()));
+        let tolerance = 1e-5 * largest;
+        let nucleolus = split.nucleolus.expect("nucleolus");
+        prop_assert!((nucleolus[n - 1] - own).abs() <= tolerance, "{kind:?} {nucleolus:?} vs {own}");
+        prop_assert!((split.shapley[n - 1] - own).abs() <= tolerance, "{:?}", split.shapley);
+        // The EPM equalises relative savings; a dummy saves nothing, so the EPM may
+        // charge it its own cost only when the others cannot all save nothing too:
+        // it never pays more than alone (individual rationality, within the core).
+        if split.report.core_empty() != Some(true) {
+            let epm = split.epm.expect("epm");
+            prop_assert!(epm[n - 1] <= own + tolerance, "{epm:?} vs {own}");
+        }
+    }
+}

@@ -123,7 +123,8 @@ fn write_shares(out: &mut String, problem: &Problem, report: &Report) {
     );
     // A share of -0.001 reads "-0.00": round to cents first.
     let cents = |v: f64| (v * 100.0).round() / 100.0 + 0.0;
-    let optional = |value: Option<f64>| value.map_or("n/a".to_string(), |v| format!("{:.2}", cents(v)));
+    let optional =
+        |value: Option<f64>| value.map_or("n/a".to_string(), |v| format!("{:.2}", cents(v)));
     for row in &report.producers {
         let shapley = if row.shapley_error > 0.0 {
             format!("{:.2}±{:.2}", row.shapley, row.shapley_error)
