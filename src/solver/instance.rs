@@ -1,6 +1,8 @@
 //! The solver's dense view of a problem: stops (a shipment has two, a job one), per
 //! vehicle travel times, task–vehicle compatibility and stop neighbourhoods.
 
+use rayon::prelude::*;
+
 use crate::domain::{Objective, Problem, TaskKind, TaskStop, TimeWindow, TravelMatrix};
 
 /// What a stop does.
@@ -290,8 +292,9 @@ fn neighbours(stops: &[Stop], matrix: Option<&TravelMatrix>) -> Vec<Vec<usize>> 
     let Some(matrix) = matrix else {
         return vec![Vec::new(); stops.len()];
     };
+    // Stops in parallel: 96 million pairs at 9,800 stops.
     stops
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(index, stop)| {
             let mut others: Vec<(i64, usize)> = stops
@@ -305,8 +308,13 @@ fn neighbours(stops: &[Stop], matrix: Option<&TravelMatrix>) -> Vec<Vec<usize>> 
                     (d, other)
                 })
                 .collect();
+            // The nearest only, sorted: O(stops) per stop where a full sort is
+            // O(stops log stops) (seconds at 10,000 stops).
+            if others.len() > NEIGHBOURS {
+                others.select_nth_unstable(NEIGHBOURS);
+                others.truncate(NEIGHBOURS);
+            }
             others.sort_unstable();
-            others.truncate(NEIGHBOURS);
             others.into_iter().map(|(_, other)| other).collect()
         })
         .collect()

@@ -1,5 +1,7 @@
 //! Straight-line travel: great-circle distance × a detour factor, at a constant speed.
 
+use rayon::prelude::*;
+
 use crate::domain::TravelMatrix;
 use crate::geodesy::haversine_m;
 
@@ -12,13 +14,22 @@ pub fn straight_line_matrix(
 ) -> TravelMatrix {
     let size = points.len();
     let mut matrix = TravelMatrix::zeros(size);
-    let speed_mps = speed_kmh / 3.6;
-    for (from, a) in points.iter().enumerate() {
-        for (to, b) in points.iter().enumerate() {
-            let distance_m = haversine_m(*a, *b) * detour_factor;
-            matrix.distance_m[from * size + to] = distance_m.round() as i64;
-            matrix.duration_s[from * size + to] = (distance_m / speed_mps).round() as i64;
-        }
+    if size == 0 {
+        return matrix;
     }
+    let speed_mps = speed_kmh / 3.6;
+    // Rows in parallel: 24 million cells (4,900 sites) take a second on one core.
+    matrix
+        .distance_m
+        .par_chunks_mut(size)
+        .zip(matrix.duration_s.par_chunks_mut(size))
+        .zip(points.par_iter())
+        .for_each(|((distances, durations), a)| {
+            for ((distance, duration), b) in distances.iter_mut().zip(durations).zip(points) {
+                let distance_m = haversine_m(*a, *b) * detour_factor;
+                *distance = distance_m.round() as i64;
+                *duration = (distance_m / speed_mps).round() as i64;
+            }
+        });
     matrix
 }

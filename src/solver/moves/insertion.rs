@@ -254,7 +254,8 @@ fn full_best(
     best
 }
 
-/// The route's objective after an insertion by full simulation (debug cross-check).
+/// The route's objective after an insertion by full simulation (debug cross-check, and
+/// [`best_at`]).
 #[allow(clippy::too_many_arguments)]
 fn full_objective(
     instance: &Instance,
@@ -276,6 +277,40 @@ fn full_objective(
     evaluate(instance, vehicle, buffer, scratch, None)
         .ok()
         .map(|f| f.objective(instance.objective))
+}
+
+/// The cheapest insertion of `task` into the route of `vehicle` among `positions`
+/// (first, second as in [`Insertion`]), each by one full simulation: O(route) a
+/// position where [`best_in_route`] tries O(route²) for a shipment.
+pub fn best_at(
+    instance: &Instance,
+    state: &State,
+    task: usize,
+    vehicle: usize,
+    positions: &[(usize, usize)],
+    scratch: &mut Scratch,
+    buffer: &mut Vec<usize>,
+) -> Option<Insertion> {
+    if !instance.compatible[task][vehicle] || instance.goods_clash(task, &state.routes[vehicle]) {
+        return None;
+    }
+    let route = &state.routes[vehicle];
+    let before = state.figures[vehicle].objective(instance.objective);
+    let opening = opening_weight(instance, route);
+    positions
+        .iter()
+        .filter_map(|&(first, second)| {
+            let objective = full_objective(
+                instance, state, task, vehicle, first, second, scratch, buffer,
+            )?;
+            Some(Insertion {
+                vehicle,
+                first,
+                second,
+                delta: i128::from(objective - before) + opening,
+            })
+        })
+        .min_by_key(|insertion| (insertion.delta, insertion.first, insertion.second))
 }
 
 /// Applies an insertion and refreshes the route's figures.

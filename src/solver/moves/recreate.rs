@@ -2,6 +2,7 @@
 //! (insert first the task that would lose most by waiting); greedy insertion with
 //! blinks (SISR) rebuilds after each ruin.
 
+use super::haste::finish_in_haste;
 use super::insertion::{Blink, Insertion, apply, best_in_route};
 use crate::budget::Budget;
 use crate::solver::instance::Instance;
@@ -84,17 +85,16 @@ pub fn best_among(
 }
 
 /// Regret-2 insertion of every unassigned task, highest priority first. Regret costs
-/// O(tasks² × vehicles) on large instances (seconds at 1,000 customers): when `stop`
-/// says time is up, the tasks still pending go in by plain greedy insertion instead,
-/// so that a short time limit is kept and still returns a whole plan.
+/// O(tasks² × vehicles) on large instances (seconds at 1,000 customers): when the
+/// budget ends, the tasks still pending go in by [`finish_in_haste`] instead, so that
+/// a short time limit is kept and still returns a plan.
 pub fn regret(instance: &Instance, state: &mut State, workspace: &mut Workspace, budget: &Budget) {
     let vehicles = instance.problem.vehicles.len();
     let mut pending: Vec<usize> = state.unassigned.clone();
     let finish_greedily =
         |state: &mut State, workspace: &mut Workspace, pending: &mut Vec<usize>| {
             pending.sort_by_key(|&t| std::cmp::Reverse(instance.problem.tasks[t].priority));
-            let mut rng = Rng::new(0, 0);
-            greedy(instance, state, pending, workspace, &mut rng, 0.0);
+            finish_in_haste(instance, state, pending, workspace);
         };
     // cache[task][vehicle]: best insertion into that vehicle's current route.
     let mut cache: Vec<Vec<Option<Insertion>>> = vec![vec![None; vehicles]; instance.task_count()];
@@ -120,10 +120,10 @@ pub fn regret(instance: &Instance, state: &mut State, workspace: &mut Workspace,
     if out_of_time {
         return finish_greedily(state, workspace, &mut pending);
     }
-    let mut rounds = 0usize;
     while !pending.is_empty() {
-        rounds += 1;
-        if rounds.is_multiple_of(16) && budget.is_over() {
+        // Every round: one round re-prices every pending task on a route, which at a
+        // thousand tasks on long routes is tens of milliseconds.
+        if budget.is_over() {
             return finish_greedily(state, workspace, &mut pending);
         }
         let top_priority = pending
@@ -139,7 +139,11 @@ pub fn regret(instance: &Instance, state: &mut State, workspace: &mut Workspace,
         };
         let task = pending.swap_remove(position);
         apply(instance, state, task, &insertion, &mut workspace.scratch);
-        for &other in &pending {
+        for (updated, &other) in pending.iter().enumerate() {
+            if updated % 64 == 63 && budget.is_over() {
+                out_of_time = true;
+                break;
+            }
             cache[other][insertion.vehicle] = best_in_route(
                 instance,
                 state,
@@ -150,6 +154,9 @@ pub fn regret(instance: &Instance, state: &mut State, workspace: &mut Workspace,
                 None,
             )
             .ok();
+        }
+        if out_of_time {
+            return finish_greedily(state, workspace, &mut pending);
         }
     }
 }
