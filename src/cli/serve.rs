@@ -3,10 +3,12 @@
 //! (`--max-concurrent-solves`, `--max-queue`), with the limits on what one request
 //! may ask for (`--max-…`), which the CLI's own commands take at their defaults, and the
 //! OSRM servers a request may name (`--osrm-url`, `--osrm-allow`; the CLI's own
-//! commands take any URL their user gives).
+//! commands take any URL their user gives). Who may call and over what (`--api-keys`,
+//! `--max-solves-per-key`, `--tls-cert`, `--tls-key`) is in `access.rs`.
 
 use anyhow::Context;
 
+use super::access::AccessArgs;
 use super::args::RoadArgs;
 
 /// Upper bounds on one request; a request above one is refused with INVALID_ARGUMENT
@@ -144,9 +146,11 @@ pub fn run(
     roads: &RoadArgs,
     limits: &LimitArgs,
     service: &ServiceArgs,
+    access: &AccessArgs,
     osrm_allow: &[String],
 ) -> anyhow::Result<()> {
     init_logs(service.log_format)?;
+    let (tls, access) = (access.tls()?, access.access()?);
     let travel = roads.config()?;
     for url in osrm_allow {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
@@ -175,8 +179,14 @@ pub fn run(
             %local,
             max_concurrent_solves = service.admission().max_concurrent_solves,
             max_queue = service.admission().max_queue,
+            api_keys = access.api_keys.as_ref().map_or(0, |keys| keys.len()),
+            max_solves_per_key = access.max_solves_per_key,
+            tls = tls.is_some(),
             "tournee serving tournee.v1.Routing (health, reflection v1 and v1alpha)"
         );
+        if access.api_keys.is_none() {
+            tracing::warn!("no --api-keys: any caller who reaches this address may solve");
+        }
         // The bound address on stdout too, for a supervisor (or a test) that asked for
         // port 0.
         println!("{local}");
@@ -197,6 +207,8 @@ pub fn run(
             admission: service.admission(),
             grace_period: std::time::Duration::from_secs(service.grace_period_s),
             metrics,
+            access,
+            tls,
         };
         tournee::server::run_with(listener, shutdown_signal(), config).await?;
         tracing::info!("every call answered; exiting");
