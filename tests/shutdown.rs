@@ -110,3 +110,29 @@ async fn health_says_not_serving_once_shutdown_begins() {
         .expect("wait");
     assert!(exit.success(), "{exit:?}");
 }
+
+#[tokio::test]
+async fn sigterm_as_soon_as_the_address_is_printed_still_drains_and_exits_0() {
+    // What a supervisor may do: the signal handlers are in place before the address is
+    // printed, so the process ends by its drain (exit 0), never by the signal.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tournee"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--grace-period-s", "1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("tournee serve starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("the bound address");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let exit = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .expect("joined")
+        .expect("wait");
+    assert!(exit.success(), "{exit:?}");
+}

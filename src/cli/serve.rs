@@ -116,28 +116,31 @@ impl ServiceArgs {
     }
 }
 
-/// Completes on SIGINT (Ctrl-C) or SIGTERM (what process managers send).
-async fn shutdown_signal() {
+/// A future that completes on SIGINT (Ctrl-C) or SIGTERM (what process managers send).
+/// The handlers are in place when this returns, not when the future is first polled: a
+/// supervisor (or a test) that signals as soon as the address is printed gets a drain,
+/// not the default end by signal. Call it within the runtime.
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    {
+    let signalled = {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut terminate) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {},
-                    _ = terminate.recv() => {},
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+        let mut terminate = signal(SignalKind::terminate()).context("listening for SIGTERM")?;
+        let mut interrupt = signal(SignalKind::interrupt()).context("listening for SIGINT")?;
+        async move {
+            tokio::select! {
+                _ = interrupt.recv() => {},
+                _ = terminate.recv() => {},
             }
         }
-    }
+    };
     #[cfg(not(unix))]
-    {
+    let signalled = async {
         let _ = tokio::signal::ctrl_c().await;
-    }
-    tracing::info!("shutting down: no new calls; answering the calls in flight");
+    };
+    Ok(async move {
+        signalled.await;
+        tracing::info!("shutting down: no new calls; answering the calls in flight");
+    })
 }
 
 /// Serves on `addr` until SIGINT or SIGTERM, then drains the calls in flight.
@@ -175,6 +178,7 @@ pub fn run(
             .await
             .with_context(|| format!("--addr: cannot listen on {addr}"))?;
         let local = listener.local_addr().context("reading the bound address")?;
+        let shutdown = shutdown_signal()?;
         tracing::info!(
             %local,
             max_concurrent_solves = service.admission().max_concurrent_solves,
@@ -210,7 +214,7 @@ pub fn run(
             access,
             tls,
         };
-        tournee::server::run_with(listener, shutdown_signal(), config).await?;
+        tournee::server::run_with(listener, shutdown, config).await?;
         tracing::info!("every call answered; exiting");
         Ok(())
     })
