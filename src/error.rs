@@ -25,6 +25,17 @@ pub enum Error {
         /// When a retry may find room, milliseconds.
         retry_after_ms: u64,
     },
+    /// The caller's API key has as many calls running or waiting as it may
+    /// (`--max-solves-per-key`): it may retry after `retry_after_ms` milliseconds.
+    #[error(
+        "this API key has {max} solves running or waiting, its most; retry in {retry_after_ms} ms"
+    )]
+    KeyBusy {
+        /// The key's limit.
+        max: usize,
+        /// When a retry may find room, milliseconds.
+        retry_after_ms: u64,
+    },
     /// The caller's deadline passed while its call waited for a solver.
     #[error("the deadline passed while the call waited for a solver")]
     QueuedPastDeadline,

@@ -1,8 +1,10 @@
 //! Command-line arguments and their dispatch.
 
+mod access;
 mod args;
 mod bench;
 mod demo;
+mod keys;
 mod matrix;
 mod serve;
 mod solve;
@@ -34,6 +36,8 @@ enum Command {
         limits: serve::LimitArgs,
         #[command(flatten)]
         service: serve::ServiceArgs,
+        #[command(flatten)]
+        access: access::AccessArgs,
         /// An OSRM server a request may name in travel.osrm.url, besides --osrm-url
         /// (repeatable); requests may name no other.
         #[arg(long, value_name = "URL")]
@@ -85,6 +89,8 @@ enum Command {
     Matrix(matrix::MatrixArguments),
     /// Measures solution quality on a benchmark set against its best-known solutions.
     Bench(bench::BenchArguments),
+    /// Makes the lines of the API key file of `serve --api-keys`.
+    Keys(keys::KeysArguments),
 }
 
 /// Runs a parsed command.
@@ -95,8 +101,9 @@ pub fn run(arguments: Arguments) -> anyhow::Result<()> {
             roads,
             limits,
             service,
+            access,
             osrm_allow,
-        } => serve::run(&addr, &roads, &limits, &service, &osrm_allow),
+        } => serve::run(&addr, &roads, &limits, &service, &access, &osrm_allow),
         Command::Solve {
             problem,
             format,
@@ -127,5 +134,6 @@ pub fn run(arguments: Arguments) -> anyhow::Result<()> {
         } => demo::run(&search, map.as_deref(), straight_line),
         Command::Matrix(arguments) => matrix::run(&arguments),
         Command::Bench(arguments) => bench::run(&arguments),
+        Command::Keys(arguments) => keys::run(&arguments),
     }
 }

@@ -3,10 +3,12 @@
 //! (`--max-concurrent-solves`, `--max-queue`), with the limits on what one request
 //! may ask for (`--max-…`), which the CLI's own commands take at their defaults, and the
 //! OSRM servers a request may name (`--osrm-url`, `--osrm-allow`; the CLI's own
-//! commands take any URL their user gives).
+//! commands take any URL their user gives). Who may call and over what (`--api-keys`,
+//! `--max-solves-per-key`, `--tls-cert`, `--tls-key`) is in `access.rs`.
 
 use anyhow::Context;
 
+use super::access::AccessArgs;
 use super::args::RoadArgs;
 
 /// Upper bounds on one request; a request above one is refused with INVALID_ARGUMENT
@@ -114,28 +116,31 @@ impl ServiceArgs {
     }
 }
 
-/// Completes on SIGINT (Ctrl-C) or SIGTERM (what process managers send).
-async fn shutdown_signal() {
+/// A future that completes on SIGINT (Ctrl-C) or SIGTERM (what process managers send).
+/// The handlers are in place when this returns, not when the future is first polled: a
+/// supervisor (or a test) that signals as soon as the address is printed gets a drain,
+/// not the default end by signal. Call it within the runtime.
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    {
+    let signalled = {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut terminate) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {},
-                    _ = terminate.recv() => {},
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+        let mut terminate = signal(SignalKind::terminate()).context("listening for SIGTERM")?;
+        let mut interrupt = signal(SignalKind::interrupt()).context("listening for SIGINT")?;
+        async move {
+            tokio::select! {
+                _ = interrupt.recv() => {},
+                _ = terminate.recv() => {},
             }
         }
-    }
+    };
     #[cfg(not(unix))]
-    {
+    let signalled = async {
         let _ = tokio::signal::ctrl_c().await;
-    }
-    tracing::info!("shutting down: no new calls; answering the calls in flight");
+    };
+    Ok(async move {
+        signalled.await;
+        tracing::info!("shutting down: no new calls; answering the calls in flight");
+    })
 }
 
 /// Serves on `addr` until SIGINT or SIGTERM, then drains the calls in flight.
@@ -144,9 +149,11 @@ pub fn run(
     roads: &RoadArgs,
     limits: &LimitArgs,
     service: &ServiceArgs,
+    access: &AccessArgs,
     osrm_allow: &[String],
 ) -> anyhow::Result<()> {
     init_logs(service.log_format)?;
+    let (tls, access) = (access.tls()?, access.access()?);
     let travel = roads.config()?;
     for url in osrm_allow {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
@@ -171,12 +178,19 @@ pub fn run(
             .await
             .with_context(|| format!("--addr: cannot listen on {addr}"))?;
         let local = listener.local_addr().context("reading the bound address")?;
+        let shutdown = shutdown_signal()?;
         tracing::info!(
             %local,
             max_concurrent_solves = service.admission().max_concurrent_solves,
             max_queue = service.admission().max_queue,
+            api_keys = access.api_keys.as_ref().map_or(0, |keys| keys.len()),
+            max_solves_per_key = access.max_solves_per_key,
+            tls = tls.is_some(),
             "tournee serving tournee.v1.Routing (health, reflection v1 and v1alpha)"
         );
+        if access.api_keys.is_none() {
+            tracing::warn!("no --api-keys: any caller who reaches this address may solve");
+        }
         // The bound address on stdout too, for a supervisor (or a test) that asked for
         // port 0.
         println!("{local}");
@@ -197,8 +211,10 @@ pub fn run(
             admission: service.admission(),
             grace_period: std::time::Duration::from_secs(service.grace_period_s),
             metrics,
+            access,
+            tls,
         };
-        tournee::server::run_with(listener, shutdown_signal(), config).await?;
+        tournee::server::run_with(listener, shutdown, config).await?;
         tracing::info!("every call answered; exiting");
         Ok(())
     })

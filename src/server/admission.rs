@@ -5,8 +5,12 @@
 //! with a retry delay. Waiting counts against the caller's deadline: a call whose
 //! deadline passes in the queue gets [`Error::QueuedPastDeadline`] and never runs.
 //!
-//! What flows in: a call's deadline; out: a permit the call's blocking work holds until
-//! it ends (so a client that goes away does not free a solver that is still busy).
+//! With `--max-solves-per-key`, a key's own calls count too, before the queue (see
+//! `per_key.rs`): a key at its limit is refused at once with [`Error::KeyBusy`].
+//!
+//! What flows in: a call's caller and deadline; out: a permit the call's blocking work
+//! holds until it ends (so a client that goes away does not free a solver that is still
+//! busy, nor its key's place).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,6 +18,8 @@ use std::time::Instant;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use super::auth::Caller;
+use super::per_key::{KeySlot, PerKey};
 use crate::error::Error;
 
 /// How long a refused caller is told to wait before retrying, milliseconds.
@@ -45,6 +51,14 @@ pub struct Admission {
     limits: AdmissionLimits,
     running: Arc<Semaphore>,
     waiting: AtomicUsize,
+    per_key: Arc<PerKey>,
+}
+
+/// A call's solver, and its key's place: both given back when the call's work ends.
+#[derive(Debug)]
+pub struct Permit {
+    _solver: OwnedSemaphorePermit,
+    _key: Option<KeySlot>,
 }
 
 /// Counts one waiting call while it lives.
@@ -67,6 +81,16 @@ impl Admission {
             limits,
             running: Arc::new(Semaphore::new(limits.max_concurrent_solves)),
             waiting: AtomicUsize::new(0),
+            per_key: Arc::new(PerKey::new(None)),
+        }
+    }
+
+    /// The same, with at most `max` calls running or waiting per API key (none: no
+    /// limit).
+    pub fn with_max_per_key(self, max: Option<usize>) -> Self {
+        Admission {
+            per_key: Arc::new(PerKey::new(max)),
+            ..self
         }
     }
 
@@ -87,9 +111,20 @@ impl Admission {
         self.waiting.load(Ordering::Acquire)
     }
 
-    /// A solver for one call: at once when one is free, after waiting in the queue
-    /// otherwise; refused when the queue is full or the deadline passes first.
-    pub async fn admit(&self, deadline: Option<Instant>) -> Result<OwnedSemaphorePermit, Error> {
+    /// A solver for one call of `caller`: at once when one is free, after waiting in
+    /// the queue otherwise; refused when the caller's key is at its limit, when the queue
+    /// is full or when the deadline passes first.
+    pub async fn admit(&self, caller: &Caller, deadline: Option<Instant>) -> Result<Permit, Error> {
+        let key = self.per_key.take(caller)?;
+        let solver = self.solver(deadline).await?;
+        Ok(Permit {
+            _solver: solver,
+            _key: key,
+        })
+    }
+
+    /// A solver, at once or after waiting in the queue.
+    async fn solver(&self, deadline: Option<Instant>) -> Result<OwnedSemaphorePermit, Error> {
         if let Ok(permit) = self.running.clone().try_acquire_owned() {
             return Ok(permit);
         }
@@ -126,17 +161,17 @@ mod tests {
             max_concurrent_solves: 1,
             max_queue: 1,
         });
-        let first = admission.admit(None).await.unwrap();
+        let first = admission.admit(&Caller::Open, None).await.unwrap();
         assert_eq!(admission.running(), 1);
         // A deadline already past: the call waits in the queue, then is refused.
-        let late = admission.admit(Some(Instant::now())).await;
+        let late = admission.admit(&Caller::Open, Some(Instant::now())).await;
         assert!(matches!(late, Err(Error::QueuedPastDeadline)));
         assert_eq!(admission.waiting(), 0);
-        let queued = admission.admit(None);
+        let queued = admission.admit(&Caller::Open, None);
         tokio::pin!(queued);
         assert!(futures_poll_once(queued.as_mut()).await.is_none());
         assert_eq!(admission.waiting(), 1);
-        let refused = admission.admit(None).await;
+        let refused = admission.admit(&Caller::Open, None).await;
         assert!(matches!(refused, Err(Error::Busy { .. })));
         drop(first);
         assert!(queued.await.is_ok());

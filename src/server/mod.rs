@@ -3,14 +3,20 @@
 //! `127.0.0.1:0` and the binary only wires arguments and signals. The server owns how
 //! many solves run at once (`admission.rs`) and how running solves end when it shuts
 //! down (`stop.rs`), and what the operator sees of each call (`observe.rs`: request
-//! ids, spans, log events; `metrics.rs`: the Prometheus counters).
+//! ids, spans, log events; `metrics.rs`: the Prometheus counters). It owns who may call
+//! too: API keys in front of Routing (`auth.rs`), a share of the solvers per key
+//! (`per_key.rs`) and TLS on the listener (`tls.rs`). When shutdown begins, health says
+//! NOT_SERVING, so load balancers stop sending calls while the server drains.
 
 mod admission;
+mod auth;
 mod deadline;
 mod metrics;
 mod observe;
+mod per_key;
 mod routing_service;
 mod stop;
+mod tls;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -18,14 +24,20 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
+use tonic::service::interceptor::InterceptedService;
 
 use crate::pb::{self, FILE_DESCRIPTOR_SET};
 use crate::validate::{OsrmUrls, Policy, RequestLimits};
 
-pub use admission::{Admission, AdmissionLimits, RETRY_AFTER_MS};
+pub use admission::{Admission, AdmissionLimits, Permit, RETRY_AFTER_MS};
+pub use auth::{
+    ApiKeys, Caller, KeysError, MIN_KEY_BYTES, UNAUTHENTICATED_MESSAGE, key_line,
+    valid_name as valid_key_name,
+};
 pub use metrics::{Metrics, serve_metrics};
 pub use observe::REQUEST_ID;
 pub use routing_service::RoutingService;
+pub use tls::{Tls, TlsError};
 
 /// Largest request the server decodes, bytes: supplied matrices for ~1,500 sites
 /// (2 × 1,500² varints) fit; tonic's default of 4 MiB would not.
@@ -56,6 +68,20 @@ pub struct ServerConfig {
     pub grace_period: Duration,
     /// What the server counts; serve it with [`serve_metrics`] (`--metrics-addr`).
     pub metrics: Arc<Metrics>,
+    /// Who may call Routing and how much (`--api-keys`, `--max-solves-per-key`).
+    pub access: Access,
+    /// TLS on the listener (`--tls-cert`, `--tls-key`); plain HTTP/2 without.
+    pub tls: Option<Tls>,
+}
+
+/// Who may call `tournee.v1.Routing`, and how much of the solvers one caller may hold.
+#[derive(Debug, Clone, Default)]
+pub struct Access {
+    /// The keys a call must show one of; none: every call is let in.
+    pub api_keys: Option<Arc<ApiKeys>>,
+    /// Calls one key may have running or waiting for a solver; none: no limit but the
+    /// server's.
+    pub max_solves_per_key: Option<usize>,
 }
 
 impl ServerConfig {
@@ -69,6 +95,8 @@ impl ServerConfig {
             admission: AdmissionLimits::default(),
             grace_period: DEFAULT_GRACE_PERIOD,
             metrics: Metrics::new(),
+            access: Access::default(),
+            tls: None,
         }
     }
 }
@@ -119,18 +147,19 @@ pub async fn serve(
     run_with(listener, shutdown, config).await
 }
 
-/// Serves until `shutdown` completes; then stops accepting calls, lets running solves go
-/// on for the grace period, stops them (each answers with its best plan) and returns
-/// once every in-flight call is answered.
+/// The Routing server's type, which names it in health.
+type RoutingName = pb::routing_server::RoutingServer<RoutingService>;
+
+/// Serves until `shutdown` completes; then says NOT_SERVING in health, stops accepting
+/// calls, lets running solves go on for the grace period, stops them (each answers with
+/// its best plan) and returns once every in-flight call is answered.
 pub async fn run_with(
     listener: TcpListener,
     shutdown: impl Future<Output = ()>,
     config: ServerConfig,
 ) -> Result<(), ServerError> {
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
-    health_reporter
-        .set_serving::<pb::routing_server::RoutingServer<RoutingService>>()
-        .await;
+    health_reporter.set_serving::<RoutingName>().await;
     let reflection_v1 = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
@@ -145,25 +174,21 @@ pub async fn run_with(
     let shutdown = async move {
         shutdown.await;
         tracing::info!(grace_period_s = grace_period.as_secs(), "shutdown begins");
+        // Before the server stops taking calls: a load balancer watching health learns
+        // on the connection it already has that this server is going away.
+        draining(&health_reporter).await;
         stop_sender.raise_after(grace_period);
         let _ = began.send(());
     };
-    let admission = Arc::new(Admission::new(config.admission));
-    config.metrics.attach(admission.clone());
-    let routing = pb::routing_server::RoutingServer::new(RoutingService {
-        travel: Arc::new(config.travel),
-        policy: Arc::new(config.policy),
-        admission,
-        stop,
-        metrics: config.metrics,
-    })
-    .max_decoding_message_size(MAX_DECODING_MESSAGE_BYTES)
-    .max_encoding_message_size(MAX_DECODING_MESSAGE_BYTES);
-    let serving = tonic::transport::Server::builder()
+    let mut builder = tonic::transport::Server::builder();
+    if let Some(tls) = &config.tls {
+        builder = builder.tls_config(tls.server_config())?;
+    }
+    let serving = builder
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
-        .add_service(routing)
+        .add_service(routing(config, stop))
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown);
     // A client that keeps its connection open after every answer must not keep the
     // server up: past the grace period and a margin to send the last answers, stop.
@@ -178,6 +203,36 @@ pub async fn run_with(
         () = overdue => tracing::warn!("connections still open after the grace period; closing"),
     }
     Ok(())
+}
+
+/// The Routing service with its solvers, behind the key check.
+fn routing(
+    config: ServerConfig,
+    stop: stop::StopReceiver,
+) -> InterceptedService<RoutingName, auth::Authenticator> {
+    let admission =
+        Admission::new(config.admission).with_max_per_key(config.access.max_solves_per_key);
+    let admission = Arc::new(admission);
+    config.metrics.attach(admission.clone());
+    let routing = pb::routing_server::RoutingServer::new(RoutingService {
+        travel: Arc::new(config.travel),
+        policy: Arc::new(config.policy),
+        admission,
+        stop,
+        metrics: config.metrics,
+    })
+    .max_decoding_message_size(MAX_DECODING_MESSAGE_BYTES)
+    .max_encoding_message_size(MAX_DECODING_MESSAGE_BYTES);
+    InterceptedService::new(routing, auth::Authenticator::new(config.access.api_keys))
+}
+
+/// Health while the server drains: Routing and the server as a whole ("") say
+/// NOT_SERVING, so a health-checking load balancer sends its next calls elsewhere.
+async fn draining(health: &tonic_health::server::HealthReporter) {
+    health.set_not_serving::<RoutingName>().await;
+    health
+        .set_service_status("", tonic_health::ServingStatus::NotServing)
+        .await;
 }
 
 /// How long after the grace period the last answers may take to go out, at most.

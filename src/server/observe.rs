@@ -1,19 +1,21 @@
 //! What the operator sees of each call: a request id (the caller's `x-request-id` when
 //! it sends a short, plain one, a new one otherwise, always returned in the response
-//! metadata), a `call` span with the method and that id around all of the call's work,
-//! and info events when it starts and ends (sizes, status code, duration, how the search
-//! ended). Never coordinates, names, the ids of the request's objects or URLs at info
-//! level; an OSRM failure's detail, which callers no longer see, goes out at warn with
-//! any URL in it cut out (a URL to OSRM carries the request's coordinates).
+//! metadata), a `call` span with the method, that id and the caller's key name (when the
+//! server checks keys; never the key) around all of the call's work, and info events
+//! when it starts and ends (sizes, status code, duration, how the search ended). Never
+//! coordinates, names, the ids of the request's objects or URLs at info level; an OSRM
+//! failure's detail, which callers no longer see, goes out at warn with any URL in it
+//! cut out (a URL to OSRM carries the request's coordinates).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use tonic::metadata::{MetadataMap, MetadataValue};
-use tonic::{Code, Response, Status};
+use tonic::{Code, Request, Response, Status};
 use tracing::{Span, error, info, info_span, warn};
 
+use super::auth::Caller;
 use super::metrics::Metrics;
 use crate::api::status::status;
 use crate::error::Error;
@@ -63,15 +65,17 @@ pub struct Call {
 }
 
 impl Call {
-    /// Opens the call's span and logs its start.
-    pub fn begin(
+    /// Opens the call's span (with the caller's key name, never the key) and logs its
+    /// start.
+    pub fn begin<T>(
         method: &'static str,
-        metadata: &MetadataMap,
+        request: &Request<T>,
         sizes: Sizes,
         metrics: Arc<Metrics>,
     ) -> Call {
-        let id = caller_id(metadata).unwrap_or_else(new_id);
-        let span = info_span!("call", method, request_id = %id);
+        let id = caller_id(request.metadata()).unwrap_or_else(new_id);
+        let caller = Caller::of(request);
+        let span = info_span!("call", method, request_id = %id, key = caller.key_name());
         span.in_scope(|| {
             info!(
                 sites = sizes.sites,

@@ -1,6 +1,7 @@
 //! `tournee.v1.Routing`: each RPC decodes, runs [`crate::pipeline`] off the async
 //! runtime, and encodes. Each call first gets a solver from [`Admission`] (or waits,
-//! or is refused); a client that goes away, or the server's stop after its grace period,
+//! or is refused), as its caller (the key checked in `auth.rs`, in the request's
+//! extensions); a client that goes away, or the server's stop after its grace period,
 //! cancels its solve, which then ends with its best plan.
 
 use std::pin::Pin;
@@ -14,6 +15,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
 use super::admission::Admission;
+use super::auth::Caller;
 use super::deadline::client_deadline;
 use super::metrics::Metrics;
 use super::stop::{StopReceiver, Watching};
@@ -66,7 +68,7 @@ impl pb::routing_server::Routing for RoutingService {
     ) -> Result<Response<pb::SolveResponse>, Status> {
         let call = Call::begin(
             "Solve",
-            request.metadata(),
+            &request,
             Sizes::of(request.get_ref()),
             self.metrics.clone(),
         );
@@ -85,7 +87,7 @@ impl pb::routing_server::Routing for RoutingService {
     ) -> Result<Response<EventStream>, Status> {
         let call = Call::begin(
             "SolveStream",
-            request.metadata(),
+            &request,
             Sizes::of(request.get_ref()),
             self.metrics.clone(),
         );
@@ -104,12 +106,7 @@ impl pb::routing_server::Routing for RoutingService {
             sites: request.get_ref().points.len(),
             ..Sizes::default()
         };
-        let call = Call::begin(
-            "ComputeMatrix",
-            request.metadata(),
-            sizes,
-            self.metrics.clone(),
-        );
+        let call = Call::begin("ComputeMatrix", &request, sizes, self.metrics.clone());
         let answer = self
             .matrix_call(request, &call)
             .instrument(call.span())
@@ -125,10 +122,11 @@ impl RoutingService {
         call: &Call,
     ) -> Result<Response<pb::SolveResponse>, Status> {
         let deadline = client_deadline(request.metadata(), Instant::now());
+        let caller = Caller::of(&request);
         let request = request.into_inner();
         let permit = self
             .admission
-            .admit(deadline)
+            .admit(&caller, deadline)
             .await
             .map_err(|e| failure(&e))?;
         let cancelled = Arc::new(AtomicBool::new(false));
@@ -154,12 +152,13 @@ impl RoutingService {
         call: &Call,
     ) -> Result<Response<EventStream>, Status> {
         let deadline = client_deadline(request.metadata(), Instant::now());
+        let caller = Caller::of(&request);
         // Validate first, so a bad request fails the call itself rather than the stream.
         let problem = validate::problem_within(&request.into_inner(), &self.policy)
             .map_err(|violations| failure(&Error::Validation(violations)))?;
         let permit = self
             .admission
-            .admit(deadline)
+            .admit(&caller, deadline)
             .await
             .map_err(|e| failure(&e))?;
         let (sender, receiver) = mpsc::channel::<Result<pb::SolveEvent, Status>>(64);
@@ -189,10 +188,11 @@ impl RoutingService {
         call: &Call,
     ) -> Result<Response<pb::ComputeMatrixResponse>, Status> {
         let deadline = client_deadline(request.metadata(), Instant::now());
+        let caller = Caller::of(&request);
         let request = request.into_inner();
         let permit = self
             .admission
-            .admit(deadline)
+            .admit(&caller, deadline)
             .await
             .map_err(|e| failure(&e))?;
         let (travel, policy, span) = (self.travel.clone(), self.policy.clone(), call.span());
