@@ -4,6 +4,7 @@ mod args;
 mod bench;
 mod demo;
 mod matrix;
+mod operations;
 mod serve;
 mod solve;
 

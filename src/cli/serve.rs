@@ -3,7 +3,8 @@
 //! (`--max-concurrent-solves`, `--max-queue`), with the limits on what one request
 //! may ask for (`--max-…`), which the CLI's own commands take at their defaults, and the
 //! OSRM servers a request may name (`--osrm-url`, `--osrm-allow`; the CLI's own
-//! commands take any URL their user gives).
+//! commands take any URL their user gives), and where long-running operations are kept
+//! (`--data-dir`, `--operation-ttl-s`: `operations.rs`).
 
 use anyhow::Context;
 
@@ -70,6 +71,8 @@ pub struct ServiceArgs {
     /// Keep it on a private interface: it tells call counts, not request content.
     #[arg(long, value_name = "ADDR")]
     metrics_addr: Option<String>,
+    #[command(flatten)]
+    operations: super::operations::OperationArgs,
 }
 
 /// How log lines look.
@@ -197,6 +200,7 @@ pub fn run(
             admission: service.admission(),
             grace_period: std::time::Duration::from_secs(service.grace_period_s),
             metrics,
+            operations: service.operations.config(),
         };
         tournee::server::run_with(listener, shutdown_signal(), config).await?;
         tracing::info!("every call answered; exiting");

@@ -3,12 +3,14 @@
 //! `127.0.0.1:0` and the binary only wires arguments and signals. The server owns how
 //! many solves run at once (`admission.rs`) and how running solves end when it shuts
 //! down (`stop.rs`), and what the operator sees of each call (`observe.rs`: request
-//! ids, spans, log events; `metrics.rs`: the Prometheus counters).
+//! ids, spans, log events; `metrics.rs`: the Prometheus counters), and the long-running
+//! operations and their store (`operations/`).
 
 mod admission;
 mod deadline;
 mod metrics;
 mod observe;
+pub mod operations;
 mod routing_service;
 mod stop;
 
@@ -25,6 +27,7 @@ use crate::validate::{OsrmUrls, Policy, RequestLimits};
 pub use admission::{Admission, AdmissionLimits, RETRY_AFTER_MS};
 pub use metrics::{Metrics, serve_metrics};
 pub use observe::REQUEST_ID;
+pub use operations::{OperationsConfig, Owner, owner_of};
 pub use routing_service::RoutingService;
 
 /// Largest request the server decodes, bytes: supplied matrices for ~1,500 sites
@@ -40,6 +43,9 @@ pub enum ServerError {
     /// The transport failed.
     #[error("transport: {0}")]
     Transport(#[from] tonic::transport::Error),
+    /// The operations store could not be opened or read.
+    #[error(transparent)]
+    Operations(#[from] operations::OperationError),
 }
 
 /// Everything a server is started with: the `serve` flags, in library terms.
@@ -56,6 +62,9 @@ pub struct ServerConfig {
     pub grace_period: Duration,
     /// What the server counts; serve it with [`serve_metrics`] (`--metrics-addr`).
     pub metrics: Arc<Metrics>,
+    /// Where long-running operations are kept, how long (`--data-dir`,
+    /// `--operation-ttl-s`).
+    pub operations: OperationsConfig,
 }
 
 impl ServerConfig {
@@ -69,6 +78,7 @@ impl ServerConfig {
             admission: AdmissionLimits::default(),
             grace_period: DEFAULT_GRACE_PERIOD,
             metrics: Metrics::new(),
+            operations: OperationsConfig::default(),
         }
     }
 }
@@ -150,12 +160,22 @@ pub async fn run_with(
     };
     let admission = Arc::new(Admission::new(config.admission));
     config.metrics.attach(admission.clone());
-    let routing = pb::routing_server::RoutingServer::new(RoutingService {
+    let solving = operations::Solving {
         travel: Arc::new(config.travel),
         policy: Arc::new(config.policy),
         admission,
         stop,
         metrics: config.metrics,
+    };
+    let operations = operations::Operations::open(&config.operations, solving.clone())?;
+    operations.resume().await?;
+    let routing = pb::routing_server::RoutingServer::new(RoutingService {
+        travel: solving.travel,
+        policy: solving.policy,
+        admission: solving.admission,
+        stop: solving.stop,
+        metrics: solving.metrics,
+        operations: operations.clone(),
     })
     .max_decoding_message_size(MAX_DECODING_MESSAGE_BYTES)
     .max_encoding_message_size(MAX_DECODING_MESSAGE_BYTES);
@@ -177,6 +197,9 @@ pub async fn run_with(
         served = serving => served?,
         () = overdue => tracing::warn!("connections still open after the grace period; closing"),
     }
+    // Running operations stop with the grace period too; their checkpoints must be
+    // stored before the process exits.
+    operations.drain(grace_period + DRAIN_MARGIN).await;
     Ok(())
 }
 
