@@ -125,7 +125,12 @@ impl pb::routing_server::Routing for RoutingService {
         request: Request<pb::SolveRequest>,
     ) -> Result<Response<pb::Operation>, Status> {
         let sizes = Sizes::of(request.get_ref());
-        let call = Call::begin("SubmitSolve", request.metadata(), sizes, self.metrics.clone());
+        let call = Call::begin(
+            "SubmitSolve",
+            request.metadata(),
+            sizes,
+            self.metrics.clone(),
+        );
         let owner = owner_of(&request);
         let answer = self.operations.submit(owner, request.into_inner());
         call.end(answer.instrument(call.span()).await.map(Response::new))
@@ -137,7 +142,11 @@ impl pb::routing_server::Routing for RoutingService {
     ) -> Result<Response<pb::Operation>, Status> {
         let call = self.operation_call("GetOperation", &request);
         let (owner, name) = (owner_of(&request), request.into_inner().name);
-        let answer = self.operations.get(owner, name).instrument(call.span()).await;
+        let answer = self
+            .operations
+            .get(owner, name)
+            .instrument(call.span())
+            .await;
         call.end(answer.map(Response::new).map_err(|error| error.status()))
     }
 
@@ -159,7 +168,11 @@ impl pb::routing_server::Routing for RoutingService {
     ) -> Result<Response<pb::Operation>, Status> {
         let call = self.operation_call("CancelOperation", &request);
         let (owner, name) = (owner_of(&request), request.into_inner().name);
-        let answer = self.operations.cancel(owner, name).instrument(call.span()).await;
+        let answer = self
+            .operations
+            .cancel(owner, name)
+            .instrument(call.span())
+            .await;
         call.end(answer.map(Response::new).map_err(|error| error.status()))
     }
 
@@ -180,7 +193,11 @@ impl pb::routing_server::Routing for RoutingService {
     ) -> Result<Response<pb::DeleteOperationResponse>, Status> {
         let call = self.operation_call("DeleteOperation", &request);
         let (owner, name) = (owner_of(&request), request.into_inner().name);
-        let answer = self.operations.delete(owner, name).instrument(call.span()).await;
+        let answer = self
+            .operations
+            .delete(owner, name)
+            .instrument(call.span())
+            .await;
         let answer = answer.map(|()| Response::new(pb::DeleteOperationResponse {}));
         call.end(answer.map_err(|error| error.status()))
     }

@@ -87,13 +87,15 @@ impl Operations {
         let worker_live = live.clone();
         let watching = solving.stop.cancel_on_stop(live.cancelled.clone());
         let solved = tokio::task::spawn_blocking(move || {
-            let (_permit, _tracker, _watching) = (permit, tracker, watching);
+            let (_permit, _watching) = (permit, watching);
             solve(&record, &solving, &worker_live)
         })
         .await
         .unwrap_or_else(|error| Err(Error::Internal(error.to_string())));
         let ending = self.ending(solved, &live);
         self.store_ending(name, ending, &live).await;
+        // Only now may the server exit: the ending is stored.
+        drop(tracker);
     }
 
     /// How a run that returned `solved` ended.
@@ -235,7 +237,10 @@ fn solve(
         let response = encode::response(&solved);
         observe::solved(&solving.metrics, &response);
         let vehicles = solved.problem.vehicles.len();
-        Ok((response, WarmStart::from_solution(&solved.solution, vehicles)))
+        Ok((
+            response,
+            WarmStart::from_solution(&solved.solution, vehicles),
+        ))
     }))
     .unwrap_or_else(|_| Err(Error::Internal("the solve panicked".to_string())))
 }

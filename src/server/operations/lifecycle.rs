@@ -90,7 +90,10 @@ impl Operations {
             tracker.take();
         }
         let mut drained = self.drained.lock().await;
-        if tokio::time::timeout(patience, drained.recv()).await.is_err() {
+        if tokio::time::timeout(patience, drained.recv())
+            .await
+            .is_err()
+        {
             tracing::warn!("operations still running at exit; the next start resumes them");
         }
     }

@@ -177,7 +177,11 @@ impl Operations {
         if operation.done {
             return operation;
         }
-        let live = self.live.lock().ok().and_then(|live| live.get(&operation.name).cloned());
+        let live = self
+            .live
+            .lock()
+            .ok()
+            .and_then(|live| live.get(&operation.name).cloned());
         if let Some(progress) = live.and_then(|live| live.progress.lock().ok().map(|p| p.clone())) {
             let metadata = operation.metadata.get_or_insert_with(Default::default);
             if metadata.state == pb::OperationState::Running as i32 {
@@ -191,7 +195,8 @@ impl Operations {
 
     /// Wakes every WaitOperation to look again.
     fn notify(&self) {
-        self.changed.send_modify(|version| *version = version.wrapping_add(1));
+        self.changed
+            .send_modify(|version| *version = version.wrapping_add(1));
     }
 }
 

@@ -35,7 +35,10 @@ impl Operations {
     ) -> Result<pb::Operation, Status> {
         validate::problem_within(&request, &self.solving.policy)
             .map_err(|violations| failure(&Error::Validation(violations)))?;
-        let admitted = self.admit_or_refuse().await.map_err(|error| failure(&error))?;
+        let admitted = self
+            .admit_or_refuse()
+            .await
+            .map_err(|error| failure(&error))?;
         let name = new_name();
         let record = Record {
             operation: Some(pb::Operation {
@@ -129,10 +132,16 @@ impl Operations {
             .await?
             .ok_or_else(|| OperationError::NotFound(name.clone()))?;
         if !record.done() {
-            let live = self.live.lock().ok().and_then(|live| live.get(&name).cloned());
+            let live = self
+                .live
+                .lock()
+                .ok()
+                .and_then(|live| live.get(&name).cloned());
             if let Some(live) = live {
-                live.cancel_requested.store(true, std::sync::atomic::Ordering::Relaxed);
-                live.cancelled.store(true, std::sync::atomic::Ordering::Relaxed);
+                live.cancel_requested
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+                live.cancelled
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
             }
         }
         self.notify();
@@ -168,7 +177,10 @@ impl Operations {
             _ => String::new(),
         };
         Ok(pb::ListOperationsResponse {
-            operations: records.into_iter().map(|record| self.view(record)).collect(),
+            operations: records
+                .into_iter()
+                .map(|record| self.view(record))
+                .collect(),
             next_page_token,
         })
     }

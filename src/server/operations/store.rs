@@ -235,7 +235,10 @@ mod tests {
         let directory = std::env::temp_dir().join(format!("tournee-store-{}", std::process::id()));
         let store = Store::open(&directory).unwrap();
         store.put(&record("operations/a", false, 0)).unwrap();
-        assert!(matches!(Store::open(&directory), Err(OperationError::Locked(_))));
+        assert!(matches!(
+            Store::open(&directory),
+            Err(OperationError::Locked(_))
+        ));
         drop(store);
         let reopened = Store::open(&directory).unwrap();
         assert!(reopened.get("operations/a").unwrap().is_some());
