@@ -283,7 +283,8 @@ impl Served {
     fn start(data_dir: &std::path::Path) -> Served {
         let mut child = Command::new(env!("CARGO_BIN_EXE_tournee"))
             .args(["serve", "--addr", "127.0.0.1:0", "--grace-period-s", "0"])
-            .args(["--max-concurrent-solves", "1", "--data-dir"])
+            .args(["--max-concurrent-solves", "1", "--checkpoint-every-s", "1"])
+            .arg("--data-dir")
             .arg(data_dir)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -352,8 +353,11 @@ async fn a_server_killed_mid_job_resumes_its_operations_and_ends_each_once() {
         .await
         .unwrap()
         .into_inner();
+    // Killed once its best plan is checkpointed (after a second of its ten at least).
     poll_until(&mut client, &running.name, |op| {
-        state(op) == pb::OperationState::Running
+        op.metadata
+            .as_ref()
+            .is_some_and(|m| m.checkpoint_time_unix_ms > 0)
     })
     .await;
     assert!(!served.end("-KILL").await, "killed");
@@ -365,6 +369,10 @@ async fn a_server_killed_mid_job_resumes_its_operations_and_ends_each_once() {
     assert_eq!(state(&first), pb::OperationState::Succeeded);
     assert_eq!(state(&second), pb::OperationState::Succeeded);
     assert_eq!(attempts(&first), 2, "run again after the kill");
+    assert!(
+        first.metadata.as_ref().unwrap().warm_started,
+        "from its checkpoint"
+    );
     assert_eq!(attempts(&second), 1, "queued when killed, run once");
     assert_feasible(&timed, &response(&first));
     assert_feasible(&quick, &response(&second));

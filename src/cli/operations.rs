@@ -1,6 +1,7 @@
 //! `tournee serve`'s flags for long-running operations: where their store is
-//! (`--data-dir`, durable by default) and how long a done operation is kept
-//! (`--operation-ttl-s`).
+//! (`--data-dir`, durable by default), how long a done operation is kept
+//! (`--operation-ttl-s`) and how often a running one is checkpointed
+//! (`--checkpoint-every-s`).
 
 use std::path::PathBuf;
 
@@ -21,6 +22,11 @@ pub struct OperationArgs {
     #[arg(long, value_name = "S", default_value_t = tournee::server::operations::DEFAULT_OPERATION_TTL.as_secs(),
           value_parser = clap::value_parser!(u64).range(1..=10 * 365 * 24 * 3600))]
     operation_ttl_s: u64,
+    /// Seconds between two stored checkpoints of a running operation's best plan (a
+    /// server that dies resumes from the latest).
+    #[arg(long, value_name = "S", default_value_t = tournee::server::operations::DEFAULT_CHECKPOINT_EVERY.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    checkpoint_every_s: u64,
 }
 
 impl OperationArgs {
@@ -35,6 +41,7 @@ impl OperationArgs {
             data_dir,
             memory_if_locked,
             ttl: std::time::Duration::from_secs(self.operation_ttl_s),
+            checkpoint_every: std::time::Duration::from_secs(self.checkpoint_every_s),
         }
     }
 }

@@ -6,11 +6,13 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tokio::sync::OwnedSemaphorePermit;
 
+use super::checkpoint::Checkpointer;
 use super::record::{Checkpoint, Record, now_unix_ms};
 use super::{Live, Operations};
 use crate::api::encode;
@@ -19,7 +21,7 @@ use crate::error::Error;
 use crate::pb;
 use crate::pipeline;
 use crate::server::observe;
-use crate::solver::WarmStart;
+use crate::solver::{Checkpoints, WarmStart};
 
 /// A solver for a job: already held, or being waited for.
 pub enum Admitted {
@@ -85,10 +87,17 @@ impl Operations {
         self.notify();
         let solving = self.solving.clone();
         let worker_live = live.clone();
+        let (store, every, owned) = (self.store.clone(), self.checkpoint_every, name.to_string());
         let watching = solving.stop.cancel_on_stop(live.cancelled.clone());
         let solved = tokio::task::spawn_blocking(move || {
             let (_permit, _watching) = (permit, watching);
-            solve(&record, &solving, &worker_live)
+            let checkpointer = Checkpointer {
+                store: &store,
+                name: &owned,
+                live: &worker_live,
+                stored: Mutex::new(None),
+            };
+            solve(&record, &solving, &checkpointer, every)
         })
         .await
         .unwrap_or_else(|error| Err(Error::Internal(error.to_string())));
@@ -187,7 +196,9 @@ fn end(record: &mut Record, ending: Ending, ttl_ms: i64) {
         ),
         Ending::Checkpointed(checkpoint) => {
             record.checkpoint = Some(checkpoint);
-            record.metadata_mut().phase = "checkpointed".to_string();
+            let metadata = record.metadata_mut();
+            metadata.phase = "checkpointed".to_string();
+            metadata.checkpoint_time_unix_ms = now;
         }
     }
 }
@@ -200,13 +211,16 @@ pub fn cancelled_error() -> pb::OperationError {
     }
 }
 
-/// Solves `record`'s request (from its checkpoint when it has one), keeping `live`'s
-/// progress; the response and its plan as a warm start. Blocking.
+/// Solves `record`'s request (from its checkpoint when it has one), keeping the live
+/// progress and storing a checkpoint `every` so often; the response and its plan as a
+/// warm start. Blocking.
 fn solve(
     record: &Record,
     solving: &super::Solving,
-    live: &Live,
+    checkpointer: &Checkpointer,
+    every: Duration,
 ) -> Result<(pb::SolveResponse, WarmStart), Error> {
+    let live = checkpointer.live;
     let request = record.request.clone().unwrap_or_default();
     // Validated at submit; again here because the server's limits may have changed
     // since (a restart with other flags).
@@ -225,6 +239,8 @@ fn solve(
         progress.phase = "preparing";
     }
     let budget = Budget::new(&live.cancelled);
+    let sink = |snapshot| checkpointer.take(snapshot);
+    let checkpoints = Checkpoints { every, sink: &sink };
     // A panic must not leave the job running for ever: it fails the operation.
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let solved = pipeline::solve_problem_from(
@@ -232,7 +248,7 @@ fn solve(
             &budget,
             &on_progress,
             &solving.travel,
-            warm.as_ref(),
+            (warm.as_ref(), Some(&checkpoints)),
         )?;
         let response = encode::response(&solved);
         observe::solved(&solving.metrics, &response);

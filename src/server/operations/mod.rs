@@ -2,8 +2,8 @@
 //! submits a solve (`SubmitSolve`), gets a name at once, and reads, waits for, cancels,
 //! lists or deletes it. This module owns their life: the durable store (`store.rs`,
 //! redb under `--data-dir`), the record kept per operation (`record.rs`), running each
-//! one under the server's admission control with a checkpoint when the server stops
-//! (`job.rs`), the RPCs (`rpc.rs`), resuming the unfinished ones at start and purging
+//! one under the server's admission control (`job.rs`) with its best plan checkpointed
+//! now and then and when the server stops (`checkpoint.rs`), the RPCs (`rpc.rs`), resuming the unfinished ones at start and purging
 //! the expired ones (`lifecycle.rs`).
 //!
 //! Invariants: an operation's result is written once, in the same transaction that
@@ -11,6 +11,7 @@
 //! or running when the process died (or was stopped) is run again by the next start,
 //! from its checkpointed plan when it has one.
 
+mod checkpoint;
 mod error;
 mod job;
 mod lifecycle;
@@ -34,11 +35,15 @@ use crate::travel::TravelConfig;
 use crate::validate::Policy;
 
 pub use error::OperationError;
+use record::Record;
 pub use store::FILE_NAME;
 use store::Store;
 
 /// How long a done operation is kept by default: 7 days.
 pub const DEFAULT_OPERATION_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// Time between two checkpoints of a running operation by default: 10 s.
+pub const DEFAULT_CHECKPOINT_EVERY: Duration = Duration::from_secs(10);
 
 /// Where operations are kept and for how long (`serve --data-dir`, `--operation-ttl-s`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +56,8 @@ pub struct OperationsConfig {
     pub memory_if_locked: bool,
     /// How long a done operation is kept before it is deleted.
     pub ttl: Duration,
+    /// Time between two stored checkpoints of a running operation's best plan.
+    pub checkpoint_every: Duration,
 }
 
 impl Default for OperationsConfig {
@@ -60,6 +67,7 @@ impl Default for OperationsConfig {
             data_dir: None,
             memory_if_locked: false,
             ttl: DEFAULT_OPERATION_TTL,
+            checkpoint_every: DEFAULT_CHECKPOINT_EVERY,
         }
     }
 }
@@ -99,6 +107,7 @@ pub struct Solving {
 pub struct Operations {
     store: Arc<Store>,
     ttl: Duration,
+    checkpoint_every: Duration,
     solving: Solving,
     /// The jobs this process has admitted or queued, by name.
     live: Mutex<HashMap<String, Arc<Live>>>,
@@ -127,6 +136,8 @@ struct LiveProgress {
     best_cost: f64,
     best_unassigned: u32,
     phase: &'static str,
+    /// Iterations per parallel search, as of each one's latest snapshot.
+    iterations: Vec<u64>,
 }
 
 impl Operations {
@@ -151,6 +162,7 @@ impl Operations {
         Ok(Arc::new(Operations {
             store: Arc::new(store),
             ttl: config.ttl,
+            checkpoint_every: config.checkpoint_every,
             solving,
             live: Mutex::new(HashMap::new()),
             changed: watch::channel(0).0,
@@ -188,6 +200,7 @@ impl Operations {
                 metadata.best_cost = progress.best_cost;
                 metadata.best_unassigned = progress.best_unassigned;
                 metadata.phase = progress.phase.to_string();
+                metadata.iterations = progress.iterations.iter().sum();
             }
         }
         operation
@@ -200,4 +213,15 @@ impl Operations {
     }
 }
 
-use record::Record;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_owner_is_the_request_extension_or_empty() {
+        let mut request = tonic::Request::new(());
+        assert_eq!(owner_of(&request), "");
+        request.extensions_mut().insert(Owner("key-1".to_string()));
+        assert_eq!(owner_of(&request), "key-1");
+    }
+}
