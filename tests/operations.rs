@@ -210,7 +210,7 @@ async fn operations_are_listed_cancelled_and_deleted() {
 
 #[tokio::test]
 async fn an_invalid_or_unplaceable_request_is_refused_at_submit() {
-    let server = start_server_config(one_solver(0)).await;
+    let server = start_server_config(one_solver(1)).await;
     let mut client = server.client().await;
     let mut invalid = request(30);
     invalid.vehicles.clear();
@@ -224,12 +224,10 @@ async fn an_invalid_or_unplaceable_request_is_refused_at_submit() {
             .any(|v| v.field == "vehicles")
     );
 
-    // One solver, no queue: the second operation is refused with a retry delay.
-    let endless = client
-        .submit_solve(request(u64::MAX))
-        .await
-        .unwrap()
-        .into_inner();
+    // One solver, one place in the queue: the third operation is refused with a retry
+    // delay; once the queued one is cancelled, its place is free again.
+    let endless = client.submit_solve(request(u64::MAX)).await.unwrap();
+    let queued = client.submit_solve(request(30)).await.unwrap().into_inner();
     let busy = client.submit_solve(request(30)).await.unwrap_err();
     assert_eq!(busy.code(), tonic::Code::ResourceExhausted, "{busy:?}");
     assert!(busy.get_details_retry_info().is_some());
@@ -238,9 +236,22 @@ async fn an_invalid_or_unplaceable_request_is_refused_at_submit() {
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(listed.operations.len(), 1, "only the accepted operation");
-    let cancel = pb::CancelOperationRequest { name: endless.name };
-    client.cancel_operation(cancel).await.unwrap();
+    assert_eq!(listed.operations.len(), 2, "only the accepted operations");
+    let cancel = |name: String| pb::CancelOperationRequest { name };
+    client.cancel_operation(cancel(queued.name)).await.unwrap();
+    let accepted = loop {
+        match client.submit_solve(request(30)).await {
+            Ok(accepted) => break accepted.into_inner(),
+            Err(status) => assert_eq!(status.code(), tonic::Code::ResourceExhausted),
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    client
+        .cancel_operation(cancel(accepted.name))
+        .await
+        .unwrap();
+    let endless = endless.into_inner().name;
+    client.cancel_operation(cancel(endless)).await.unwrap();
 }
 
 #[tokio::test]

@@ -65,9 +65,12 @@ impl Operations {
     async fn run(self: &Arc<Self>, name: &str, admitted: Admitted, live: Arc<Live>) {
         let permit = match admitted {
             Admitted::Now(permit) => permit,
-            Admitted::Waiting(waiting) => match waiting.await {
-                Ok(permit) => permit,
-                Err(error) => return tracing::error!(%error, name, "no solver for a job"),
+            Admitted::Waiting(waiting) => tokio::select! {
+                admitted = waiting => match admitted {
+                    Ok(permit) => permit,
+                    Err(error) => return tracing::error!(%error, name, "no solver for a job"),
+                },
+                () = live.dequeued.notified() => return,
             },
         };
         let tracker = self.tracker.lock().ok().and_then(|tracker| tracker.clone());
@@ -77,10 +80,13 @@ impl Operations {
         }
         let owned = name.to_string();
         let started = self
-            .with_store(move |store| store.update(&owned, start))
+            .with_store(move |store| {
+                let record = store.update(&owned, start)?;
+                Ok(record.zip(store.request(&owned)?))
+            })
             .await;
-        let record = match started {
-            Ok(Some(record)) if !record.done() => record,
+        let (record, request) = match started {
+            Ok(Some((record, request))) if !record.done() => (record, request),
             Ok(_) => return,
             Err(error) => return tracing::error!(%error, name, "cannot start a job"),
         };
@@ -97,7 +103,7 @@ impl Operations {
                 live: &worker_live,
                 stored: Mutex::new(None),
             };
-            solve(&record, &solving, &checkpointer, every)
+            solve((&record, &request), &solving, &checkpointer, every)
         })
         .await
         .unwrap_or_else(|error| Err(Error::Internal(error.to_string())));
@@ -215,16 +221,15 @@ pub fn cancelled_error() -> pb::OperationError {
 /// progress and storing a checkpoint `every` so often; the response and its plan as a
 /// warm start. Blocking.
 fn solve(
-    record: &Record,
+    (record, request): (&Record, &pb::SolveRequest),
     solving: &super::Solving,
     checkpointer: &Checkpointer,
     every: Duration,
 ) -> Result<(pb::SolveResponse, WarmStart), Error> {
     let live = checkpointer.live;
-    let request = record.request.clone().unwrap_or_default();
     // Validated at submit; again here because the server's limits may have changed
     // since (a restart with other flags).
-    let problem = crate::validate::problem_within(&request, &solving.policy)?;
+    let problem = crate::validate::problem_within(request, &solving.policy)?;
     let objective = problem.options.objective;
     let warm = record.checkpoint.as_ref().map(Checkpoint::to_warm_start);
     let on_progress = |progress| {

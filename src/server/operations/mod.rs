@@ -128,6 +128,8 @@ struct Live {
     cancel_requested: AtomicBool,
     /// Best cost, tasks left out and phase so far.
     progress: Mutex<LiveProgress>,
+    /// Wakes the job when it is cancelled while queued: it leaves the queue at once.
+    dequeued: tokio::sync::Notify,
 }
 
 /// A running job's progress, shown by GetOperation before it is stored.

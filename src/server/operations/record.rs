@@ -1,8 +1,9 @@
 //! What the store keeps of one operation: the public [`pb::Operation`] as the client
 //! sees it, and beside it what only the server needs to run it again after a restart
-//! (the request, its owner, the best plan checkpointed by a stopped run, whether a
-//! cancel was asked for). One prost message, so that fields can be added later without
-//! breaking the stores already on disk.
+//! (its owner, the best plan checkpointed by its latest run, whether a cancel was asked
+//! for). One prost message, so that fields can be added later without breaking the
+//! stores already on disk. The request itself is stored apart (`store.rs`), once: a
+//! record is rewritten at every checkpoint, a request may weigh megabytes.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -18,9 +19,6 @@ pub struct Record {
     /// Who submitted it (`owner_of`); empty until API keys scope operations.
     #[prost(string, tag = "2")]
     pub owner: String,
-    /// The request as submitted (already validated once).
-    #[prost(message, optional, tag = "3")]
-    pub request: Option<pb::SolveRequest>,
     /// The best plan of the latest run that the server stopped, if any.
     #[prost(message, optional, tag = "4")]
     pub checkpoint: Option<Checkpoint>,

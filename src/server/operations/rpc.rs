@@ -3,6 +3,7 @@
 //! the call logging and maps errors to statuses.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
@@ -53,12 +54,11 @@ impl Operations {
                 result: None,
             }),
             owner,
-            request: Some(request),
             ..Default::default()
         };
         let operation = record.operation.clone().unwrap_or_default();
         // Stored before it starts: a job never runs unrecorded.
-        self.with_store(move |store| store.put(&record))
+        self.with_store(move |store| store.create(&record, &request))
             .await
             .map_err(|error| error.status())?;
         self.spawn(name, admitted);
@@ -131,18 +131,19 @@ impl Operations {
             .with_store(move |store| store.update(&owned, |record| cancel(record, ttl_ms)))
             .await?
             .ok_or_else(|| OperationError::NotFound(name.clone()))?;
-        if !record.done() {
-            let live = self
-                .live
-                .lock()
-                .ok()
-                .and_then(|live| live.get(&name).cloned());
-            if let Some(live) = live {
-                live.cancel_requested
-                    .store(true, std::sync::atomic::Ordering::Relaxed);
-                live.cancelled
-                    .store(true, std::sync::atomic::Ordering::Relaxed);
+        let live = self
+            .live
+            .lock()
+            .ok()
+            .and_then(|live| live.get(&name).cloned());
+        match live {
+            // Was queued, now done: its place in the queue goes to the next one.
+            Some(live) if record.done() => live.dequeued.notify_one(),
+            Some(live) => {
+                live.cancel_requested.store(true, Ordering::Relaxed);
+                live.cancelled.store(true, Ordering::Relaxed);
             }
+            None => {}
         }
         self.notify();
         Ok(self.view(record))

@@ -1,5 +1,6 @@
-//! The durable store of operations: one redb table, name → encoded [`Record`], in a
-//! file under `--data-dir` (or in memory for tests and `--no-data-dir`). Every change is
+//! The durable store of operations: two redb tables, name → encoded [`Record`] and
+//! name → encoded request (written once, read when the job runs), in a file under
+//! `--data-dir` (or in memory for tests and `--no-data-dir`). Every change is
 //! one committed write transaction, so a process killed at any instant leaves each
 //! operation either as it was or as it became, never half-written; a result is visible
 //! only once committed, so a done operation is never run again.
@@ -15,9 +16,12 @@ use redb::{Database, ReadableTable, TableDefinition};
 
 use super::error::OperationError;
 use super::record::Record;
+use crate::pb;
 
 /// Name → encoded [`Record`].
 const OPERATIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("operations");
+/// Name → encoded `SolveRequest`.
+const REQUESTS: TableDefinition<&str, &[u8]> = TableDefinition::new("requests");
 
 /// The file under the data directory.
 pub const FILE_NAME: &str = "operations.redb";
@@ -57,16 +61,41 @@ impl Store {
     fn ready(database: Database) -> Result<Store, OperationError> {
         let transaction = database.begin_write().map_err(store_error)?;
         transaction.open_table(OPERATIONS).map_err(store_error)?;
+        transaction.open_table(REQUESTS).map_err(store_error)?;
         transaction.commit().map_err(store_error)?;
         Ok(Store { database })
     }
 
-    /// Stores `record` under its name, replacing any record of that name.
-    pub fn put(&self, record: &Record) -> Result<(), OperationError> {
-        self.write(|table| {
+    /// Stores a new operation: `record` and its `request`, in one transaction.
+    pub fn create(
+        &self,
+        record: &Record,
+        request: &pb::SolveRequest,
+    ) -> Result<(), OperationError> {
+        let transaction = self.database.begin_write().map_err(store_error)?;
+        {
+            let mut requests = transaction.open_table(REQUESTS).map_err(store_error)?;
+            let bytes = request.encode_to_vec();
+            requests
+                .insert(record.name(), bytes.as_slice())
+                .map_err(store_error)?;
+        }
+        self.write_in(transaction, |table| {
             table.insert(record.name(), record.encode_to_vec().as_slice())?;
             Ok(())
         })
+    }
+
+    /// The request of the operation `name`.
+    pub fn request(&self, name: &str) -> Result<Option<pb::SolveRequest>, OperationError> {
+        let transaction = self.database.begin_read().map_err(store_error)?;
+        let table = transaction.open_table(REQUESTS).map_err(store_error)?;
+        let Some(bytes) = table.get(name).map_err(store_error)? else {
+            return Ok(None);
+        };
+        pb::SolveRequest::decode(bytes.value())
+            .map(Some)
+            .map_err(|error| OperationError::Store(format!("a request: {error}")))
     }
 
     /// The record named `name`.
@@ -105,10 +134,15 @@ impl Store {
         outcome
     }
 
-    /// Deletes the record named `name`; whether there was one.
+    /// Deletes the operation `name`; whether there was one.
     pub fn delete(&self, name: &str) -> Result<bool, OperationError> {
+        let transaction = self.database.begin_write().map_err(store_error)?;
+        {
+            let mut requests = transaction.open_table(REQUESTS).map_err(store_error)?;
+            requests.remove(name).map_err(store_error)?;
+        }
         let mut deleted = false;
-        self.write(|table| {
+        self.write_in(transaction, |table| {
             deleted = table.remove(name)?.is_some();
             Ok(())
         })?;
@@ -149,16 +183,26 @@ impl Store {
 
     /// Deletes every operation done and expired at `now_unix_ms`; how many.
     pub fn purge(&self, now_unix_ms: i64) -> Result<usize, OperationError> {
-        let mut purged = 0;
-        self.write(|table| {
-            table.retain(|_, bytes| {
-                let expired = decode(bytes).is_ok_and(|record| record.expired(now_unix_ms));
-                purged += usize::from(expired);
-                !expired
-            })?;
-            Ok(())
-        })?;
-        Ok(purged)
+        let transaction = self.database.begin_write().map_err(store_error)?;
+        let mut expired = Vec::new();
+        {
+            let mut table = transaction.open_table(OPERATIONS).map_err(store_error)?;
+            table
+                .retain(|name, bytes| {
+                    let gone = decode(bytes).is_ok_and(|record| record.expired(now_unix_ms));
+                    if gone {
+                        expired.push(name.to_string());
+                    }
+                    !gone
+                })
+                .map_err(store_error)?;
+            let mut requests = transaction.open_table(REQUESTS).map_err(store_error)?;
+            for name in &expired {
+                requests.remove(name.as_str()).map_err(store_error)?;
+            }
+        }
+        transaction.commit().map_err(store_error)?;
+        Ok(expired.len())
     }
 
     /// Runs `body` on the table in one write transaction and commits it.
@@ -167,6 +211,15 @@ impl Store {
         body: impl FnOnce(&mut redb::Table<&str, &[u8]>) -> Result<(), redb::StorageError>,
     ) -> Result<(), OperationError> {
         let transaction = self.database.begin_write().map_err(store_error)?;
+        self.write_in(transaction, body)
+    }
+
+    /// Runs `body` on the records' table in `transaction`, then commits it.
+    fn write_in(
+        &self,
+        transaction: redb::WriteTransaction,
+        body: impl FnOnce(&mut redb::Table<&str, &[u8]>) -> Result<(), redb::StorageError>,
+    ) -> Result<(), OperationError> {
         {
             let mut table = transaction.open_table(OPERATIONS).map_err(store_error)?;
             body(&mut table).map_err(store_error)?;
@@ -188,7 +241,6 @@ fn store_error(error: impl Into<redb::Error>) -> OperationError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pb;
 
     fn record(name: &str, done: bool, expire_time_unix_ms: i64) -> Record {
         Record {
@@ -208,9 +260,16 @@ mod tests {
     #[test]
     fn pages_updates_and_purges_only_expired_done_records() {
         let store = Store::in_memory().unwrap();
-        store.put(&record("operations/a", true, 10)).unwrap();
-        store.put(&record("operations/b", false, 0)).unwrap();
-        store.put(&record("operations/c", true, 1_000)).unwrap();
+        let request = pb::SolveRequest::default();
+        store
+            .create(&record("operations/a", true, 10), &request)
+            .unwrap();
+        store
+            .create(&record("operations/b", false, 0), &request)
+            .unwrap();
+        store
+            .create(&record("operations/c", true, 1_000), &request)
+            .unwrap();
         let first = store.page("", 2, |_| true).unwrap();
         let names: Vec<_> = first.iter().map(Record::name).collect();
         assert_eq!(names, ["operations/a", "operations/b"]);
@@ -225,6 +284,8 @@ mod tests {
         assert_eq!(updated.map(|r| r.owner), Some("key-1".to_string()));
         assert_eq!(store.purge(100).unwrap(), 1);
         assert!(store.get("operations/a").unwrap().is_none());
+        assert!(store.request("operations/a").unwrap().is_none());
+        assert!(store.request("operations/b").unwrap().is_some());
         assert!(store.get("operations/b").unwrap().is_some());
         assert!(store.delete("operations/c").unwrap());
         assert!(!store.delete("operations/c").unwrap());
@@ -234,7 +295,10 @@ mod tests {
     fn a_second_open_of_the_same_directory_is_refused_as_locked() {
         let directory = std::env::temp_dir().join(format!("tournee-store-{}", std::process::id()));
         let store = Store::open(&directory).unwrap();
-        store.put(&record("operations/a", false, 0)).unwrap();
+        let request = pb::SolveRequest::default();
+        store
+            .create(&record("operations/a", false, 0), &request)
+            .unwrap();
         assert!(matches!(
             Store::open(&directory),
             Err(OperationError::Locked(_))
