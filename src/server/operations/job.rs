@@ -82,11 +82,16 @@ impl Operations {
         let started = self
             .with_store(move |store| {
                 let record = store.update(&owned, start)?;
-                Ok(record.zip(store.request(&owned)?))
+                Ok((record, store.request(&owned)?))
             })
             .await;
         let (record, request) = match started {
-            Ok(Some((record, request))) if !record.done() => (record, request),
+            Ok((Some(record), Some(request))) if !record.done() => (record, request),
+            Ok((Some(record), None)) if !record.done() => {
+                let lost = Error::Internal("the operation's request is not in the store".into());
+                let ending = self.ending(Err(lost), &live);
+                return self.store_ending(name, ending, &live).await;
+            }
             Ok(_) => return,
             Err(error) => return tracing::error!(%error, name, "cannot start a job"),
         };
