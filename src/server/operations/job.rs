@@ -23,12 +23,16 @@ use crate::pipeline;
 use crate::server::observe;
 use crate::solver::{Checkpoints, WarmStart};
 
+/// What admission control hands a job (and a synchronous call): held until the job's
+/// work ends.
+pub type Permit = OwnedSemaphorePermit;
+
 /// A solver for a job: already held, or being waited for.
 pub enum Admitted {
     /// Held.
-    Now(OwnedSemaphorePermit),
+    Now(Permit),
     /// Waited for in the admission queue.
-    Waiting(Pin<Box<dyn Future<Output = Result<OwnedSemaphorePermit, Error>> + Send>>),
+    Waiting(Pin<Box<dyn Future<Output = Result<Permit, Error>> + Send>>),
 }
 
 /// How a run ended.
