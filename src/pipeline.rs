@@ -97,6 +97,19 @@ pub fn solve_problem(
     on_progress: OnProgress,
     config: &TravelConfig,
 ) -> Result<Solved, Error> {
+    solve_problem_from(problem, budget, on_progress, config, (None, None))
+}
+
+/// Solves a validated problem like [`solve_problem`], the search starting from `warm`
+/// when given (a long-running operation resumed from its checkpoint after a restart)
+/// and handing its best plan to `checkpoints` now and then when given.
+pub fn solve_problem_from(
+    problem: Problem,
+    budget: &Budget,
+    on_progress: OnProgress,
+    config: &TravelConfig,
+    (warm, checkpoints): (Option<&solver::WarmStart>, Option<&solver::Checkpoints>),
+) -> Result<Solved, Error> {
     // The time limit covers the whole answer: with a pooling report the search gets
     // the first part of it and the report the rest (both also end at the client's
     // deadline), and the report paces itself to what is left.
@@ -110,7 +123,14 @@ pub fn solve_problem(
         None => *budget,
     };
     let (matrices, travel) = travel::matrices(&problem, config)?;
-    let solution = solver::solve(&problem, &matrices, &search_budget, on_progress)?;
+    let solution = solver::solve_checkpointed(
+        &problem,
+        &matrices,
+        &search_budget,
+        on_progress,
+        warm,
+        checkpoints,
+    )?;
     // The report never fails the request: a rule it cannot compute says why in it.
     let pooling = problem
         .pooling

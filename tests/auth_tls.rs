@@ -307,7 +307,7 @@ fn serve_refuses_bad_key_and_certificate_files_in_one_line_naming_the_flag() {
     std::fs::write(&not_pem, "hello\n").unwrap();
     let missing = folder.join("missing.txt");
     let path = |p: &std::path::Path| p.to_str().unwrap().to_string();
-    let serve = ["serve", "--addr", "127.0.0.1:0"];
+    let serve = ["serve", "--addr", "127.0.0.1:0", "--no-data-dir"];
     for (flags, flag) in [
         (vec!["--api-keys".to_string(), path(&missing)], "--api-keys"),
         (

@@ -6,6 +6,7 @@ mod bench;
 mod demo;
 mod keys;
 mod matrix;
+mod operations;
 mod serve;
 mod solve;
 

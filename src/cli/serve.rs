@@ -3,8 +3,9 @@
 //! (`--max-concurrent-solves`, `--max-queue`), with the limits on what one request
 //! may ask for (`--max-…`), which the CLI's own commands take at their defaults, and the
 //! OSRM servers a request may name (`--osrm-url`, `--osrm-allow`; the CLI's own
-//! commands take any URL their user gives). Who may call and over what (`--api-keys`,
-//! `--max-solves-per-key`, `--tls-cert`, `--tls-key`) is in `access.rs`.
+//! commands take any URL their user gives), and where long-running operations are kept
+//! (`--data-dir`, `--operation-ttl-s`: `operations.rs`). Who may call and over what
+//! (`--api-keys`, `--max-solves-per-key`, `--tls-cert`, `--tls-key`) is in `access.rs`.
 
 use anyhow::Context;
 
@@ -72,6 +73,8 @@ pub struct ServiceArgs {
     /// Keep it on a private interface: it tells call counts, not request content.
     #[arg(long, value_name = "ADDR")]
     metrics_addr: Option<String>,
+    #[command(flatten)]
+    operations: super::operations::OperationArgs,
 }
 
 /// How log lines look.
@@ -213,6 +216,7 @@ pub fn run(
             metrics,
             access,
             tls,
+            operations: service.operations.config(),
         };
         tournee::server::run_with(listener, shutdown, config).await?;
         tracing::info!("every call answered; exiting");

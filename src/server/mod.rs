@@ -3,16 +3,18 @@
 //! `127.0.0.1:0` and the binary only wires arguments and signals. The server owns how
 //! many solves run at once (`admission.rs`) and how running solves end when it shuts
 //! down (`stop.rs`), and what the operator sees of each call (`observe.rs`: request
-//! ids, spans, log events; `metrics.rs`: the Prometheus counters). It owns who may call
-//! too: API keys in front of Routing (`auth.rs`), a share of the solvers per key
-//! (`per_key.rs`) and TLS on the listener (`tls.rs`). When shutdown begins, health says
-//! NOT_SERVING, so load balancers stop sending calls while the server drains.
+//! ids, spans, log events; `metrics.rs`: the Prometheus counters), and the long-running
+//! operations and their store (`operations/`). It owns who may call too: API keys in
+//! front of Routing (`auth.rs`), a share of the solvers per key (`per_key.rs`) and TLS
+//! on the listener (`tls.rs`). When shutdown begins, health says NOT_SERVING, so load
+//! balancers stop sending calls while the server drains.
 
 mod admission;
 mod auth;
 mod deadline;
 mod metrics;
 mod observe;
+pub mod operations;
 mod per_key;
 mod routing_service;
 mod stop;
@@ -36,6 +38,7 @@ pub use auth::{
 };
 pub use metrics::{Metrics, serve_metrics};
 pub use observe::REQUEST_ID;
+pub use operations::{OperationsConfig, owner_of};
 pub use routing_service::RoutingService;
 pub use tls::{Tls, TlsError};
 
@@ -52,6 +55,9 @@ pub enum ServerError {
     /// The transport failed.
     #[error("transport: {0}")]
     Transport(#[from] tonic::transport::Error),
+    /// The operations store could not be opened or read.
+    #[error(transparent)]
+    Operations(#[from] operations::OperationError),
 }
 
 /// Everything a server is started with: the `serve` flags, in library terms.
@@ -72,6 +78,9 @@ pub struct ServerConfig {
     pub access: Access,
     /// TLS on the listener (`--tls-cert`, `--tls-key`); plain HTTP/2 without.
     pub tls: Option<Tls>,
+    /// Where long-running operations are kept, how long (`--data-dir`,
+    /// `--operation-ttl-s`).
+    pub operations: OperationsConfig,
 }
 
 /// Who may call `tournee.v1.Routing`, and how much of the solvers one caller may hold.
@@ -97,6 +106,7 @@ impl ServerConfig {
             metrics: Metrics::new(),
             access: Access::default(),
             tls: None,
+            operations: OperationsConfig::default(),
         }
     }
 }
@@ -184,11 +194,12 @@ pub async fn run_with(
     if let Some(tls) = &config.tls {
         builder = builder.tls_config(tls.server_config())?;
     }
+    let (routing, operations) = routing(config, stop).await?;
     let serving = builder
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
-        .add_service(routing(config, stop))
+        .add_service(routing)
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown);
     // A client that keeps its connection open after every answer must not keep the
     // server up: past the grace period and a margin to send the last answers, stop.
@@ -202,28 +213,50 @@ pub async fn run_with(
         served = serving => served?,
         () = overdue => tracing::warn!("connections still open after the grace period; closing"),
     }
+    // Running operations stop with the grace period too; their checkpoints must be
+    // stored before the process exits.
+    operations.drain(grace_period + DRAIN_MARGIN).await;
     Ok(())
 }
 
-/// The Routing service with its solvers, behind the key check.
-fn routing(
+/// The Routing service with its solvers and its operations (resumed from the store),
+/// behind the key check; and the operations, to drain at shutdown.
+async fn routing(
     config: ServerConfig,
     stop: stop::StopReceiver,
-) -> InterceptedService<RoutingName, auth::Authenticator> {
+) -> Result<
+    (
+        InterceptedService<RoutingName, auth::Authenticator>,
+        Arc<operations::Operations>,
+    ),
+    ServerError,
+> {
     let admission =
         Admission::new(config.admission).with_max_per_key(config.access.max_solves_per_key);
     let admission = Arc::new(admission);
     config.metrics.attach(admission.clone());
-    let routing = pb::routing_server::RoutingServer::new(RoutingService {
+    let solving = operations::Solving {
         travel: Arc::new(config.travel),
         policy: Arc::new(config.policy),
         admission,
         stop,
         metrics: config.metrics,
+    };
+    let operations = operations::Operations::open(&config.operations, solving.clone())?;
+    operations.resume().await?;
+    let routing = pb::routing_server::RoutingServer::new(RoutingService {
+        travel: solving.travel,
+        policy: solving.policy,
+        admission: solving.admission,
+        stop: solving.stop,
+        metrics: solving.metrics,
+        operations: operations.clone(),
     })
     .max_decoding_message_size(MAX_DECODING_MESSAGE_BYTES)
     .max_encoding_message_size(MAX_DECODING_MESSAGE_BYTES);
-    InterceptedService::new(routing, auth::Authenticator::new(config.access.api_keys))
+    let routing =
+        InterceptedService::new(routing, auth::Authenticator::new(config.access.api_keys));
+    Ok((routing, operations))
 }
 
 /// Health while the server drains: Routing and the server as a whole ("") say

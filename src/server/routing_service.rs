@@ -22,6 +22,7 @@ use super::stop::{StopReceiver, Watching};
 use tracing::Instrument;
 
 use super::observe::{self, Call, Sizes, failure};
+use super::operations::{Operations, owner_of};
 use crate::api::encode;
 use crate::budget::Budget;
 use crate::domain::Problem;
@@ -47,6 +48,8 @@ pub struct RoutingService {
     pub stop: StopReceiver,
     /// What `/metrics` shows (`serve --metrics-addr`).
     pub metrics: Arc<Metrics>,
+    /// The long-running operations (SubmitSolve and the calls on an operation).
+    pub operations: Arc<Operations>,
 }
 
 /// Sets the flag when dropped: tonic drops a handler whose client went away.
@@ -113,9 +116,92 @@ impl pb::routing_server::Routing for RoutingService {
             .await;
         call.end(answer)
     }
+
+    async fn submit_solve(
+        &self,
+        request: Request<pb::SolveRequest>,
+    ) -> Result<Response<pb::Operation>, Status> {
+        let sizes = Sizes::of(request.get_ref());
+        let call = Call::begin("SubmitSolve", &request, sizes, self.metrics.clone());
+        let owner = owner_of(&request);
+        let answer = self.operations.submit(owner, request.into_inner());
+        call.end(answer.instrument(call.span()).await.map(Response::new))
+    }
+
+    async fn get_operation(
+        &self,
+        request: Request<pb::GetOperationRequest>,
+    ) -> Result<Response<pb::Operation>, Status> {
+        let call = self.operation_call("GetOperation", &request);
+        let (owner, name) = (owner_of(&request), request.into_inner().name);
+        let answer = self
+            .operations
+            .get(owner, name)
+            .instrument(call.span())
+            .await;
+        call.end(answer.map(Response::new).map_err(|error| error.status()))
+    }
+
+    async fn wait_operation(
+        &self,
+        request: Request<pb::WaitOperationRequest>,
+    ) -> Result<Response<pb::Operation>, Status> {
+        let call = self.operation_call("WaitOperation", &request);
+        let deadline = client_deadline(request.metadata(), Instant::now());
+        let owner = owner_of(&request);
+        let answer = self.operations.wait(owner, request.into_inner(), deadline);
+        let answer = answer.instrument(call.span()).await;
+        call.end(answer.map(Response::new).map_err(|error| error.status()))
+    }
+
+    async fn cancel_operation(
+        &self,
+        request: Request<pb::CancelOperationRequest>,
+    ) -> Result<Response<pb::Operation>, Status> {
+        let call = self.operation_call("CancelOperation", &request);
+        let (owner, name) = (owner_of(&request), request.into_inner().name);
+        let answer = self
+            .operations
+            .cancel(owner, name)
+            .instrument(call.span())
+            .await;
+        call.end(answer.map(Response::new).map_err(|error| error.status()))
+    }
+
+    async fn list_operations(
+        &self,
+        request: Request<pb::ListOperationsRequest>,
+    ) -> Result<Response<pb::ListOperationsResponse>, Status> {
+        let call = self.operation_call("ListOperations", &request);
+        let owner = owner_of(&request);
+        let answer = self.operations.list(owner, request.into_inner());
+        let answer = answer.instrument(call.span()).await;
+        call.end(answer.map(Response::new).map_err(|error| error.status()))
+    }
+
+    async fn delete_operation(
+        &self,
+        request: Request<pb::DeleteOperationRequest>,
+    ) -> Result<Response<pb::DeleteOperationResponse>, Status> {
+        let call = self.operation_call("DeleteOperation", &request);
+        let (owner, name) = (owner_of(&request), request.into_inner().name);
+        let answer = self
+            .operations
+            .delete(owner, name)
+            .instrument(call.span())
+            .await;
+        let answer = answer.map(|()| Response::new(pb::DeleteOperationResponse {}));
+        call.end(answer.map_err(|error| error.status()))
+    }
 }
 
 impl RoutingService {
+    /// The logged call of an RPC on one operation (no problem sizes to log).
+    fn operation_call<T>(&self, method: &'static str, request: &Request<T>) -> Call {
+        let metrics = self.metrics.clone();
+        Call::begin(method, request, Sizes::default(), metrics)
+    }
+
     async fn solve_call(
         &self,
         request: Request<pb::SolveRequest>,

@@ -57,6 +57,12 @@ impl Drop for Watching {
 }
 
 impl StopReceiver {
+    /// Whether the stop is raised (a queued long-running operation then stays queued
+    /// for the next start instead of starting a run that would stop at once).
+    pub fn is_raised(&self) -> bool {
+        *self.0.borrow()
+    }
+
     /// Sets `cancelled` when the stop is raised (at once when it already is), until the
     /// returned guard is dropped.
     pub fn cancel_on_stop(&self, cancelled: Arc<AtomicBool>) -> Watching {

@@ -54,6 +54,30 @@ pub enum SolveError {
 /// Receives each new best plan's progress (from any search thread).
 pub type OnProgress<'a> = &'a (dyn Fn(Progress) + Sync);
 
+/// One search's best plan so far, handed out now and then so that a long-running
+/// operation can store it and resume from it after a crash.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// Which parallel search (0-based).
+    pub stream: u64,
+    /// Iterations this search has done.
+    pub iterations: u64,
+    /// Objective value of its best plan (micro-currency, metres or seconds).
+    pub best_objective: i64,
+    /// Tasks its best plan leaves out.
+    pub best_unassigned: usize,
+    /// Its best plan, as a warm start.
+    pub plan: WarmStart,
+}
+
+/// How often each search hands out a [`Snapshot`], and to whom (from its own thread).
+pub struct Checkpoints<'a> {
+    /// Time between two snapshots of one search.
+    pub every: Duration,
+    /// Receives them; it runs on the search's thread, so keep it short.
+    pub sink: &'a (dyn Fn(Snapshot) + Sync),
+}
+
 /// Solves `problem` on `matrices` (one per profile) within `budget`, narrowed to the
 /// problem's time limit and iteration cap.
 pub fn solve(
@@ -72,6 +96,19 @@ pub fn solve_from(
     budget: &Budget,
     on_progress: OnProgress,
     warm: Option<&WarmStart>,
+) -> Result<Solution, SolveError> {
+    solve_checkpointed(problem, matrices, budget, on_progress, warm, None)
+}
+
+/// Solves `problem` like [`solve_from`], each search also handing its best plan to
+/// `checkpoints` now and then when given.
+pub fn solve_checkpointed(
+    problem: &Problem,
+    matrices: &[TravelMatrix],
+    budget: &Budget,
+    on_progress: OnProgress,
+    warm: Option<&WarmStart>,
+    checkpoints: Option<&Checkpoints>,
 ) -> Result<Solution, SolveError> {
     let started = Instant::now();
     let options = &problem.options;
@@ -108,7 +145,7 @@ pub fn solve_from(
             (options.seed, stream),
             &budget,
             &on_improvement,
-            warm,
+            (warm, checkpoints),
         )
     };
     let outcomes: Vec<search::Outcome> = if threads == 1 {

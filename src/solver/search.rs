@@ -13,6 +13,7 @@ use super::moves::ruin::ruin;
 use super::rng::Rng;
 use super::state::{Score, State};
 use super::warm_start::WarmStart;
+use super::{Checkpoints, Snapshot};
 use crate::budget::Budget;
 use crate::domain::{Objective, StopReason};
 
@@ -36,13 +37,14 @@ pub struct Outcome {
 
 /// Runs search number `stream` of a solve seeded with `seed`, from `warm` when given
 /// (its unassigned tasks are inserted by regret first), else from scratch, until
-/// `budget` runs out; `on_improvement` hears of each new best score.
+/// `budget` runs out; `on_improvement` hears of each new best score, `checkpoints` (when
+/// given) of the best plan now and then.
 pub fn run(
     instance: &Instance,
     (seed, stream): (u64, u64),
     budget: &Budget,
     on_improvement: &(dyn Fn(Score) + Sync),
-    warm: Option<&WarmStart>,
+    (warm, checkpoints): (Option<&WarmStart>, Option<&Checkpoints>),
 ) -> Outcome {
     let mut rng = Rng::new(seed, stream);
     let mut workspace = Workspace::new(instance);
@@ -53,10 +55,17 @@ pub fn run(
     on_improvement(best_score);
     let annealing = Annealing::new(instance, current_score, budget, iterations);
     let mut last_improvement = iterations;
+    let mut next_checkpoint = checkpoints.map(|c| Instant::now() + c.every);
     let stop_reason = loop {
         let now = Instant::now();
         if let Some(reason) = stop_reason(instance, budget, now, iterations, last_improvement) {
             break reason;
+        }
+        if let (Some(checkpoints), Some(at)) = (checkpoints, next_checkpoint)
+            && now >= at
+        {
+            next_checkpoint = Some(now + checkpoints.every);
+            (checkpoints.sink)(snapshot(instance, stream, iterations, &best, best_score));
         }
         iterations += 1;
         let temperature = annealing.temperature(budget, now, iterations);
@@ -84,6 +93,24 @@ pub fn run(
         score: best_score,
         iterations,
         stop_reason,
+    }
+}
+
+/// Search `stream`'s best plan after `iterations`, for a checkpoint.
+fn snapshot(
+    instance: &Instance,
+    stream: u64,
+    iterations: u64,
+    best: &State,
+    score: Score,
+) -> Snapshot {
+    let vehicles = instance.problem.vehicles.len();
+    Snapshot {
+        stream,
+        iterations,
+        best_objective: score.objective,
+        best_unassigned: score.unassigned,
+        plan: WarmStart::from_solution(&super::output::solution(instance, best), vehicles),
     }
 }
 
