@@ -91,9 +91,9 @@ fn fast_best(
         .max_working_time_s
         .is_some();
     let mut candidates: Vec<Insertion> = Vec::new();
-    let mut consider = |placement: fast_insertion::Placement| {
+    let mut consider = |placement: fast_insertion::Placement| -> bool {
         if skip(&mut blink) {
-            return;
+            return false;
         }
         debug_assert!(
             verify
@@ -121,11 +121,24 @@ fn fast_best(
         } else if best.is_none_or(|b| delta < b.delta) {
             best = Some(insertion);
         }
+        true
     };
     if stops.len() == 2 {
-        fast_shipment::shipment(instance, vehicle, cache, figures, stops[0], &mut consider);
+        // Verified candidates need every placement: only the cheapest may be pruned to.
+        let prune = !verify;
+        fast_shipment::shipment(
+            instance,
+            vehicle,
+            cache,
+            figures,
+            stops[0],
+            prune,
+            &mut consider,
+        );
     } else {
-        fast_insertion::job(instance, vehicle, cache, figures, stops[0], &mut consider);
+        fast_insertion::job(instance, vehicle, cache, figures, stops[0], |placement| {
+            consider(placement);
+        });
     }
     if verify {
         candidates.sort_by_key(|c| (c.delta, c.first, c.second));

@@ -5,23 +5,35 @@
 
 use super::cache::{RouteCache, between};
 use super::fast_insertion::{After, Placement, fits, objective, tail, visit};
-use crate::domain::TourFigures;
+use crate::domain::{Objective, TourFigures};
 use crate::solver::instance::{Instance, Stop};
 
 /// Every feasible pair of positions of a shipment (pickup `pickup_index`, delivery the
-/// next stop) with its objective.
+/// next stop) with its objective, to `visit_pair`, which says whether it took the
+/// placement into account (false: skipped, e.g. by a blink). With `prune`, pairs that
+/// cannot beat the cheapest placement taken so far are not walked to (see [`Bound`]):
+/// the cheapest placement is the same, found in O(route) pairs where the walk is
+/// O(route²) — the cost of a shipment's insertion on long routes. Without it (a caller
+/// that keeps every placement), every feasible pair is visited.
 pub fn shipment(
     instance: &Instance,
     vehicle: usize,
     cache: &RouteCache,
     figures: &TourFigures,
     pickup_index: usize,
-    mut visit_pair: impl FnMut(Placement),
+    prune: bool,
+    mut visit_pair: impl FnMut(Placement) -> bool,
 ) {
     let pickup = &instance.stops[pickup_index];
     let delivery = &instance.stops[pickup_index + 1];
     let capacity = &instance.problem.vehicles[vehicle].capacity;
     let n = cache.len();
+    let bound = if prune {
+        Bound::new(instance, vehicle, cache, figures, delivery.location)
+    } else {
+        None
+    };
+    let mut cheapest: Option<i64> = None;
     for i in 0..=n {
         let Some(mut on_board) =
             OnBoard::after_pickup(instance, vehicle, cache, i, pickup, capacity)
@@ -31,6 +43,12 @@ pub fn shipment(
         // Walk j = i, i+1, …: the delivery goes right after old node j (or after the
         // pickup when j = i); nodes i+1..=j are re-timed with the pickup before them.
         for j in i..=n {
+            if j > i
+                && let (Some(bound), Some(cheapest)) = (&bound, cheapest)
+                && bound.lowest(&on_board, j) > cheapest
+            {
+                break;
+            }
             if j > i && !on_board.pass(instance, vehicle, cache, i, j) {
                 break;
             }
@@ -68,12 +86,84 @@ pub fn shipment(
                 stops: n + 2,
             };
             if let Some(objective) = objective(instance, vehicle, &after) {
-                visit_pair(Placement {
+                let placement = Placement {
                     first: i,
                     second: j + 1,
                     objective,
-                });
+                };
+                if visit_pair(placement) {
+                    cheapest = Some(cheapest.map_or(objective, |c| c.min(objective)));
+                }
             }
+        }
+    }
+}
+
+/// A lower bound on the objective of a shipment whose pickup went right after node i
+/// and whose delivery goes right after a node j > i: the distance and the driving are
+/// then the route's plus the pickup's detour plus the delivery's detour at j (the two
+/// arcs are apart), so at least the route's plus the pickup's plus the smallest
+/// delivery detour from j on; the service only grows (setup changes aside, which the
+/// bound leaves out by counting no service), and the cost grows with each of the three.
+struct Bound<'a> {
+    instance: &'a Instance<'a>,
+    vehicle: usize,
+    distance_m: i64,
+    travel_s: i64,
+    /// Per j: the smallest distance detour of the delivery right after a node ≥ j.
+    min_distance_m: Vec<i64>,
+    /// The same for the driving.
+    min_travel_s: Vec<i64>,
+}
+
+impl<'a> Bound<'a> {
+    /// `None` when a cost rate is negative (the cost would not grow with the figures).
+    fn new(
+        instance: &'a Instance<'a>,
+        vehicle: usize,
+        cache: &RouteCache,
+        figures: &TourFigures,
+        delivery: usize,
+    ) -> Option<Self> {
+        let costs = &instance.problem.vehicles[vehicle].costs;
+        if costs.per_km_micro < 0 || costs.per_hour_micro < 0 {
+            return None;
+        }
+        let n = cache.len();
+        let mut min_distance_m = vec![i64::MAX; n + 2];
+        let mut min_travel_s = vec![i64::MAX; n + 2];
+        for j in (0..=n).rev() {
+            let distance_m = cache.distance_m_via(instance, vehicle, j, delivery);
+            let travel_s = cache.travel_s_via(instance, vehicle, j, delivery);
+            min_distance_m[j] = min_distance_m[j + 1].min(distance_m);
+            min_travel_s[j] = min_travel_s[j + 1].min(travel_s);
+        }
+        Some(Bound {
+            instance,
+            vehicle,
+            distance_m: figures.distance_m,
+            travel_s: figures.travel_s,
+            min_distance_m,
+            min_travel_s,
+        })
+    }
+
+    /// The least objective of the delivery right after any node from `j` on.
+    #[inline]
+    fn lowest(&self, on_board: &OnBoard, j: usize) -> i64 {
+        let distance_m = self
+            .distance_m
+            .saturating_add(on_board.pickup_distance_m)
+            .saturating_add(self.min_distance_m[j]);
+        let travel_s = self
+            .travel_s
+            .saturating_add(on_board.pickup_travel_s)
+            .saturating_add(self.min_travel_s[j]);
+        match self.instance.objective {
+            Objective::Distance => distance_m,
+            _ => self.instance.problem.vehicles[self.vehicle]
+                .costs
+                .tour_cost_micro(distance_m, travel_s, 0),
         }
     }
 }
