@@ -83,8 +83,6 @@ fn fast_best(
     let opening = opening_weight(instance, &state.routes[vehicle]);
     let stops = &instance.task_stops[task];
     let mut best: Option<Insertion> = None;
-    let cache = &state.caches[vehicle];
-    let figures = &state.figures[vehicle];
     // With a working-time limit the fast check cannot see the working time: keep
     // every candidate, then confirm the cheapest ones by simulation.
     let verify = instance.problem.vehicles[vehicle]
@@ -123,23 +121,8 @@ fn fast_best(
         }
         true
     };
-    if stops.len() == 2 {
-        // Verified candidates need every placement: only the cheapest may be pruned to.
-        let prune = !verify;
-        fast_shipment::shipment(
-            instance,
-            vehicle,
-            cache,
-            figures,
-            stops[0],
-            prune,
-            &mut consider,
-        );
-    } else {
-        fast_insertion::job(instance, vehicle, cache, figures, stops[0], |placement| {
-            consider(placement);
-        });
-    }
+    // Verified candidates need every placement: only the cheapest may be pruned to.
+    placements(instance, state, vehicle, stops, !verify, &mut consider);
     if verify {
         candidates.sort_by_key(|c| (c.delta, c.first, c.second));
         best = candidates.into_iter().find(|c| {
@@ -159,6 +142,27 @@ fn fast_best(
         );
     }
     best.ok_or(Infeasible::TimeWindows)
+}
+
+/// Every placement of a task's `stops` on the route of `vehicle`, priced from its cache,
+/// to `consider` (which says whether it took one into account); a shipment's are pruned
+/// to those that may be the cheapest when `prune`.
+fn placements(
+    instance: &Instance,
+    state: &State,
+    vehicle: usize,
+    stops: &[usize],
+    prune: bool,
+    consider: &mut dyn FnMut(fast_insertion::Placement) -> bool,
+) {
+    let (cache, figures) = (&state.caches[vehicle], &state.figures[vehicle]);
+    if stops.len() == 2 {
+        fast_shipment::shipment(instance, vehicle, cache, figures, stops[0], prune, consider);
+    } else {
+        fast_insertion::job(instance, vehicle, cache, figures, stops[0], |placement| {
+            consider(placement);
+        });
+    }
 }
 
 /// [`best_in_route`] by simulating every position (pair) in `buffer`; the mildest

@@ -53,37 +53,16 @@ pub fn shipment(
                 break;
             }
             // A missed delivery window here may reopen later: keep walking.
-            let Some((delivery_start_s, delivery_service_s)) = visit(
-                instance,
-                vehicle,
-                delivery,
-                on_board.location,
-                on_board.site,
-                on_board.departure_s,
-            ) else {
-                continue;
-            };
-            let Some(service_change_s) = tail(
+            let Some(after) = with_delivery(
                 instance,
                 vehicle,
                 cache,
-                j + 1,
-                delivery.location,
-                delivery.site,
-                delivery_start_s + delivery_service_s,
+                figures,
+                &on_board,
+                (i, j),
+                delivery,
             ) else {
                 continue;
-            };
-            let (distance_m, travel_s) =
-                on_board.delivery_legs(instance, vehicle, cache, i, j, delivery.location);
-            let after = After {
-                distance_m: figures.distance_m + distance_m,
-                travel_s: figures.travel_s + travel_s,
-                service_s: figures.service_s
-                    + on_board.service_s
-                    + delivery_service_s
-                    + service_change_s,
-                stops: n + 2,
             };
             if let Some(objective) = objective(instance, vehicle, &after) {
                 let placement = Placement {
@@ -97,6 +76,45 @@ pub fn shipment(
             }
         }
     }
+}
+
+/// The route's figures with the pickup (on board since node `i`) and the delivery right
+/// after old node `j`; `None` when the delivery's window or the rest of the route
+/// forbids it there.
+fn with_delivery(
+    instance: &Instance,
+    vehicle: usize,
+    cache: &RouteCache,
+    figures: &TourFigures,
+    on_board: &OnBoard,
+    (i, j): (usize, usize),
+    delivery: &Stop,
+) -> Option<After> {
+    let (delivery_start_s, delivery_service_s) = visit(
+        instance,
+        vehicle,
+        delivery,
+        on_board.location,
+        on_board.site,
+        on_board.departure_s,
+    )?;
+    let service_change_s = tail(
+        instance,
+        vehicle,
+        cache,
+        j + 1,
+        delivery.location,
+        delivery.site,
+        delivery_start_s + delivery_service_s,
+    )?;
+    let (distance_m, travel_s) =
+        on_board.delivery_legs(instance, vehicle, cache, i, j, delivery.location);
+    Some(After {
+        distance_m: figures.distance_m + distance_m,
+        travel_s: figures.travel_s + travel_s,
+        service_s: figures.service_s + on_board.service_s + delivery_service_s + service_change_s,
+        stops: cache.len() + 2,
+    })
 }
 
 /// A lower bound on the objective of a shipment whose pickup went right after node i
