@@ -6,8 +6,9 @@
 //! ids, spans, log events; `metrics.rs`: the Prometheus counters), and the long-running
 //! operations and their store (`operations/`). It owns who may call too: API keys in
 //! front of Routing (`auth.rs`), a share of the solvers per key (`per_key.rs`) and TLS
-//! on the listener (`tls.rs`). When shutdown begins, health says NOT_SERVING, so load
-//! balancers stop sending calls while the server drains.
+//! on the listener (`tls.rs`), and how many bytes of requests it holds at once, counted
+//! as they arrive (`request_bytes.rs`). When shutdown begins, health says NOT_SERVING,
+//! so load balancers stop sending calls while the server drains.
 
 mod admission;
 mod auth;
