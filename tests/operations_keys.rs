@@ -114,7 +114,10 @@ async fn another_keys_operation_is_not_found_and_not_listed() {
     assert!(listed(&mut client, SHOP_KEY).await.is_empty());
     // The shop's cancel did nothing: the farm's operation still runs.
     poll_state(&mut client, FARM_KEY, &name, pb::OperationState::Running).await;
-    assert_eq!(listed(&mut client, FARM_KEY).await, [name.clone()]);
+    assert_eq!(
+        listed(&mut client, FARM_KEY).await,
+        std::slice::from_ref(&name)
+    );
 
     // Done, it stays the farm's: the shop can neither read nor delete it.
     let cancel = pb::CancelOperationRequest { name: name.clone() };
@@ -134,8 +137,14 @@ async fn another_keys_operation_is_not_found_and_not_listed() {
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(listed(&mut client, SHOP_KEY).await, [own.name.clone()]);
-    assert_eq!(listed(&mut client, FARM_KEY).await, [name.clone()]);
+    assert_eq!(
+        listed(&mut client, SHOP_KEY).await,
+        std::slice::from_ref(&own.name)
+    );
+    assert_eq!(
+        listed(&mut client, FARM_KEY).await,
+        std::slice::from_ref(&name)
+    );
     let delete = pb::DeleteOperationRequest { name: name.clone() };
     client
         .delete_operation(as_key(FARM_KEY, delete))
