@@ -13,6 +13,11 @@
 //! A call's bytes stay counted until its answer has gone out (for SolveStream, the
 //! whole stream), so the bound covers the requests arriving, queued and running.
 //!
+//! What this does not bound: a message's decoded size, which can be far larger than its
+//! bytes (an empty `vehicles` entry is 2 bytes on the wire and 336 in memory), since the
+//! request limits are checked once the message is decoded. Counting the repeated
+//! entries before decoding belongs in the codec (`pb::WireDecoder`), not here.
+//!
 //! The layer also names each call's method in its extensions ([`CalledMethod`]), so the
 //! key check, which runs after it and sees no URI, can count its refusals by method.
 
