@@ -112,3 +112,26 @@ async fn a_running_call_holds_its_bytes_until_it_ends() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+#[tokio::test]
+async fn a_list_past_the_ceiling_is_refused_before_decoding() {
+    let (server, _metrics) = bounded_server().await;
+    let mut client = server.client().await;
+    // 100,001 empty vehicles: 200 kB on the wire, 34 MB once decoded.
+    let mut flood = request(20);
+    flood.vehicles = vec![pb::Vehicle::default(); 100_001];
+    let refused = client.solve(flood).await.unwrap_err();
+    assert_eq!(refused.code(), tonic::Code::InvalidArgument, "{refused:?}");
+    assert!(
+        refused.message().contains("[too_large]"),
+        "{}",
+        refused.message()
+    );
+
+    let small = request(20);
+    let answer = client
+        .solve(small.clone())
+        .await
+        .expect("the server goes on");
+    assert_feasible(&small, answer.get_ref());
+}

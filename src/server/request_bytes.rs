@@ -13,10 +13,11 @@
 //! A call's bytes stay counted until its answer has gone out (for SolveStream, the
 //! whole stream), so the bound covers the requests arriving, queued and running.
 //!
-//! What this does not bound: a message's decoded size, which can be far larger than its
-//! bytes (an empty `vehicles` entry is 2 bytes on the wire and 336 in memory), since the
-//! request limits are checked once the message is decoded. Counting the repeated
-//! entries before decoding belongs in the codec (`pb::WireDecoder`), not here.
+//! What this does not bound: a message's decoded size, which can be larger than its
+//! bytes, since the request limits are checked once the message is decoded. The codec
+//! (`pb::WireDecoder`) refuses a message with more than 100,000 entries of one top-level
+//! list before decoding it (an empty `vehicles` entry is 2 bytes on the wire and 336 in
+//! memory); lists nested in entries still decode to up to ~12 times their bytes.
 //!
 //! The layer also names each call's method in its extensions ([`CalledMethod`]), so the
 //! key check, which runs after it and sees no URI, can count its refusals by method.
