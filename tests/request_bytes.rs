@@ -2,8 +2,10 @@
 //! real server on 127.0.0.1:0: a request bigger than what is left is refused with
 //! RESOURCE_EXHAUSTED and a retry delay before it is decoded, and the server goes on; a
 //! call's bytes stay counted while it runs (a SolveStream until its reader goes) and
-//! come back when it ends. No step depends on the machine's speed: the held solve ends
-//! only when its reader goes away, and the retry after it polls.
+//! come back when it ends; a request with more than 100,000 entries of one list is
+//! refused before decoding too (INVALID_ARGUMENT). No step depends on the machine's
+//! speed: the held solve ends only when its reader goes away, and the retry after it
+//! polls.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
