@@ -36,6 +36,18 @@ pub enum Error {
         /// When a retry may find room, milliseconds.
         retry_after_ms: u64,
     },
+    /// The requests the server holds (arriving, queued or running) add up to as many
+    /// bytes as it may hold (`--max-request-bytes-in-flight`): the caller may retry after
+    /// `retry_after_ms` milliseconds.
+    #[error(
+        "the server holds {max_bytes} bytes of requests, its most; retry in {retry_after_ms} ms"
+    )]
+    BytesBusy {
+        /// The server's limit, bytes.
+        max_bytes: usize,
+        /// When a retry may find room, milliseconds.
+        retry_after_ms: u64,
+    },
     /// The caller's deadline passed while its call waited for a solver.
     #[error("the deadline passed while the call waited for a solver")]
     QueuedPastDeadline,

@@ -11,7 +11,9 @@ pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("tour
 
 /// The generated services' codec (`build.rs` names it): prost's, except that bytes which
 /// do not decode are the caller's mistake, `INVALID_ARGUMENT`, where prost's codec says
-/// `INTERNAL`.
+/// `INTERNAL`, and that a message with more than [`MAX_TOP_LEVEL_ENTRIES`] entries of one
+/// field is refused before it is decoded: an empty `vehicles` entry is 2 bytes on the
+/// wire and 336 in memory, and the request limits are checked only once decoded.
 #[derive(Debug, Clone, Default)]
 pub struct WireCodec<T, U>(tonic_prost::ProstCodec<T, U>);
 
@@ -46,6 +48,18 @@ impl<U: prost::Message + Default> tonic::codec::Decoder for WireDecoder<U> {
         &mut self,
         buf: &mut tonic::codec::DecodeBuf<'_>,
     ) -> Result<Option<U>, tonic::Status> {
+        use prost::bytes::Buf;
+        let message = buf.chunk();
+        // The whole message is one chunk (tonic buffers it whole); were it not, prost's
+        // decoding would go on unchecked rather than refuse a valid message.
+        if message.len() == buf.remaining()
+            && let Some(field) = over_repeated(message, MAX_TOP_LEVEL_ENTRIES)
+        {
+            return Err(tonic::Status::invalid_argument(format!(
+                "[too_large] field number {field} of the request has more than \
+                 {MAX_TOP_LEVEL_ENTRIES} entries, far above any limit of the server"
+            )));
+        }
         self.0.decode(buf).map_err(|status| {
             tonic::Status::invalid_argument(format!(
                 "the request is not a valid protobuf message: {}",
@@ -56,5 +70,75 @@ impl<U: prost::Message + Default> tonic::codec::Decoder for WireDecoder<U> {
 
     fn buffer_settings(&self) -> tonic::codec::BufferSettings {
         self.0.buffer_settings()
+    }
+}
+
+/// Most entries of one field at the top level of a request message, whatever the
+/// server's `--max-…` limits (which a decoded request must meet too).
+pub const MAX_TOP_LEVEL_ENTRIES: usize = 100_000;
+
+/// The number of a field (1 to 63: the API's numbers) that occurs more than `max` times
+/// at the top level of the encoded `message`. Reads only keys and lengths; stops at the
+/// first malformed or group field, leaving what is wrong to prost.
+fn over_repeated(message: &[u8], max: usize) -> Option<u32> {
+    let mut counts = [0usize; 64];
+    let mut rest = message;
+    while !rest.is_empty() {
+        let key = varint(&mut rest)?;
+        let skip = match key & 7 {
+            0 => varint(&mut rest).map(|_| 0)?,
+            1 => 8,
+            2 => usize::try_from(varint(&mut rest)?).ok()?,
+            5 => 4,
+            _ => return None,
+        };
+        rest = rest.get(skip..)?;
+        let field = usize::try_from(key >> 3).ok()?;
+        if let Some(count) = counts.get_mut(field) {
+            *count += 1;
+            if *count > max {
+                return u32::try_from(field).ok();
+            }
+        }
+    }
+    None
+}
+
+/// Reads a base-128 varint off the front of `bytes`.
+fn varint(bytes: &mut &[u8]) -> Option<u64> {
+    let mut value = 0u64;
+    for (index, byte) in bytes.iter().take(10).enumerate() {
+        value |= u64::from(byte & 0x7f) << (7 * index);
+        if byte & 0x80 == 0 {
+            *bytes = &bytes[index + 1..];
+            return Some(value);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use prost::Message;
+
+    #[test]
+    fn finds_a_field_repeated_past_the_ceiling_and_reads_every_wire_type() {
+        let request = SolveRequest {
+            vehicles: vec![Vehicle::default(); 4],
+            sites: vec![Site::default(); 2],
+            ..Default::default()
+        };
+        let mut bytes = request.encode_to_vec();
+        assert_eq!(over_repeated(&bytes, 4), None);
+        assert_eq!(over_repeated(&bytes, 3), Some(3));
+        // A varint (field 7), a fixed64 (8) and a fixed32 (9) are skipped over alike.
+        let appended = bytes.len();
+        bytes.extend_from_slice(&[7 << 3, 0x96, 0x01, 8 << 3 | 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+        bytes.extend_from_slice(&[9 << 3 | 5, 0, 0, 0, 0, 7 << 3, 1, 7 << 3, 1]);
+        assert_eq!(over_repeated(&bytes, 4), None);
+        assert_eq!(over_repeated(&bytes[appended..], 2), Some(7));
+        // Truncated: left to prost.
+        assert_eq!(over_repeated(&[3 << 3 | 2, 5, 0], 0), None);
     }
 }

@@ -16,10 +16,20 @@ use common::operations::{Client, attempts, get, poll_until, request, response, s
 use common::{assert_feasible, demo_request};
 use tournee::pb;
 
-/// A `tournee serve` process on 127.0.0.1:0 with its store in `data_dir`.
+/// A `tournee serve` process on 127.0.0.1:0 with its store in `data_dir`; killed when
+/// dropped unless ended, so that a failing test leaves no server behind.
 struct Served {
-    child: Child,
+    child: Option<Child>,
     addr: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
 }
 
 impl Served {
@@ -38,7 +48,7 @@ impl Served {
             .read_line(&mut line)
             .expect("the bound address");
         Served {
-            child,
+            child: Some(child),
             addr: line.trim().to_string(),
         }
     }
@@ -51,13 +61,14 @@ impl Served {
 
     /// Sends `signal` and waits for the process to exit; whether it exited 0.
     async fn end(mut self, signal: &str) -> bool {
-        let pid = self.child.id().to_string();
+        let mut child = self.child.take().expect("not ended yet");
+        let pid = child.id().to_string();
         let sent = Command::new("kill")
             .args([signal, &pid])
             .status()
             .expect("kill");
         assert!(sent.success());
-        let exit = tokio::task::spawn_blocking(move || self.child.wait())
+        let exit = tokio::task::spawn_blocking(move || child.wait())
             .await
             .expect("joined")
             .expect("wait");

@@ -15,19 +15,21 @@ use tournee::pb;
 
 #[tokio::test]
 async fn sigterm_answers_the_running_solve_with_its_best_plan_and_exits_0() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tournee"))
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--no-data-dir",
-            "--grace-period-s",
-            "1",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("tournee serve starts");
+    let mut child = common::KillOnDrop::new(
+        Command::new(env!("CARGO_BIN_EXE_tournee"))
+            .args([
+                "serve",
+                "--addr",
+                "127.0.0.1:0",
+                "--no-data-dir",
+                "--grace-period-s",
+                "1",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tournee serve starts"),
+    );
     let stdout = child.stdout.take().expect("stdout");
     let mut line = String::new();
     BufReader::new(stdout)
@@ -71,19 +73,21 @@ async fn sigterm_answers_the_running_solve_with_its_best_plan_and_exits_0() {
 #[tokio::test]
 async fn health_says_not_serving_once_shutdown_begins() {
     use tonic_health::pb::health_check_response::ServingStatus;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tournee"))
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--no-data-dir",
-            "--grace-period-s",
-            "1",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("tournee serve starts");
+    let mut child = common::KillOnDrop::new(
+        Command::new(env!("CARGO_BIN_EXE_tournee"))
+            .args([
+                "serve",
+                "--addr",
+                "127.0.0.1:0",
+                "--no-data-dir",
+                "--grace-period-s",
+                "1",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tournee serve starts"),
+    );
     let mut line = String::new();
     BufReader::new(child.stdout.take().expect("stdout"))
         .read_line(&mut line)
@@ -129,19 +133,21 @@ async fn health_says_not_serving_once_shutdown_begins() {
 async fn sigterm_as_soon_as_the_address_is_printed_still_drains_and_exits_0() {
     // What a supervisor may do: the signal handlers are in place before the address is
     // printed, so the process ends by its drain (exit 0), never by the signal.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tournee"))
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--no-data-dir",
-            "--grace-period-s",
-            "1",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("tournee serve starts");
+    let mut child = common::KillOnDrop::new(
+        Command::new(env!("CARGO_BIN_EXE_tournee"))
+            .args([
+                "serve",
+                "--addr",
+                "127.0.0.1:0",
+                "--no-data-dir",
+                "--grace-period-s",
+                "1",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tournee serve starts"),
+    );
     let mut line = String::new();
     BufReader::new(child.stdout.take().expect("stdout"))
         .read_line(&mut line)

@@ -8,7 +8,8 @@
 //! in request order, then one entry on the field `request` counting the others; each
 //! field path and description cut to a few hundred bytes; `grpc-message` one short line
 //! naming the first violation. Errors from an OSRM server never echo its answer or its
-//! URL (see [`osrm_message`]). A busy server, or a key at its own limit, answers
+//! URL (see [`osrm_message`]). A busy server (solvers and queue, or the bytes of requests
+//! it holds), or a key at its own limit, answers
 //! `RESOURCE_EXHAUSTED` with a `google.rpc.RetryInfo`; a call whose deadline passed in
 //! the queue, `DEADLINE_EXCEEDED`.
 
@@ -49,9 +50,9 @@ pub fn status(error: &Error) -> Status {
             Status::unavailable(osrm_message("named in travel.osrm.url", osrm))
         }
         Error::Travel(_) => Status::failed_precondition(cut(&error.to_string(), MAX_MESSAGE_BYTES)),
-        Error::Busy { retry_after_ms } | Error::KeyBusy { retry_after_ms, .. } => {
-            busy(error, *retry_after_ms)
-        }
+        Error::Busy { retry_after_ms }
+        | Error::KeyBusy { retry_after_ms, .. }
+        | Error::BytesBusy { retry_after_ms, .. } => busy(error, *retry_after_ms),
         Error::QueuedPastDeadline => Status::deadline_exceeded(error.to_string()),
         Error::Solve(_) | Error::Internal(_) => {
             Status::internal(cut(&error.to_string(), MAX_MESSAGE_BYTES))

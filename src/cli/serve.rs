@@ -73,6 +73,12 @@ pub struct ServiceArgs {
     /// Keep it on a private interface: it tells call counts, not request content.
     #[arg(long, value_name = "ADDR")]
     metrics_addr: Option<String>,
+    /// Most bytes of requests the server holds at once (arriving, queued, running);
+    /// past it a call gets RESOURCE_EXHAUSTED with a retry delay, before its request is
+    /// decoded. At least 1 MiB; default 512 MiB (a request may weigh 64 MiB).
+    #[arg(long, value_name = "BYTES", default_value_t = tournee::server::DEFAULT_MAX_REQUEST_BYTES_IN_FLIGHT as u64,
+          value_parser = clap::value_parser!(u64).range(1_048_576..))]
+    max_request_bytes_in_flight: u64,
     #[command(flatten)]
     operations: super::operations::OperationArgs,
 }
@@ -217,6 +223,8 @@ pub fn run(
             access,
             tls,
             operations: service.operations.config(),
+            max_request_bytes_in_flight: usize::try_from(service.max_request_bytes_in_flight)
+                .unwrap_or(usize::MAX),
         };
         tournee::server::run_with(listener, shutdown, config).await?;
         tracing::info!("every call answered; exiting");

@@ -19,6 +19,7 @@ pub use error::RoadError;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -94,6 +95,29 @@ impl std::fmt::Debug for RoadNetwork {
 
 type Cache = Mutex<HashMap<String, Arc<RoadNetwork>>>;
 
+/// Networks found prepared in the cache, and prepared because they were not, since the
+/// process started (the server's `/metrics`).
+static CACHE_HITS: AtomicU64 = AtomicU64::new(0);
+static CACHE_MISSES: AtomicU64 = AtomicU64::new(0);
+
+/// How often [`RoadNetwork::load`] and [`RoadNetwork::load_bytes`] found the network
+/// prepared, and how often they prepared it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CacheCounts {
+    /// Found prepared.
+    pub hits: u64,
+    /// Prepared then.
+    pub misses: u64,
+}
+
+/// The cache's counts since the process started.
+pub fn cache_counts() -> CacheCounts {
+    CacheCounts {
+        hits: CACHE_HITS.load(Ordering::Relaxed),
+        misses: CACHE_MISSES.load(Ordering::Relaxed),
+    }
+}
+
 fn cache() -> &'static Cache {
     static CACHE: OnceLock<Cache> = OnceLock::new();
     CACHE.get_or_init(|| Mutex::new(HashMap::new()))
@@ -114,8 +138,10 @@ impl RoadNetwork {
     pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Arc<RoadNetwork>, RoadError> {
         let key = format!("{:x}/{PROFILE_VERSION}", Sha256::digest(bytes));
         if let Some(network) = cache().lock().ok().and_then(|c| c.get(&key).cloned()) {
+            CACHE_HITS.fetch_add(1, Ordering::Relaxed);
             return Ok(network);
         }
+        CACHE_MISSES.fetch_add(1, Ordering::Relaxed);
         let started = Instant::now();
         let raw = osm::read_car_network_bytes(name, bytes)?;
         let network = Arc::new(RoadNetwork::from_raw(

@@ -26,6 +26,9 @@ use tonic::metadata::MetadataMap;
 use tonic::service::Interceptor;
 use tonic::{Request, Status};
 
+use super::metrics::Metrics;
+use super::request_bytes::CalledMethod;
+
 /// The metadata key that carries the caller's key.
 pub const AUTHORIZATION: &str = "authorization";
 
@@ -210,16 +213,29 @@ fn bearer(metadata: &MetadataMap) -> Option<&str> {
 }
 
 /// The key check in front of the Routing service: puts the [`Caller`] into each call's
-/// extensions, or refuses the call with UNAUTHENTICATED.
+/// extensions, or refuses the call with UNAUTHENTICATED (counted in the metrics, by the
+/// method `request_bytes.rs` named, when it has metrics).
 #[derive(Debug, Clone)]
 pub struct Authenticator {
     keys: Option<Arc<ApiKeys>>,
+    metrics: Option<Arc<Metrics>>,
 }
 
 impl Authenticator {
     /// Checks `keys`; with none, every call passes as [`Caller::Open`].
     pub fn new(keys: Option<Arc<ApiKeys>>) -> Self {
-        Authenticator { keys }
+        Authenticator {
+            keys,
+            metrics: None,
+        }
+    }
+
+    /// The same, counting refused calls in `metrics`.
+    pub fn counting(self, metrics: Arc<Metrics>) -> Self {
+        Authenticator {
+            metrics: Some(metrics),
+            ..self
+        }
     }
 
     /// Who `metadata` says the caller is, if anyone.
@@ -239,6 +255,13 @@ impl Interceptor for Authenticator {
             // The peer's address helps an operator spot someone guessing keys; what was
             // sent is not logged.
             tracing::info!(peer = ?request.remote_addr(), "call refused: no valid API key");
+            if let Some(metrics) = &self.metrics {
+                let method = request.extensions().get::<CalledMethod>();
+                metrics.call(
+                    method.map_or("unknown", |m| m.0),
+                    tonic::Code::Unauthenticated,
+                );
+            }
             return Err(Status::unauthenticated(UNAUTHENTICATED_MESSAGE));
         };
         request.metadata_mut().remove(AUTHORIZATION);

@@ -6,8 +6,9 @@
 //! ids, spans, log events; `metrics.rs`: the Prometheus counters), and the long-running
 //! operations and their store (`operations/`). It owns who may call too: API keys in
 //! front of Routing (`auth.rs`), a share of the solvers per key (`per_key.rs`) and TLS
-//! on the listener (`tls.rs`). When shutdown begins, health says NOT_SERVING, so load
-//! balancers stop sending calls while the server drains.
+//! on the listener (`tls.rs`), and how many bytes of requests it holds at once, counted
+//! as they arrive (`request_bytes.rs`). When shutdown begins, health says NOT_SERVING,
+//! so load balancers stop sending calls while the server drains.
 
 mod admission;
 mod auth;
@@ -16,6 +17,7 @@ mod metrics;
 mod observe;
 pub mod operations;
 mod per_key;
+mod request_bytes;
 mod routing_service;
 mod stop;
 mod tls;
@@ -39,6 +41,7 @@ pub use auth::{
 pub use metrics::{Metrics, serve_metrics};
 pub use observe::REQUEST_ID;
 pub use operations::{OperationsConfig, owner_of};
+pub use request_bytes::DEFAULT_MAX_REQUEST_BYTES_IN_FLIGHT;
 pub use routing_service::RoutingService;
 pub use tls::{Tls, TlsError};
 
@@ -81,6 +84,9 @@ pub struct ServerConfig {
     /// Where long-running operations are kept, how long (`--data-dir`,
     /// `--operation-ttl-s`).
     pub operations: OperationsConfig,
+    /// Most bytes of Routing requests held at once, arriving, queued or running
+    /// (`--max-request-bytes-in-flight`; see `request_bytes.rs`).
+    pub max_request_bytes_in_flight: usize,
 }
 
 /// Who may call `tournee.v1.Routing`, and how much of the solvers one caller may hold.
@@ -107,6 +113,7 @@ impl ServerConfig {
             access: Access::default(),
             tls: None,
             operations: OperationsConfig::default(),
+            max_request_bytes_in_flight: DEFAULT_MAX_REQUEST_BYTES_IN_FLIGHT,
         }
     }
 }
@@ -219,22 +226,24 @@ pub async fn run_with(
     Ok(())
 }
 
+/// The Routing service as served: behind the bound on request bytes and the key check.
+type GuardedRouting = request_bytes::Bounded<InterceptedService<RoutingName, auth::Authenticator>>;
+
 /// The Routing service with its solvers and its operations (resumed from the store),
-/// behind the key check; and the operations, to drain at shutdown.
+/// behind the bound on request bytes and the key check; and the operations, to drain at
+/// shutdown.
 async fn routing(
     config: ServerConfig,
     stop: stop::StopReceiver,
-) -> Result<
-    (
-        InterceptedService<RoutingName, auth::Authenticator>,
-        Arc<operations::Operations>,
-    ),
-    ServerError,
-> {
+) -> Result<(GuardedRouting, Arc<operations::Operations>), ServerError> {
     let admission =
         Admission::new(config.admission).with_max_per_key(config.access.max_solves_per_key);
     let admission = Arc::new(admission);
     config.metrics.attach(admission.clone());
+    let request_bytes = request_bytes::RequestBytes::new(config.max_request_bytes_in_flight);
+    config.metrics.attach_request_bytes(request_bytes.clone());
+    let metrics = config.metrics.clone();
+    let authenticator = auth::Authenticator::new(config.access.api_keys).counting(metrics.clone());
     let solving = operations::Solving {
         travel: Arc::new(config.travel),
         policy: Arc::new(config.policy),
@@ -254,8 +263,8 @@ async fn routing(
     })
     .max_decoding_message_size(MAX_DECODING_MESSAGE_BYTES)
     .max_encoding_message_size(MAX_DECODING_MESSAGE_BYTES);
-    let routing =
-        InterceptedService::new(routing, auth::Authenticator::new(config.access.api_keys));
+    let routing = InterceptedService::new(routing, authenticator);
+    let routing = request_bytes::Bounded::new(routing, request_bytes, metrics);
     Ok((routing, operations))
 }
 

@@ -123,7 +123,11 @@ impl Call {
 /// Logs how a solve ended (in the call's span; no plan content, only figures) and
 /// counts it in `metrics`.
 pub fn solved(metrics: &Metrics, response: &pb::SolveResponse) {
-    metrics.solve(response.elapsed_ms, response.iterations);
+    let coalitions = response
+        .pooling
+        .as_ref()
+        .map_or(0, |pooling| u64::from(pooling.coalitions_solved));
+    metrics.solve(response.elapsed_ms, response.iterations, coalitions);
     info!(
         stop_reason = ?pb::StopReason::try_from(response.stop_reason).unwrap_or_default(),
         iterations = response.iterations,

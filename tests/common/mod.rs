@@ -176,3 +176,42 @@ pub fn assert_feasible_with(
         panic!("checker rejects the answer: {findings:#?}");
     }
 }
+
+/// A child process (`tournee serve`) killed when dropped, so that a failing test leaves
+/// no server running; [`KillOnDrop::wait`] waits for its own exit instead.
+pub struct KillOnDrop(Option<std::process::Child>);
+
+impl KillOnDrop {
+    /// Guards `child`.
+    pub fn new(child: std::process::Child) -> Self {
+        KillOnDrop(Some(child))
+    }
+
+    /// Waits for the process to exit (after a signal the test sent); no kill then.
+    pub fn wait(mut self) -> std::io::Result<std::process::ExitStatus> {
+        self.0.take().expect("not waited for yet").wait()
+    }
+}
+
+impl std::ops::Deref for KillOnDrop {
+    type Target = std::process::Child;
+
+    fn deref(&self) -> &Self::Target {
+        self.0.as_ref().expect("not waited for yet")
+    }
+}
+
+impl std::ops::DerefMut for KillOnDrop {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        self.0.as_mut().expect("not waited for yet")
+    }
+}
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}

@@ -18,6 +18,7 @@ use crate::budget::Budget;
 use crate::error::Error;
 use crate::pb;
 use crate::pipeline;
+use crate::server::metrics::{JobGauge, JobState};
 use crate::server::observe;
 use crate::solver::{Checkpoints, WarmStart};
 
@@ -53,8 +54,9 @@ impl Operations {
             jobs.insert(name.clone(), live.clone());
         }
         let operations = self.clone();
+        let gauge = self.solving.metrics.job(JobState::Queued);
         tokio::spawn(async move {
-            operations.run(&name, admitted, live).await;
+            operations.run(&name, admitted, live, gauge).await;
             if let Ok(mut jobs) = operations.live.lock() {
                 jobs.remove(&name);
             }
@@ -62,9 +64,16 @@ impl Operations {
         });
     }
 
-    /// Waits for a solver, runs the job and stores how it ended. A job the server's stop
-    /// finds still waiting stays queued in the store.
-    async fn run(self: &Arc<Self>, name: &str, admitted: Admitted, live: Arc<Live>) {
+    /// Waits for a solver, runs the job and stores how it ended, counted in `gauge` as
+    /// queued then running. A job the server's stop finds still waiting stays queued in
+    /// the store.
+    async fn run(
+        self: &Arc<Self>,
+        name: &str,
+        admitted: Admitted,
+        live: Arc<Live>,
+        gauge: JobGauge,
+    ) {
         let permit = match admitted {
             Admitted::Now(permit) => permit,
             Admitted::Waiting(waiting) => tokio::select! {
@@ -98,6 +107,8 @@ impl Operations {
             Err(error) => return tracing::error!(%error, name, "cannot start a job"),
         };
         self.notify();
+        drop(gauge);
+        let _running = self.solving.metrics.job(JobState::Running);
         let solving = self.solving.clone();
         let worker_live = live.clone();
         let (store, every, owned) = (self.store.clone(), self.checkpoint_every, name.to_string());
@@ -147,6 +158,12 @@ impl Operations {
     async fn store_ending(&self, name: &str, ending: Ending, live: &Live) {
         let ttl_ms = self.ttl.as_millis().min(i64::MAX as u128) as i64;
         let progress = live.progress.lock().map(|p| p.clone()).unwrap_or_default();
+        let how = match &ending {
+            Ending::Succeeded(_) => "succeeded",
+            Ending::Failed(_) => "failed",
+            Ending::Cancelled => "cancelled",
+            Ending::Checkpointed(_) => "checkpointed",
+        };
         let owned = name.to_string();
         let stored = self
             .with_store(move |store| {
@@ -164,8 +181,10 @@ impl Operations {
                 })
             })
             .await;
-        if let Err(error) = stored {
-            tracing::error!(%error, name, "cannot store how a job ended; it runs again at the next start");
+        match stored {
+            Ok(_) => self.solving.metrics.operation_ended(how),
+            Err(error) => tracing::error!(%error, name,
+                "cannot store how a job ended; it runs again at the next start"),
         }
     }
 }

@@ -39,6 +39,7 @@ impl Operations {
                 Ok(resumed)
             })
             .await?;
+        self.solving.metrics.operations_resumed(unfinished.len());
         for (name, owner) in &unfinished {
             tracing::info!(name, "resuming an operation left unfinished");
             self.spawn(name.clone(), self.admit_until_free(caller_of(owner)));

@@ -125,7 +125,7 @@ impl Operations {
         owner: String,
         name: String,
     ) -> Result<pb::Operation, OperationError> {
-        self.visible(&owner, &name).await?;
+        let before = self.visible(&owner, &name).await?;
         let ttl_ms = self.ttl.as_millis().min(i64::MAX as u128) as i64;
         let owned = name.clone();
         let record = self
@@ -139,7 +139,12 @@ impl Operations {
             .and_then(|live| live.get(&name).cloned());
         match live {
             // Was queued, now done: its place in the queue goes to the next one.
-            Some(live) if record.done() => live.dequeued.notify_one(),
+            Some(live) if record.done() => {
+                live.dequeued.notify_one();
+                if !before.done() {
+                    self.solving.metrics.operation_ended("cancelled");
+                }
+            }
             Some(live) => {
                 live.cancel_requested.store(true, Ordering::Relaxed);
                 live.cancelled.store(true, Ordering::Relaxed);
