@@ -1,4 +1,4 @@
-//! `tournee serve`: the gRPC server until SIGINT or SIGTERM (then it drains the calls
+//! `tournee serve`: the gRPC server (and the HTTP/JSON API with `--http-addr`) until SIGINT or SIGTERM (then it drains the calls
 //! in flight, see `--grace-period-s`), with how many solves run and wait
 //! (`--max-concurrent-solves`, `--max-queue`), with the limits on what one request
 //! may ask for (`--max-…`), which the CLI's own commands take at their defaults, and the
@@ -73,6 +73,11 @@ pub struct ServiceArgs {
     /// Keep it on a private interface: it tells call counts, not request content.
     #[arg(long, value_name = "ADDR")]
     metrics_addr: Option<String>,
+    /// Address of the HTTP/JSON API (POST /v1/solve, /v1/matrix, VROOM's POST / and
+    /// /optimization, GET /health, /openapi.json; plain HTTP); none by default. Same
+    /// solvers, queue, keys and limits as gRPC.
+    #[arg(long, value_name = "ADDR")]
+    http_addr: Option<String>,
     #[command(flatten)]
     operations: super::operations::OperationArgs,
 }
@@ -208,6 +213,17 @@ pub fn run(
             tracing::info!(%bound, "metrics on http://{bound}/metrics");
             tokio::spawn(tournee::server::serve_metrics(listener, metrics.clone()));
         }
+        let http = match &service.http_addr {
+            Some(http_addr) => {
+                let listener = tokio::net::TcpListener::bind(http_addr)
+                    .await
+                    .with_context(|| format!("--http-addr: cannot listen on {http_addr}"))?;
+                let bound = listener.local_addr().context("reading the HTTP address")?;
+                tracing::info!(%bound, tls = false, "HTTP/JSON API on http://{bound}/ (openapi.json)");
+                Some(listener)
+            }
+            None => None,
+        };
         let config = tournee::server::ServerConfig {
             travel,
             policy,
@@ -218,7 +234,7 @@ pub fn run(
             tls,
             operations: service.operations.config(),
         };
-        tournee::server::run_with(listener, shutdown, config).await?;
+        tournee::server::run_with_http(listener, http, shutdown, config).await?;
         tracing::info!("every call answered; exiting");
         Ok(())
     })

@@ -32,12 +32,14 @@ use crate::pb::{self, FILE_DESCRIPTOR_SET};
 use crate::validate::{OsrmUrls, Policy, RequestLimits};
 
 pub use admission::{Admission, AdmissionLimits, Permit, RETRY_AFTER_MS};
+pub(crate) use auth::Authenticator;
 pub use auth::{
     ApiKeys, Caller, KeysError, MIN_KEY_BYTES, UNAUTHENTICATED_MESSAGE, key_line,
     valid_name as valid_key_name,
 };
 pub use metrics::{Metrics, serve_metrics};
 pub use observe::REQUEST_ID;
+pub(crate) use observe::{Call, Sizes};
 pub use operations::{OperationsConfig, owner_of};
 pub use routing_service::RoutingService;
 pub use tls::{Tls, TlsError};
@@ -58,6 +60,9 @@ pub enum ServerError {
     /// The operations store could not be opened or read.
     #[error(transparent)]
     Operations(#[from] operations::OperationError),
+    /// The HTTP listener failed (`serve --http-addr`).
+    #[error("HTTP: {0}")]
+    Http(std::io::Error),
 }
 
 /// Everything a server is started with: the `serve` flags, in library terms.
@@ -168,6 +173,17 @@ pub async fn run_with(
     shutdown: impl Future<Output = ()>,
     config: ServerConfig,
 ) -> Result<(), ServerError> {
+    run_with_http(listener, None, shutdown, config).await
+}
+
+/// Serves like [`run_with`], and the HTTP/JSON API ([`crate::http`]) on `http` when
+/// given: the same solvers, queue, keys and metrics; both stop together.
+pub async fn run_with_http(
+    listener: TcpListener,
+    http: Option<TcpListener>,
+    shutdown: impl Future<Output = ()>,
+    config: ServerConfig,
+) -> Result<(), ServerError> {
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
     health_reporter.set_serving::<RoutingName>().await;
     let reflection_v1 = tonic_reflection::server::Builder::configure()
@@ -181,12 +197,17 @@ pub async fn run_with(
     let (stop_sender, stop) = stop::stop_channel();
     let grace_period = config.grace_period;
     let (began, begun) = tokio::sync::oneshot::channel::<()>();
+    let http_draining = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (http_stop, http_stopped) = tokio::sync::watch::channel(false);
+    let draining_flag = http_draining.clone();
     let shutdown = async move {
         shutdown.await;
         tracing::info!(grace_period_s = grace_period.as_secs(), "shutdown begins");
         // Before the server stops taking calls: a load balancer watching health learns
         // on the connection it already has that this server is going away.
         draining(&health_reporter).await;
+        draining_flag.store(true, std::sync::atomic::Ordering::Release);
+        let _ = http_stop.send(true);
         stop_sender.raise_after(grace_period);
         let _ = began.send(());
     };
@@ -194,7 +215,21 @@ pub async fn run_with(
     if let Some(tls) = &config.tls {
         builder = builder.tls_config(tls.server_config())?;
     }
-    let (routing, operations) = routing(config, stop).await?;
+    let keys = config.access.api_keys.clone();
+    let (routing, operations, service) = routing(config, stop).await?;
+    let http_serving = async move {
+        let Some(listener) = http else {
+            return Ok(());
+        };
+        let http = crate::http::Http::new(service, auth::Authenticator::new(keys), http_draining);
+        let mut stopped = http_stopped;
+        let shutdown = async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        };
+        crate::http::serve(listener, http, shutdown)
+            .await
+            .map_err(ServerError::Http)
+    };
     let serving = builder
         .add_service(health_service)
         .add_service(reflection_v1)
@@ -208,6 +243,11 @@ pub async fn run_with(
             Ok(()) => tokio::time::sleep(grace_period + DRAIN_MARGIN).await,
             Err(_) => std::future::pending::<()>().await,
         }
+    };
+    let serving = async move {
+        let (grpc, http) = tokio::join!(serving, http_serving);
+        grpc?;
+        http
     };
     tokio::select! {
         served = serving => served?,
@@ -228,6 +268,7 @@ async fn routing(
     (
         InterceptedService<RoutingName, auth::Authenticator>,
         Arc<operations::Operations>,
+        RoutingService,
     ),
     ServerError,
 > {
@@ -244,19 +285,20 @@ async fn routing(
     };
     let operations = operations::Operations::open(&config.operations, solving.clone())?;
     operations.resume().await?;
-    let routing = pb::routing_server::RoutingServer::new(RoutingService {
+    let service = RoutingService {
         travel: solving.travel,
         policy: solving.policy,
         admission: solving.admission,
         stop: solving.stop,
         metrics: solving.metrics,
         operations: operations.clone(),
-    })
-    .max_decoding_message_size(MAX_DECODING_MESSAGE_BYTES)
-    .max_encoding_message_size(MAX_DECODING_MESSAGE_BYTES);
+    };
+    let routing = pb::routing_server::RoutingServer::new(service.clone())
+        .max_decoding_message_size(MAX_DECODING_MESSAGE_BYTES)
+        .max_encoding_message_size(MAX_DECODING_MESSAGE_BYTES);
     let routing =
         InterceptedService::new(routing, auth::Authenticator::new(config.access.api_keys));
-    Ok((routing, operations))
+    Ok((routing, operations, service))
 }
 
 /// Health while the server drains: Routing and the server as a whole ("") say
