@@ -26,19 +26,20 @@ mod vroom;
 
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 use tonic::Code;
 
 pub use call::TIMEOUT_HEADER;
 pub use error::{ApiError, FieldViolation};
 
-use crate::server::{Authenticator, RoutingService};
+use crate::server::{ApiKeys, Authenticator, RoutingService};
 
 /// What every HTTP handler shares: the gRPC server's Routing service, its key check,
 /// and whether shutdown has begun.
@@ -52,7 +53,7 @@ pub struct Http {
 impl Http {
     /// Handlers over `routing`, behind `authenticator`; `/health` says 503 once
     /// `draining` is set.
-    pub(crate) fn new(
+    fn new(
         routing: RoutingService,
         authenticator: Authenticator,
         draining: Arc<AtomicBool>,
@@ -63,6 +64,45 @@ impl Http {
             draining,
         }
     }
+}
+
+/// How the server tells its HTTP listener that shutdown begins.
+#[derive(Debug)]
+pub(crate) struct Stopping {
+    draining: Arc<AtomicBool>,
+    stop: watch::Sender<bool>,
+}
+
+impl Stopping {
+    /// `/health` turns 503 and the listener stops taking connections; the calls in
+    /// flight go on (the server's stop ends their solves after the grace period).
+    pub(crate) fn begin(&self) {
+        self.draining.store(true, Ordering::Release);
+        let _ = self.stop.send(true);
+    }
+}
+
+/// The HTTP listener's serving, over the gRPC server's `routing` behind `keys`, when
+/// there is a listener (without one, the future completes at once), and how to stop it.
+pub(crate) fn door(
+    listener: Option<TcpListener>,
+    routing: RoutingService,
+    keys: Option<Arc<ApiKeys>>,
+) -> (Stopping, impl Future<Output = std::io::Result<()>>) {
+    let draining = Arc::new(AtomicBool::new(false));
+    let (stop, mut stopped) = watch::channel(false);
+    let http = Http::new(routing, Authenticator::new(keys), draining.clone());
+    let serving = async move {
+        let Some(listener) = listener else {
+            return Ok(());
+        };
+        let shutdown = async move {
+            // An error means the server dropped its side without a stop: stop too.
+            let _ = stopped.wait_for(|stop| *stop).await;
+        };
+        serve(listener, http, shutdown).await
+    };
+    (Stopping { draining, stop }, serving)
 }
 
 /// Every endpoint.
@@ -80,7 +120,7 @@ pub fn router(http: Http) -> Router {
 
 /// Serves `http` on `listener` until `shutdown` completes, then stops taking
 /// connections and returns once the calls in flight are answered.
-pub(crate) async fn serve(
+async fn serve(
     listener: TcpListener,
     http: Http,
     shutdown: impl Future<Output = ()> + Send + 'static,

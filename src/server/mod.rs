@@ -197,38 +197,22 @@ pub async fn run_with_http(
     let (stop_sender, stop) = stop::stop_channel();
     let grace_period = config.grace_period;
     let (began, begun) = tokio::sync::oneshot::channel::<()>();
-    let http_draining = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let (http_stop, http_stopped) = tokio::sync::watch::channel(false);
-    let draining_flag = http_draining.clone();
-    let shutdown = async move {
-        shutdown.await;
-        tracing::info!(grace_period_s = grace_period.as_secs(), "shutdown begins");
-        // Before the server stops taking calls: a load balancer watching health learns
-        // on the connection it already has that this server is going away.
-        draining(&health_reporter).await;
-        draining_flag.store(true, std::sync::atomic::Ordering::Release);
-        let _ = http_stop.send(true);
-        stop_sender.raise_after(grace_period);
-        let _ = began.send(());
-    };
     let mut builder = tonic::transport::Server::builder();
     if let Some(tls) = &config.tls {
         builder = builder.tls_config(tls.server_config())?;
     }
     let keys = config.access.api_keys.clone();
     let (routing, operations, service) = routing(config, stop).await?;
-    let http_serving = async move {
-        let Some(listener) = http else {
-            return Ok(());
-        };
-        let http = crate::http::Http::new(service, auth::Authenticator::new(keys), http_draining);
-        let mut stopped = http_stopped;
-        let shutdown = async move {
-            let _ = stopped.wait_for(|stop| *stop).await;
-        };
-        crate::http::serve(listener, http, shutdown)
-            .await
-            .map_err(ServerError::Http)
+    let (http_stop, http_serving) = crate::http::door(http, service, keys);
+    let shutdown = async move {
+        shutdown.await;
+        tracing::info!(grace_period_s = grace_period.as_secs(), "shutdown begins");
+        // Before the server stops taking calls: a load balancer watching health learns
+        // on the connection it already has that this server is going away.
+        draining(&health_reporter).await;
+        http_stop.begin();
+        stop_sender.raise_after(grace_period);
+        let _ = began.send(());
     };
     let serving = builder
         .add_service(health_service)
@@ -247,7 +231,7 @@ pub async fn run_with_http(
     let serving = async move {
         let (grpc, http) = tokio::join!(serving, http_serving);
         grpc?;
-        http
+        http.map_err(ServerError::Http)
     };
     tokio::select! {
         served = serving => served?,
