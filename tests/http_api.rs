@@ -26,7 +26,9 @@ fn quick_demo() -> pb::SolveRequest {
 
 #[tokio::test]
 async fn solves_the_json_mapping_and_the_answer_passes_the_checker() {
-    let server = start_http(ServerConfig::default()).await;
+    let config = ServerConfig::default();
+    let metrics = config.metrics.clone();
+    let server = start_http(config).await;
     let document = openapi(&server).await;
     let request = quick_demo();
     let body = serde_json::to_value(&request).unwrap();
@@ -42,6 +44,12 @@ async fn solves_the_json_mapping_and_the_answer_passes_the_checker() {
     let response: pb::SolveResponse = serde_json::from_value(answer).unwrap();
     assert!(!response.tours.is_empty());
     assert_feasible(&request, &response);
+    // Counted with gRPC's calls, under the same method.
+    let counted = metrics.render();
+    assert!(
+        counted.contains("tournee_calls_total{method=\"Solve\",code=\"Ok\"} 1"),
+        "{counted}"
+    );
 }
 
 #[tokio::test]
@@ -287,6 +295,13 @@ async fn http_and_grpc_callers_share_one_queue() {
     assert_eq!(error["code"], "RESOURCE_EXHAUSTED");
     let seconds: u64 = retry_after.unwrap().to_str().unwrap().parse().unwrap();
     assert!(seconds >= 1);
+    // VROOM's door waits in the same queue, and says so in vroom-express's shape.
+    let vroom = include_str!("../data/vroom/cooperative.json");
+    let refused = server.post("/", vroom).send().await.unwrap();
+    assert!(refused.headers().contains_key("retry-after"));
+    let (status, _, error) = answer(refused).await;
+    assert_eq!((status, &error["code"]), (429, &json!(1)), "{error}");
+    assert_matches(&document, "VroomError", &error);
     let health = server
         .client
         .get(server.url("/health"))

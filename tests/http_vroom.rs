@@ -103,3 +103,23 @@ async fn vroom_errors_are_written_as_vroom_express_writes_them() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn a_problem_over_the_server_limits_is_too_large_as_in_vroom_express() {
+    let travel = tournee::travel::TravelConfig::default();
+    let limits = tournee::validate::RequestLimits {
+        max_tasks: 2,
+        ..Default::default()
+    };
+    let config = ServerConfig {
+        policy: tournee::server::server_policy(&travel, limits, &[]),
+        ..ServerConfig::new(travel)
+    };
+    let server = start_http(config).await;
+    let (status, _, error) = answer(server.post("/", COOPERATIVE).send().await.unwrap()).await;
+    assert_eq!((status, &error["code"]), (413, &json!(4)), "{error}");
+    assert!(
+        error["error"].as_str().unwrap().contains("shipments"),
+        "{error}"
+    );
+}
