@@ -234,7 +234,10 @@ pub fn run(
             tls,
             operations: service.operations.config(),
         };
-        tournee::server::run_with_http(listener, http, shutdown, config).await?;
+        let door = http.map(|listener| {
+            Box::new(tournee::http::HttpDoor::new(listener)) as Box<dyn tournee::server::Door>
+        });
+        tournee::server::run_with_door(listener, door, shutdown, config).await?;
         tracing::info!("every call answered; exiting");
         Ok(())
     })

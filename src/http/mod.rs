@@ -39,7 +39,9 @@ use tonic::Code;
 pub use call::TIMEOUT_HEADER;
 pub use error::{ApiError, FieldViolation};
 
-use crate::server::{ApiKeys, Authenticator, RoutingService};
+use crate::server::{
+    ApiKeys, Authenticator, BeginStop, Door, DoorServing, RoutingService, ServerConfig, ServerError,
+};
 
 /// What every HTTP handler shares: the gRPC server's Routing service, its key check,
 /// and whether shutdown has begun.
@@ -68,7 +70,7 @@ impl Http {
 
 /// How the server tells its HTTP listener that shutdown begins.
 #[derive(Debug)]
-pub(crate) struct Stopping {
+struct Stopping {
     draining: Arc<AtomicBool>,
     stop: watch::Sender<bool>,
 }
@@ -76,33 +78,54 @@ pub(crate) struct Stopping {
 impl Stopping {
     /// `/health` turns 503 and the listener stops taking connections; the calls in
     /// flight go on (the server's stop ends their solves after the grace period).
-    pub(crate) fn begin(&self) {
+    fn begin(&self) {
         self.draining.store(true, Ordering::Release);
         let _ = self.stop.send(true);
     }
 }
 
-/// The HTTP listener's serving, over the gRPC server's `routing` behind `keys`, when
-/// there is a listener (without one, the future completes at once), and how to stop it.
-pub(crate) fn door(
-    listener: Option<TcpListener>,
-    routing: RoutingService,
-    keys: Option<Arc<ApiKeys>>,
-) -> (Stopping, impl Future<Output = std::io::Result<()>>) {
-    let draining = Arc::new(AtomicBool::new(false));
-    let (stop, mut stopped) = watch::channel(false);
-    let http = Http::new(routing, Authenticator::new(keys), draining.clone());
-    let serving = async move {
-        let Some(listener) = listener else {
-            return Ok(());
-        };
+/// The HTTP listener as a [`Door`] of the gRPC server: opened onto its Routing service.
+#[derive(Debug)]
+pub struct HttpDoor(TcpListener);
+
+impl HttpDoor {
+    /// The HTTP/JSON API on `listener`.
+    pub fn new(listener: TcpListener) -> Self {
+        HttpDoor(listener)
+    }
+}
+
+impl Door for HttpDoor {
+    fn open(
+        self: Box<Self>,
+        routing: RoutingService,
+        keys: Option<Arc<ApiKeys>>,
+    ) -> (BeginStop, DoorServing) {
+        let draining = Arc::new(AtomicBool::new(false));
+        let (stop, mut stopped) = watch::channel(false);
+        let http = Http::new(routing, Authenticator::new(keys), draining.clone());
         let shutdown = async move {
             // An error means the server dropped its side without a stop: stop too.
             let _ = stopped.wait_for(|stop| *stop).await;
         };
-        serve(listener, http, shutdown).await
-    };
-    (Stopping { draining, stop }, serving)
+        let stopping = Stopping { draining, stop };
+        (
+            Box::new(move || stopping.begin()),
+            Box::pin(serve(self.0, http, shutdown)),
+        )
+    }
+}
+
+/// Serves gRPC on `grpc` and the HTTP/JSON API on `http` until `shutdown` completes,
+/// then drains both (see [`crate::server::run_with_door`]).
+pub async fn run_with_http(
+    grpc: TcpListener,
+    http: TcpListener,
+    shutdown: impl Future<Output = ()>,
+    config: ServerConfig,
+) -> Result<(), ServerError> {
+    let door: Box<dyn Door> = Box::new(HttpDoor::new(http));
+    crate::server::run_with_door(grpc, Some(door), shutdown, config).await
 }
 
 /// Every endpoint.

@@ -7,7 +7,10 @@
 //! operations and their store (`operations/`). It owns who may call too: API keys in
 //! front of Routing (`auth.rs`), a share of the solvers per key (`per_key.rs`) and TLS
 //! on the listener (`tls.rs`). When shutdown begins, health says NOT_SERVING, so load
-//! balancers stop sending calls while the server drains.
+//! balancers stop sending calls while the server drains. [`run_with_door`] also opens
+//! another [`Door`] onto the same Routing service (the HTTP/JSON listener of
+//! `crate::http`, a layer above this one), so both share the solvers, the queue, the
+//! keys and the metrics, and stop together.
 
 mod admission;
 mod auth;
@@ -21,6 +24,7 @@ mod stop;
 mod tls;
 
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -60,9 +64,9 @@ pub enum ServerError {
     /// The operations store could not be opened or read.
     #[error(transparent)]
     Operations(#[from] operations::OperationError),
-    /// The HTTP listener failed (`serve --http-addr`).
+    /// Another door (the HTTP listener of `serve --http-addr`) failed.
     #[error("HTTP: {0}")]
-    Http(std::io::Error),
+    Door(std::io::Error),
 }
 
 /// Everything a server is started with: the `serve` flags, in library terms.
@@ -173,14 +177,32 @@ pub async fn run_with(
     shutdown: impl Future<Output = ()>,
     config: ServerConfig,
 ) -> Result<(), ServerError> {
-    run_with_http(listener, None, shutdown, config).await
+    run_with_door(listener, None, shutdown, config).await
 }
 
-/// Serves like [`run_with`], and the HTTP/JSON API ([`crate::http`]) on `http` when
-/// given: the same solvers, queue, keys and metrics; both stop together.
-pub async fn run_with_http(
+/// How a [`Door`] is told that shutdown begins.
+pub type BeginStop = Box<dyn FnOnce() + Send>;
+
+/// What serves a [`Door`] until it is stopped and its calls in flight are answered.
+pub type DoorServing = Pin<Box<dyn Future<Output = std::io::Result<()>> + Send>>;
+
+/// Another way in to the server's Routing service, opened and closed with the gRPC
+/// listener: the HTTP/JSON API (`crate::http`), which this layer does not know.
+pub trait Door: Send {
+    /// Opens onto `routing`, whose calls it lets in with `keys` checked as gRPC checks
+    /// them: how to tell it that shutdown begins, and what serves it.
+    fn open(
+        self: Box<Self>,
+        routing: RoutingService,
+        keys: Option<Arc<ApiKeys>>,
+    ) -> (BeginStop, DoorServing);
+}
+
+/// Serves like [`run_with`], and `door` when given: the same solvers, queue, keys and
+/// metrics; both stop together.
+pub async fn run_with_door(
     listener: TcpListener,
-    http: Option<TcpListener>,
+    door: Option<Box<dyn Door>>,
     shutdown: impl Future<Output = ()>,
     config: ServerConfig,
 ) -> Result<(), ServerError> {
@@ -203,14 +225,17 @@ pub async fn run_with_http(
     }
     let keys = config.access.api_keys.clone();
     let (routing, operations, service) = routing(config, stop).await?;
-    let (http_stop, http_serving) = crate::http::door(http, service, keys);
+    let (begin_stop, door_serving): (BeginStop, DoorServing) = match door {
+        Some(door) => door.open(service, keys),
+        None => (Box::new(|| {}), Box::pin(async { Ok(()) })),
+    };
     let shutdown = async move {
         shutdown.await;
         tracing::info!(grace_period_s = grace_period.as_secs(), "shutdown begins");
         // Before the server stops taking calls: a load balancer watching health learns
         // on the connection it already has that this server is going away.
         draining(&health_reporter).await;
-        http_stop.begin();
+        begin_stop();
         stop_sender.raise_after(grace_period);
         let _ = began.send(());
     };
@@ -229,9 +254,9 @@ pub async fn run_with_http(
         }
     };
     let serving = async move {
-        let (grpc, http) = tokio::join!(serving, http_serving);
+        let (grpc, door) = tokio::join!(serving, door_serving);
         grpc?;
-        http.map_err(ServerError::Http)
+        door.map_err(ServerError::Door)
     };
     tokio::select! {
         served = serving => served?,

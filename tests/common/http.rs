@@ -74,7 +74,7 @@ pub async fn start_http(config: ServerConfig) -> HttpServer {
         let shutdown = async {
             let _ = receiver.await;
         };
-        tournee::server::run_with_http(grpc, Some(http), shutdown, config)
+        tournee::http::run_with_http(grpc, http, shutdown, config)
             .await
             .expect("server");
     });
