@@ -28,7 +28,14 @@ fn bearer<T>(message: T, key: &str) -> tonic::Request<T> {
 #[tokio::test]
 async fn json_logs_tag_calls_with_their_request_id_and_hold_no_request_content() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_tournee"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--no-data-dir", "--log-format", "json"])
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--no-data-dir",
+            "--log-format",
+            "json",
+        ])
         .env("RUST_LOG", "info")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -127,7 +134,14 @@ async fn logs_name_the_key_of_each_call_and_never_the_key() {
     )
     .unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_tournee"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--no-data-dir", "--log-format", "json"])
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--no-data-dir",
+            "--log-format",
+            "json",
+        ])
         .args(["--api-keys", keys.to_str().unwrap()])
         .env("RUST_LOG", "info")
         .stdout(Stdio::piped())

@@ -6,144 +6,16 @@
 use std::fs::File;
 use std::io::Read;
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use tournee::travel::osrm::{OsrmClient, OsrmError, OsrmTable};
 
+mod common;
+
+use common::osrm::{Server, free_port, start};
+
 const TIMEOUT: Duration = Duration::from_secs(30);
-
-/// `OSRM_BIN` and `OSRM_DATA` from `scripts/osrm-setup`, run once for all tests (it is
-/// idempotent, but concurrent first runs would prepare the extract twice at once).
-fn setup() -> &'static (PathBuf, PathBuf) {
-    static SETUP: OnceLock<Result<(PathBuf, PathBuf), String>> = OnceLock::new();
-    let result = SETUP.get_or_init(|| {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/osrm-setup");
-        let output = Command::new(&script)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let value = |key: &str| {
-            stdout
-                .lines()
-                .rev()
-                .find_map(|line| line.strip_prefix(key))
-                .map(PathBuf::from)
-        };
-        match (
-            output.status.success(),
-            value("OSRM_BIN="),
-            value("OSRM_DATA="),
-        ) {
-            (true, Some(bin), Some(data)) => Ok((bin, data)),
-            _ => Err(format!(
-                "scripts/osrm-setup failed ({}):\nstdout:\n{stdout}\nstderr:\n{stderr}",
-                output.status
-            )),
-        }
-    });
-    match result {
-        Ok(paths) => paths,
-        Err(message) => panic!("{message}"),
-    }
-}
-
-/// A running `osrm-routed`, killed and reaped on drop.
-struct Server {
-    child: Child,
-    url: String,
-    log: PathBuf,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_file(&self.log);
-    }
-}
-
-impl Server {
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-}
-
-/// A port nothing listens on right now.
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-    listener.local_addr().expect("local address").port()
-}
-
-/// Starts `osrm-routed` (CH, 2 threads) and waits until it is ready: its log says so and
-/// `/nearest` answers Ok. A port taken between `free_port` and the server's bind makes the
-/// server exit; then another port is tried, so a test never talks to another test's server.
-fn start(max_table_size: usize) -> Server {
-    static COUNT: AtomicUsize = AtomicUsize::new(0);
-    let (bin, data) = setup();
-    let http = reqwest::blocking::Client::builder()
-        .timeout(Duration::from_secs(2))
-        .build()
-        .expect("http client");
-    let mut last_log = String::new();
-    for _ in 0..3 {
-        let port = free_port();
-        let log = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
-            "osrm-routed-{}-{}.log",
-            std::process::id(),
-            COUNT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let log_file = File::create(&log).expect("create the server log");
-        let child = Command::new(bin.join("osrm-routed"))
-            .args([
-                "-i",
-                "127.0.0.1",
-                "-p",
-                &port.to_string(),
-                "-a",
-                "CH",
-                "-t",
-                "2",
-            ])
-            .args(["--max-table-size", &max_table_size.to_string()])
-            .arg(data)
-            .stdin(Stdio::null())
-            .stdout(log_file.try_clone().expect("clone the log handle"))
-            .stderr(log_file)
-            .spawn()
-            .expect("spawn osrm-routed");
-        let mut server = Server {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-            log,
-        };
-        let started = Instant::now();
-        while started.elapsed() < Duration::from_secs(20) {
-            if server.child.try_wait().ok().flatten().is_some() {
-                break;
-            }
-            if server.log().contains("running and waiting for requests") {
-                let nearest = format!("{}/nearest/v1/driving/9.52,47.14?number=1", server.url);
-                let body = http
-                    .get(&nearest)
-                    .send()
-                    .and_then(|r| r.text())
-                    .unwrap_or_default();
-                if body.contains(r#""code":"Ok""#) {
-                    return server;
-                }
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        last_log = server.log();
-    }
-    panic!("osrm-routed did not become ready; its last log:\n{last_log}");
-}
 
 /// The reference answer of osrm-routed 26.10.0 (CH) for 200 points: points as (lat, lon).
 struct Reference {

@@ -16,7 +16,14 @@ use tournee::pb;
 #[tokio::test]
 async fn sigterm_answers_the_running_solve_with_its_best_plan_and_exits_0() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_tournee"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--no-data-dir", "--grace-period-s", "1"])
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--no-data-dir",
+            "--grace-period-s",
+            "1",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -65,7 +72,14 @@ async fn sigterm_answers_the_running_solve_with_its_best_plan_and_exits_0() {
 async fn health_says_not_serving_once_shutdown_begins() {
     use tonic_health::pb::health_check_response::ServingStatus;
     let mut child = Command::new(env!("CARGO_BIN_EXE_tournee"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--no-data-dir", "--grace-period-s", "1"])
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--no-data-dir",
+            "--grace-period-s",
+            "1",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -116,7 +130,14 @@ async fn sigterm_as_soon_as_the_address_is_printed_still_drains_and_exits_0() {
     // What a supervisor may do: the signal handlers are in place before the address is
     // printed, so the process ends by its drain (exit 0), never by the signal.
     let mut child = Command::new(env!("CARGO_BIN_EXE_tournee"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--no-data-dir", "--grace-period-s", "1"])
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--no-data-dir",
+            "--grace-period-s",
+            "1",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

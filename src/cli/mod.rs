@@ -9,6 +9,9 @@ mod matrix;
 mod operations;
 mod serve;
 mod solve;
+mod vroom;
+
+pub use vroom::ExitStatus;
 
 use std::path::PathBuf;
 
@@ -92,6 +95,9 @@ enum Command {
     Bench(bench::BenchArguments),
     /// Makes the lines of the API key file of `serve --api-keys`.
     Keys(keys::KeysArguments),
+    /// Runs like the `vroom` command (same flags, input, output and error codes): a
+    /// script that runs VROOM switches by renaming the command.
+    Vroom(vroom::VroomArguments),
 }
 
 /// Runs a parsed command.
@@ -136,5 +142,6 @@ pub fn run(arguments: Arguments) -> anyhow::Result<()> {
         Command::Matrix(arguments) => matrix::run(&arguments),
         Command::Bench(arguments) => bench::run(&arguments),
         Command::Keys(arguments) => keys::run(&arguments),
+        Command::Vroom(arguments) => vroom::run(&arguments),
     }
 }

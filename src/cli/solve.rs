@@ -61,14 +61,7 @@ pub fn run(
     let answer = match output_format {
         OutputFormat::Native => serde_json::to_string_pretty(&encode::response(&solved))?,
         OutputFormat::Vroom => {
-            let mut answer = tournee::vroom::vroom_output(&solved.problem, &solved.solution);
-            if let (Some(report), Some(object)) = (&solved.pooling, answer.as_object_mut()) {
-                object.insert(
-                    "pooling".to_string(),
-                    tournee::vroom::vroom_pooling(&solved.problem, report),
-                );
-            }
-            serde_json::to_string_pretty(&answer)?
+            serde_json::to_string_pretty(&tournee::vroom::vroom_answer(&solved))?
         }
     };
     if let Some(report) = &solved.pooling {

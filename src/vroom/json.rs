@@ -96,6 +96,15 @@ impl Read for i64 {
     }
 }
 
+/// `true` or `false`.
+impl Read for bool {
+    fn read(value: &Value, field: &str) -> Result<Self, FormatError> {
+        value.as_bool().ok_or_else(|| {
+            FormatError::field(field, format!("expected true or false, found {value}"))
+        })
+    }
+}
+
 /// A non-negative integer that fits in `u32`.
 impl Read for u32 {
     fn read(value: &Value, field: &str) -> Result<Self, FormatError> {

@@ -37,6 +37,29 @@ use serde_json::Value;
 
 use crate::pb;
 
+/// The whole VROOM answer of a solved request: routes and summary ([`vroom_output()`]),
+/// the pooling report when one was asked for ([`vroom_pooling`]), and each route's
+/// `geometry` (an encoded polyline, precision 5, along the roads when the travel came
+/// from roads) when the input's `options.g` asked for it, as VROOM's `-g` does.
+pub fn vroom_answer(solved: &crate::pipeline::Solved) -> Value {
+    let mut answer = vroom_output(&solved.problem, &solved.solution);
+    if let (Some(report), Some(object)) = (&solved.pooling, answer.as_object_mut()) {
+        object.insert(
+            "pooling".to_string(),
+            vroom_pooling(&solved.problem, report),
+        );
+    }
+    if solved.problem.options.geometry
+        && let Some(routes) = answer["routes"].as_array_mut()
+    {
+        for (route, tour) in routes.iter_mut().zip(&solved.solution.tours) {
+            let path = solved.tour_path(tour);
+            route["geometry"] = Value::String(crate::travel::encode_polyline5(&path));
+        }
+    }
+    answer
+}
+
 /// Parses VROOM input JSON text into a native request (see [`request_from_vroom`]).
 pub fn parse_vroom(text: &str) -> Result<pb::SolveRequest, FormatError> {
     let value: Value = serde_json::from_str(text).map_err(|error| FormatError::Json {

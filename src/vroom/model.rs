@@ -5,7 +5,7 @@
 //! request is [`super::reader`]'s.
 //!
 //! Unknown keys are ignored, as VROOM does; so are VROOM features tournee has no
-//! equivalent for (`breaks`, `steps`, `description`, `costs` matrices), which is why
+//! equivalent for yet (`breaks`, `steps`, `description`, `costs` matrices), which is why
 //! they are absent here. Every value is a [`Field`], checked when the reader reads it, so
 //! that errors keep tournee's messages, paths and order (see [`super::json`]).
 
@@ -32,6 +32,16 @@ pub struct Input {
     pub matrix: Field<Vec<Vec<i64>>>,
     /// Extension: goods kinds that may not share a vehicle.
     pub incompatible_goods: Field<GoodsPairs>,
+    /// Options of the answer.
+    pub options: Field<Options>,
+}
+
+/// The document's `options`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Options {
+    /// Add each route's geometry (an encoded polyline) and distances.
+    pub g: Field<bool>,
 }
 
 /// A vehicle.
@@ -164,7 +174,16 @@ macro_rules! read_object {
     )*};
 }
 
-read_object!(Input, Vehicle, Costs, Stop, Job, Shipment, ProfileMatrices);
+read_object!(
+    Input,
+    Vehicle,
+    Costs,
+    Stop,
+    Job,
+    Shipment,
+    ProfileMatrices,
+    Options
+);
 
 /// A VROOM id: a non-negative integer, kept as its decimal string.
 #[derive(Debug)]

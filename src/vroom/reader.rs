@@ -19,8 +19,10 @@
 //!
 //! With `matrices` (or the legacy `matrix`, durations of profile `car`) every location
 //! must be a `location_index`; coordinates given alongside are dropped, since a native
-//! site has one location. Without matrices, travel is by straight line and every
-//! location must be `[lon, lat]`.
+//! site has one location. Without matrices every location must be `[lon, lat]`, and
+//! travel is by the source the server or the command is configured with (`--osm`,
+//! `--osrm-url`, `tournee vroom -r osrm -a … -p …`), else straight lines, as VROOM routes
+//! coordinates with its routing server.
 
 use std::collections::{HashMap, HashSet};
 
@@ -41,7 +43,10 @@ const DEFAULT_PER_HOUR: f64 = 3600.0;
 pub fn request_from_vroom(input: &Value) -> Result<pb::SolveRequest, FormatError> {
     let input = Input::read(input, "(document)")?;
     let travel = travel(&input)?;
-    let matrices = matches!(travel.source, Some(pb::travel_options::Source::Matrices(_)));
+    let matrices = matches!(
+        travel.as_ref().and_then(|t| t.source.as_ref()),
+        Some(pb::travel_options::Source::Matrices(_))
+    );
     let mut reader = Reader {
         matrices,
         ..Reader::default()
@@ -51,14 +56,21 @@ pub fn request_from_vroom(input: &Value) -> Result<pb::SolveRequest, FormatError
     let jobs = reader.list(&input.jobs, "jobs", Reader::job)?;
     let vehicles = reader.list(&input.vehicles, "vehicles", Reader::vehicle)?;
     let incompatible_goods = input.incompatible_goods.read("incompatible_goods")?;
+    let geometry = match input.options.read("options")? {
+        Some(options) => options.g.read("options.g")?.unwrap_or(false),
+        None => false,
+    };
     Ok(pb::SolveRequest {
         sites: reader.sites,
         producers: reader.producers,
         vehicles,
         shipments,
         jobs,
-        options: None,
-        travel: Some(travel),
+        options: geometry.then(|| pb::SolveOptions {
+            geometry: true,
+            ..Default::default()
+        }),
+        travel,
         pooling: None,
         incompatible_goods: incompatible_goods.map(|pairs| pairs.0).unwrap_or_default(),
     })
@@ -494,7 +506,7 @@ mod tests {
     }
 
     #[test]
-    fn reads_the_legacy_matrix_and_defaults_to_straight_lines() {
+    fn reads_the_legacy_matrix_and_routes_coordinates_by_the_configured_source() {
         let legacy = json!({"vehicles": [{"id": 0, "start_index": 0}],
                             "jobs": [{"id": 4, "location_index": 1}], "matrix": [[0, 5], [5, 0]]});
         let source = request_from_vroom(&legacy)
@@ -511,11 +523,17 @@ mod tests {
                            "jobs": [{"id": 4, "location": [9.5, 47.2]},
                                     {"id": 5, "location": [9.52, 47.14]}]});
         let request = request_from_vroom(&lines).unwrap();
-        let straight = Some(Source::StraightLine(pb::StraightLine::default()));
-        assert_eq!(
-            request.travel.as_ref().and_then(|t| t.source.clone()),
-            straight
-        );
+        // No source: the road graph or OSRM the server or command is configured with.
+        assert_eq!(request.travel.as_ref().and_then(|t| t.source.clone()), None);
+        assert_eq!(request.options, None);
+        let with_geometry = json!({"vehicles": [{"id": 0, "start": [9.52, 47.14]}],
+                                   "jobs": [{"id": 4, "location": [9.5, 47.2]}],
+                                   "options": {"g": true}});
+        let request = request_from_vroom(&with_geometry).unwrap();
+        assert!(request.options.is_some_and(|o| o.geometry));
+        let bad = json!({"vehicles": [], "options": {"g": 1}});
+        let error = request_from_vroom(&bad).unwrap_err().to_string();
+        assert!(error.contains("options.g"), "{error}");
         assert_eq!(
             ids(&request.sites, |s| &s.id),
             ["loc-9.5,47.2", "loc-9.52,47.14"]

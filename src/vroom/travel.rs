@@ -7,9 +7,10 @@ use super::model::Input;
 use crate::format_error::FormatError;
 use crate::pb;
 
-/// `matrices` (per profile) or the legacy `matrix` (durations of `car`), else straight
-/// lines.
-pub(super) fn travel(input: &Input) -> Result<pb::TravelOptions, FormatError> {
+/// `matrices` (per profile) or the legacy `matrix` (durations of `car`), else the
+/// configured default source (the road graph or OSRM the server or command was started
+/// with, else straight lines).
+pub(super) fn travel(input: &Input) -> Result<Option<pb::TravelOptions>, FormatError> {
     let source = if let Some(matrices) = input.matrices.read("matrices")? {
         let profiles = matrices
             .0
@@ -39,11 +40,11 @@ pub(super) fn travel(input: &Input) -> Result<pb::TravelOptions, FormatError> {
             profiles: vec![profile],
         })
     } else {
-        pb::travel_options::Source::StraightLine(pb::StraightLine::default())
+        return Ok(None);
     };
-    Ok(pb::TravelOptions {
+    Ok(Some(pb::TravelOptions {
         source: Some(source),
-    })
+    }))
 }
 
 /// A matrix's rows in the native form.

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod operations;
+pub mod osrm;
 pub mod pooling;
 
 use std::net::SocketAddr;
