@@ -48,14 +48,27 @@ async fn vroom_input_gets_vroom_output_at_both_paths() {
             expected.insert(shipment[end]["id"].as_u64().unwrap(), 1);
         }
     }
-    for path in ["/", "/optimization"] {
+    // `options.g` asks for each route's geometry.
+    let mut with_geometry = input.clone();
+    with_geometry["options"] = json!({"g": true});
+    let with_geometry = with_geometry.to_string();
+    for (path, body) in [
+        ("/", COOPERATIVE),
+        ("/optimization", with_geometry.as_str()),
+    ] {
         let (status, id, output) =
-            answer(server.post(path, COOPERATIVE).send().await.unwrap()).await;
+            answer(server.post(path, body.to_string()).send().await.unwrap()).await;
         assert_eq!(status, 200, "{path}: {output}");
         assert!(id.is_some());
         assert_matches(&document, "VroomOutput", &output);
         assert_eq!(output["code"], 0);
         assert_eq!(task_counts(&output), expected, "{path}");
+        let geometries = output["routes"].as_array().unwrap().iter();
+        let drawn = geometries
+            .filter(|route| route["geometry"].is_string())
+            .count();
+        let routes = output["routes"].as_array().unwrap().len();
+        assert_eq!(drawn, if path == "/" { 0 } else { routes }, "{path}");
     }
     // The same problem through the native door, capped by iterations: the checker
     // accepts the plan.

@@ -1,7 +1,9 @@
 //! vroom-express's door: `POST /` (and openrouteservice's `POST /optimization`) take
 //! VROOM's input JSON and answer VROOM's output JSON ([`crate::vroom`] both ways), so
 //! a VROOM user switches by changing a URL. The solve runs on the Routing service's own
-//! path (keys, admission, deadline, logging, metrics under the method `Vroom`).
+//! path (keys, admission, deadline, logging, metrics under the method `Vroom`), with
+//! the server's travel source for coordinates (`serve --osm`, `--osrm-url`) and each
+//! route's geometry when `options.g` asks for it.
 //!
 //! Errors are written as vroom-express writes them, `{"code": N, "error": "…"}`, with
 //! its codes and HTTP statuses: 2 (input) → 400, 3 (routing) → 500, 1 (internal) → 500,
@@ -84,17 +86,10 @@ fn read_input(body: &[u8]) -> Result<pb::SolveRequest, String> {
     crate::vroom::request_from_vroom(&value).map_err(|error| error.to_string())
 }
 
-/// VROOM's output for a solved request, with the pooling report as an extension when
-/// it was asked for (as `tournee solve --format vroom` writes it).
+/// VROOM's output for a solved request: its routes and summary, the pooling report
+/// when asked for, each route's geometry when `options.g` asked for it.
 fn vroom_answer(solved: Solved, _response: pb::SolveResponse) -> Value {
-    let mut answer = crate::vroom::vroom_output(&solved.problem, &solved.solution);
-    if let (Some(report), Some(object)) = (&solved.pooling, answer.as_object_mut()) {
-        object.insert(
-            "pooling".to_string(),
-            crate::vroom::vroom_pooling(&solved.problem, report),
-        );
-    }
-    answer
+    crate::vroom::vroom_answer(&solved)
 }
 
 /// A native error in vroom-express's words: its code, its HTTP status where it has one.
