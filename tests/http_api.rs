@@ -100,7 +100,13 @@ async fn health_and_the_document_are_open() {
     assert_eq!((status, body), (200, json!({"status": "SERVING"})));
     let document = openapi(&server).await;
     assert_eq!(document["openapi"], "3.1.0");
-    for path in ["/v1/solve", "/v1/matrix", "/", "/optimization", "/health"] {
+    let paths = [
+        "/v1/solve",
+        "/v1/matrix",
+        "/v1/operations",
+        "/v1/operations/{id}/wait",
+    ];
+    for path in paths.into_iter().chain(["/", "/optimization", "/health"]) {
         assert!(document["paths"][path].is_object(), "{path} documented");
     }
     // The document judges: shapes it does not describe fail.

@@ -4,6 +4,7 @@
 //! | endpoint | what | file |
 //! |---|---|---|
 //! | `POST /v1/solve`, `POST /v1/matrix` | the gRPC API's Solve and ComputeMatrix in its proto3 JSON mapping | `api.rs` |
+//! | `/v1/operations…` | the long-running operations (SubmitSolve, Get, Wait, Cancel, List, Delete) | `operations.rs` |
 //! | `POST /`, `POST /optimization` | vroom-express and openrouteservice: VROOM JSON both ways | `vroom.rs` |
 //! | `GET /health` | 200 serving, 503 draining | `health.rs` |
 //! | `GET /openapi.json` | the OpenAPI 3.1 document | `openapi.rs`, `openapi_paths.rs` |
@@ -22,6 +23,7 @@ pub mod error;
 mod health;
 pub mod openapi;
 mod openapi_paths;
+mod operations;
 mod vroom;
 
 use std::future::Future;
@@ -133,6 +135,16 @@ pub fn router(http: Http) -> Router {
     Router::new()
         .route("/v1/solve", post(api::solve))
         .route("/v1/matrix", post(api::matrix))
+        .route(
+            "/v1/operations",
+            post(operations::submit).get(operations::list),
+        )
+        .route(
+            "/v1/operations/{id}",
+            get(operations::get).delete(operations::delete),
+        )
+        .route("/v1/operations/{id}/wait", post(operations::wait))
+        .route("/v1/operations/{id}/cancel", post(operations::cancel))
         .route("/", post(vroom::solve))
         .route("/optimization", post(vroom::solve))
         .route("/health", get(health::health))

@@ -14,7 +14,7 @@ in `X-Request-Timeout-Ms`: the search ends in time to answer.";
 
 /// The paths.
 pub fn paths() -> Value {
-    json!({
+    let mut paths = json!({
         "/v1/solve": native(
             "Solve",
             "Solves a problem; answers the best plan found within the options' limits.",
@@ -44,30 +44,95 @@ pub fn paths() -> Value {
             "security": [],
             "responses": {"200": {"description": "The OpenAPI document."}},
         }},
-    })
+    });
+    if let (Some(all), Value::Object(operations)) = (paths.as_object_mut(), operations()) {
+        all.extend(operations);
+    }
+    paths
 }
 
-/// A native method: its request, its answer and the error statuses it may give.
+/// A native method answered at `POST`.
 fn native(operation: &str, summary: &str, request: &str, response: &str) -> Value {
+    json!({"post": method(operation, summary, Some(request), response, Vec::new())})
+}
+
+/// A native method: its request body (if any), its answer, its parameters beyond the
+/// common headers, and the error statuses it may give.
+fn method(
+    operation: &str,
+    summary: &str,
+    request: Option<&str>,
+    response: &str,
+    mut parameters: Vec<Value>,
+) -> Value {
     let error =
         |description: &str| json!({"description": description, "content": json_of("Error")});
-    json!({"post": {
+    parameters.extend([timeout_header(), request_id_header()]);
+    let mut method = json!({
         "operationId": operation,
         "summary": summary,
         "security": [{"apiKey": []}],
-        "parameters": [timeout_header(), request_id_header()],
-        "requestBody": {"required": true, "content": json_of(request)},
+        "parameters": parameters,
         "responses": {
             "200": {"description": "The answer.", "content": json_of(response)},
             "400": error("INVALID_ARGUMENT (every bad field listed), FAILED_PRECONDITION or OUT_OF_RANGE."),
             "401": error("UNAUTHENTICATED: no valid API key."),
+            "404": error("NOT_FOUND: no such endpoint, or no such operation."),
             "413": error("The body is larger than the server reads (64 MiB)."),
             "429": error("RESOURCE_EXHAUSTED: every solver busy and the queue full; see Retry-After."),
             "500": error("INTERNAL."),
             "503": error("UNAVAILABLE: an OSRM server did not answer."),
             "504": error("DEADLINE_EXCEEDED: the deadline passed while the call waited."),
         },
-    }})
+    });
+    if let Some(request) = request {
+        method["requestBody"] = json!({"required": true, "content": json_of(request)});
+    }
+    method
+}
+
+/// The long-running operations (`operations/ID` at `/v1/operations/ID`).
+fn operations() -> Value {
+    let id = json!({"name": "id", "in": "path", "required": true,
+                    "description": "The operation's name without `operations/`.",
+                    "schema": {"type": "string"}});
+    let query = |name: &str, description: &str| {
+        json!({"name": name, "in": "query", "required": false, "description": description,
+               "schema": {"type": name_type(name)}})
+    };
+    json!({
+        "/v1/operations": {
+            "post": method("SubmitSolve", "Accepts a problem as a long-running operation; answers its name at once.",
+                           Some("SolveRequest"), "Operation", Vec::new()),
+            "get": method("ListOperations", "The caller's operations, oldest first, a page at a time.",
+                          None, "ListOperationsResponse",
+                          vec![query("pageSize", "Most operations in one page; 0: 50; at most 1,000."),
+                               query("pageToken", "nextPageToken of the previous page.")]),
+        },
+        "/v1/operations/{id}": {
+            "get": method("GetOperation", "The operation's latest state.", None, "Operation", vec![id.clone()]),
+            "delete": method("DeleteOperation", "Deletes a done operation.", None,
+                             "DeleteOperationResponse", vec![id.clone()]),
+        },
+        "/v1/operations/{id}/wait": {
+            "post": method("WaitOperation", "Waits until the operation is done or the timeout passes.",
+                           None, "Operation",
+                           vec![id.clone(), query("timeoutMs", "Longest wait, milliseconds; 0: 60,000.")]),
+        },
+        "/v1/operations/{id}/cancel": {
+            "post": method("CancelOperation", "Cancels the operation; it ends CANCELLED.", None,
+                           "Operation", vec![id]),
+        },
+    })
+}
+
+/// A query parameter's JSON type: page tokens are strings, the rest integers.
+fn name_type(name: &str) -> &'static str {
+    if name == "pageToken" {
+        "string"
+    } else {
+        "integer"
+    }
 }
 
 /// A vroom-express endpoint.
