@@ -113,6 +113,20 @@ fn answers_like_solve_with_the_vroom_format() {
     assert_eq!(answer["code"], 0);
     assert_eq!(answer["summary"]["unassigned"], 0, "{answer}");
     assert_eq!(answer["routes"], expected["routes"]);
+    // Descriptions come back as given: the vehicle's on its route, the stop's on its step.
+    let route = &answer["routes"][0];
+    assert!(
+        route["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("Lieferwagen"),
+        "{route}"
+    );
+    let steps = route["steps"].as_array().unwrap();
+    assert!(
+        steps.iter().any(|s| s["description"].is_string()),
+        "{route}"
+    );
     assert_eq!(answer["summary"]["cost"], expected["summary"]["cost"]);
 }
 
@@ -152,8 +166,10 @@ fn errors_come_as_vroom_writes_them() {
     let closed = common::osrm::free_port().to_string();
     let port = format!("car:{closed}");
     let coordinates = by_coordinates();
-    let cases: [(Vec<&str>, u8, &str); 4] = [
+    let breaks = r#"{"vehicles": [{"id": 1, "breaks": [{"id": 1, "service": 2700}]}]}"#;
+    let cases: [(Vec<&str>, u8, &str); 5] = [
         (vec!["vroom", "{\"vehicles\": ["], 2, "invalid JSON"),
+        (vec!["vroom", breaks], 2, "vehicles[0].breaks"),
         (
             vec!["vroom", "-r", "valhalla", "-i", COOPERATIVE],
             2,
@@ -175,6 +191,29 @@ fn errors_come_as_vroom_writes_them() {
         let stderr = String::from_utf8_lossy(&ran.stderr);
         assert!(stderr.starts_with("[Error] "), "{stderr}");
     }
+}
+
+#[test]
+fn unknown_keys_are_read_past_with_a_warning() {
+    let input = r#"{"vehicles": [{"id": 1, "start": [9.52, 47.14], "colour": "red"}],
+                    "jobs": [{"id": 1, "location": [9.50, 47.16]}], "comment": "x"}"#;
+    let mut args = vec!["vroom", "--osm", EXTRACT, input];
+    args.extend(QUIET);
+    let ran = tournee(&args);
+    assert!(
+        ran.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    let answer = json(&ran.stdout);
+    assert_eq!(answer["code"], 0);
+    assert_eq!(
+        answer["warnings"],
+        serde_json::json!([
+            "unknown key comment ignored",
+            "unknown key vehicles[0].colour ignored"
+        ])
+    );
 }
 
 #[test]

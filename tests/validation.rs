@@ -71,6 +71,17 @@ type Case = (
 
 const CASES: &[Case] = &[
     (
+        "description too long",
+        |r| {
+            r.vehicles[0].description = "x".repeat(1_001);
+            if let Some(pickup) = r.shipments[0].pickup.as_mut() {
+                pickup.description = "é".repeat(1_001);
+            }
+        },
+        &["vehicles[0].description", "shipments[0].pickup.description"],
+        "too_large",
+    ),
+    (
         "duplicate id",
         |r| r.sites.push(site("farm", 47.0, 9.5)),
         &["sites[2].id"],

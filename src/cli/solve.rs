@@ -37,7 +37,8 @@ pub fn run(
     let config = roads.config()?;
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let mut request = read_request(&text, format).with_context(|| format!("{}", path.display()))?;
+    let (mut request, unknown_keys) =
+        read_request_noting(&text, format).with_context(|| format!("{}", path.display()))?;
     search.apply(&mut request)?;
     if outputs.pooling_csv.is_some() {
         request.pooling.get_or_insert_with(Default::default).enabled = true;
@@ -59,9 +60,15 @@ pub fn run(
         }
     });
     let answer = match output_format {
-        OutputFormat::Native => serde_json::to_string_pretty(&encode::response(&solved))?,
+        OutputFormat::Native => {
+            for path in &unknown_keys {
+                eprintln!("warning: unknown key {path} ignored");
+            }
+            serde_json::to_string_pretty(&encode::response(&solved))?
+        }
         OutputFormat::Vroom => {
-            serde_json::to_string_pretty(&tournee::vroom::vroom_answer(&solved))?
+            let answer = tournee::vroom::vroom_answer(&solved);
+            serde_json::to_string_pretty(&tournee::vroom::with_warnings(answer, &unknown_keys))?
         }
     };
     if let Some(report) = &solved.pooling {
@@ -78,6 +85,18 @@ pub fn run(
         None => println!("{answer}"),
     }
     Ok(())
+}
+
+/// Parses a problem file, with the paths of the keys read past (VROOM input only).
+fn read_request_noting(
+    text: &str,
+    format: InputFormat,
+) -> anyhow::Result<(pb::SolveRequest, Vec<String>)> {
+    if format == InputFormat::Vroom {
+        let read = tournee::vroom::read_vroom(text)?;
+        return Ok((read.request, read.unknown_keys));
+    }
+    Ok((read_request(text, format)?, Vec::new()))
 }
 
 /// Parses a problem file.

@@ -124,8 +124,9 @@ fn solve(arguments: &VroomArguments) -> Result<serde_json::Value, Failure> {
     }
     let config = travel(arguments)?;
     let text = input_text(arguments)?;
-    let mut request =
-        tournee::vroom::parse_vroom(&text).map_err(|error| Failure::input(error.to_string()))?;
+    let read =
+        tournee::vroom::read_vroom(&text).map_err(|error| Failure::input(error.to_string()))?;
+    let mut request = read.request;
     let options = request.options.get_or_insert_with(Default::default);
     options.threads = arguments.threads;
     options.effort = Some(arguments.exploration.min(5));
@@ -148,7 +149,8 @@ fn solve(arguments: &VroomArguments) -> Result<serde_json::Value, Failure> {
             },
             message: error.to_string(),
         })?;
-    Ok(tournee::vroom::vroom_answer(&solved))
+    let answer = tournee::vroom::vroom_answer(&solved);
+    Ok(tournee::vroom::with_warnings(answer, &read.unknown_keys))
 }
 
 /// The input: the argument, the file, or standard input.

@@ -101,6 +101,8 @@ impl Costs {
 pub struct Vehicle {
     /// External id.
     pub id: String,
+    /// Free text for people, returned as given.
+    pub description: String,
     /// Owning producer, if any.
     pub producer: Option<usize>,
     /// Start site; `None`: the tour starts at its first stop.
@@ -163,6 +165,8 @@ pub struct TaskStop {
     pub service_s: i64,
     /// Windows for the service start, sorted; empty means always open.
     pub time_windows: Vec<TimeWindow>,
+    /// Free text for people, returned as given.
+    pub description: String,
 }
 
 /// What a task asks for.

@@ -90,6 +90,7 @@ fn stand_in(problem: &Problem, player: &Player) -> Option<Vehicle> {
         .map_or("unowned", |p| problem.producers[p].id.as_str());
     Some(Vehicle {
         id: format!("stand-in-{name}"),
+        description: String::new(),
         producer: player.producer,
         start_site: Some(home),
         end_site: Some(home),

@@ -147,6 +147,7 @@ fn stop(
             site: 0,
             service_s: 0,
             time_windows: Vec::new(),
+            description: String::new(),
         };
     };
     let site_index = context
@@ -168,5 +169,6 @@ fn stop(
         site: site_index.unwrap_or_default(),
         service_s,
         time_windows,
+        description: super::fleet::description(collector, field, &stop.description),
     }
 }

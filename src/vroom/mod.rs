@@ -22,6 +22,7 @@
 //! - extension `producer` (string or integer) → producer of that id.
 
 pub mod json;
+mod keys;
 pub mod model;
 pub mod pooling;
 pub mod reader;
@@ -62,12 +63,47 @@ pub fn vroom_answer(solved: &crate::pipeline::Solved) -> Value {
 
 /// Parses VROOM input JSON text into a native request (see [`request_from_vroom`]).
 pub fn parse_vroom(text: &str) -> Result<pb::SolveRequest, FormatError> {
+    read_vroom(text).map(|read| read.request)
+}
+
+/// A VROOM document read: the native request, and the keys it holds that neither VROOM
+/// nor tournee defines (read past; the answer should say so, see [`with_warnings`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadVroom {
+    /// The native request.
+    pub request: pb::SolveRequest,
+    /// Paths of the unknown keys.
+    pub unknown_keys: Vec<String>,
+}
+
+/// Parses VROOM input JSON text, keeping the unknown keys' paths. Keys VROOM defines
+/// that tournee cannot honour yet (`breaks`, `steps`, `costs` matrices) are errors.
+pub fn read_vroom(text: &str) -> Result<ReadVroom, FormatError> {
     let value: Value = serde_json::from_str(text).map_err(|error| FormatError::Json {
         line: error.line(),
         column: error.column(),
         message: error.to_string(),
     })?;
-    request_from_vroom(&value)
+    let unknown_keys = keys::check(&value)?;
+    Ok(ReadVroom {
+        request: request_from_vroom(&value)?,
+        unknown_keys,
+    })
+}
+
+/// `answer` with a `warnings` array naming the unknown keys that were read past (none:
+/// unchanged).
+pub fn with_warnings(mut answer: Value, unknown_keys: &[String]) -> Value {
+    if !unknown_keys.is_empty()
+        && let Some(object) = answer.as_object_mut()
+    {
+        let warnings: Vec<String> = unknown_keys
+            .iter()
+            .map(|path| format!("unknown key {path} ignored"))
+            .collect();
+        object.insert("warnings".to_string(), serde_json::json!(warnings));
+    }
+    answer
 }
 
 #[cfg(test)]
@@ -107,8 +143,7 @@ mod tests {
         json!({
             "vehicles": [
                 {"id": 1, "start_index": 0, "end_index": 0, "capacity": [4], "skills": [1],
-                 "time_window": [0, 36000], "producer": "ferme-a", "costs": {"fixed": 100},
-                 "breaks": [{"id": 1}]},
+                 "time_window": [0, 36000], "producer": "ferme-a", "costs": {"fixed": 100}},
                 {"id": 2, "start_index": 0, "capacity": [4], "max_tasks": 3, "profile": "car",
                  "speed_factor": 1.25, "max_travel_time": 20000, "max_distance": 100000}
             ],
@@ -126,6 +161,18 @@ mod tests {
             "matrices": {"car": {"durations": times, "distances": times}},
             "unknown": true
         })
+    }
+
+    #[test]
+    fn unknown_keys_become_warnings_and_breaks_an_error() {
+        let read = read_vroom(&small_problem().to_string()).unwrap();
+        assert_eq!(read.unknown_keys, ["unknown"]);
+        let answer = with_warnings(serde_json::json!({"code": 0}), &read.unknown_keys);
+        assert_eq!(answer["warnings"][0], "unknown key unknown ignored");
+        let mut breaks = small_problem();
+        breaks["vehicles"][0]["breaks"] = json!([{"id": 1, "service": 2700}]);
+        let error = read_vroom(&breaks.to_string()).unwrap_err().to_string();
+        assert!(error.contains("vehicles[0].breaks"), "{error}");
     }
 
     #[test]

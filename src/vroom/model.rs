@@ -4,9 +4,9 @@
 //! model says which keys exist and what each must hold; the translation into a native
 //! request is [`super::reader`]'s.
 //!
-//! Unknown keys are ignored, as VROOM does; so are VROOM features tournee has no
-//! equivalent for yet (`breaks`, `steps`, `description`, `costs` matrices), which is why
-//! they are absent here. Every value is a [`Field`], checked when the reader reads it, so
+//! Keys outside the model are sorted by `keys.rs`: VROOM features tournee has no
+//! equivalent for yet (`breaks`, `steps`, `costs` matrices) are refused, keys VROOM does
+//! not define either are read past with a warning. Every value is a [`Field`], checked when the reader reads it, so
 //! that errors keep tournee's messages, paths and order (see [`super::json`]).
 
 use serde::Deserialize;
@@ -50,6 +50,8 @@ pub struct Options {
 pub struct Vehicle {
     /// Required.
     pub id: Field<Id>,
+    /// Free text, returned as given.
+    pub description: Field<String>,
     /// Start coordinates, without matrices.
     pub start: Field<Coordinates>,
     /// Start matrix index, with matrices.
@@ -107,6 +109,8 @@ pub struct Stop {
     pub service: Field<i64>,
     /// `[[start, end], …]`.
     pub time_windows: Field<Vec<pb::TimeWindow>>,
+    /// Free text, returned as given.
+    pub description: Field<String>,
 }
 
 /// A single-stop task.

@@ -41,6 +41,7 @@ const DEFAULT_PER_HOUR: f64 = 3600.0;
 /// Converts VROOM input (a parsed JSON document) into a native request, ready for
 /// `validate::problem`. Errors name the offending VROOM field (`vehicles[2].start`).
 pub fn request_from_vroom(input: &Value) -> Result<pb::SolveRequest, FormatError> {
+    super::keys::check(input)?;
     let input = Input::read(input, "(document)")?;
     let travel = travel(&input)?;
     let matrices = matches!(
@@ -152,6 +153,10 @@ impl Reader {
         let producer_id = self.producer(&vehicle.producer, field)?;
         Ok(pb::Vehicle {
             id,
+            description: vehicle
+                .description
+                .read(&path(field, "description"))?
+                .unwrap_or_default(),
             producer_id,
             start_site_id: start
                 .map(|place| self.vehicle_site(place))
@@ -236,6 +241,10 @@ impl Reader {
             site_id: self.site(place, setup),
             service_s,
             time_windows: time_windows.unwrap_or_default(),
+            description: stop
+                .description
+                .read(&path(field, "description"))?
+                .unwrap_or_default(),
         })
     }
 

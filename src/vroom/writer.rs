@@ -139,6 +139,9 @@ fn route(problem: &Problem, tour: &Tour, summary: &mut Totals) -> Value {
     if let Some(producer) = producer.and_then(|producer| problem.producers.get(producer)) {
         route["producer"] = json!(producer.id);
     }
+    if let Some(vehicle) = vehicle.filter(|vehicle| !vehicle.description.is_empty()) {
+        route["description"] = json!(vehicle.description);
+    }
     route
 }
 
@@ -213,6 +216,9 @@ fn step(
         value["id"] = id;
         value["setup"] = json!(setup);
         value["service"] = json!(service);
+        if !stop.description.is_empty() {
+            value["description"] = json!(stop.description);
+        }
     } else if step.kind == StepKind::Reload {
         totals.service += step.service_s;
         value["service"] = json!(step.service_s);
@@ -239,12 +245,17 @@ fn unassigned(problem: &Problem, entry: &Unassigned) -> Vec<Value> {
     };
     ends.into_iter()
         .map(|(kind, id, stop)| {
+            // VROOM's `description` is the task's own; why it is left out is tournee's
+            // `reason` (a code) and `explanation`.
             let mut value = json!({
                 "id": id,
                 "type": kind,
                 "reason": entry.reason.code(),
-                "description": entry.reason.message(),
+                "explanation": entry.reason.message(),
             });
+            if !stop.description.is_empty() {
+                value["description"] = json!(stop.description);
+            }
             if let Some(site) = problem.sites.get(stop.site) {
                 locate(problem, site, &mut value);
             }
@@ -403,8 +414,10 @@ mod tests {
         let input = json!({
             "vehicles": [{"id": 1, "start": [9.5209, 47.141], "end": [9.5209, 47.141],
                           "capacity": [5]}],
-            "jobs": [{"id": 1, "location": [9.5097, 47.165], "delivery": [10]},
-                     {"id": 2, "location": [9.5228, 47.211], "delivery": [1]}],
+            "jobs": [{"id": 1, "location": [9.5097, 47.165], "delivery": [10],
+                      "description": "Zehn Kisten"},
+                     {"id": 2, "location": [9.5228, 47.211], "delivery": [1],
+                      "description": "Eine Kiste"}],
             "shipments": [{"pickup": {"id": 5, "location": [9.526, 47.2447]},
                            "delivery": {"id": 6, "location": [9.5026, 47.0664]},
                            "amount": [1], "skills": [9]}]
@@ -425,14 +438,18 @@ mod tests {
         assert_eq!(unassigned[0]["location"], json!([9.526, 47.2447]));
         assert_eq!(unassigned[1]["location"], json!([9.5026, 47.0664]));
         assert!(
-            unassigned[2]["description"]
+            unassigned[2]["explanation"]
                 .as_str()
                 .is_some_and(|d| d.contains("capacity"))
         );
+        // VROOM's `description` is the task's own, on unassigned entries and steps.
+        assert_eq!(unassigned[2]["description"], "Zehn Kisten");
+        assert_eq!(unassigned[0].get("description"), None);
         assert!(unassigned.iter().all(|u| u.get("location_index").is_none()));
         assert_eq!(output["summary"]["unassigned"], 3);
         let steps = output["routes"][0]["steps"].as_array().unwrap();
         assert_eq!(steps[1]["location"], json!([9.5228, 47.211]));
+        assert_eq!(steps[1]["description"], "Eine Kiste");
         assert_eq!(output["routes"][0].get("producer"), None);
     }
 
