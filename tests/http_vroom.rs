@@ -104,6 +104,31 @@ async fn vroom_errors_are_written_as_vroom_express_writes_them() {
         assert_eq!(error["code"], 2);
         assert!(error["error"].as_str().unwrap().contains(says), "{error}");
     }
+    // Keys tournee cannot honour yet are input errors; unknown keys are warnings.
+    let mut input: Value = serde_json::from_str(COOPERATIVE).unwrap();
+    input["vehicles"][0]["breaks"] = json!([{"id": 1, "service": 2700}]);
+    let (status, _, error) =
+        answer(server.post("/", input.to_string()).send().await.unwrap()).await;
+    assert_eq!((status, &error["code"]), (400, &json!(2)), "{error}");
+    assert!(
+        error["error"]
+            .as_str()
+            .unwrap()
+            .contains("vehicles[0].breaks"),
+        "{error}"
+    );
+    let mut input: Value = serde_json::from_str(COOPERATIVE).unwrap();
+    input["vehicles"][0]["colour"] = json!("green");
+    let (status, _, output) =
+        answer(server.post("/", input.to_string()).send().await.unwrap()).await;
+    assert_eq!(status, 200, "{output}");
+    assert!(
+        output["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("vehicles[0].colour"),
+        "{output}"
+    );
     // Rules the reader leaves to validation are input errors too.
     let mut input: Value = serde_json::from_str(COOPERATIVE).unwrap();
     input["vehicles"][0]["time_window"] = json!([72000, 21600]);

@@ -2,8 +2,9 @@
 //! VROOM's input JSON and answer VROOM's output JSON ([`crate::vroom`] both ways), so
 //! a VROOM user switches by changing a URL. The solve runs on the Routing service's own
 //! path (keys, admission, deadline, logging, metrics under the method `Vroom`), with
-//! the server's travel source for coordinates (`serve --osm`, `--osrm-url`) and each
-//! route's geometry when `options.g` asks for it.
+//! the server's travel source for coordinates (`serve --osm`, `--osrm-url`), each
+//! route's geometry when `options.g` asks for it, and a `warnings` entry for each key
+//! read past (as `tournee vroom` answers).
 //!
 //! Errors are written as vroom-express writes them, `{"code": N, "error": "…"}`, with
 //! its codes and HTTP statuses: 2 (input) → 400, 3 (routing) → 500, 1 (internal) → 500,
@@ -22,9 +23,8 @@ use tracing::Instrument;
 use super::Http;
 use super::call::{admit, read_body, with_request_id};
 use super::error::ApiError;
-use crate::pb;
-use crate::pipeline::Solved;
 use crate::server::{Call, Sizes};
+use crate::vroom::ReadVroom;
 
 /// vroom-express's error codes (its `config.vroomErrorCodes`).
 mod codes {
@@ -48,8 +48,8 @@ pub async fn solve(State(http): State<Http>, headers: HeaderMap, body: Body) -> 
         Ok(body) => body,
         Err(error) => return vroom_error(&error),
     };
-    let request = match read_input(&body) {
-        Ok(request) => request,
+    let (request, unknown_keys) = match read_input(&body) {
+        Ok(read) => (read.request, read.unknown_keys),
         Err(message) => return error_body(StatusCode::BAD_REQUEST, codes::INPUT, &message),
     };
     let (metadata, extensions, ()) = admitted.into_parts();
@@ -58,7 +58,9 @@ pub async fn solve(State(http): State<Http>, headers: HeaderMap, body: Body) -> 
     let call = Call::begin("Vroom", &request, sizes, http.routing.metrics.clone());
     let answer = http
         .routing
-        .solve_then(request, &call, vroom_answer)
+        .solve_then(request, &call, move |solved, _| {
+            crate::vroom::with_warnings(crate::vroom::vroom_answer(&solved), &unknown_keys)
+        })
         .instrument(call.span())
         .await;
     match call.end(answer.map(tonic::Response::new)) {
@@ -73,9 +75,11 @@ pub async fn solve(State(http): State<Http>, headers: HeaderMap, body: Body) -> 
     }
 }
 
-/// The VROOM document as a native request; what vroom-express says of a document
-/// without vehicles, or without jobs and shipments, is said here too.
-fn read_input(body: &[u8]) -> Result<pb::SolveRequest, String> {
+/// The VROOM document as a native request with the unknown keys it read past (they
+/// become the answer's `warnings`); what vroom-express says of a document without
+/// vehicles, or without jobs and shipments, is said here too, and the keys tournee
+/// cannot honour yet are input errors.
+fn read_input(body: &[u8]) -> Result<ReadVroom, String> {
     let text = std::str::from_utf8(body).map_err(|error| format!("invalid UTF-8: {error}"))?;
     let value: Value =
         serde_json::from_str(text).map_err(|error| format!("invalid JSON: {error}"))?;
@@ -83,13 +87,7 @@ fn read_input(body: &[u8]) -> Result<pb::SolveRequest, String> {
     if !(has("vehicles") && (has("jobs") || has("shipments"))) {
         return Err("Invalid JSON object in request, please add vehicles and jobs or shipments to the object body".into());
     }
-    crate::vroom::request_from_vroom(&value).map_err(|error| error.to_string())
-}
-
-/// VROOM's output for a solved request: its routes and summary, the pooling report
-/// when asked for, each route's geometry when `options.g` asked for it.
-fn vroom_answer(solved: Solved, _response: pb::SolveResponse) -> Value {
-    crate::vroom::vroom_answer(&solved)
+    crate::vroom::read_vroom(text).map_err(|error| error.to_string())
 }
 
 /// A native error in vroom-express's words: its code, its HTTP status where it has one.

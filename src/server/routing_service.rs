@@ -218,7 +218,7 @@ impl RoutingService {
         &self,
         request: Request<pb::SolveRequest>,
         call: &Call,
-        answer: fn(pipeline::Solved, pb::SolveResponse) -> T,
+        answer: impl FnOnce(pipeline::Solved, pb::SolveResponse) -> T + Send + 'static,
     ) -> Result<T, Status> {
         let deadline = client_deadline(request.metadata(), Instant::now());
         let caller = Caller::of(&request);
