@@ -54,7 +54,8 @@
 //!   both ways, and the Solomon, Li & Lim and CVRPLIB files of the literature;
 //! - [`quality`]: solution quality on the literature's sets against the best-known
 //!   solutions (`tournee bench`);
-//! - [`server`]: the gRPC server (routing, health, reflection) over [`pipeline`].
+//! - [`server`]: the gRPC server (routing, health, reflection) over [`pipeline`];
+//! - [`http`]: the same server's HTTP/JSON door (native JSON, vroom-express, OpenAPI).
 
 // The vocabulary.
 pub mod domain;
@@ -83,5 +84,6 @@ pub mod vroom;
 pub mod scientific;
 pub mod quality;
 pub mod server;
+pub mod http;
 
 pub use error::Error;

@@ -1,4 +1,4 @@
-//! `tournee serve`: the gRPC server until SIGINT or SIGTERM (then it drains the calls
+//! `tournee serve`: the gRPC server (and the HTTP/JSON API with `--http-addr`) until SIGINT or SIGTERM (then it drains the calls
 //! in flight, see `--grace-period-s`), with how many solves run and wait
 //! (`--max-concurrent-solves`, `--max-queue`), with the limits on what one request
 //! may ask for (`--max-…`), which the CLI's own commands take at their defaults, and the
@@ -79,6 +79,11 @@ pub struct ServiceArgs {
     #[arg(long, value_name = "BYTES", default_value_t = tournee::server::DEFAULT_MAX_REQUEST_BYTES_IN_FLIGHT as u64,
           value_parser = clap::value_parser!(u64).range(1_048_576..))]
     max_request_bytes_in_flight: u64,
+    /// Address of the HTTP/JSON API (POST /v1/solve, /v1/matrix, VROOM's POST / and
+    /// /optimization, GET /health, /openapi.json; plain HTTP); none by default. Same
+    /// solvers, queue, keys and limits as gRPC.
+    #[arg(long, value_name = "ADDR")]
+    http_addr: Option<String>,
     #[command(flatten)]
     operations: super::operations::OperationArgs,
 }
@@ -152,6 +157,50 @@ fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     })
 }
 
+/// Prepares the road graph of `--osm` now, so that a bad extract stops the start.
+fn prepare_roads(travel: &tournee::travel::TravelConfig) -> anyhow::Result<()> {
+    if let Some(osm) = &travel.osm {
+        let network = osm.load()?;
+        let times = &network.times;
+        tracing::info!(
+            source = %network.source.display(),
+            nodes = network.stats.nodes,
+            arcs = network.stats.arcs,
+            prepared_ms = (times.parse + times.graph + times.hierarchy).as_millis() as u64,
+            "road graph ready"
+        );
+    }
+    Ok(())
+}
+
+/// The server's metrics, served on `--metrics-addr` when given.
+async fn serve_metrics(
+    service: &ServiceArgs,
+) -> anyhow::Result<std::sync::Arc<tournee::server::Metrics>> {
+    let metrics = tournee::server::Metrics::new();
+    if let Some(metrics_addr) = &service.metrics_addr {
+        let listener = tokio::net::TcpListener::bind(metrics_addr)
+            .await
+            .with_context(|| format!("--metrics-addr: cannot listen on {metrics_addr}"))?;
+        let bound = listener
+            .local_addr()
+            .context("reading the metrics address")?;
+        tracing::info!(%bound, "metrics on http://{bound}/metrics");
+        tokio::spawn(tournee::server::serve_metrics(listener, metrics.clone()));
+    }
+    Ok(metrics)
+}
+
+/// The listener of `--http-addr`.
+async fn http_listener(http_addr: &str) -> anyhow::Result<tokio::net::TcpListener> {
+    let listener = tokio::net::TcpListener::bind(http_addr)
+        .await
+        .with_context(|| format!("--http-addr: cannot listen on {http_addr}"))?;
+    let bound = listener.local_addr().context("reading the HTTP address")?;
+    tracing::info!(%bound, tls = false, "HTTP/JSON API on http://{bound}/ (openapi.json)");
+    Ok(listener)
+}
+
 /// Serves on `addr` until SIGINT or SIGTERM, then drains the calls in flight.
 pub fn run(
     addr: &str,
@@ -169,17 +218,7 @@ pub fn run(
             anyhow::bail!("--osrm-allow: {url:?} is not an http:// or https:// URL");
         }
     }
-    if let Some(osm) = &travel.osm {
-        let network = osm.load()?;
-        let times = &network.times;
-        tracing::info!(
-            source = %network.source.display(),
-            nodes = network.stats.nodes,
-            arcs = network.stats.arcs,
-            prepared_ms = (times.parse + times.graph + times.hierarchy).as_millis() as u64,
-            "road graph ready"
-        );
-    }
+    prepare_roads(&travel)?;
     let policy = tournee::server::server_policy(&travel, limits.limits(), osrm_allow);
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
@@ -203,17 +242,11 @@ pub fn run(
         // The bound address on stdout too, for a supervisor (or a test) that asked for
         // port 0.
         println!("{local}");
-        let metrics = tournee::server::Metrics::new();
-        if let Some(metrics_addr) = &service.metrics_addr {
-            let listener = tokio::net::TcpListener::bind(metrics_addr)
-                .await
-                .with_context(|| format!("--metrics-addr: cannot listen on {metrics_addr}"))?;
-            let bound = listener
-                .local_addr()
-                .context("reading the metrics address")?;
-            tracing::info!(%bound, "metrics on http://{bound}/metrics");
-            tokio::spawn(tournee::server::serve_metrics(listener, metrics.clone()));
-        }
+        let metrics = serve_metrics(service).await?;
+        let http = match &service.http_addr {
+            Some(http_addr) => Some(http_listener(http_addr).await?),
+            None => None,
+        };
         let config = tournee::server::ServerConfig {
             travel,
             policy,
@@ -226,7 +259,10 @@ pub fn run(
             max_request_bytes_in_flight: usize::try_from(service.max_request_bytes_in_flight)
                 .unwrap_or(usize::MAX),
         };
-        tournee::server::run_with(listener, shutdown, config).await?;
+        let door = http.map(|listener| {
+            Box::new(tournee::http::HttpDoor::new(listener)) as Box<dyn tournee::server::Door>
+        });
+        tournee::server::run_with_door(listener, door, shutdown, config).await?;
         tracing::info!("every call answered; exiting");
         Ok(())
     })

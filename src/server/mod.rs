@@ -6,9 +6,12 @@
 //! ids, spans, log events; `metrics.rs`: the Prometheus counters), and the long-running
 //! operations and their store (`operations/`). It owns who may call too: API keys in
 //! front of Routing (`auth.rs`), a share of the solvers per key (`per_key.rs`) and TLS
-//! on the listener (`tls.rs`), and how many bytes of requests it holds at once, counted
-//! as they arrive (`request_bytes.rs`). When shutdown begins, health says NOT_SERVING,
-//! so load balancers stop sending calls while the server drains.
+//! on the listener (`tls.rs`), and how many bytes of gRPC requests it holds at once,
+//! counted as they arrive (`request_bytes.rs`). When shutdown begins, health says
+//! NOT_SERVING, so load balancers stop sending calls while the server drains.
+//! [`run_with_door`] also opens another [`Door`] onto the same Routing service (the
+//! HTTP/JSON listener of `crate::http`, a layer above this one), so both share the
+//! solvers, the queue, the keys and the metrics, and stop together.
 
 mod admission;
 mod auth;
@@ -23,6 +26,7 @@ mod stop;
 mod tls;
 
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -34,12 +38,14 @@ use crate::pb::{self, FILE_DESCRIPTOR_SET};
 use crate::validate::{OsrmUrls, Policy, RequestLimits};
 
 pub use admission::{Admission, AdmissionLimits, Permit, RETRY_AFTER_MS};
+pub(crate) use auth::Authenticator;
 pub use auth::{
     ApiKeys, Caller, KeysError, MIN_KEY_BYTES, UNAUTHENTICATED_MESSAGE, key_line,
     valid_name as valid_key_name,
 };
 pub use metrics::{Metrics, serve_metrics};
 pub use observe::REQUEST_ID;
+pub(crate) use observe::{Call, Sizes};
 pub use operations::{OperationsConfig, owner_of};
 pub use request_bytes::DEFAULT_MAX_REQUEST_BYTES_IN_FLIGHT;
 pub use routing_service::RoutingService;
@@ -61,6 +67,9 @@ pub enum ServerError {
     /// The operations store could not be opened or read.
     #[error(transparent)]
     Operations(#[from] operations::OperationError),
+    /// Another door (the HTTP listener of `serve --http-addr`) failed.
+    #[error("HTTP: {0}")]
+    Door(std::io::Error),
 }
 
 /// Everything a server is started with: the `serve` flags, in library terms.
@@ -175,6 +184,35 @@ pub async fn run_with(
     shutdown: impl Future<Output = ()>,
     config: ServerConfig,
 ) -> Result<(), ServerError> {
+    run_with_door(listener, None, shutdown, config).await
+}
+
+/// How a [`Door`] is told that shutdown begins.
+pub type BeginStop = Box<dyn FnOnce() + Send>;
+
+/// What serves a [`Door`] until it is stopped and its calls in flight are answered.
+pub type DoorServing = Pin<Box<dyn Future<Output = std::io::Result<()>> + Send>>;
+
+/// Another way in to the server's Routing service, opened and closed with the gRPC
+/// listener: the HTTP/JSON API (`crate::http`), which this layer does not know.
+pub trait Door: Send {
+    /// Opens onto `routing`, whose calls it lets in with `keys` checked as gRPC checks
+    /// them: how to tell it that shutdown begins, and what serves it.
+    fn open(
+        self: Box<Self>,
+        routing: RoutingService,
+        keys: Option<Arc<ApiKeys>>,
+    ) -> (BeginStop, DoorServing);
+}
+
+/// Serves like [`run_with`], and `door` when given: the same solvers, queue, keys and
+/// metrics; both stop together.
+pub async fn run_with_door(
+    listener: TcpListener,
+    door: Option<Box<dyn Door>>,
+    shutdown: impl Future<Output = ()>,
+    config: ServerConfig,
+) -> Result<(), ServerError> {
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
     health_reporter.set_serving::<RoutingName>().await;
     let reflection_v1 = tonic_reflection::server::Builder::configure()
@@ -188,20 +226,26 @@ pub async fn run_with(
     let (stop_sender, stop) = stop::stop_channel();
     let grace_period = config.grace_period;
     let (began, begun) = tokio::sync::oneshot::channel::<()>();
+    let mut builder = tonic::transport::Server::builder();
+    if let Some(tls) = &config.tls {
+        builder = builder.tls_config(tls.server_config())?;
+    }
+    let keys = config.access.api_keys.clone();
+    let (routing, operations, service) = routing(config, stop).await?;
+    let (begin_stop, door_serving): (BeginStop, DoorServing) = match door {
+        Some(door) => door.open(service, keys),
+        None => (Box::new(|| {}), Box::pin(async { Ok(()) })),
+    };
     let shutdown = async move {
         shutdown.await;
         tracing::info!(grace_period_s = grace_period.as_secs(), "shutdown begins");
         // Before the server stops taking calls: a load balancer watching health learns
         // on the connection it already has that this server is going away.
         draining(&health_reporter).await;
+        begin_stop();
         stop_sender.raise_after(grace_period);
         let _ = began.send(());
     };
-    let mut builder = tonic::transport::Server::builder();
-    if let Some(tls) = &config.tls {
-        builder = builder.tls_config(tls.server_config())?;
-    }
-    let (routing, operations) = routing(config, stop).await?;
     let serving = builder
         .add_service(health_service)
         .add_service(reflection_v1)
@@ -215,6 +259,11 @@ pub async fn run_with(
             Ok(()) => tokio::time::sleep(grace_period + DRAIN_MARGIN).await,
             Err(_) => std::future::pending::<()>().await,
         }
+    };
+    let serving = async move {
+        let (grpc, door) = tokio::join!(serving, door_serving);
+        grpc?;
+        door.map_err(ServerError::Door)
     };
     tokio::select! {
         served = serving => served?,
@@ -235,7 +284,7 @@ type GuardedRouting = request_bytes::Bounded<InterceptedService<RoutingName, aut
 async fn routing(
     config: ServerConfig,
     stop: stop::StopReceiver,
-) -> Result<(GuardedRouting, Arc<operations::Operations>), ServerError> {
+) -> Result<(GuardedRouting, Arc<operations::Operations>, RoutingService), ServerError> {
     let admission =
         Admission::new(config.admission).with_max_per_key(config.access.max_solves_per_key);
     let admission = Arc::new(admission);
@@ -253,19 +302,20 @@ async fn routing(
     };
     let operations = operations::Operations::open(&config.operations, solving.clone())?;
     operations.resume().await?;
-    let routing = pb::routing_server::RoutingServer::new(RoutingService {
+    let service = RoutingService {
         travel: solving.travel,
         policy: solving.policy,
         admission: solving.admission,
         stop: solving.stop,
         metrics: solving.metrics,
         operations: operations.clone(),
-    })
-    .max_decoding_message_size(MAX_DECODING_MESSAGE_BYTES)
-    .max_encoding_message_size(MAX_DECODING_MESSAGE_BYTES);
+    };
+    let routing = pb::routing_server::RoutingServer::new(service.clone())
+        .max_decoding_message_size(MAX_DECODING_MESSAGE_BYTES)
+        .max_encoding_message_size(MAX_DECODING_MESSAGE_BYTES);
     let routing = InterceptedService::new(routing, authenticator);
     let routing = request_bytes::Bounded::new(routing, request_bytes, metrics);
-    Ok((routing, operations))
+    Ok((routing, operations, service))
 }
 
 /// Health while the server drains: Routing and the server as a whole ("") say

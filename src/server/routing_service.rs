@@ -207,6 +207,19 @@ impl RoutingService {
         request: Request<pb::SolveRequest>,
         call: &Call,
     ) -> Result<Response<pb::SolveResponse>, Status> {
+        let answer = self.solve_then(request, call, |_, response| response);
+        answer.await.map(Response::new)
+    }
+
+    /// Solves like `Solve` (admission, deadline, cancellation when the caller goes away
+    /// or the server stops), then answers with `answer` of the solved request and its
+    /// response: the HTTP doors that speak another format (VROOM's) share this path.
+    pub(crate) async fn solve_then<T: Send + 'static>(
+        &self,
+        request: Request<pb::SolveRequest>,
+        call: &Call,
+        answer: impl FnOnce(pipeline::Solved, pb::SolveResponse) -> T + Send + 'static,
+    ) -> Result<T, Status> {
         let deadline = client_deadline(request.metadata(), Instant::now());
         let caller = Caller::of(&request);
         let request = request.into_inner();
@@ -223,13 +236,15 @@ impl RoutingService {
         let solved = tokio::task::spawn_blocking(move || {
             let (_permit, _watching, _entered) = (permit, watching, span.enter());
             let budget = Budget::new(&cancelled).with_client_deadline(deadline);
-            pipeline::solve_within(&request, &budget, &|_| {}, &travel, &policy)
-                .map(|solved| encode::response(&solved))
-                .inspect(|response| observe::solved(&metrics, response))
+            pipeline::solve_within(&request, &budget, &|_| {}, &travel, &policy).map(|solved| {
+                let response = encode::response(&solved);
+                observe::solved(&metrics, &response);
+                answer(solved, response)
+            })
         })
         .await
         .map_err(|error| failure(&Error::Internal(error.to_string())))?;
-        solved.map(Response::new).map_err(|error| failure(&error))
+        solved.map_err(|error| failure(&error))
     }
 
     async fn stream_call(

@@ -1,0 +1,192 @@
+//! The HTTP/JSON door of the server (`serve --http-addr`), beside gRPC in the same
+//! process, for web platforms that speak plain JSON over HTTP and for VROOM's users:
+//!
+//! | endpoint | what | file |
+//! |---|---|---|
+//! | `POST /v1/solve`, `POST /v1/matrix` | the gRPC API's Solve and ComputeMatrix in its proto3 JSON mapping | `api.rs` |
+//! | `/v1/operations…` | the long-running operations (SubmitSolve, Get, Wait, Cancel, List, Delete) | `operations.rs` |
+//! | `POST /`, `POST /optimization` | vroom-express and openrouteservice: VROOM JSON both ways | `vroom.rs` |
+//! | `GET /health` | 200 serving, 503 draining | `health.rs` |
+//! | `GET /openapi.json` | the OpenAPI 3.1 document | `openapi.rs`, `openapi_paths.rs` |
+//!
+//! Nothing here solves, validates or counts: every call is handed to the gRPC server's
+//! own [`RoutingService`] (and its `Admission`, so gRPC and HTTP callers wait in one
+//! queue), after the same API key check (`call.rs`); errors are its gRPC statuses in
+//! JSON (`error.rs`). The server starts this listener with the gRPC one and stops both
+//! together: on shutdown `/health` turns 503, no new connection is taken, and the calls
+//! in flight end with their best plan after the grace period like gRPC calls.
+//! Plain HTTP only: put TLS in front (a reverse proxy) or keep it on a private network.
+
+mod api;
+mod call;
+pub mod error;
+mod health;
+pub mod openapi;
+mod openapi_paths;
+mod operations;
+mod vroom;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tonic::Code;
+
+pub use call::TIMEOUT_HEADER;
+pub use error::{ApiError, FieldViolation};
+
+use crate::server::{
+    ApiKeys, Authenticator, BeginStop, Door, DoorServing, RoutingService, ServerConfig, ServerError,
+};
+
+/// What every HTTP handler shares: the gRPC server's Routing service, its key check,
+/// and whether shutdown has begun.
+#[derive(Debug, Clone)]
+pub struct Http {
+    routing: RoutingService,
+    authenticator: Authenticator,
+    draining: Arc<AtomicBool>,
+}
+
+impl Http {
+    /// Handlers over `routing`, behind `authenticator`; `/health` says 503 once
+    /// `draining` is set.
+    fn new(
+        routing: RoutingService,
+        authenticator: Authenticator,
+        draining: Arc<AtomicBool>,
+    ) -> Self {
+        Http {
+            routing,
+            authenticator,
+            draining,
+        }
+    }
+}
+
+/// How the server tells its HTTP listener that shutdown begins.
+#[derive(Debug)]
+struct Stopping {
+    draining: Arc<AtomicBool>,
+    stop: watch::Sender<bool>,
+}
+
+impl Stopping {
+    /// `/health` turns 503 and the listener stops taking connections; the calls in
+    /// flight go on (the server's stop ends their solves after the grace period).
+    fn begin(&self) {
+        self.draining.store(true, Ordering::Release);
+        let _ = self.stop.send(true);
+    }
+}
+
+/// The HTTP listener as a [`Door`] of the gRPC server: opened onto its Routing service.
+#[derive(Debug)]
+pub struct HttpDoor(TcpListener);
+
+impl HttpDoor {
+    /// The HTTP/JSON API on `listener`.
+    pub fn new(listener: TcpListener) -> Self {
+        HttpDoor(listener)
+    }
+}
+
+impl Door for HttpDoor {
+    fn open(
+        self: Box<Self>,
+        routing: RoutingService,
+        keys: Option<Arc<ApiKeys>>,
+    ) -> (BeginStop, DoorServing) {
+        let draining = Arc::new(AtomicBool::new(false));
+        let (stop, mut stopped) = watch::channel(false);
+        let http = Http::new(routing, Authenticator::new(keys), draining.clone());
+        let shutdown = async move {
+            // An error means the server dropped its side without a stop: stop too.
+            let _ = stopped.wait_for(|stop| *stop).await;
+        };
+        let stopping = Stopping { draining, stop };
+        (
+            Box::new(move || stopping.begin()),
+            Box::pin(serve(self.0, http, shutdown)),
+        )
+    }
+}
+
+/// Serves gRPC on `grpc` and the HTTP/JSON API on `http` until `shutdown` completes,
+/// then drains both (see [`crate::server::run_with_door`]).
+pub async fn run_with_http(
+    grpc: TcpListener,
+    http: TcpListener,
+    shutdown: impl Future<Output = ()>,
+    config: ServerConfig,
+) -> Result<(), ServerError> {
+    let door: Box<dyn Door> = Box::new(HttpDoor::new(http));
+    crate::server::run_with_door(grpc, Some(door), shutdown, config).await
+}
+
+/// Every endpoint.
+pub fn router(http: Http) -> Router {
+    Router::new()
+        .route("/v1/solve", post(api::solve))
+        .route("/v1/matrix", post(api::matrix))
+        .route(
+            "/v1/operations",
+            post(operations::submit).get(operations::list),
+        )
+        .route(
+            "/v1/operations/{id}",
+            get(operations::get).delete(operations::delete),
+        )
+        .route("/v1/operations/{id}/wait", post(operations::wait))
+        .route("/v1/operations/{id}/cancel", post(operations::cancel))
+        .route("/", post(vroom::solve))
+        .route("/optimization", post(vroom::solve))
+        .route("/health", get(health::health))
+        .route("/openapi.json", get(openapi::document))
+        .fallback(not_found)
+        .with_state(http)
+}
+
+/// Serves `http` on `listener` until `shutdown` completes, then stops taking
+/// connections and returns once the calls in flight are answered.
+async fn serve(
+    listener: TcpListener,
+    http: Http,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(http))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Any other path.
+async fn not_found() -> Response {
+    let message = "no such endpoint; see /openapi.json";
+    ApiError::new(Code::NotFound, message).into_response()
+}
+
+/// `value` as a JSON answer with `status`.
+pub(crate) fn json_response<T: serde::Serialize + ?Sized>(
+    status: StatusCode,
+    value: &T,
+) -> Response {
+    match serde_json::to_vec(value) {
+        Ok(body) => {
+            let json = HeaderValue::from_static("application/json");
+            (status, [(header::CONTENT_TYPE, json)], body).into_response()
+        }
+        // Serialising generated messages and `Value`s does not fail; if it ever did,
+        // the caller learns it as an internal error rather than an empty 200.
+        Err(error) => {
+            let message = format!("encoding the answer: {error}");
+            let body = serde_json::json!({"code": "INTERNAL", "message": message});
+            (StatusCode::INTERNAL_SERVER_ERROR, body.to_string()).into_response()
+        }
+    }
+}
