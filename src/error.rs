@@ -6,6 +6,10 @@
 use crate::solver::SolveError;
 use crate::validate::Violations;
 
+/// How long a caller refused for want of room is told to wait before retrying,
+/// milliseconds.
+pub const RETRY_AFTER_MS: u64 = 1_000;
+
 /// Anything that can go wrong while answering a request.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

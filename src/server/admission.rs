@@ -19,11 +19,11 @@ use std::time::Instant;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::auth::Caller;
+use super::metrics::SolverGauge;
 use super::per_key::{KeySlot, PerKey};
 use crate::error::Error;
 
-/// How long a refused caller is told to wait before retrying, milliseconds.
-pub const RETRY_AFTER_MS: u64 = 1_000;
+pub use crate::error::RETRY_AFTER_MS;
 
 /// How many solves may run and wait.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,6 +148,16 @@ impl Admission {
         };
         // The semaphore is never closed; a closed one would be a bug.
         acquired.map_err(|error| Error::Internal(error.to_string()))
+    }
+}
+
+impl SolverGauge for Admission {
+    fn running(&self) -> usize {
+        Admission::running(self)
+    }
+
+    fn waiting(&self) -> usize {
+        Admission::waiting(self)
     }
 }
 

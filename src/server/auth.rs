@@ -26,8 +26,7 @@ use tonic::metadata::MetadataMap;
 use tonic::service::Interceptor;
 use tonic::{Request, Status};
 
-use super::metrics::Metrics;
-use super::request_bytes::CalledMethod;
+use super::metrics::{CalledMethod, Metrics};
 
 /// The metadata key that carries the caller's key.
 pub const AUTHORIZATION: &str = "authorization";

@@ -19,9 +19,6 @@ use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use super::admission::Admission;
-use super::request_bytes::RequestBytes;
-
 /// Upper bounds of the solve duration buckets, seconds.
 const DURATION_BUCKETS_S: [f64; 10] = [0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0];
 /// Upper bounds of the iterations-per-second buckets.
@@ -82,12 +79,58 @@ pub enum JobState {
     Running,
 }
 
+/// What the metrics read of admission control when scraped (it counts; the metrics
+/// only look, so they import none of the parts they watch).
+pub(super) trait SolverGauge: std::fmt::Debug + Send + Sync {
+    /// Solves running.
+    fn running(&self) -> usize;
+    /// Calls waiting for a solver.
+    fn waiting(&self) -> usize;
+}
+
+/// What the metrics read of the bound on request bytes when scraped.
+pub(super) trait BytesGauge: std::fmt::Debug + Send + Sync {
+    /// Bytes of requests held.
+    fn held(&self) -> usize;
+}
+
+/// The Routing methods, as metrics label them (a bounded set, whatever the path).
+const METHODS: [&str; 9] = [
+    "Solve",
+    "SolveStream",
+    "ComputeMatrix",
+    "SubmitSolve",
+    "GetOperation",
+    "WaitOperation",
+    "CancelOperation",
+    "ListOperations",
+    "DeleteOperation",
+];
+
+/// The method a call names, in its request extensions: one of the Routing methods, or
+/// "unknown".
+#[derive(Debug, Clone, Copy)]
+pub struct CalledMethod(pub &'static str);
+
+impl CalledMethod {
+    /// The method of a path `/tournee.v1.Routing/<Method>`.
+    pub(super) fn of(path: &str) -> CalledMethod {
+        let name = path.rsplit('/').next().unwrap_or_default();
+        CalledMethod(
+            METHODS
+                .into_iter()
+                .find(|m| *m == name)
+                .unwrap_or("unknown"),
+        )
+    }
+}
+
 /// The server's metrics; share one between the server and its `/metrics` listener.
 #[derive(Debug, Default)]
 pub struct Metrics {
     recorded: Mutex<Recorded>,
-    admission: Mutex<Option<Arc<Admission>>>,
-    request_bytes: Mutex<Option<Arc<RequestBytes>>>,
+    admission: Mutex<Option<Arc<dyn SolverGauge>>>,
+    request_bytes: Mutex<Option<Arc<dyn BytesGauge>>>,
     /// Jobs queued and running in this process.
     jobs: [AtomicUsize; 2],
 }
@@ -112,14 +155,14 @@ impl Metrics {
     }
 
     /// Reads running solves and waiting calls from `admission` when scraped.
-    pub(super) fn attach(&self, admission: Arc<Admission>) {
+    pub(super) fn attach(&self, admission: Arc<dyn SolverGauge>) {
         if let Ok(mut attached) = self.admission.lock() {
             *attached = Some(admission);
         }
     }
 
     /// Reads the request bytes held from `pool` when scraped.
-    pub(super) fn attach_request_bytes(&self, pool: Arc<RequestBytes>) {
+    pub(super) fn attach_request_bytes(&self, pool: Arc<dyn BytesGauge>) {
         if let Ok(mut attached) = self.request_bytes.lock() {
             *attached = Some(pool);
         }

@@ -10,9 +10,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::admission::RETRY_AFTER_MS;
 use super::auth::Caller;
 use crate::error::Error;
+use crate::error::RETRY_AFTER_MS;
 
 /// How many calls each key has running or waiting.
 #[derive(Debug, Default)]

@@ -33,44 +33,13 @@ use tonic::body::Body;
 use tonic::codegen::{BoxFuture, Bytes, Service, http};
 use tonic::server::NamedService;
 
-use super::admission::RETRY_AFTER_MS;
-use super::metrics::Metrics;
+use super::metrics::{BytesGauge, CalledMethod, Metrics};
 use crate::api::status::status;
 use crate::error::Error;
+use crate::error::RETRY_AFTER_MS;
 
 /// Request bytes a server holds at most by default: 512 MiB, eight largest requests.
 pub const DEFAULT_MAX_REQUEST_BYTES_IN_FLIGHT: usize = 512 * 1024 * 1024;
-
-/// The Routing methods, as metrics label them (a bounded set, whatever the path).
-const METHODS: [&str; 9] = [
-    "Solve",
-    "SolveStream",
-    "ComputeMatrix",
-    "SubmitSolve",
-    "GetOperation",
-    "WaitOperation",
-    "CancelOperation",
-    "ListOperations",
-    "DeleteOperation",
-];
-
-/// The method a call names, in its request extensions: one of the Routing methods, or
-/// "unknown".
-#[derive(Debug, Clone, Copy)]
-pub struct CalledMethod(pub &'static str);
-
-impl CalledMethod {
-    /// The method of a path `/tournee.v1.Routing/<Method>`.
-    fn of(path: &str) -> CalledMethod {
-        let name = path.rsplit('/').next().unwrap_or_default();
-        CalledMethod(
-            METHODS
-                .into_iter()
-                .find(|m| *m == name)
-                .unwrap_or("unknown"),
-        )
-    }
-}
 
 /// The bytes every call holds, against the bound.
 #[derive(Debug)]
@@ -289,6 +258,12 @@ impl HttpBody for Holding {
 
     fn size_hint(&self) -> SizeHint {
         self.inner.size_hint()
+    }
+}
+
+impl BytesGauge for RequestBytes {
+    fn held(&self) -> usize {
+        RequestBytes::held(self)
     }
 }
 

@@ -8,7 +8,7 @@
 //! (O(vehicles × route length)), or stays unassigned.
 
 use super::insertion::{Insertion, apply, best_at};
-use super::recreate::Workspace;
+use super::workspace::Workspace;
 use crate::solver::instance::Instance;
 use crate::solver::state::State;
 

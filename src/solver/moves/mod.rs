@@ -12,3 +12,4 @@ pub mod local_search;
 pub mod operator_bench;
 pub mod recreate;
 pub mod ruin;
+pub mod workspace;

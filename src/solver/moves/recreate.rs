@@ -4,32 +4,12 @@
 
 use super::haste::finish_in_haste;
 use super::insertion::{Blink, Insertion, apply, best_in_route};
+pub use super::workspace::Workspace;
 use crate::budget::Budget;
 use crate::solver::instance::Instance;
 use crate::solver::rng::Rng;
 use crate::solver::route::evaluate::Scratch;
 use crate::solver::state::State;
-
-/// Buffers shared by the insertion calls of one search.
-pub struct Workspace {
-    /// Route evaluation buffers.
-    pub scratch: Scratch,
-    /// Candidate sequence buffer.
-    pub buffer: Vec<usize>,
-    /// Vehicles insertions may use (`None`: all); the fleet phase closes some.
-    pub allowed: Option<Vec<bool>>,
-}
-
-impl Workspace {
-    /// Buffers for an instance.
-    pub fn new(instance: &Instance) -> Self {
-        Workspace {
-            scratch: Scratch::new(instance),
-            buffer: Vec::new(),
-            allowed: None,
-        }
-    }
-}
 
 /// Best insertion of `task` over every vehicle insertions may use.
 fn best_anywhere(
