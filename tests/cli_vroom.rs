@@ -26,6 +26,15 @@ fn tournee(args: &[&str]) -> Output {
         .expect("runs")
 }
 
+/// `tournee solve` on the cooperative, VROOM in and out, as [`QUIET`] runs: one
+/// thread, effort 0, an hour; `extra` flags on top.
+fn solve_cooperative(extra: &[&str]) -> Output {
+    let mut args = vec!["solve", COOPERATIVE, "--format", "vroom"];
+    args.extend(extra);
+    args.extend(["--threads", "1", "--effort", "0", "--time-limit-s", "3600"]);
+    tournee(&args)
+}
+
 fn json(bytes: &[u8]) -> Value {
     serde_json::from_slice(bytes)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(bytes)))
@@ -94,20 +103,7 @@ fn answers_like_solve_with_the_vroom_format() {
     );
     let answer = json(&std::fs::read(&out).unwrap());
     let _ = std::fs::remove_file(&out);
-    let solved = tournee(&[
-        "solve",
-        COOPERATIVE,
-        "--format",
-        "vroom",
-        "--osm",
-        EXTRACT,
-        "--threads",
-        "1",
-        "--effort",
-        "0",
-        "--time-limit-s",
-        "3600",
-    ]);
+    let solved = solve_cooperative(&["--osm", EXTRACT]);
     assert!(solved.status.success());
     let expected = json(&solved.stdout);
     assert_eq!(answer["code"], 0);
@@ -248,32 +244,8 @@ fn routes_coordinates_on_the_embedded_road_graph() {
     );
     assert_routed_on_roads(&json(&ran.stdout));
     // `solve --format vroom` routes coordinates on the extract it is given too.
-    let solved = tournee(&[
-        "solve",
-        COOPERATIVE,
-        "--format",
-        "vroom",
-        "--osm",
-        EXTRACT,
-        "--threads",
-        "1",
-        "--effort",
-        "0",
-        "--time-limit-s",
-        "3600",
-    ]);
-    let straight = tournee(&[
-        "solve",
-        COOPERATIVE,
-        "--format",
-        "vroom",
-        "--threads",
-        "1",
-        "--effort",
-        "0",
-        "--time-limit-s",
-        "3600",
-    ]);
+    let solved = solve_cooperative(&["--osm", EXTRACT]);
+    let straight = solve_cooperative(&[]);
     let (roads, lines) = (json(&solved.stdout), json(&straight.stdout));
     assert_ne!(roads["summary"]["distance"], lines["summary"]["distance"]);
 }
