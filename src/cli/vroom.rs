@@ -213,8 +213,11 @@ fn server_part(entries: &[String], flag: &str, default: &str) -> Result<String, 
         .iter()
         .map(|entry| entry.rsplit_once(':').unwrap_or(("car", entry.as_str())))
         .collect();
-    if let Some((_, value)) = parsed.iter().find(|(_, value)| value.is_empty()) {
-        return Err(Failure::input(format!("{flag}: empty value {value:?}")));
+    if let Some(entry) = entries.iter().zip(&parsed).find(|(_, (_, v))| v.is_empty()) {
+        return Err(Failure::input(format!(
+            "{flag}: {:?} names no value",
+            entry.0
+        )));
     }
     Ok(parsed
         .iter()

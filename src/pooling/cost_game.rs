@@ -102,20 +102,26 @@ impl CostGame {
             && self.rows.iter().all(|(_, c)| c.is_finite())
     }
 
-    /// The game divided by its largest cost magnitude, and that scale: every program
-    /// sees costs of at most 1 whatever the currency or the size of the cooperative.
-    pub fn scaled(&self) -> (CostGame, f64) {
+    /// The largest cost magnitude (1 when none is positive and finite): what
+    /// [`CostGame::scaled`] divides by.
+    pub fn scale(&self) -> f64 {
         let largest = self
             .rows
             .iter()
             .map(|(_, c)| c.abs())
             .chain(self.alone.iter().map(|c| c.abs()))
             .fold(self.full_cost.abs(), f64::max);
-        let scale = if largest.is_finite() && largest > 0.0 {
+        if largest.is_finite() && largest > 0.0 {
             largest
         } else {
             1.0
-        };
+        }
+    }
+
+    /// The game divided by its largest cost magnitude, and that scale: every program
+    /// sees costs of at most 1 whatever the currency or the size of the cooperative.
+    pub fn scaled(&self) -> (CostGame, f64) {
+        let scale = self.scale();
         let game = CostGame {
             players: self.players,
             full_cost: self.full_cost / scale,

@@ -117,7 +117,7 @@ pub fn extend(
             generation.converged = true;
             return generation;
         }
-        let tolerance = TOLERANCE * known.scaled().1;
+        let tolerance = TOLERANCE * known.scale();
         let mut violated = 0;
         for (mask, cost) in evaluate(&candidates) {
             if shares_sum(&shares, mask) - cost > epsilon + tolerance {
