@@ -14,26 +14,28 @@ use tournee::pb;
 
 #[tokio::test]
 async fn serve_with_an_http_address_answers_json_and_stops_on_sigterm() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tournee"))
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--http-addr",
-            "127.0.0.1:0",
-        ])
-        .args([
-            "--no-data-dir",
-            "--log-format",
-            "json",
-            "--grace-period-s",
-            "1",
-        ])
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("tournee serve starts");
+    let mut child = common::KillOnDrop::new(
+        Command::new(env!("CARGO_BIN_EXE_tournee"))
+            .args([
+                "serve",
+                "--addr",
+                "127.0.0.1:0",
+                "--http-addr",
+                "127.0.0.1:0",
+            ])
+            .args([
+                "--no-data-dir",
+                "--log-format",
+                "json",
+                "--grace-period-s",
+                "1",
+            ])
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("tournee serve starts"),
+    );
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
     let http = loop {
         let line = lines.next().expect("a log line before the end").unwrap();
@@ -69,14 +71,6 @@ async fn serve_with_an_http_address_answers_json_and_stops_on_sigterm() {
     let response: pb::SolveResponse = solved.json().await.unwrap();
     assert_feasible(&request, &response);
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(killed.success());
-    let exit = tokio::task::spawn_blocking(move || child.wait())
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(exit.success(), "{exit:?}");
+    child.terminate();
+    child.exits_cleanly().await;
 }

@@ -7,7 +7,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::process::{Command, Stdio};
 
 use common::{demo_request, quick_options};
@@ -49,11 +49,8 @@ async fn json_logs_tag_calls_with_their_request_id_and_hold_no_request_content()
         let _ = stderr.read_to_string(&mut text);
         text
     });
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("the bound address");
-    let mut client = pb::routing_client::RoutingClient::connect(format!("http://{}", line.trim()))
+    let addr = child.bound_address();
+    let mut client = pb::routing_client::RoutingClient::connect(format!("http://{addr}"))
         .await
         .expect("connect");
     let mut request = demo_request();
@@ -73,17 +70,8 @@ async fn json_logs_tag_calls_with_their_request_id_and_hold_no_request_content()
     assert!(refused.metadata().get("x-request-id").is_some());
 
     drop(client);
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(killed.success());
-    // Off the test's runtime, which must stay free to close the connection.
-    let exit = tokio::task::spawn_blocking(move || child.wait())
-        .await
-        .expect("joined")
-        .expect("wait");
-    assert!(exit.success(), "{exit:?}");
+    child.terminate();
+    child.exits_cleanly().await;
     let logs = logs.join().expect("stderr read");
 
     for line in logs.lines() {
@@ -158,11 +146,8 @@ async fn logs_name_the_key_of_each_call_and_never_the_key() {
         let _ = stderr.read_to_string(&mut text);
         text
     });
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .expect("the bound address");
-    let mut client = pb::routing_client::RoutingClient::connect(format!("http://{}", line.trim()))
+    let addr = child.bound_address();
+    let mut client = pb::routing_client::RoutingClient::connect(format!("http://{addr}"))
         .await
         .expect("connect");
     let mut request = demo_request();
@@ -178,16 +163,8 @@ async fn logs_name_the_key_of_each_call_and_never_the_key() {
     );
 
     drop(client);
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let exit = tokio::task::spawn_blocking(move || child.wait())
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(exit.success(), "{exit:?}");
+    child.terminate();
+    child.exits_cleanly().await;
     let logs = logs.join().unwrap();
     std::fs::remove_dir_all(&folder).unwrap();
 

@@ -7,7 +7,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 use common::{assert_feasible, demo_request, quick_options};
@@ -30,12 +29,7 @@ async fn sigterm_answers_the_running_solve_with_its_best_plan_and_exits_0() {
             .spawn()
             .expect("tournee serve starts"),
     );
-    let stdout = child.stdout.take().expect("stdout");
-    let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("the bound address");
-    let addr = line.trim().to_string();
+    let addr = child.bound_address();
     let mut client = pb::routing_client::RoutingClient::connect(format!("http://{addr}"))
         .await
         .expect("connect");
@@ -48,11 +42,7 @@ async fn sigterm_answers_the_running_solve_with_its_best_plan_and_exits_0() {
         .into_inner();
     events.message().await.expect("progress").expect("an event");
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(killed.success());
+    child.terminate();
 
     let mut answer = None;
     while let Some(event) = events.message().await.expect("no UNAVAILABLE") {
@@ -63,11 +53,7 @@ async fn sigterm_answers_the_running_solve_with_its_best_plan_and_exits_0() {
     let answer = answer.expect("the stream ends with the plan");
     assert_eq!(answer.stop_reason, pb::StopReason::Cancelled as i32);
     assert_feasible(&request, &answer);
-    let exit = tokio::task::spawn_blocking(move || child.wait())
-        .await
-        .expect("joined")
-        .expect("wait");
-    assert!(exit.success(), "{exit:?}");
+    child.exits_cleanly().await;
 }
 
 #[tokio::test]
@@ -88,11 +74,8 @@ async fn health_says_not_serving_once_shutdown_begins() {
             .spawn()
             .expect("tournee serve starts"),
     );
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("the bound address");
-    let channel = tonic::transport::Channel::from_shared(format!("http://{}", line.trim()))
+    let addr = child.bound_address();
+    let channel = tonic::transport::Channel::from_shared(format!("http://{addr}"))
         .expect("url")
         .connect()
         .await
@@ -110,11 +93,7 @@ async fn health_says_not_serving_once_shutdown_begins() {
         watches.push(watch);
     }
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(killed.success());
+    child.terminate();
     for watch in &mut watches {
         let next = watch.message().await.expect("status").expect("a status");
         assert_eq!(next.status, ServingStatus::NotServing as i32);
@@ -122,11 +101,7 @@ async fn health_says_not_serving_once_shutdown_begins() {
 
     // The balancer lets go; with no call left, the server exits.
     drop((watches, health));
-    let exit = tokio::task::spawn_blocking(move || child.wait())
-        .await
-        .expect("joined")
-        .expect("wait");
-    assert!(exit.success(), "{exit:?}");
+    child.exits_cleanly().await;
 }
 
 #[tokio::test]
@@ -148,18 +123,8 @@ async fn sigterm_as_soon_as_the_address_is_printed_still_drains_and_exits_0() {
             .spawn()
             .expect("tournee serve starts"),
     );
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("the bound address");
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(killed.success());
-    let exit = tokio::task::spawn_blocking(move || child.wait())
-        .await
-        .expect("joined")
-        .expect("wait");
-    assert!(exit.success(), "{exit:?}");
+    // Signalled the moment the address is out.
+    child.bound_address();
+    child.terminate();
+    child.exits_cleanly().await;
 }

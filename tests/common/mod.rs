@@ -191,6 +191,35 @@ impl KillOnDrop {
     pub fn wait(mut self) -> std::io::Result<std::process::ExitStatus> {
         self.0.take().expect("not waited for yet").wait()
     }
+
+    /// The first line a `tournee serve` prints on its (piped) stdout: the bound address.
+    pub fn bound_address(&mut self) -> String {
+        use std::io::BufRead;
+        let mut line = String::new();
+        std::io::BufReader::new(self.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("the bound address");
+        line.trim().to_string()
+    }
+
+    /// Sends SIGTERM, what process managers send to stop a server.
+    pub fn terminate(&self) {
+        let killed = std::process::Command::new("kill")
+            .args(["-TERM", &self.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(killed.success());
+    }
+
+    /// Waits for the exit off the test's runtime (which must stay free to close the
+    /// server's connections) and asserts it is a clean one.
+    pub async fn exits_cleanly(self) {
+        let exit = tokio::task::spawn_blocking(move || self.wait())
+            .await
+            .expect("joined")
+            .expect("wait");
+        assert!(exit.success(), "{exit:?}");
+    }
 }
 
 impl std::ops::Deref for KillOnDrop {
