@@ -8,14 +8,9 @@
 
 mod common;
 
-use std::sync::atomic::AtomicBool;
-
-use common::pooling::around_a_hub;
-use tournee::budget::Budget;
+use common::pooling::{around_a_hub, solve_adjusted};
 use tournee::domain::PoolingOptions;
 use tournee::pb;
-use tournee::pipeline;
-use tournee::travel::TravelConfig;
 
 /// Three producers and an idle one: four players, 14 coalitions besides the pooled plan.
 fn solve_with(hooks: impl FnOnce(&mut PoolingOptions)) -> pb::PoolingReport {
@@ -27,20 +22,10 @@ fn solve_request_with(
     request: &pb::SolveRequest,
     hooks: impl FnOnce(&mut PoolingOptions),
 ) -> pb::PoolingReport {
-    let request = request.clone();
-    let mut problem = tournee::validate::problem(&request).expect("valid");
-    hooks(problem.pooling.as_mut().expect("pooling"));
-    let cancelled = AtomicBool::new(false);
-    let solved = pipeline::solve_problem(
-        problem,
-        &Budget::new(&cancelled),
-        &|_| {},
-        &TravelConfig::default(),
-    )
-    .expect("the pooled plan comes back");
-    let response = tournee::api::encode::response(&solved);
-    common::assert_feasible(&request, &response);
-    response.pooling.expect("report")
+    let adjust = |problem: &mut tournee::domain::Problem| {
+        hooks(problem.pooling.as_mut().expect("pooling"));
+    };
+    solve_adjusted(request, adjust).pooling.expect("report")
 }
 
 fn status<'a>(report: &'a pb::PoolingReport, rule: &str) -> &'a pb::AllocationRuleStatus {

@@ -8,28 +8,12 @@ mod common;
 
 use std::sync::atomic::AtomicBool;
 
-use common::pooling::around_a_hub;
+use common::pooling::{around_a_hub, solve_adjusted};
 use tokio_stream::StreamExt;
 use tournee::budget::Budget;
 use tournee::pb;
 use tournee::pipeline;
 use tournee::travel::TravelConfig;
-
-/// Solves a validated problem (after `adjust`) and encodes it; checks the plan.
-fn solve_adjusted(
-    request: &pb::SolveRequest,
-    adjust: impl FnOnce(&mut tournee::domain::Problem),
-) -> pb::SolveResponse {
-    let mut problem = tournee::validate::problem(request).expect("valid");
-    adjust(&mut problem);
-    let cancelled = AtomicBool::new(false);
-    let budget = Budget::new(&cancelled);
-    let solved = pipeline::solve_problem(problem, &budget, &|_| {}, &TravelConfig::default())
-        .expect("the pooled plan comes back");
-    let response = tournee::api::encode::response(&solved);
-    common::assert_feasible(request, &response);
-    response
-}
 
 fn statuses(report: &pb::PoolingReport) -> Vec<(String, String)> {
     report

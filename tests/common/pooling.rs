@@ -77,3 +77,21 @@ pub fn around_a_hub(offsets: &[f64], idle: usize) -> pb::SolveRequest {
     }
     request
 }
+
+/// Solves the validated problem of `request` (after `adjust`) on no deadline, encodes
+/// it and checks the plan.
+pub fn solve_adjusted(
+    request: &pb::SolveRequest,
+    adjust: impl FnOnce(&mut tournee::domain::Problem),
+) -> pb::SolveResponse {
+    let mut problem = tournee::validate::problem(request).expect("valid");
+    adjust(&mut problem);
+    let cancelled = std::sync::atomic::AtomicBool::new(false);
+    let budget = tournee::budget::Budget::new(&cancelled);
+    let config = tournee::travel::TravelConfig::default();
+    let solved = tournee::pipeline::solve_problem(problem, &budget, &|_| {}, &config)
+        .expect("the pooled plan comes back");
+    let response = tournee::api::encode::response(&solved);
+    super::assert_feasible(request, &response);
+    response
+}
