@@ -16,6 +16,7 @@
 mod admission;
 mod auth;
 mod deadline;
+mod key_rate;
 mod metrics;
 mod observe;
 pub mod operations;
@@ -47,7 +48,7 @@ pub use metrics::{Metrics, serve_metrics};
 pub use observe::REQUEST_ID;
 pub(crate) use observe::{Call, Sizes};
 pub use operations::{OperationsConfig, owner_of};
-pub use request_bytes::DEFAULT_MAX_REQUEST_BYTES_IN_FLIGHT;
+pub use request_bytes::{DEFAULT_MAX_REQUEST_BYTES_IN_FLIGHT, RequestBytes, Share};
 pub use routing_service::RoutingService;
 pub use tls::{Tls, TlsError};
 
@@ -106,6 +107,9 @@ pub struct Access {
     /// Calls one key may have running or waiting for a solver; none: no limit but the
     /// server's.
     pub max_solves_per_key: Option<usize>,
+    /// Calls one key may start per minute (Solve, SolveStream, ComputeMatrix,
+    /// SubmitSolve); none: no limit.
+    pub max_calls_per_key_per_minute: Option<u32>,
 }
 
 impl ServerConfig {
@@ -285,8 +289,9 @@ async fn routing(
     config: ServerConfig,
     stop: stop::StopReceiver,
 ) -> Result<(GuardedRouting, Arc<operations::Operations>, RoutingService), ServerError> {
-    let admission =
-        Admission::new(config.admission).with_max_per_key(config.access.max_solves_per_key);
+    let admission = Admission::new(config.admission)
+        .with_max_per_key(config.access.max_solves_per_key)
+        .with_rate_per_key(config.access.max_calls_per_key_per_minute);
     let admission = Arc::new(admission);
     config.metrics.attach(admission.clone());
     let request_bytes = request_bytes::RequestBytes::new(config.max_request_bytes_in_flight);
@@ -309,6 +314,7 @@ async fn routing(
         stop: solving.stop,
         metrics: solving.metrics,
         operations: operations.clone(),
+        request_bytes: request_bytes.clone(),
     };
     let routing = pb::routing_server::RoutingServer::new(service.clone())
         .max_decoding_message_size(MAX_DECODING_MESSAGE_BYTES)
