@@ -41,7 +41,7 @@ pub fn status(error: &Error) -> Status {
             off_road
                 .descriptions()
                 .into_iter()
-                .map(|(field, description)| (field, ViolationCode::OutOfRange, description)),
+                .map(|(field, description)| (field, ViolationCode::OffRoad, description)),
         ),
         Error::Travel(TravelError::Osrm(osrm)) => {
             Status::unavailable(osrm_message("configured by the operator", osrm))
