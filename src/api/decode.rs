@@ -153,5 +153,7 @@ fn summary(summary: pb::Summary) -> Summary {
         },
         vehicles_used: summary.vehicles_used as usize,
         unassigned: summary.unassigned as usize,
+        longest_working_s: summary.longest_working_s,
+        shortest_working_s: summary.shortest_working_s,
     }
 }

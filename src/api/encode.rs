@@ -112,6 +112,8 @@ fn summary(s: &Summary) -> pb::Summary {
         service_s: s.figures.service_s,
         waiting_s: s.figures.waiting_s,
         duration_s: s.figures.duration_s,
+        longest_working_s: s.longest_working_s,
+        shortest_working_s: s.shortest_working_s,
     }
 }
 

@@ -50,10 +50,7 @@ pub fn check(
     let mut totals = crate::domain::Summary::default();
     for tour in &solution.tours {
         match evaluate_tour(problem, matrices, tour) {
-            Ok(figures) => {
-                totals.figures.add(&figures);
-                totals.vehicles_used += 1;
-            }
+            Ok(figures) => totals.count_tour(&figures),
             Err(mut tour_findings) => findings.append(&mut tour_findings),
         }
     }

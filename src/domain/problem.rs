@@ -254,6 +254,9 @@ pub struct SearchOptions {
     pub max_iterations: Option<u64>,
     /// Return each tour's road geometry.
     pub geometry: bool,
+    /// Penalty per hour between the longest and shortest working time of the used
+    /// vehicles, in the objective's unit (0: no balancing).
+    pub balance_per_hour: f64,
     /// Run the local search after recreate (off for the many small coalition solves of
     /// the pooling report, whose iteration budgets were set without it).
     pub local_search: bool,
@@ -269,6 +272,7 @@ impl Default for SearchOptions {
             threads: 0,
             max_iterations: None,
             geometry: false,
+            balance_per_hour: 0.0,
             local_search: true,
         }
     }

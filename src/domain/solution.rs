@@ -193,6 +193,25 @@ pub struct Summary {
     pub vehicles_used: usize,
     /// Tasks left out.
     pub unassigned: usize,
+    /// The longest working time of a used vehicle, seconds (0 without tours).
+    pub longest_working_s: i64,
+    /// The shortest working time of a used vehicle, seconds (0 without tours).
+    pub shortest_working_s: i64,
+}
+
+impl Summary {
+    /// Counts one more tour with `figures`.
+    pub fn count_tour(&mut self, figures: &TourFigures) {
+        self.figures.add(figures);
+        let working_s = figures.duration_s;
+        if self.vehicles_used == 0 {
+            (self.longest_working_s, self.shortest_working_s) = (working_s, working_s);
+        } else {
+            self.longest_working_s = self.longest_working_s.max(working_s);
+            self.shortest_working_s = self.shortest_working_s.min(working_s);
+        }
+        self.vehicles_used += 1;
+    }
 }
 
 /// A plan.
@@ -220,8 +239,7 @@ impl Solution {
             ..Summary::default()
         };
         for tour in &self.tours {
-            summary.figures.add(&tour.figures);
-            summary.vehicles_used += 1;
+            summary.count_tour(&tour.figures);
         }
         self.summary = summary;
     }

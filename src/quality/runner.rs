@@ -169,6 +169,7 @@ fn options(config: &BenchConfig, seed: u64) -> pb::SolveOptions {
         threads: config.threads,
         max_iterations: config.max_iterations,
         effort: config.effort,
+        balance_per_hour: 0.0,
     }
 }
 

@@ -101,16 +101,51 @@ impl State {
             Objective::Vehicles => self.routes.iter().filter(|route| !route.is_empty()).count(),
             _ => 0,
         };
+        let objective: i64 = self
+            .figures
+            .iter()
+            .map(|f| f.objective(instance.objective))
+            .sum();
         Score {
             unassigned_weight,
             unassigned: self.unassigned.len(),
             vehicles,
-            objective: self
-                .figures
-                .iter()
-                .map(|f| f.objective(instance.objective))
-                .sum(),
+            objective: objective + self.imbalance(instance, &[]),
         }
+    }
+
+    /// The fair-workload penalty: `balance_per_hour` for each hour between the longest
+    /// and the shortest working time of the used vehicles, in the objective's unit;
+    /// with `replaced`, as if those vehicles' routes worked that many seconds (`None`:
+    /// were empty).
+    pub fn imbalance(&self, instance: &Instance, replaced: &[(usize, Option<i64>)]) -> i64 {
+        let per_hour = instance.problem.options.balance_per_hour;
+        if per_hour <= 0.0 {
+            return 0;
+        }
+        let working = self
+            .routes
+            .iter()
+            .zip(&self.figures)
+            .enumerate()
+            .filter_map(|(vehicle, (route, figures))| {
+                match replaced.iter().find(|(changed, _)| *changed == vehicle) {
+                    Some(&(_, working_s)) => working_s,
+                    None => (!route.is_empty()).then_some(figures.duration_s),
+                }
+            });
+        let (longest_s, shortest_s) = working.fold((i64::MIN, i64::MAX), |(long, short), s| {
+            (long.max(s), short.min(s))
+        });
+        if longest_s < shortest_s {
+            return 0;
+        }
+        // Cost objectives count micro-currency units.
+        let unit = match instance.objective {
+            Objective::Cost | Objective::Vehicles => 1e6,
+            Objective::Distance | Objective::Duration => 1.0,
+        };
+        (per_hour * unit * (longest_s - shortest_s) as f64 / 3_600.0).round() as i64
     }
 
     /// Re-evaluates the route of `vehicle` after insertions that were checked feasible.

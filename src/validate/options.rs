@@ -81,6 +81,14 @@ pub fn search_options(
             format!("{} is not in 0..=256", options.threads),
         );
     }
+    let balance_per_hour = options.balance_per_hour;
+    if !(balance_per_hour.is_finite() && balance_per_hour >= 0.0) {
+        collector.push(
+            Code::OutOfRange,
+            "options.balance_per_hour",
+            format!("{balance_per_hour} is not a finite number ≥ 0"),
+        );
+    }
     if options.max_iterations == Some(0) {
         collector.push(
             Code::OutOfRange,
@@ -96,6 +104,11 @@ pub fn search_options(
         threads: options.threads.min(256) as usize,
         max_iterations: options.max_iterations,
         geometry: options.geometry,
+        balance_per_hour: if balance_per_hour.is_finite() {
+            balance_per_hour.max(0.0)
+        } else {
+            0.0
+        },
         local_search: true,
     }
 }

@@ -179,6 +179,7 @@ fn simulated_best(
     let route = &state.routes[vehicle];
     let before = state.figures[vehicle].objective(instance.objective);
     let opening = opening_weight(instance, route);
+    let imbalance = state.imbalance(instance, &[]);
     let stops = &instance.task_stops[task];
     let mut best: Option<Insertion> = None;
     let mut failure = Infeasible::Precedence;
@@ -191,8 +192,12 @@ fn simulated_best(
             fill(buffer, route, stops, first, second);
             match evaluate(instance, vehicle, buffer, scratch, None) {
                 Ok(figures) => {
-                    let delta =
-                        i128::from(figures.objective(instance.objective) - before) + opening;
+                    // Fair workloads: what the new working time does to the spread.
+                    let rebalanced =
+                        state.imbalance(instance, &[(vehicle, Some(figures.duration_s))]);
+                    let delta = i128::from(figures.objective(instance.objective) - before)
+                        + opening
+                        + i128::from(rebalanced - imbalance);
                     if best.is_none_or(|b| delta < b.delta) {
                         best = Some(Insertion {
                             vehicle,

@@ -15,12 +15,13 @@ use crate::solver::instance::{Instance, Stop};
 /// time depends on when the tour leaves, which an insertion anywhere can change: for a
 /// vehicle with a working-time limit the caller verifies the best placements by
 /// simulation; the duration objective, vehicles that reload (whose reloads move
-/// with every insertion) and goods kept apart on board (which depends on the order)
-/// always simulate.
+/// with every insertion), goods kept apart on board (which depends on the order) and
+/// fair workloads (which weigh each route's working time) always simulate.
 pub fn supports(instance: &Instance, vehicle: usize, cache: &RouteCache, task: usize) -> bool {
     instance.objective != Objective::Duration
         && instance.problem.vehicles[vehicle].reload.is_none()
         && !instance.kept_apart_on_board(task)
+        && instance.problem.options.balance_per_hour <= 0.0
         && !cache.limited_on_board
         && instance.task_stops[task]
             .iter()

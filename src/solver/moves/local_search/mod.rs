@@ -185,6 +185,15 @@ pub fn try_replace(
         after.0 += used(route.is_empty());
         after.1 += new.objective(instance.objective);
     }
+    if instance.problem.options.balance_per_hour > 0.0 {
+        let replaced: Vec<(usize, Option<i64>)> = changes
+            .iter()
+            .zip(&figures)
+            .map(|((vehicle, route), f)| (*vehicle, (!route.is_empty()).then_some(f.duration_s)))
+            .collect();
+        before.1 += state.imbalance(instance, &[]);
+        after.1 += state.imbalance(instance, &replaced);
+    }
     if after >= before {
         return false;
     }
