@@ -74,6 +74,9 @@ pub struct Adapted {
     pub mode: Mode,
     /// The hub's site, when the session has one.
     pub hub: Option<String>,
+    /// The Enterprise coordinating the session (it pays for the vans no producer
+    /// operates).
+    pub coordinator: Option<String>,
     /// Site id → its DFC node.
     pub sites: BTreeMap<String, SiteOrigin>,
     /// The producers, in id order.
@@ -165,7 +168,7 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn adapt(&mut self, orders: Orders, options: &DfcOptions, checked: &Checked) -> Adapted {
-        let hub = self.hub(&orders);
+        let (hub, coordinator) = self.hub(&orders).unzip();
         let mode = match (options.mode, &hub) {
             (Some(Mode::ViaHub), None) => {
                 let what = "via_hub needs a hub: a SaleSession with a Coordination and hostedAt";
@@ -231,6 +234,7 @@ impl Reader<'_> {
             day: self.day.clone(),
             mode,
             hub,
+            coordinator: coordinator.flatten(),
             sites: self
                 .sites
                 .iter()
@@ -247,8 +251,8 @@ impl Reader<'_> {
         }
     }
 
-    /// The hub: the place a coordinated session is hosted at.
-    fn hub(&mut self, orders: &Orders) -> Option<String> {
+    /// The hub: the place a coordinated session is hosted at, and its coordinator.
+    fn hub(&mut self, orders: &Orders) -> Option<(String, Option<String>)> {
         let graph = self.graph;
         let mut sessions: Vec<&crate::dfc::graph::Node> = orders
             .sessions
@@ -259,15 +263,17 @@ impl Reader<'_> {
             sessions = graph.of_type(&SALE_SESSION);
         }
         for session in sessions {
-            let coordinated = graph
+            let coordinator = graph
                 .linked(session, &OBJECT_OF, &HAS_OBJECT)
                 .iter()
                 .filter_map(|id| graph.node(id))
-                .any(|coordination| graph.link(coordination, &COORDINATED_BY).is_some());
-            if let (true, Some(place)) = (coordinated, graph.link(session, &HOSTED_AT)) {
+                .find_map(|coordination| graph.link(coordination, &COORDINATED_BY));
+            if let (Some(coordinator), Some(place)) = (coordinator, graph.link(session, &HOSTED_AT))
+            {
                 follow(graph, session, &HOSTED_AT, &place, &mut self.problems)?;
                 self.site(&place, pb::SiteKind::Hub);
-                return Some(place);
+                let known = graph.node(&coordinator).map(|node| node.id.clone());
+                return Some((place, known));
             }
         }
         None

@@ -315,32 +315,59 @@ impl<'a> Writer<'a> {
 
     /// One `tournee:CostShare` per producer and the `tournee:PoolingReport`.
     fn shares(&self, report: &pb::PoolingReport) -> Vec<Value> {
-        let rule = self.adapted.options.share_rule.as_str();
+        let chosen = self.adapted.options.share_rule.as_str();
+        // A rule the report could not compute has no figure (not a misleading 0).
+        let status = |rule: &str| {
+            report
+                .rules
+                .iter()
+                .find(|status| status.rule == rule)
+                .filter(|status| status.status != "ok")
+        };
         let mut nodes = Vec::new();
         let mut shares = Vec::new();
         for (index, producer) in report.producers.iter().enumerate() {
             let id = format!("{}/share/{}", self.base, index + 1);
             shares.push(link(&id));
-            let share = match rule {
-                "proportional" => producer.proportional,
-                "nucleolus" => producer.nucleolus,
-                "epm" => producer.epm,
-                _ => producer.shapley,
-            };
-            nodes.push(json!({
+            let mut node = json!({
                 "@id": id,
                 "@type": "tournee:CostShare",
-                "tournee:payer": link(&producer.producer_id),
-                "tournee:rule": rule,
-                "tournee:share": price(share),
-                "tournee:shapley": cents(producer.shapley),
-                "tournee:proportional": cents(producer.proportional),
-                "tournee:nucleolus": cents(producer.nucleolus),
-                "tournee:epm": cents(producer.epm),
-                "tournee:standAloneCost": cents(producer.alone.as_ref().map_or(0.0, |alone| alone.cost)),
-                "tournee:savingPercent": cents(producer.saving_percent),
+                "tournee:rule": chosen,
+                "tournee:standAloneCost": price(producer.alone.as_ref().map_or(0.0, |alone| alone.cost)),
                 "tournee:inCore": producer.in_core,
-            }));
+            });
+            // The vans no producer operates (the hub's) are paid by the coordinator.
+            match (producer.producer_id.as_str(), &self.adapted.coordinator) {
+                ("(unowned)", Some(coordinator)) => node["tournee:payer"] = link(coordinator),
+                ("(unowned)", None) => node["tournee:unownedVehicles"] = Value::Bool(true),
+                (payer, _) => node["tournee:payer"] = link(payer),
+            }
+            let figures = [
+                ("proportional", producer.proportional),
+                ("shapley", producer.shapley),
+                ("nucleolus", producer.nucleolus),
+                ("epm", producer.epm),
+            ];
+            for (rule, value) in figures {
+                if status(rule).is_none() {
+                    node[format!("tournee:{rule}")] = json!(cents(value));
+                }
+            }
+            match status(chosen) {
+                None => {
+                    let share = figures
+                        .iter()
+                        .find(|(rule, _)| *rule == chosen)
+                        .map_or(0.0, |(_, value)| *value);
+                    node["tournee:share"] = price(share);
+                    node["tournee:savingPercent"] = json!(cents(producer.saving_percent));
+                }
+                Some(status) => {
+                    node["tournee:shareStatus"] = Value::String(status.status.clone());
+                    node["tournee:shareNote"] = Value::String(status.reason.clone());
+                }
+            }
+            nodes.push(node);
         }
         let totals = |totals: Option<pb::PoolingTotals>| {
             let totals = totals.unwrap_or_default();
