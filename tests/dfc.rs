@@ -48,6 +48,14 @@ fn windows(value: &Value) -> Vec<(i64, i64)> {
         .collect()
 }
 
+/// An expected entry's (lat, lon).
+fn lat_lon(want: &Value) -> (f64, f64) {
+    (
+        want["lat_deg"].as_f64().unwrap(),
+        want["lon_deg"].as_f64().unwrap(),
+    )
+}
+
 fn assert_matches_expected(adapted: &Adapted, expected: &Value) {
     assert_eq!(adapted.day.date.to_string(), expected["planning_date"]);
     assert_eq!(adapted.day.local(0), expected["t0"]);
@@ -65,13 +73,7 @@ fn assert_matches_expected(adapted: &Adapted, expected: &Value) {
         (Some(hub), Some(want)) => {
             assert_eq!(hub, &want["site"]);
             let site = &adapted.sites[hub];
-            assert_eq!(
-                site.lat_lon_deg,
-                (
-                    want["lat_deg"].as_f64().unwrap(),
-                    want["lon_deg"].as_f64().unwrap()
-                )
-            );
+            assert_eq!(site.lat_lon_deg, lat_lon(&expected["hub"]));
             assert_eq!(site.windows_s, windows(&want["windows_s"]));
         }
         (None, None) => {}
@@ -86,13 +88,7 @@ fn assert_matches_expected(adapted: &Adapted, expected: &Value) {
         );
         assert_eq!(producer.site, want["site"]);
         let site = &adapted.sites[&producer.site];
-        assert_eq!(
-            site.lat_lon_deg,
-            (
-                want["lat_deg"].as_f64().unwrap(),
-                want["lon_deg"].as_f64().unwrap()
-            )
-        );
+        assert_eq!(site.lat_lon_deg, lat_lon(want));
         assert_eq!(
             site.windows_s,
             windows(&want["collection_windows_s"]),
@@ -137,13 +133,7 @@ fn assert_matches_expected(adapted: &Adapted, expected: &Value) {
         );
         assert_eq!(found.orders as u64, want["orders"].as_u64().unwrap());
         let site = &adapted.sites[&found.site];
-        assert_eq!(
-            site.lat_lon_deg,
-            (
-                want["lat_deg"].as_f64().unwrap(),
-                want["lon_deg"].as_f64().unwrap()
-            )
-        );
+        assert_eq!(site.lat_lon_deg, lat_lon(want));
     }
     let demands = expected["demands"].as_array().unwrap();
     assert_eq!(adapted.demands.len(), demands.len());

@@ -25,14 +25,16 @@ mod orders;
 mod places;
 pub mod read;
 mod shipments;
+mod sites;
 pub mod terms;
 pub mod units;
 pub mod write;
 
 pub use options::{DfcOptions, Mode};
-pub use orders::{Class, Destination};
+pub use orders::{Class, Demand, Destination};
 pub use read::{Adapted, adapt};
 pub use shipments::ShipmentOrigin;
+pub use sites::SiteOrigin;
 pub use write::answer;
 
 use serde_json::Value;

@@ -10,7 +10,7 @@ use chrono::{DateTime, FixedOffset};
 
 use super::graph::{Graph, Node};
 use super::hours::parse_datetime;
-use super::places::follow;
+use super::places::{follow, required};
 use super::terms::*;
 use super::units::{Measure, measure};
 use crate::validate::{Code, Collector};
@@ -65,11 +65,17 @@ pub struct Destination {
 }
 
 /// The goods of one producer for one destination in one class.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Demand {
-    /// Mass, grams (each line rounded half up, then summed).
+    /// The producer.
+    pub producer: String,
+    /// The destination site.
+    pub destination: String,
+    /// Temperature class.
+    pub class: Class,
+    /// Mass, g.
     pub mass_g: i64,
-    /// The order lines behind it.
+    /// The order lines.
     pub lines: Vec<String>,
 }
 
@@ -117,10 +123,14 @@ pub fn read(graph: &Graph, conversion: Conversion, problems: &mut Collector) -> 
             else {
                 continue;
             };
-            let demand = orders
-                .demands
-                .entry((producer, site.clone(), class))
-                .or_default();
+            let key = (producer.clone(), site.clone(), class);
+            let demand = orders.demands.entry(key).or_insert_with(|| Demand {
+                producer,
+                destination: site.clone(),
+                class,
+                mass_g: 0,
+                lines: Vec::new(),
+            });
             demand.mass_g += mass_g;
             demand.lines.push(line.id.clone());
         }
@@ -135,17 +145,16 @@ fn destination(
     orders: &mut Orders,
     problems: &mut Collector,
 ) -> Option<String> {
-    let Some(option_id) = graph
-        .linked(order, &SELECTS, &SELECTED_BY)
-        .into_iter()
-        .next()
-    else {
-        let what =
-            "the order selects no shipping option (dfc-b:selects → PickupOption or DeliveryOption)";
-        problems.push(Code::DfcNoShippingOption, order.path(&SELECTS), what);
-        return None;
-    };
-    let option = follow(graph, order, &SELECTS, &option_id, problems)?;
+    let what =
+        "the order selects no shipping option (dfc-b:selects → PickupOption or DeliveryOption)";
+    let links = (&SELECTS[..], &SELECTED_BY[..]);
+    let option = required(
+        graph,
+        order,
+        links,
+        (Code::DfcNoShippingOption, what),
+        problems,
+    )?;
     let (site, kind) = if option.is(&PICKUP_OPTION) {
         let place = graph.link(option, &PICKED_UP_AT);
         (place, "pickup")
@@ -229,41 +238,31 @@ fn read_line(
 
 /// The SuppliedProduct a line concerns, through its Offer (and CatalogItem).
 fn product_of<'a>(graph: &'a Graph, line: &Node, problems: &mut Collector) -> Option<&'a Node> {
-    let Some(offer_id) = graph.link(line, &CONCERNS) else {
-        problems.push(
-            Code::Missing,
-            line.path(&CONCERNS),
-            "the line concerns no Offer",
-        );
-        return None;
-    };
-    let offer = follow(graph, line, &CONCERNS, &offer_id, problems)?;
+    let what = "the line concerns no Offer";
+    let offer = required(
+        graph,
+        line,
+        (&CONCERNS, &[]),
+        (Code::Missing, what),
+        problems,
+    )?;
     if offer.is(&SUPPLIED_PRODUCT) {
         return Some(offer);
     }
     if let Some(product) = graph.link(offer, &OFFERED_ITEM) {
         return follow(graph, offer, &OFFERED_ITEM, &product, problems);
     }
-    let Some(item_id) = graph
-        .linked(offer, &OFFERS, &OFFERED_THROUGH)
-        .into_iter()
-        .next()
-    else {
-        let what =
-            "the Offer leads to no product (offeredItem, or a CatalogItem offeredThrough it)";
-        problems.push(Code::Missing, offer.path(&OFFERED_ITEM), what);
-        return None;
-    };
-    let item = follow(graph, offer, &OFFERS, &item_id, problems)?;
-    let Some(product) = graph.link(item, &REFERENCES) else {
-        problems.push(
-            Code::Missing,
-            item.path(&REFERENCES),
-            "the CatalogItem references no product",
-        );
-        return None;
-    };
-    follow(graph, item, &REFERENCES, &product, problems)
+    let what = "the Offer leads to no product (offeredItem, or a CatalogItem offeredThrough it)";
+    let links = (&OFFERS[..], &OFFERED_THROUGH[..]);
+    let item = required(graph, offer, links, (Code::Missing, what), problems)?;
+    let what = "the CatalogItem references no product";
+    required(
+        graph,
+        item,
+        (&REFERENCES, &[]),
+        (Code::Missing, what),
+        problems,
+    )
 }
 
 /// A QuantitativeValue's measure and value; an unknown unit is a violation at `path`.

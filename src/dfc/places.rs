@@ -25,6 +25,23 @@ pub fn follow<'a>(
     node
 }
 
+/// The first node `from` links to by `forward` (or that links to it by `inverse`):
+/// `code` with `what` at `from`'s `forward` when there is none, a dangling reference
+/// when the document does not hold it.
+pub fn required<'a>(
+    graph: &'a Graph,
+    from: &Node,
+    (forward, inverse): (&[super::terms::Term], &[super::terms::Term]),
+    (code, what): (Code, &str),
+    problems: &mut Collector,
+) -> Option<&'a Node> {
+    let Some(id) = graph.linked(from, forward, inverse).into_iter().next() else {
+        problems.push(code, from.path(forward), what);
+        return None;
+    };
+    follow(graph, from, forward, &id, problems)
+}
+
 /// A node's (lat, lon) in degrees: its own `latitude`/`longitude` (an Address), else
 /// those of its `hasAddress`.
 pub fn coordinates(graph: &Graph, node: &Node, problems: &mut Collector) -> Option<(f64, f64)> {

@@ -10,32 +10,15 @@ use serde_json::Value;
 
 use super::fleet::{FleetVehicle, default_vehicles, document_vehicles};
 use super::graph::Graph;
-use super::hours::{Day, intersect, windows_of};
+use super::hours::Day;
 use super::options::{Checked, DfcOptions, Mode};
-use super::orders::{self, Class, Conversion, Destination, Orders};
-use super::places::{coordinates, follow, name_of};
+use super::orders::{self, Conversion, Demand, Destination, Orders};
+use super::places::{follow, name_of};
 use super::shipments::{self, ShipmentOrigin};
+use super::sites::{SiteOrigin, Sites};
 use super::terms::*;
 use crate::pb;
 use crate::validate::{Code, Collector, Violation, Violations};
-
-/// One site of the request and the DFC node behind it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SiteOrigin {
-    /// The DFC node the answer names for it: the PhysicalPlace, else `<@id>#place`
-    /// minted for an Enterprise's or a Person's address.
-    pub place: String,
-    /// Whether `place` is minted (the answer then describes it).
-    pub minted: bool,
-    /// The node whose address gave the coordinates.
-    pub node: String,
-    /// Its name.
-    pub name: String,
-    /// (lat, lon), degrees.
-    pub lat_lon_deg: (f64, f64),
-    /// Its windows on the planning day (for a destination: hours ∩ slot), s from t0.
-    pub windows_s: Vec<(i64, i64)>,
-}
 
 /// One producer: the supplying Enterprise and where its goods are collected.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,21 +29,6 @@ pub struct Producer {
     pub name: String,
     /// Its farm site id.
     pub site: String,
-}
-
-/// The goods of one producer for one destination in one class.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Demand {
-    /// The producer.
-    pub producer: String,
-    /// The destination site.
-    pub destination: String,
-    /// Temperature class.
-    pub class: Class,
-    /// Mass, g.
-    pub mass_g: i64,
-    /// The order lines.
-    pub lines: Vec<String>,
 }
 
 /// A document read: the request and the map back to DFC.
@@ -112,9 +80,13 @@ pub fn adapt(document: &Value, options: &DfcOptions) -> Result<Adapted, Violatio
     };
     let mut reader = Reader {
         graph: &graph,
-        day,
+        day: day.clone(),
         problems,
-        sites: BTreeMap::new(),
+        sites: Sites {
+            graph: &graph,
+            day,
+            entries: BTreeMap::new(),
+        },
         notes: Vec::new(),
     };
     let adapted = reader.adapt(orders, options, &checked);
@@ -162,7 +134,7 @@ struct Reader<'a> {
     graph: &'a Graph,
     day: Day,
     problems: Collector,
-    sites: BTreeMap<String, (pb::Site, SiteOrigin)>,
+    sites: Sites<'a>,
     notes: Vec<String>,
 }
 
@@ -182,19 +154,9 @@ impl Reader<'_> {
         let producers = self.producers(&orders);
         let mut orders = orders;
         for destination in orders.destinations.values_mut() {
-            self.destination(destination);
+            self.sites.destination(destination, &mut self.problems);
         }
-        let demands: Vec<Demand> = orders
-            .demands
-            .iter()
-            .map(|((producer, destination, class), demand)| Demand {
-                producer: producer.clone(),
-                destination: destination.clone(),
-                class: *class,
-                mass_g: demand.mass_g,
-                lines: demand.lines.clone(),
-            })
-            .collect();
+        let demands: Vec<Demand> = orders.demands.values().cloned().collect();
         let vehicles = self.fleet(options, hub.as_deref(), &producers);
         for product in &orders.unweighed {
             let grams = options.default_unit_mass_g;
@@ -212,6 +174,7 @@ impl Reader<'_> {
         let windows = shipments::Windows {
             sites: self
                 .sites
+                .entries
                 .iter()
                 .map(|(id, (_, origin))| (id.clone(), origin.windows_s.clone()))
                 .collect(),
@@ -237,6 +200,7 @@ impl Reader<'_> {
             coordinator: coordinator.flatten(),
             sites: self
                 .sites
+                .entries
                 .iter()
                 .map(|(id, (_, origin))| (id.clone(), origin.clone()))
                 .collect(),
@@ -271,7 +235,8 @@ impl Reader<'_> {
             if let (Some(coordinator), Some(place)) = (coordinator, graph.link(session, &HOSTED_AT))
             {
                 follow(graph, session, &HOSTED_AT, &place, &mut self.problems)?;
-                self.site(&place, pb::SiteKind::Hub);
+                self.sites
+                    .add(&place, pb::SiteKind::Hub, &mut self.problems);
                 let known = graph.node(&coordinator).map(|node| node.id.clone());
                 return Some((place, known));
             }
@@ -302,7 +267,8 @@ impl Reader<'_> {
                 }
                 None => id.clone(),
             };
-            self.site(&site, pb::SiteKind::Farm);
+            self.sites
+                .add(&site, pb::SiteKind::Farm, &mut self.problems);
             let name = name_of(graph, enterprise);
             producers.push(Producer {
                 id: id.clone(),
@@ -311,97 +277,6 @@ impl Reader<'_> {
             });
         }
         producers
-    }
-
-    /// A destination's site, and its windows: the place's hours ∩ the option's slot.
-    fn destination(&mut self, destination: &mut Destination) {
-        let slot = destination.slot.map(|(start, end)| {
-            (
-                self.day.seconds_of(&start).max(0),
-                self.day.seconds_of(&end),
-            )
-        });
-        let kind = match destination.kind {
-            "pickup" => pb::SiteKind::PickupPoint,
-            _ => pb::SiteKind::Unspecified,
-        };
-        let Some((hours, has_hours)) = self.site(&destination.site, kind) else {
-            return;
-        };
-        destination.windows_s = match (slot, has_hours) {
-            (Some(slot), true) => intersect(&hours, &[slot]),
-            (Some(slot), false) => vec![slot],
-            (None, _) => hours,
-        };
-        if destination.windows_s.is_empty() && (has_hours || slot.is_some()) {
-            let what = format!(
-                "{} is closed during the whole slot of shipping option {}",
-                destination.site, destination.option
-            );
-            let path = format!(
-                "{} {}",
-                destination.site,
-                super::context::compact(&OPENING_HOURS[0].iri())
-            );
-            self.problems.push(Code::DfcClosedDuringSlot, path, what);
-        }
-    }
-
-    /// Adds a site (once) for the DFC node `id`; its hours on the day, and whether it
-    /// has hours at all.
-    fn site(&mut self, id: &str, kind: pb::SiteKind) -> Option<(Vec<(i64, i64)>, bool)> {
-        if let Some((site, origin)) = self.sites.get_mut(id) {
-            if kind == pb::SiteKind::Hub || site.kind == pb::SiteKind::Unspecified as i32 {
-                site.kind = kind as i32;
-            }
-            return Some((origin.windows_s.clone(), !origin.windows_s.is_empty()));
-        }
-        let graph = self.graph;
-        let Some(node) = graph.node(id) else {
-            let what = format!("{id} is named as a place but the document does not hold it");
-            self.problems
-                .push(Code::DfcDanglingReference, id.to_string(), what);
-            return None;
-        };
-        let coordinates = coordinates(graph, node, &mut self.problems).unwrap_or((0.0, 0.0));
-        let (hours, has_hours) =
-            windows_of(graph, node, &OPENING_HOURS, &self.day, &mut self.problems);
-        if has_hours && hours.is_empty() && kind != pb::SiteKind::PickupPoint {
-            let what = format!("{id} is closed on {}", self.day.date);
-            self.problems
-                .push(Code::DfcClosedDuringSlot, node.path(&OPENING_HOURS), what);
-        }
-        let minted = !node.is(&PHYSICAL_PLACE);
-        let origin = SiteOrigin {
-            place: if minted {
-                format!("{id}#place")
-            } else {
-                id.to_string()
-            },
-            minted,
-            node: id.to_string(),
-            name: name_of(graph, node),
-            lat_lon_deg: coordinates,
-            windows_s: hours.clone(),
-        };
-        let site = pb::Site {
-            id: id.to_string(),
-            name: origin.name.clone(),
-            kind: kind as i32,
-            location: Some(pb::Location {
-                kind: Some(pb::location::Kind::Coordinates(pb::Coordinates {
-                    lat_deg: coordinates.0,
-                    lon_deg: coordinates.1,
-                })),
-            }),
-            opening_windows: hours
-                .iter()
-                .map(|&(start_s, end_s)| pb::TimeWindow { start_s, end_s })
-                .collect(),
-            ..Default::default()
-        };
-        self.sites.insert(id.to_string(), (site, origin));
-        Some((hours, has_hours))
     }
 
     /// The document's vehicles, else the default fleet.
@@ -432,7 +307,11 @@ impl Reader<'_> {
             }
         }
         for vehicle in &fleet {
-            self.site(&vehicle.based_at, pb::SiteKind::Unspecified);
+            self.sites.add(
+                &vehicle.based_at,
+                pb::SiteKind::Unspecified,
+                &mut self.problems,
+            );
         }
         if fleet.is_empty() {
             let what = "no vehicle: the document has no available dfc-b:Vehicle and options.default_fleet gives none";
@@ -454,6 +333,7 @@ impl Reader<'_> {
         pb::SolveRequest {
             sites: self
                 .sites
+                .entries
                 .values()
                 .map(|(site, _)| pb::Site {
                     setup_s,

@@ -10,8 +10,7 @@ use std::collections::BTreeMap;
 
 use super::hours::{Day, intersect};
 use super::options::{DfcOptions, Mode};
-use super::orders::Class;
-use super::read::Demand;
+use super::orders::{Class, Demand};
 use super::terms::OPENING_HOURS;
 use crate::pb;
 use crate::validate::{Code, Collector};

@@ -7,14 +7,14 @@
 
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use tonic::Code;
 use tracing::Instrument;
 
 use super::Http;
-use super::call::{admit, read_body, request_id, with_request_id};
+use super::call::{admit, read_body, respond};
 use super::error::ApiError;
 use crate::dfc::Adapted;
 use crate::error::Error;
@@ -45,16 +45,7 @@ pub async fn plan(State(http): State<Http>, headers: HeaderMap, body: Body) -> R
         })
         .instrument(call.span())
         .await;
-    match call.end(answer.map(tonic::Response::new)) {
-        Ok(response) => {
-            let id = request_id(response.metadata());
-            with_request_id(super::json_response(StatusCode::OK, response.get_ref()), id)
-        }
-        Err(status) => {
-            let id = request_id(status.metadata());
-            with_request_id(ApiError::from_status(&status).into_response(), id)
-        }
-    }
+    respond(call.end(answer.map(tonic::Response::new)))
 }
 
 /// The envelope read and its document adapted; the document may also be sent as a
