@@ -203,14 +203,51 @@ fn the_hub_cycle_reads_as_expected() {
     let adapted = adapt(HUB, &capped(false));
     assert_matches_expected(&adapted, &parse(HUB_EXPECTED));
     assert_eq!(adapted.mode, Mode::ViaHub);
-    // The picodons need the refrigerated van, and go in one inbound leg.
-    let chilled: Vec<_> = adapted
-        .request
+    // Inbound legs (farm → hub, one per producer and class) reach the hub before the
+    // 12:00 cutoff; outbound legs leave it from 12:30 (cutoff + 30 min sorting); the
+    // hub's own pickup orders need the inbound leg only.
+    let hub = adapted.hub.clone().unwrap();
+    let mut inbound = BTreeSet::new();
+    for shipment in &adapted.request.shipments {
+        let origin = &adapted.shipments[&shipment.id];
+        let (pickup, delivery) = (
+            shipment.pickup.as_ref().unwrap(),
+            shipment.delivery.as_ref().unwrap(),
+        );
+        match origin.leg {
+            "inbound" => {
+                assert_eq!(delivery.site_id, hub);
+                assert!(delivery.time_windows.iter().all(|w| w.end_s <= 12 * 3600));
+                assert!(inbound.insert((origin.producer.clone(), origin.class)));
+            }
+            "outbound" => {
+                assert_eq!(pickup.site_id, hub);
+                assert_ne!(delivery.site_id, hub);
+                assert!(
+                    pickup
+                        .time_windows
+                        .iter()
+                        .all(|w| w.start_s >= 12 * 3600 + 1800)
+                );
+            }
+            other => panic!("{other} leg in via_hub mode"),
+        }
+    }
+    // The picodons (1,380 g) are the one refrigerated inbound leg.
+    let chilled: Vec<i64> = adapted
         .shipments
-        .iter()
-        .filter(|s| s.skills == ["refrigerated"])
+        .values()
+        .filter(|origin| origin.leg == "inbound" && origin.class.skill() == "refrigerated")
+        .map(|origin| origin.mass_g)
         .collect();
-    assert!(chilled.iter().all(|s| s.amount[0] > 0) && !chilled.is_empty());
+    assert_eq!(chilled, [1380]);
+    let inbound_g: i64 = adapted
+        .shipments
+        .values()
+        .filter(|o| o.leg == "inbound")
+        .map(|o| o.mass_g)
+        .sum();
+    assert_eq!(inbound_g, 210_730);
 }
 
 #[test]
@@ -636,6 +673,25 @@ fn the_built_in_context_is_the_published_one() {
         links,
         tournee::dfc::context::LINK_PROPERTIES.into_iter().collect()
     );
+}
+
+#[test]
+fn goods_no_vehicle_can_carry_are_unassigned_with_their_reason() {
+    // Frozen eggs, and default vans that are refrigerated but not freezers.
+    let frozen = farms_with("enterprises/201/supplied_products/1", |product| {
+        product["dfc-b:frozen"] = json!(true);
+    });
+    let adapted = tournee::dfc::read(&frozen, Some(&capped(false))).unwrap();
+    let text = frozen.to_string();
+    let answer = solve_and_check(&adapted);
+    assert_every_line_fulfilled_once(&text, &answer);
+    let reasons: Vec<&str> = answer["@graph"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|node| node["tournee:unassignedReason"].as_str())
+        .collect();
+    assert_eq!(reasons, ["skills", "skills"]);
 }
 
 #[test]
