@@ -553,7 +553,9 @@ fn the_command_plans_a_document_and_refuses_a_bad_one_in_one_line() {
         scratch("plan.jsonld"),
         scratch("plan.svg"),
     );
-    std::fs::write(&options, capped(true).to_string()).unwrap();
+    let mut with_geometry = capped(true);
+    with_geometry["geometry"] = json!(true);
+    std::fs::write(&options, with_geometry.to_string()).unwrap();
     let output = tournee(&[
         "dfc",
         "solve",
@@ -574,6 +576,17 @@ fn the_command_plans_a_document_and_refuses_a_bad_one_in_one_line() {
     assert_every_line_fulfilled_once(FARMS, &answer);
     assert_round_trip(FARMS, &answer);
     assert!(std::fs::read_to_string(&map).unwrap().contains("<svg"));
+    let routes = answer["@graph"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["@type"] == "dfc-b:Route");
+    assert!(
+        routes.clone().count() > 0
+            && routes
+                .clone()
+                .all(|route| route["tournee:polyline"].is_string())
+    );
     let bad = scratch("bad.jsonld");
     let mut document = parse(FARMS);
     document["@context"] = json!("https://example.org/context.json");

@@ -161,6 +161,9 @@ pub struct DfcOptions {
     pub share_rule: String,
     /// Base of the answer's new `@id`s (default `urn:tournee:plan:<digest>`).
     pub id_base: Option<String>,
+    /// Whether each route carries its path as a precision-5 polyline
+    /// (`tournee:polyline`, along the roads when travel comes from roads).
+    pub geometry: bool,
     /// The search.
     pub search: Search,
 }
@@ -181,6 +184,7 @@ impl Default for DfcOptions {
             pooling: true,
             share_rule: "shapley".to_string(),
             id_base: None,
+            geometry: false,
             search: Search::default(),
         }
     }

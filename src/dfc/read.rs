@@ -358,6 +358,7 @@ impl Reader<'_> {
                 threads: options.search.threads,
                 max_iterations: options.search.max_iterations,
                 time_limit_ms: options.search.time_limit_ms,
+                geometry: options.geometry,
                 ..Default::default()
             }),
             pooling: options.pooling.then(|| pb::PoolingOptions {
