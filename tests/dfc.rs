@@ -632,7 +632,7 @@ async fn the_endpoint_answers_dfc_and_lists_a_documents_problems() {
         place["dfc-b:hasOpeningHours"][0]["https://schema.org/opens"] = json!("09:00:00");
         place["dfc-b:hasOpeningHours"][0]["https://schema.org/closes"] = json!("12:00:00");
     });
-    let envelope = json!({"options": capped(false), "document": closed});
+    let envelope = json!({"options": capped(false), "document": closed.clone()});
     let (status, _, error) = http::answer(
         server
             .post("/dfc/v1/plan", envelope.to_string())
@@ -645,10 +645,24 @@ async fn the_endpoint_answers_dfc_and_lists_a_documents_problems() {
     http::assert_matches(&document, "Error", &error);
     assert_eq!(error["code"], "INVALID_ARGUMENT");
     assert_eq!(error["violations"][0]["reason"], "dfc.closed_during_slot");
-    assert_eq!(
-        error["violations"][0]["field"],
-        "https://boutique-paysanne.example/api/dfc/places/2 dfc-b:isOpenDuring"
-    );
+    let field = "https://boutique-paysanne.example/api/dfc/places/2 dfc-b:isOpenDuring";
+    assert_eq!(error["violations"][0]["field"], field);
+    // The same through gRPC, JSON-LD as text.
+    let mut client = server.grpc_client().await;
+    let message = tournee::pb::DfcPlanRequest {
+        document: FARMS.to_string(),
+        options: capped(false).to_string(),
+    };
+    let plan = client.plan_dfc(message).await.unwrap().into_inner().plan;
+    assert_every_line_fulfilled_once(FARMS, &parse(&plan));
+    let message = tournee::pb::DfcPlanRequest {
+        document: closed.to_string(),
+        options: String::new(),
+    };
+    let status = client.plan_dfc(message).await.unwrap_err();
+    assert_eq!(status.code(), tonic::Code::InvalidArgument);
+    let details = tonic_types::StatusExt::get_details_bad_request(&status).unwrap();
+    assert_eq!(details.field_violations[0].field, field);
 }
 
 #[test]

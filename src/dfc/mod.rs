@@ -58,6 +58,24 @@ pub fn parse_document(text: &str) -> Result<Value, Violations> {
     })
 }
 
+/// A document and its options, both as text (options empty: every default), read into
+/// a request; text that is not JSON is a violation at `document` or `options`.
+pub fn read_texts(document: &str, options: &str) -> Result<Adapted, Violations> {
+    let document = parse_document(document)?;
+    let options = match options.trim() {
+        "" => None,
+        text => Some(serde_json::from_str::<Value>(text).map_err(|error| {
+            let mut problems = Collector::default();
+            problems.push(Code::OutOfRange, "options", format!("not JSON: {error}"));
+            match problems.finish(()) {
+                Err(violations) => violations,
+                Ok(()) => Violations(Vec::new()),
+            }
+        })?),
+    };
+    read(&document, options.as_ref())
+}
+
 /// A document and its options (`None`: every default) read into a request.
 pub fn read(document: &Value, options: Option<&Value>) -> Result<Adapted, Violations> {
     let options = match options {

@@ -6,7 +6,7 @@
 //! | `POST /v1/solve`, `POST /v1/matrix` | the gRPC API's Solve and ComputeMatrix in its proto3 JSON mapping | `api.rs` |
 //! | `/v1/operations…` | the long-running operations (SubmitSolve, Get, Wait, Cancel, List, Delete) | `operations.rs` |
 //! | `POST /`, `POST /optimization` | vroom-express and openrouteservice: VROOM JSON both ways | `vroom.rs` |
-//! | `POST /dfc/v1/plan` | a DFC JSON-LD order cycle in, the rounds and cost shares as DFC JSON-LD out | `dfc.rs` |
+//! | `POST /dfc/v1/plan` | the gRPC API's PlanDfc: a DFC JSON-LD order cycle in, the rounds and cost shares as DFC JSON-LD out | `dfc.rs` |
 //! | `GET /health` | 200 serving, 503 draining | `health.rs` |
 //! | `GET /openapi.json` | the OpenAPI 3.1 document | `openapi.rs`, `openapi_paths.rs` |
 //!

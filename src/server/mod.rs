@@ -16,6 +16,7 @@
 mod admission;
 mod auth;
 mod deadline;
+mod dfc;
 mod metrics;
 mod observe;
 pub mod operations;
