@@ -24,10 +24,12 @@ pub mod options;
 mod orders;
 mod places;
 pub mod read;
+mod shares;
 mod shipments;
 mod sites;
 pub mod terms;
 pub mod units;
+mod values;
 pub mod write;
 
 pub use options::{DfcOptions, Mode};

@@ -9,31 +9,13 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::context::{CONTEXT_URL, TOURNEE_NS};
 use super::read::Adapted;
+use super::values::{duration, link, price};
 use crate::pb;
-
-/// `{"@id": id}`.
-fn link(id: &str) -> Value {
-    json!({"@id": id})
-}
-
-/// A `dfc-b:Price` in euros, rounded to the cent.
-fn price(value: f64) -> Value {
-    json!({"@type": "dfc-b:Price", "dfc-b:value": cents(value), "dfc-b:hasUnit": "dfc-m:Euro"})
-}
-
-fn cents(value: f64) -> f64 {
-    (value * 100.0).round() / 100.0
-}
-
-/// An `xsd:duration` of whole seconds.
-fn duration(seconds: i64) -> String {
-    format!("PT{seconds}S")
-}
 
 /// The base of the answer's new ids: the option, else a digest of the request (which
 /// holds the seed).
@@ -62,7 +44,7 @@ pub fn answer(adapted: &Adapted, response: &pb::SolveResponse) -> Value {
     graph.extend(writer.minted_places());
     graph.extend(writer.minted_vehicles());
     if let Some(report) = &response.pooling {
-        graph.extend(writer.shares(report));
+        graph.extend(super::shares::shares(adapted, &writer.base, report));
     }
     json!({
         "@context": [CONTEXT_URL, {"tournee": TOURNEE_NS}],
@@ -168,10 +150,10 @@ impl<'a> Writer<'a> {
         let route_id = format!("{}/route/{number}", self.base);
         let mut nodes = Vec::new();
         let mut steps = Vec::new();
-        for (index, step) in tour.steps.iter().enumerate() {
+        for (index, group) in stops(&tour.steps).into_iter().enumerate() {
             let id = format!("{route_id}/step/{index}");
             steps.push(link(&id));
-            nodes.push(self.step(&id, &route_id, index, step));
+            nodes.push(self.step(&id, &route_id, index, group));
         }
         let mut route = json!({
             "@id": route_id,
@@ -190,27 +172,39 @@ impl<'a> Writer<'a> {
         nodes
     }
 
-    fn step(&self, id: &str, route_id: &str, index: usize, step: &pb::Step) -> Value {
+    /// One stop: consecutive pickups (or deliveries) at one site are one DFC step, as
+    /// the driver sees it, with every shipment it loads (or unloads).
+    fn step(&self, id: &str, route_id: &str, index: usize, group: &[pb::Step]) -> Value {
         let day = &self.adapted.day;
-        let (kind, extra) = match step.kind() {
+        let (Some(first), Some(last)) = (group.first(), group.last()) else {
+            return Value::Null;
+        };
+        let (kind, extra) = match first.kind() {
             pb::StepKind::Pickup => ("dfc-b:PickUpStep", Some("dfc-b:pickUp")),
             pb::StepKind::Delivery => ("dfc-b:DeliveryStep", Some("dfc-b:delivery")),
             _ => ("dfc-b:Step", None),
         };
+        let service_s: i64 = group.iter().map(|step| step.service_s).sum();
+        let waiting_s: i64 = group.iter().map(|step| step.waiting_s).sum();
         let mut node = json!({
             "@id": id,
             "@type": kind,
             "dfc-b:isStepOf": link(route_id),
             "tournee:sequence": index,
-            "tournee:stepKind": step.kind().as_str_name().trim_start_matches("STEP_KIND_").to_lowercase(),
-            "tournee:atPlace": link(&self.place(&step.site_id)),
-            "dfc-b:arrivalDate": day.local(step.arrival_s),
-            "tournee:waitingDuration": duration(step.waiting_s),
-            "dfc-b:duration": duration(step.service_s),
-            "tournee:loadKg": step.load.first().map_or(0.0, |grams| *grams as f64 / 1000.0),
+            "tournee:stepKind": first.kind().as_str_name().trim_start_matches("STEP_KIND_").to_lowercase(),
+            "tournee:atPlace": link(&self.place(&first.site_id)),
+            "dfc-b:arrivalDate": day.local(first.arrival_s),
+            "tournee:departureDate": day.local(last.departure_s),
+            "tournee:waitingDuration": duration(waiting_s),
+            "dfc-b:duration": duration(service_s),
+            "tournee:loadKg": last.load.first().map_or(0.0, |grams| *grams as f64 / 1000.0),
         });
         if let Some(property) = extra {
-            node[property] = json!([link(&self.shipment_id(&step.task_id))]);
+            let shipments: Vec<Value> = group
+                .iter()
+                .map(|step| link(&self.shipment_id(&step.task_id)))
+                .collect();
+            node[property] = Value::Array(shipments);
         }
         node
     }
@@ -312,83 +306,24 @@ impl<'a> Writer<'a> {
         }
         nodes
     }
+}
 
-    /// One `tournee:CostShare` per producer and the `tournee:PoolingReport`.
-    fn shares(&self, report: &pb::PoolingReport) -> Vec<Value> {
-        let chosen = self.adapted.options.share_rule.as_str();
-        // A rule the report could not compute has no figure (not a misleading 0).
-        let status = |rule: &str| {
-            report
-                .rules
-                .iter()
-                .find(|status| status.rule == rule)
-                .filter(|status| status.status != "ok")
-        };
-        let mut nodes = Vec::new();
-        let mut shares = Vec::new();
-        for (index, producer) in report.producers.iter().enumerate() {
-            let id = format!("{}/share/{}", self.base, index + 1);
-            shares.push(link(&id));
-            let mut node = json!({
-                "@id": id,
-                "@type": "tournee:CostShare",
-                "tournee:rule": chosen,
-                "tournee:standAloneCost": price(producer.alone.as_ref().map_or(0.0, |alone| alone.cost)),
-                "tournee:inCore": producer.in_core,
-            });
-            // The vans no producer operates (the hub's) are paid by the coordinator.
-            match (producer.producer_id.as_str(), &self.adapted.coordinator) {
-                ("(unowned)", Some(coordinator)) => node["tournee:payer"] = link(coordinator),
-                ("(unowned)", None) => node["tournee:unownedVehicles"] = Value::Bool(true),
-                (payer, _) => node["tournee:payer"] = link(payer),
-            }
-            let figures = [
-                ("proportional", producer.proportional),
-                ("shapley", producer.shapley),
-                ("nucleolus", producer.nucleolus),
-                ("epm", producer.epm),
-            ];
-            for (rule, value) in figures {
-                if status(rule).is_none() {
-                    node[format!("tournee:{rule}")] = json!(cents(value));
-                }
-            }
-            match status(chosen) {
-                None => {
-                    let share = figures
-                        .iter()
-                        .find(|(rule, _)| *rule == chosen)
-                        .map_or(0.0, |(_, value)| *value);
-                    node["tournee:share"] = price(share);
-                    node["tournee:savingPercent"] = json!(cents(producer.saving_percent));
-                }
-                Some(status) => {
-                    node["tournee:shareStatus"] = Value::String(status.status.clone());
-                    node["tournee:shareNote"] = Value::String(status.reason.clone());
-                }
-            }
-            nodes.push(node);
+/// A tour's steps grouped into stops: consecutive pickups, or consecutive deliveries,
+/// at one site form one group; every other step is a group of its own.
+fn stops(steps: &[pb::Step]) -> Vec<&[pb::Step]> {
+    let mut groups = Vec::new();
+    let mut start = 0;
+    for index in 1..=steps.len() {
+        let joins = steps.get(index).is_some_and(|step| {
+            let previous = &steps[index - 1];
+            matches!(step.kind(), pb::StepKind::Pickup | pb::StepKind::Delivery)
+                && step.kind() == previous.kind()
+                && step.site_id == previous.site_id
+        });
+        if !joins {
+            groups.push(&steps[start..index]);
+            start = index;
         }
-        let totals = |totals: Option<pb::PoolingTotals>| {
-            let totals = totals.unwrap_or_default();
-            let mut object = Map::new();
-            object.insert("tournee:cost".into(), price(totals.cost));
-            object.insert("tournee:distanceM".into(), totals.distance_m.into());
-            object.insert("tournee:durationS".into(), totals.duration_s.into());
-            object.insert("tournee:vehicles".into(), totals.vehicles.into());
-            object.insert("tournee:co2Kg".into(), json!(cents(totals.co2_kg)));
-            Value::Object(object)
-        };
-        nodes.push(json!({
-            "@id": format!("{}/pooling", self.base),
-            "@type": "tournee:PoolingReport",
-            "tournee:alone": totals(report.alone),
-            "tournee:pooled": totals(report.pooled),
-            "tournee:hasShare": shares,
-            "tournee:coreEmpty": report.core_empty,
-            "tournee:shapleyMethod": report.shapley_method,
-            "tournee:notes": report.notes,
-        }));
-        nodes
     }
+    groups
 }
