@@ -435,6 +435,15 @@ fn farms_with(id: &str, change: impl Fn(&mut Value)) -> Value {
     document
 }
 
+/// The two-farm document with its Livron place closed on Friday evening, the slot of
+/// the option that uses it.
+fn closed_friday_evening() -> Value {
+    farms_with("places/2", |place| {
+        place["dfc-b:hasOpeningHours"][0]["https://schema.org/opens"] = json!("09:00:00");
+        place["dfc-b:hasOpeningHours"][0]["https://schema.org/closes"] = json!("12:00:00");
+    })
+}
+
 /// The one violation a document gets: (code, path).
 fn only_violation(document: &Value) -> (String, String) {
     let error = tournee::dfc::read(document, Some(&capped(false))).expect_err("refused");
@@ -486,10 +495,7 @@ fn bad_documents_get_one_violation_each_with_its_path() {
         ("dfc.unknown_unit".into(), path)
     );
 
-    let closed = farms_with("places/2", |place| {
-        place["dfc-b:hasOpeningHours"][0]["https://schema.org/opens"] = json!("09:00:00");
-        place["dfc-b:hasOpeningHours"][0]["https://schema.org/closes"] = json!("12:00:00");
-    });
+    let closed = closed_friday_evening();
     let path = format!("{base}places/2 dfc-b:isOpenDuring");
     assert_eq!(
         only_violation(&closed),
@@ -614,37 +620,26 @@ fn the_command_plans_a_document_and_refuses_a_bad_one_in_one_line() {
     }
 }
 
+/// `POST /dfc/v1/plan` of `envelope`: status, request id, body.
+async fn post_plan(server: &http::HttpServer, envelope: &Value) -> (u16, Option<String>, Value) {
+    let sent = server.post("/dfc/v1/plan", envelope.to_string());
+    http::answer(sent.send().await.unwrap()).await
+}
+
 #[tokio::test]
 async fn the_endpoint_answers_dfc_and_lists_a_documents_problems() {
     let server = http::start_http(tournee::server::ServerConfig::default()).await;
     let document = http::openapi(&server).await;
     let envelope = json!({"options": capped(true), "document": parse(FARMS)});
-    let (status, id, answer) = http::answer(
-        server
-            .post("/dfc/v1/plan", envelope.to_string())
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, id, answer) = post_plan(&server, &envelope).await;
     assert_eq!(status, 200, "{answer}");
     assert!(id.is_some());
     http::assert_matches(&document, "DfcPlan", &answer);
     assert_every_line_fulfilled_once(FARMS, &answer);
     assert_round_trip(FARMS, &answer);
-    let closed = farms_with("places/2", |place| {
-        place["dfc-b:hasOpeningHours"][0]["https://schema.org/opens"] = json!("09:00:00");
-        place["dfc-b:hasOpeningHours"][0]["https://schema.org/closes"] = json!("12:00:00");
-    });
+    let closed = closed_friday_evening();
     let envelope = json!({"options": capped(false), "document": closed.clone()});
-    let (status, _, error) = http::answer(
-        server
-            .post("/dfc/v1/plan", envelope.to_string())
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _, error) = post_plan(&server, &envelope).await;
     assert_eq!(status, 400, "{error}");
     http::assert_matches(&document, "Error", &error);
     assert_eq!(error["code"], "INVALID_ARGUMENT");
