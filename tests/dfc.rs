@@ -268,6 +268,18 @@ fn the_two_farms_read_as_expected_with_a_default_van_each() {
             (farm(202).as_str(), farm(202).as_str())
         ]
     );
+    // Open routes: the vans end at their last stop, and the plan still checks.
+    let mut open = capped(false);
+    open["return_to_depot"] = json!(false);
+    let adapted = adapt(FARMS, &open);
+    assert!(
+        adapted
+            .vehicles
+            .iter()
+            .all(|v| v.vehicle.end_site_id.is_empty())
+    );
+    let answer = solve_and_check(&adapted);
+    assert_every_line_fulfilled_once(FARMS, &answer);
 }
 
 /// Solves an adapted request through the pipeline, checks it with the checker, and

@@ -24,7 +24,8 @@ pub struct FleetVehicle {
     pub name: String,
 }
 
-/// The document's vehicles; `sites` gets each depot the document names.
+/// The document's vehicles available on the planning day, and notes on those left out or
+/// simplified.
 pub fn document_vehicles(
     graph: &Graph,
     day: &Day,
@@ -68,7 +69,7 @@ pub fn document_vehicles(
             id: node.id.clone(),
             producer_id: operator.unwrap_or_default(),
             start_site_id: base.clone(),
-            end_site_id: base.clone(),
+            end_site_id: end_site(options, &base),
             capacity: vec![capacity_g(graph, node, options, problems)],
             skills: skills(flag(graph, node, &REFRIGERATED), flag(graph, node, &FROZEN)),
             shift: Some(pb::TimeWindow {
@@ -90,7 +91,7 @@ pub fn document_vehicles(
     (fleet, notes)
 }
 
-/// The default fleet at `depots` ((site, producer or "") pairs).
+/// The default fleet: one van at the hub, or one at each `farms` entry ((site, producer)).
 pub fn default_vehicles(
     options: &DfcOptions,
     day: &Day,
@@ -113,7 +114,7 @@ pub fn default_vehicles(
                 id: id.clone(),
                 producer_id: producer,
                 start_site_id: site.clone(),
-                end_site_id: site.clone(),
+                end_site_id: end_site(options, &site),
                 capacity: vec![(fleet.capacity_kg * 1000.0).round() as i64],
                 skills: skills(fleet.refrigerated, fleet.frozen),
                 shift: Some(pb::TimeWindow {
@@ -138,6 +139,15 @@ pub fn default_vehicles(
             }
         })
         .collect()
+}
+
+/// Where a vehicle ends: back at its depot, or (an open route) wherever its last stop
+/// is.
+fn end_site(options: &DfcOptions, depot: &str) -> String {
+    match options.return_to_depot {
+        true => depot.to_string(),
+        false => String::new(),
+    }
 }
 
 /// Skills of a vehicle: a freezer also carries chilled goods.

@@ -161,6 +161,9 @@ pub struct DfcOptions {
     pub share_rule: String,
     /// Base of the answer's new `@id`s (default `urn:tournee:plan:<digest>`).
     pub id_base: Option<String>,
+    /// Whether vehicles come back to their depot (false: each route ends at its last
+    /// stop).
+    pub return_to_depot: bool,
     /// Whether each route carries its path as a precision-5 polyline
     /// (`tournee:polyline`, along the roads when travel comes from roads).
     pub geometry: bool,
@@ -184,6 +187,7 @@ impl Default for DfcOptions {
             pooling: true,
             share_rule: "shapley".to_string(),
             id_base: None,
+            return_to_depot: true,
             geometry: false,
             search: Search::default(),
         }
