@@ -40,6 +40,15 @@ pub enum Error {
         /// When a retry may find room, milliseconds.
         retry_after_ms: u64,
     },
+    /// The caller's API key started as many calls this minute as it may
+    /// (`--max-calls-per-key-per-minute`): it may retry after `retry_after_ms` milliseconds.
+    #[error("this API key may start {per_minute} calls a minute; retry in {retry_after_ms} ms")]
+    KeyRateLimited {
+        /// The key's limit, calls per minute.
+        per_minute: u32,
+        /// When its next call is allowed, milliseconds.
+        retry_after_ms: u64,
+    },
     /// The requests the server holds (arriving, queued or running) add up to as many
     /// bytes as it may hold (`--max-request-bytes-in-flight`): the caller may retry after
     /// `retry_after_ms` milliseconds.

@@ -39,6 +39,7 @@ async fn keyed_server(max_solves_per_key: Option<usize>, tls: Option<Tls>) -> Te
         access: Access {
             api_keys: Some(Arc::new(ApiKeys::parse(&key_file()).unwrap())),
             max_solves_per_key,
+            ..Access::default()
         },
         admission: AdmissionLimits {
             max_concurrent_solves: 2,
@@ -173,6 +174,81 @@ async fn a_key_at_its_limit_gets_resource_exhausted_and_other_keys_go_on() {
         }
     };
     assert_feasible(&request, answer.get_ref());
+}
+
+/// Two cheap points, straight-line: a call that starts work and ends at once.
+fn two_points() -> pb::ComputeMatrixRequest {
+    pb::ComputeMatrixRequest {
+        points: vec![
+            common::site_at("vaduz", 47.1410, 9.5209),
+            common::site_at("schaan", 47.1650, 9.5097),
+        ],
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn a_key_past_its_rate_waits_for_its_next_call_and_other_keys_go_on() {
+    let server = common::start_server_config(ServerConfig {
+        access: Access {
+            api_keys: Some(Arc::new(ApiKeys::parse(&key_file()).unwrap())),
+            max_calls_per_key_per_minute: Some(2),
+            ..Access::default()
+        },
+        ..ServerConfig::default()
+    })
+    .await;
+    let mut client = server.client().await;
+    // A burst of two, then one call every 30 s: the third call within the half minute is
+    // refused whichever kind of work it starts, and reading an operation costs nothing.
+    client
+        .compute_matrix(with_key(two_points(), FARM_KEY))
+        .await
+        .expect("first call");
+    let operation = client
+        .submit_solve(with_key(quick_request(), FARM_KEY))
+        .await
+        .expect("second call")
+        .into_inner();
+    for _ in 0..3 {
+        let get = pb::GetOperationRequest {
+            name: operation.name.clone(),
+        };
+        client
+            .get_operation(with_key(get, FARM_KEY))
+            .await
+            .expect("reading is free");
+    }
+    for refused in [
+        client
+            .solve(with_key(quick_request(), FARM_KEY))
+            .await
+            .unwrap_err(),
+        client
+            .compute_matrix(with_key(two_points(), FARM_KEY))
+            .await
+            .unwrap_err(),
+    ] {
+        assert_eq!(
+            refused.code(),
+            tonic::Code::ResourceExhausted,
+            "{refused:?}"
+        );
+        assert!(
+            refused.message().contains("2 calls a minute"),
+            "{refused:?}"
+        );
+        let delay = refused
+            .get_details_retry_info()
+            .unwrap()
+            .retry_delay
+            .unwrap();
+        assert!(delay > std::time::Duration::ZERO && delay <= std::time::Duration::from_secs(31));
+    }
+    client
+        .compute_matrix(with_key(two_points(), SHOP_KEY))
+        .await
+        .expect("another key has its own rate");
 }
 
 #[tokio::test]

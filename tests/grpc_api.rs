@@ -285,3 +285,80 @@ async fn accepts_requests_above_four_mebibytes() {
     assert_eq!(response.tours.len(), 1);
     assert_feasible(&request, &response);
 }
+
+/// Three sites by matrix index, a van at s0 and a job at each of s1 and s2, over
+/// `durations` (also the distances).
+fn three_sites(durations: [[i64; 3]; 3]) -> pb::SolveRequest {
+    let site = |i: usize| pb::Site {
+        id: format!("s{i}"),
+        location: Some(pb::Location {
+            kind: Some(pb::location::Kind::MatrixIndex(i as u32)),
+        }),
+        ..Default::default()
+    };
+    let job = |i: usize| pb::Job {
+        id: format!("j{i}"),
+        stop: Some(pb::TaskStop {
+            site_id: format!("s{i}"),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let rows = || {
+        durations
+            .iter()
+            .map(|row| pb::MatrixRow {
+                values: row.to_vec(),
+            })
+            .collect()
+    };
+    pb::SolveRequest {
+        sites: (0..3).map(site).collect(),
+        vehicles: vec![pb::Vehicle {
+            id: "v".into(),
+            start_site_id: "s0".into(),
+            end_site_id: "s0".into(),
+            ..Default::default()
+        }],
+        jobs: vec![job(1), job(2)],
+        options: Some(quick_options(10)),
+        travel: Some(pb::TravelOptions {
+            source: Some(pb::travel_options::Source::Matrices(pb::SuppliedMatrices {
+                profiles: vec![pb::ProfileMatrices {
+                    profile: String::new(),
+                    durations_s: rows(),
+                    distances_m: rows(),
+                }],
+            })),
+        }),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn minus_one_in_a_supplied_matrix_means_no_road() {
+    let server = start_server().await;
+    let mut client = server.client().await;
+    // s2 has no road to or from the others, as ComputeMatrix would say it.
+    let request = three_sites([[0, 60, -1], [60, 0, -1], [-1, -1, 0]]);
+    let response = client.solve(request.clone()).await.expect("-1 is accepted");
+    let response = response.into_inner();
+    assert_feasible(&request, &response);
+    assert_eq!(response.unassigned.len(), 1, "{:?}", response.unassigned);
+    let unassigned = &response.unassigned[0];
+    assert_eq!(unassigned.task_id, "j2");
+    assert_eq!(
+        unassigned.reason,
+        pb::UnassignedReason::Unreachable as i32,
+        "{unassigned:?}"
+    );
+    let steps = &response.tours[0].steps;
+    assert!(steps.iter().any(|step| step.task_id == "j1"), "{steps:?}");
+
+    let status = client
+        .solve(three_sites([[0, 60, -2], [60, 0, 60], [60, 60, 0]]))
+        .await
+        .expect_err("-2 is not a value");
+    assert_eq!(status.code(), tonic::Code::InvalidArgument);
+    assert!(status.message().contains("nor -1"), "{status:?}");
+}

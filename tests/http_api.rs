@@ -229,6 +229,68 @@ async fn a_body_over_the_limit_is_refused_before_it_is_sent() {
     );
 }
 
+/// The answer to `head` then `body` sent on a new connection, as text (what the server
+/// wrote before it closed or finished its JSON body). Writes may fail: the server may
+/// answer and close before the body is through.
+async fn raw_exchange(server: &http::HttpServer, head: &str, body: &[u8]) -> String {
+    let mut stream = tokio::net::TcpStream::connect(server.http).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let _ = stream.write_all(body).await;
+    let mut received = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while !String::from_utf8_lossy(&received).ends_with('}') {
+        match stream.read(&mut buffer).await {
+            Ok(0) | Err(_) => break,
+            Ok(read) => received.extend_from_slice(&buffer[..read]),
+        }
+    }
+    String::from_utf8_lossy(&received).into_owned()
+}
+
+/// Asserts that `text` (a raw HTTP answer) refuses a call for the server's bytes.
+fn assert_refused_for_bytes(text: &str) {
+    assert!(text.starts_with("HTTP/1.1 429"), "{text}");
+    assert!(
+        text.to_ascii_lowercase().contains("retry-after: "),
+        "{text}"
+    );
+    let body: Value = serde_json::from_str(&text[text.find('{').unwrap()..]).unwrap();
+    assert_eq!(body["code"], "RESOURCE_EXHAUSTED", "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("bytes"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn bodies_count_against_the_servers_bound_on_request_bytes() {
+    let mib = 1024 * 1024;
+    let server = start_http(ServerConfig {
+        max_request_bytes_in_flight: 2 * mib,
+        ..ServerConfig::default()
+    })
+    .await;
+    let host = server.http;
+    // Announced: refused from the head, no byte of the body sent.
+    let head = format!(
+        "POST /v1/solve HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        3 * mib
+    );
+    assert_refused_for_bytes(&raw_exchange(&server, &head, b"").await);
+    // Unannounced: refused once the chunks that arrived pass the bound.
+    let head = format!(
+        "POST /v1/solve HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    );
+    let chunk = format!("{:x}\r\n{}\r\n", 256 * 1024, " ".repeat(256 * 1024));
+    let body = chunk.repeat(12) + "0\r\n\r\n";
+    assert_refused_for_bytes(&raw_exchange(&server, &head, body.as_bytes()).await);
+    // What the refused calls held came back: a request of 1.5 MiB fits.
+    let text = serde_json::to_string(&quick_demo()).unwrap();
+    let body = format!("{}{text}", " ".repeat(3 * mib / 2));
+    let (status, _, answer) = answer(server.post("/v1/solve", body).send().await.unwrap()).await;
+    assert_eq!(status, 200, "{answer}");
+}
+
 #[tokio::test]
 async fn keys_are_checked_like_grpc_checks_them() {
     let keys = ApiKeys::parse(&key_line("shop", "key-of-the-shop-0123456789")).unwrap();

@@ -161,3 +161,21 @@ async fn a_problem_over_the_server_limits_is_too_large_as_in_vroom_express() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn a_site_no_road_reaches_is_a_routing_error_as_in_vroom() {
+    let server = start_http(ServerConfig::new(common::liechtenstein_config())).await;
+    let mut input: Value = serde_json::from_str(COOPERATIVE).unwrap();
+    // Zurich, 60 km from the extract's roads.
+    input["jobs"] = json!([{"id": 900, "location": [8.5417, 47.3769]}]);
+    let (status, _, error) =
+        answer(server.post("/", input.to_string()).send().await.unwrap()).await;
+    assert_eq!((status, &error["code"]), (500, &json!(3)), "{error}");
+    assert!(
+        error["error"]
+            .as_str()
+            .unwrap()
+            .contains("nearest drivable road"),
+        "{error}"
+    );
+}

@@ -1,5 +1,5 @@
-//! Goods that must not share a vehicle (raw meat and ready-to-eat food): the API, the
-//! solver, the checker and validation.
+//! Goods that must not share a vehicle (raw meat and ready-to-eat food), or only not its
+//! load at the same moment: the API, the solver, the checker and validation.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -30,6 +30,12 @@ fn shipment(id: &str, goods_kind: &str) -> pb::Shipment {
 /// A butcher's farm and a shop 10 km away; meat, a ready meal and bread to move;
 /// `vans` vans with a fixed cost, so that one van would do it all if allowed.
 fn request(vans: usize, incompatible: bool) -> pb::SolveRequest {
+    let rule = incompatible.then_some(pb::GoodsRule::NotInSameVehicle);
+    request_with(vans, rule)
+}
+
+/// [`request`] with meat and the meal kept apart by `rule`, if any.
+fn request_with(vans: usize, rule: Option<pb::GoodsRule>) -> pb::SolveRequest {
     pb::SolveRequest {
         sites: vec![site("farm", 47.10, 9.50), site("shop", 47.19, 9.50)],
         vehicles: (0..vans)
@@ -51,14 +57,14 @@ fn request(vans: usize, incompatible: bool) -> pb::SolveRequest {
             shipment("meal", "ready_to_eat"),
             shipment("bread", ""),
         ],
-        incompatible_goods: if incompatible {
-            vec![pb::IncompatibleGoods {
+        incompatible_goods: rule
+            .map(|rule| pb::IncompatibleGoods {
                 first: "ready_to_eat".into(),
                 second: "raw_meat".into(),
-            }]
-        } else {
-            Vec::new()
-        },
+                rule: rule as i32,
+            })
+            .into_iter()
+            .collect(),
         options: Some(common::quick_options(200)),
         ..Default::default()
     }
@@ -117,8 +123,43 @@ fn with_one_van_one_of_them_stays_behind_with_its_reason() {
     assert_eq!(response.unassigned.len(), 1);
     let left = &response.unassigned[0];
     assert!(left.task_id == "meat" || left.task_id == "meal", "{left:?}");
-    assert_eq!(left.reason, pb::UnassignedReason::FleetFull as i32);
+    assert_eq!(left.reason, pb::UnassignedReason::IncompatibleGoods as i32);
     common::assert_feasible(&request, &response);
+}
+
+#[test]
+fn goods_kept_apart_on_board_share_the_van_one_after_the_other() {
+    let request = request_with(1, Some(pb::GoodsRule::NotOnBoardTogether));
+    let solved = solve(&request);
+    let response = tournee::api::encode::response(&solved);
+    assert!(response.unassigned.is_empty(), "{:?}", response.unassigned);
+    assert_eq!(response.tours.len(), 1);
+    // Meat and meal never ride together: one is delivered before the other is loaded.
+    let steps: Vec<(&str, i32)> = response.tours[0]
+        .steps
+        .iter()
+        .filter(|s| s.task_id == "meat" || s.task_id == "meal")
+        .map(|s| (s.task_id.as_str(), s.kind))
+        .collect();
+    assert_eq!(steps.len(), 4);
+    assert_eq!(steps[0].0, steps[1].0, "{steps:?}");
+    common::assert_feasible(&request, &response);
+}
+
+#[test]
+fn the_checker_rejects_a_load_that_mixes_goods_kept_apart_on_board() {
+    // Without the rule one van loads all three at the farm at once.
+    let mixed = solve(&request(1, false));
+    let strict =
+        tournee::validate::problem(&request_with(1, Some(pb::GoodsRule::NotOnBoardTogether)))
+            .unwrap();
+    let (matrices, _) = tournee::travel::matrices(&strict, &Default::default()).unwrap();
+    let findings = tournee::checker::check(&strict, &matrices, &mixed.solution)
+        .expect_err("meat and meal on board together are rejected");
+    assert!(
+        format!("{findings:?}").contains("on board together"),
+        "{findings:?}"
+    );
 }
 
 #[test]

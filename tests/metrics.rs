@@ -85,6 +85,7 @@ async fn keyed_server_with_metrics(
         access: Access {
             api_keys: Some(Arc::new(keys)),
             max_solves_per_key: None,
+            ..Access::default()
         },
         ..ServerConfig::new(travel)
     })

@@ -31,6 +31,7 @@ async fn keyed_server(max_solves_per_key: Option<usize>) -> TestServer {
         access: Access {
             api_keys: Some(Arc::new(ApiKeys::parse(&file).unwrap())),
             max_solves_per_key,
+            ..Access::default()
         },
         admission: AdmissionLimits {
             max_concurrent_solves: 2,

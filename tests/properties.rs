@@ -83,9 +83,11 @@ prop_compose! {
             goods_kind: ["", "meat", "meal"][index % 3].into(),
             ..Default::default()
         }).collect::<Vec<_>>();
-        // Half the problems forbid meat and ready meals in one tour (when both occur).
+        // Half the problems keep meat and ready meals apart (when both occur): a quarter
+        // in different tours, a quarter never on board together.
         let incompatible_goods = if seed % 2 == 1 && shipments.len() >= 3 {
-            vec![pb::IncompatibleGoods { first: "meat".into(), second: "meal".into() }]
+            let rule = if seed % 4 == 3 { pb::GoodsRule::NotOnBoardTogether } else { pb::GoodsRule::NotInSameVehicle };
+            vec![pb::IncompatibleGoods { first: "meat".into(), second: "meal".into(), rule: rule as i32 }]
         } else {
             Vec::new()
         };
@@ -95,6 +97,7 @@ prop_compose! {
             delivery: vec![delivery, 0],
             pickup: vec![0, pickup],
             skills: if cold { vec!["cold".into()] } else { Vec::new() },
+            goods_kind: ["", "meal", "meat"][index % 3].into(),
             ..Default::default()
         }).collect();
         pb::SolveRequest {

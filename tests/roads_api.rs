@@ -161,9 +161,9 @@ async fn a_site_far_from_any_road_is_named() {
         .unwrap()
         .field_violations
         .into_iter()
-        .map(|v| v.field)
+        .map(|v| format!("{} {}", v.field, &v.description[..10]))
         .collect();
-    assert_eq!(fields, ["points[5].location.coordinates"]);
+    assert_eq!(fields, ["points[5].location.coordinates [off_road]"]);
     // Allowed to, the request falls back to straight lines and says so.
     let mut points = villages();
     points.push(point("zurich", 47.3769, 8.5417));

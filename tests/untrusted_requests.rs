@@ -244,3 +244,58 @@ async fn an_osrm_timeout_above_a_minute_is_refused() {
     let first = first_violation(&status);
     assert_eq!(first.field, "travel.osrm.timeout_ms");
 }
+
+/// The demo with `count` more jobs, each at a site of its own, and `time_limit_ms`.
+fn with_jobs(count: usize, time_limit_ms: u64) -> pb::SolveRequest {
+    let mut request = demo_request();
+    for i in 0..count {
+        let id = format!("point-{i}");
+        let step = (i % 1_000) as f64 * 1e-4;
+        request
+            .sites
+            .push(site_at(&id, 47.0 + step, 9.5 + (i / 1_000) as f64 * 1e-3));
+        request.jobs.push(pb::Job {
+            id: format!("job-{i}"),
+            stop: Some(pb::TaskStop {
+                site_id: id,
+                ..Default::default()
+            }),
+            ..Default::default()
+        });
+    }
+    let mut options = quick_options(1);
+    options.time_limit_ms = Some(time_limit_ms);
+    request.options = Some(options);
+    request
+}
+
+#[tokio::test]
+async fn requests_too_big_for_their_time_limit_are_refused_at_once() {
+    let server = start_server().await;
+    let mut client = server.client().await;
+    // 10,000 jobs in 2 s: more sites (and matrix cells) than a server computes.
+    let status = client
+        .solve(with_jobs(10_000, 2_000))
+        .await
+        .expect_err("too large");
+    let first = first_violation(&status);
+    assert_eq!(first.field, "sites", "{first:?}");
+    assert!(first.description.starts_with("[too_large]"), "{first:?}");
+    // 4,900 jobs in 100 ms: within the sizes, but a plan needs about a second.
+    let status = client
+        .solve(with_jobs(4_900, 100))
+        .await
+        .expect_err("too short");
+    let first = first_violation(&status);
+    assert_eq!(first.field, "options.time_limit_ms", "{first:?}");
+    assert!(
+        first
+            .description
+            .starts_with("[out_of_range] 100 ms is too short"),
+        "{first:?}"
+    );
+    assert!(first.description.ends_with("at least 974 ms"), "{first:?}");
+    let mut request = demo_request();
+    request.options = Some(quick_options(50));
+    client.solve(request).await.expect("still serving");
+}

@@ -176,6 +176,19 @@ const CASES: &[Case] = &[
         "out_of_range",
     ),
     (
+        "time limit too short for the sites",
+        |r| {
+            r.sites.extend((0..1_998).map(|i| {
+                let step = f64::from(i) * 1e-4;
+                site(&format!("point-{i}"), 47.0 + step, 9.5 + step)
+            }));
+            // 2,000² cells need 10 + 160 ms.
+            r.options.as_mut().unwrap().time_limit_ms = Some(169);
+        },
+        &["options.time_limit_ms"],
+        "out_of_range",
+    ),
+    (
         "effort above the highest level",
         |r| r.options.as_mut().unwrap().effort = Some(6),
         &["options.effort"],

@@ -136,6 +136,7 @@ fn unassigned_reason(reason: i32) -> UnassignedReason {
         Ok(pb::UnassignedReason::MaxTimeOnBoard) => UnassignedReason::MaxTimeOnBoard,
         Ok(pb::UnassignedReason::VehicleLimits) => UnassignedReason::VehicleLimits,
         Ok(pb::UnassignedReason::Unreachable) => UnassignedReason::Unreachable,
+        Ok(pb::UnassignedReason::IncompatibleGoods) => UnassignedReason::IncompatibleGoods,
         _ => UnassignedReason::FleetFull,
     }
 }

@@ -205,6 +205,7 @@ fn reason(reason: UnassignedReason) -> pb::UnassignedReason {
         UnassignedReason::VehicleLimits => pb::UnassignedReason::VehicleLimits,
         UnassignedReason::Unreachable => pb::UnassignedReason::Unreachable,
         UnassignedReason::FleetFull => pb::UnassignedReason::FleetFull,
+        UnassignedReason::IncompatibleGoods => pb::UnassignedReason::IncompatibleGoods,
     }
 }
 

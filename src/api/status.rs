@@ -41,7 +41,7 @@ pub fn status(error: &Error) -> Status {
             off_road
                 .descriptions()
                 .into_iter()
-                .map(|(field, description)| (field, ViolationCode::OutOfRange, description)),
+                .map(|(field, description)| (field, ViolationCode::OffRoad, description)),
         ),
         Error::Travel(TravelError::Osrm(osrm)) => {
             Status::unavailable(osrm_message("configured by the operator", osrm))
@@ -52,6 +52,7 @@ pub fn status(error: &Error) -> Status {
         Error::Travel(_) => Status::failed_precondition(cut(&error.to_string(), MAX_MESSAGE_BYTES)),
         Error::Busy { retry_after_ms }
         | Error::KeyBusy { retry_after_ms, .. }
+        | Error::KeyRateLimited { retry_after_ms, .. }
         | Error::BytesBusy { retry_after_ms, .. } => busy(error, *retry_after_ms),
         Error::QueuedPastDeadline => Status::deadline_exceeded(error.to_string()),
         Error::Solve(_) | Error::Internal(_) => {

@@ -1,6 +1,6 @@
 //! Every task exactly once (in one tour, or unassigned), every vehicle at most once,
 //! shipments whole on one tour with the pickup first, skills, goods that must not
-//! share a vehicle. These rules look across tours, so they are checked once for the
+//! share a vehicle (and, in `on_board.rs`, goods that must not share the load). These rules look across tours, so they are checked once for the
 //! whole solution before any tour is replayed.
 
 use super::finding::Finding;
@@ -36,6 +36,7 @@ pub(super) fn check(problem: &Problem, solution: &Solution) -> Vec<Finding> {
             ));
         }
         check_goods(problem, vehicle, tour, &mut findings);
+        super::on_board::check(problem, vehicle, tour, &mut findings);
         record_steps(problem, vehicle, tour_index, tour, &mut seen, &mut findings);
     }
     for unassigned in &solution.unassigned {

@@ -28,6 +28,7 @@
 mod assignment;
 mod compare;
 mod finding;
+mod on_board;
 mod replay;
 mod schedule;
 mod tour;

@@ -1,5 +1,5 @@
 //! `serve`'s flags for who may call and how: API keys (`--api-keys`), each key's share
-//! of the solvers (`--max-solves-per-key`) and TLS (`--tls-cert`, `--tls-key`), read and
+//! of the solvers (`--max-solves-per-key`, `--max-calls-per-key-per-minute`) and TLS (`--tls-cert`, `--tls-key`), read and
 //! checked before the server listens, so a bad file stops the start with one line
 //! naming its flag.
 
@@ -22,6 +22,12 @@ pub struct AccessArgs {
     #[arg(long, value_name = "N", requires = "api_keys",
           value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     max_solves_per_key: Option<u64>,
+    /// Calls one key may start per minute (Solve, SolveStream, ComputeMatrix,
+    /// SubmitSolve; at once after a quiet minute); past them its calls get
+    /// RESOURCE_EXHAUSTED with the delay until its next call (default: no limit).
+    #[arg(long, value_name = "N", requires = "api_keys",
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    max_calls_per_key_per_minute: Option<u32>,
     /// The server's certificate chain (PEM): serve over TLS (with --tls-key).
     #[arg(long, value_name = "PEM", requires = "tls_key")]
     tls_cert: Option<PathBuf>,
@@ -42,6 +48,7 @@ impl AccessArgs {
         Ok(tournee::server::Access {
             api_keys,
             max_solves_per_key: self.max_solves_per_key.map(|n| n as usize),
+            max_calls_per_key_per_minute: self.max_calls_per_key_per_minute,
         })
     }
 

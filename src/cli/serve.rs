@@ -233,6 +233,7 @@ pub fn run(
             max_queue = service.admission().max_queue,
             api_keys = access.api_keys.as_ref().map_or(0, |keys| keys.len()),
             max_solves_per_key = access.max_solves_per_key,
+            max_calls_per_key_per_minute = access.max_calls_per_key_per_minute,
             tls = tls.is_some(),
             "tournee serving tournee.v1.Routing (health, reflection v1 and v1alpha)"
         );

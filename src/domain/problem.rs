@@ -300,6 +300,8 @@ pub struct Problem {
     pub goods_kinds: Vec<String>,
     /// Pairs of goods kinds (indices into `goods_kinds`) that never share a tour.
     pub incompatible_goods: Vec<(usize, usize)>,
+    /// Pairs of goods kinds that may share a tour but are never on board together.
+    pub apart_on_board: Vec<(usize, usize)>,
 }
 
 impl Problem {

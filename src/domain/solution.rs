@@ -114,6 +114,9 @@ pub enum UnassignedReason {
     Unreachable,
     /// Could be served alone, but the fleet is full.
     FleetFull,
+    /// Could be served alone, but every vehicle that could carries goods it must not
+    /// travel with.
+    IncompatibleGoods,
 }
 
 impl UnassignedReason {
@@ -135,6 +138,9 @@ impl UnassignedReason {
             UnassignedReason::FleetFull => {
                 "a vehicle could serve it alone, but the fleet is full with other tasks"
             }
+            UnassignedReason::IncompatibleGoods => {
+                "every vehicle that could serve it alone carries goods it must not travel with"
+            }
         }
     }
 
@@ -148,6 +154,7 @@ impl UnassignedReason {
             UnassignedReason::VehicleLimits => "vehicle_limits",
             UnassignedReason::Unreachable => "unreachable",
             UnassignedReason::FleetFull => "fleet_full",
+            UnassignedReason::IncompatibleGoods => "incompatible_goods",
         }
     }
 }

@@ -68,18 +68,36 @@ pub async fn read_body(headers: &HeaderMap, body: Body) -> Result<Vec<u8>, ApiEr
     let mut bytes = Vec::with_capacity(capacity);
     let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|error| {
-            ApiError::new(
-                Code::InvalidArgument,
-                format!("the request body could not be read: {error}"),
-            )
-        })?;
+        let chunk = chunk.map_err(unreadable)?;
         if bytes.len() + chunk.len() > MAX_DECODING_MESSAGE_BYTES {
             return Err(too_large());
         }
         bytes.extend_from_slice(&chunk);
     }
     Ok(bytes)
+}
+
+/// Why a body could not be read: the server's bound on request bytes (`bound.rs`), or
+/// the client's connection.
+fn unreadable(error: axum::Error) -> ApiError {
+    // axum wraps a body's error once more for each `Body` it is boxed in.
+    let mut error = error.into_inner();
+    loop {
+        if let Some(super::bound::BytesRefused(refused)) = error.downcast_ref() {
+            return super::bound::refusal(refused);
+        }
+        match error.downcast::<axum::Error>() {
+            Ok(wrapped) => error = wrapped.into_inner(),
+            Err(other) => {
+                error = other;
+                break;
+            }
+        }
+    }
+    ApiError::new(
+        Code::InvalidArgument,
+        format!("the request body could not be read: {error}"),
+    )
 }
 
 /// A body over the limit: the code tonic gives a gRPC message over it, HTTP 413.

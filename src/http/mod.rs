@@ -10,15 +10,17 @@
 //! | `GET /health` | 200 serving, 503 draining | `health.rs` |
 //! | `GET /openapi.json` | the OpenAPI 3.1 document | `openapi.rs`, `openapi_paths.rs` |
 //!
-//! Nothing here solves, validates or counts: every call is handed to the gRPC server's
+//! Nothing here solves or validates: every call is handed to the gRPC server's
 //! own [`RoutingService`] (and its `Admission`, so gRPC and HTTP callers wait in one
-//! queue), after the same API key check (`call.rs`); errors are its gRPC statuses in
+//! queue), after the same API key check (`call.rs`), its body counted against the same
+//! bound on request bytes (`bound.rs`); errors are its gRPC statuses in
 //! JSON (`error.rs`). The server starts this listener with the gRPC one and stops both
 //! together: on shutdown `/health` turns 503, no new connection is taken, and the calls
 //! in flight end with their best plan after the grace period like gRPC calls.
 //! Plain HTTP only: put TLS in front (a reverse proxy) or keep it on a private network.
 
 mod api;
+mod bound;
 mod call;
 mod dfc;
 pub mod error;
@@ -153,6 +155,10 @@ pub fn router(http: Http) -> Router {
         .route("/health", get(health::health))
         .route("/openapi.json", get(openapi::document))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            http.routing.request_bytes.clone(),
+            bound::bound,
+        ))
         .with_state(http)
 }
 

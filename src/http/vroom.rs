@@ -100,11 +100,15 @@ fn vroom_error(error: &ApiError) -> Response {
         .chain(violations.skip(1))
         .collect();
     let message = listed.join("; ");
-    let too_large = error.http == StatusCode::PAYLOAD_TOO_LARGE
-        || (!error.violations.is_empty()
-            && error.violations.iter().all(|v| v.reason == "too_large"));
+    let all = |reason: &str| {
+        !error.violations.is_empty() && error.violations.iter().all(|v| v.reason == reason)
+    };
+    let too_large = error.http == StatusCode::PAYLOAD_TOO_LARGE || all("too_large");
     let (status, code) = match error.code {
         _ if too_large => (StatusCode::PAYLOAD_TOO_LARGE, codes::TOO_LARGE),
+        // A site no road reaches is what VROOM reports as a routing error, as `tournee
+        // vroom` does.
+        _ if all("off_road") => (StatusCode::INTERNAL_SERVER_ERROR, codes::ROUTING),
         "INVALID_ARGUMENT" => (StatusCode::BAD_REQUEST, codes::INPUT),
         "UNAVAILABLE" | "FAILED_PRECONDITION" => {
             (StatusCode::INTERNAL_SERVER_ERROR, codes::ROUTING)

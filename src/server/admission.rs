@@ -8,6 +8,9 @@
 //! With `--max-solves-per-key`, a key's own calls count too, before the queue (see
 //! `per_key.rs`): a key at its limit is refused at once with [`Error::KeyBusy`].
 //!
+//! With `--max-calls-per-key-per-minute`, a key's new calls are charged first (see
+//! `key_rate.rs`): a key past its rate is refused at once with [`Error::KeyRateLimited`].
+//!
 //! What flows in: a call's caller and deadline; out: a permit the call's blocking work
 //! holds until it ends (so a client that goes away does not free a solver that is still
 //! busy, nor its key's place).
@@ -19,6 +22,7 @@ use std::time::Instant;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::auth::Caller;
+use super::key_rate::KeyRate;
 use super::metrics::SolverGauge;
 use super::per_key::{KeySlot, PerKey};
 use crate::error::Error;
@@ -52,6 +56,7 @@ pub struct Admission {
     running: Arc<Semaphore>,
     waiting: AtomicUsize,
     per_key: Arc<PerKey>,
+    rate: KeyRate,
 }
 
 /// A call's solver, and its key's place: both given back when the call's work ends.
@@ -82,6 +87,7 @@ impl Admission {
             running: Arc::new(Semaphore::new(limits.max_concurrent_solves)),
             waiting: AtomicUsize::new(0),
             per_key: Arc::new(PerKey::new(None)),
+            rate: KeyRate::default(),
         }
     }
 
@@ -90,6 +96,15 @@ impl Admission {
     pub fn with_max_per_key(self, max: Option<usize>) -> Self {
         Admission {
             per_key: Arc::new(PerKey::new(max)),
+            ..self
+        }
+    }
+
+    /// The same, with at most `per_minute` new calls per API key and minute (none: no
+    /// limit).
+    pub fn with_rate_per_key(self, per_minute: Option<u32>) -> Self {
+        Admission {
+            rate: KeyRate::new(per_minute),
             ..self
         }
     }
@@ -111,10 +126,20 @@ impl Admission {
         self.waiting.load(Ordering::Acquire)
     }
 
-    /// A solver for one call of `caller`: at once when one is free, after waiting in
-    /// the queue otherwise; refused when the caller's key is at its limit, when the queue
-    /// is full or when the deadline passes first.
+    /// A solver for one new call of `caller`: at once when one is free, after waiting in
+    /// the queue otherwise; refused when the caller's key is past its rate or at its
+    /// limit, when the queue is full or when the deadline passes first.
     pub async fn admit(&self, caller: &Caller, deadline: Option<Instant>) -> Result<Permit, Error> {
+        self.rate.charge(caller, Instant::now())?;
+        self.admit_charged(caller, deadline).await
+    }
+
+    /// Like [`Self::admit`] for work already charged to its key's rate (a resumed job).
+    pub async fn admit_charged(
+        &self,
+        caller: &Caller,
+        deadline: Option<Instant>,
+    ) -> Result<Permit, Error> {
         let key = self.per_key.take(caller)?;
         let solver = self.solver(deadline).await?;
         Ok(Permit {

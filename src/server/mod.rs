@@ -17,6 +17,7 @@ mod admission;
 mod auth;
 mod deadline;
 mod dfc;
+mod key_rate;
 mod metrics;
 mod observe;
 pub mod operations;
@@ -48,7 +49,7 @@ pub use metrics::{Metrics, serve_metrics};
 pub use observe::REQUEST_ID;
 pub(crate) use observe::{Call, Sizes};
 pub use operations::{OperationsConfig, owner_of};
-pub use request_bytes::DEFAULT_MAX_REQUEST_BYTES_IN_FLIGHT;
+pub use request_bytes::{DEFAULT_MAX_REQUEST_BYTES_IN_FLIGHT, RequestBytes, Share};
 pub use routing_service::RoutingService;
 pub use tls::{Tls, TlsError};
 
@@ -107,6 +108,9 @@ pub struct Access {
     /// Calls one key may have running or waiting for a solver; none: no limit but the
     /// server's.
     pub max_solves_per_key: Option<usize>,
+    /// Calls one key may start per minute (Solve, SolveStream, ComputeMatrix,
+    /// SubmitSolve); none: no limit.
+    pub max_calls_per_key_per_minute: Option<u32>,
 }
 
 impl ServerConfig {
@@ -286,8 +290,9 @@ async fn routing(
     config: ServerConfig,
     stop: stop::StopReceiver,
 ) -> Result<(GuardedRouting, Arc<operations::Operations>, RoutingService), ServerError> {
-    let admission =
-        Admission::new(config.admission).with_max_per_key(config.access.max_solves_per_key);
+    let admission = Admission::new(config.admission)
+        .with_max_per_key(config.access.max_solves_per_key)
+        .with_rate_per_key(config.access.max_calls_per_key_per_minute);
     let admission = Arc::new(admission);
     config.metrics.attach(admission.clone());
     let request_bytes = request_bytes::RequestBytes::new(config.max_request_bytes_in_flight);
@@ -310,6 +315,7 @@ async fn routing(
         stop: solving.stop,
         metrics: solving.metrics,
         operations: operations.clone(),
+        request_bytes: request_bytes.clone(),
     };
     let routing = pb::routing_server::RoutingServer::new(service.clone())
         .max_decoding_message_size(MAX_DECODING_MESSAGE_BYTES)

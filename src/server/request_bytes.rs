@@ -72,24 +72,38 @@ impl RequestBytes {
             .is_ok()
     }
 
-    /// The refusal of a call that does not fit.
-    fn refusal(&self) -> tonic::Status {
-        status(&Error::BytesBusy {
+    /// Why a call that does not fit is refused.
+    pub fn refusal_error(&self) -> Error {
+        Error::BytesBusy {
             max_bytes: self.max_bytes,
             retry_after_ms: RETRY_AFTER_MS,
-        })
+        }
+    }
+
+    /// The refusal of a call that does not fit.
+    fn refusal(&self) -> tonic::Status {
+        status(&self.refusal_error())
+    }
+
+    /// A share of the bound for one call (the HTTP door counts its bodies with it).
+    pub fn share(self: &Arc<Self>) -> Share {
+        Share {
+            pool: self.clone(),
+            bytes: AtomicUsize::new(0),
+        }
     }
 }
 
 /// One call's bytes: given back when both its request body and its answer are gone.
 #[derive(Debug)]
-struct Share {
+pub struct Share {
     pool: Arc<RequestBytes>,
     bytes: AtomicUsize,
 }
 
 impl Share {
-    fn take(&self, bytes: usize) -> bool {
+    /// Takes `bytes` more for this call, if they fit in the bound.
+    pub fn take(&self, bytes: usize) -> bool {
         let taken = self.pool.reserve(bytes);
         if taken {
             self.bytes.fetch_add(bytes, Ordering::AcqRel);
@@ -145,10 +159,7 @@ where
 
     fn call(&mut self, mut request: http::Request<Body>) -> Self::Future {
         let method = CalledMethod::of(request.uri().path());
-        let share = Arc::new(Share {
-            pool: self.pool.clone(),
-            bytes: AtomicUsize::new(0),
-        });
+        let share = Arc::new(self.pool.share());
         // A body that says its length is counted whole before any of it is read.
         let announced = request
             .headers()
@@ -283,10 +294,7 @@ mod tests {
     #[test]
     fn shares_take_what_fits_and_give_it_back() {
         let pool = RequestBytes::new(100);
-        let share = |pool: &Arc<RequestBytes>| Share {
-            pool: pool.clone(),
-            bytes: AtomicUsize::new(0),
-        };
+        let share = |pool: &Arc<RequestBytes>| pool.share();
         let first = share(&pool);
         assert!(first.take(60) && first.take(30));
         let second = share(&pool);

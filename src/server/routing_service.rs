@@ -50,6 +50,9 @@ pub struct RoutingService {
     pub metrics: Arc<Metrics>,
     /// The long-running operations (SubmitSolve and the calls on an operation).
     pub operations: Arc<Operations>,
+    /// The bound on request bytes held at once (`--max-request-bytes-in-flight`), which
+    /// the gRPC listener applies in front of this service and the HTTP door in its own.
+    pub request_bytes: Arc<super::RequestBytes>,
 }
 
 /// Sets the flag when dropped: tonic drops a handler whose client went away.

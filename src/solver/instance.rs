@@ -5,6 +5,8 @@ use rayon::prelude::*;
 
 use crate::domain::{Objective, Problem, TaskKind, TaskStop, TimeWindow, TravelMatrix};
 
+mod on_board;
+
 /// What a stop does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StopKind {
@@ -60,6 +62,9 @@ pub struct Instance<'a> {
     /// `clashes[kind][other]`: goods of these kinds never share a tour (empty when the
     /// problem has no incompatible goods).
     clashes: Vec<Vec<bool>>,
+    /// `apart[kind][other]`: goods of these kinds are never on board together (empty
+    /// when the problem has no such pair).
+    apart: Vec<Vec<bool>>,
     /// Per vehicle: where its travel times come from.
     durations: Vec<Durations>,
     /// Travel times scaled by a speed factor, one table per distinct (profile, factor).
@@ -140,17 +145,12 @@ impl<'a> Instance<'a> {
         let compatible = compatibility(problem);
         let neighbours = neighbours(&stops, matrices.first());
         let kinds = problem.goods_kinds.len();
-        let mut clashes = vec![vec![false; kinds]; kinds];
-        for &(a, b) in &problem.incompatible_goods {
-            clashes[a][b] = true;
-            clashes[b][a] = true;
-        }
-        if problem.incompatible_goods.is_empty() {
-            clashes.clear();
-        }
+        let clashes = kind_pairs(kinds, &problem.incompatible_goods);
+        let apart = kind_pairs(kinds, &problem.apart_on_board);
         let (durations, scaled) = durations(problem, matrices);
         Instance {
             clashes,
+            apart,
             durations,
             scaled,
             problem,
@@ -178,13 +178,41 @@ impl<'a> Instance<'a> {
         })
     }
 
-    /// Whether a route's stops carry goods that must not share it.
+    /// Whether a route's stops carry goods that must not share it, or goods that must
+    /// not be on board together at some point of it.
     pub fn route_clashes(&self, stops: &[usize]) -> bool {
-        !self.clashes.is_empty()
+        let shared = !self.clashes.is_empty()
             && stops
                 .iter()
                 .enumerate()
-                .any(|(i, &stop)| self.goods_clash(self.stops[stop].task, &stops[i + 1..]))
+                .any(|(i, &stop)| self.goods_clash(self.stops[stop].task, &stops[i + 1..]));
+        shared || (!self.apart.is_empty() && on_board::clash(self, &self.apart, stops))
+    }
+
+    /// Whether `task`'s goods must stay apart on board from some kind: its insertions
+    /// are then judged by simulation, where the route's order is known.
+    pub fn kept_apart_on_board(&self, task: usize) -> bool {
+        !self.apart.is_empty()
+            && self.problem.tasks[task]
+                .goods_kind
+                .is_some_and(|kind| self.apart[kind].contains(&true))
+    }
+
+    /// Whether `task` carries goods that must not travel with some of `stops`' under
+    /// either rule (for the unassigned reason: on board, the order may still allow it).
+    pub fn kinds_conflict(&self, task: usize, stops: &[usize]) -> bool {
+        let Some(kind) = self.problem.tasks[task].goods_kind else {
+            return false;
+        };
+        stops.iter().any(|&stop| {
+            self.problem.tasks[self.stops[stop].task]
+                .goods_kind
+                .is_some_and(|other| {
+                    [&self.clashes, &self.apart]
+                        .iter()
+                        .any(|pairs| !pairs.is_empty() && pairs[kind][other])
+                })
+        })
     }
 
     /// Travel time of `vehicle` from matrix index `from` to `to`, seconds.
@@ -284,38 +312,79 @@ fn durations(problem: &Problem, matrices: &[TravelMatrix]) -> (Vec<Durations>, V
     (durations, scaled)
 }
 
+/// `pairs` as a symmetric kind × kind table; empty when there are none.
+fn kind_pairs(kinds: usize, pairs: &[(usize, usize)]) -> Vec<Vec<bool>> {
+    if pairs.is_empty() {
+        return Vec::new();
+    }
+    let mut table = vec![vec![false; kinds]; kinds];
+    for &(a, b) in pairs {
+        table[a][b] = true;
+        table[b][a] = true;
+    }
+    table
+}
+
 fn fits(amount: &[i64], capacity: &[i64]) -> bool {
     amount.iter().zip(capacity).all(|(a, c)| a <= c)
 }
+
+/// Stops whose neighbourhoods are built together: their travel times *from* every other
+/// stop are read row by row for the whole group (a column of the matrix read stop by
+/// stop misses the cache at every cell: a second at 4,900 stops).
+const NEIGHBOUR_GROUP: usize = 64;
 
 fn neighbours(stops: &[Stop], matrix: Option<&TravelMatrix>) -> Vec<Vec<usize>> {
     let Some(matrix) = matrix else {
         return vec![Vec::new(); stops.len()];
     };
-    // Stops in parallel: 96 million pairs at 9,800 stops.
+    // Groups in parallel: 96 million pairs at 9,800 stops.
     stops
-        .par_iter()
+        .par_chunks(NEIGHBOUR_GROUP)
         .enumerate()
-        .map(|(index, stop)| {
-            let mut others: Vec<(i64, usize)> = stops
-                .iter()
-                .enumerate()
-                .filter(|(other, _)| *other != index)
-                .map(|(other, o)| {
-                    let d = matrix
-                        .duration_s(stop.location, o.location)
-                        .min(matrix.duration_s(o.location, stop.location));
-                    (d, other)
-                })
-                .collect();
-            // The nearest only, sorted: O(stops) per stop where a full sort is
-            // O(stops log stops) (seconds at 10,000 stops).
-            if others.len() > NEIGHBOURS {
-                others.select_nth_unstable(NEIGHBOURS);
-                others.truncate(NEIGHBOURS);
+        .flat_map_iter(|(group, chunk)| {
+            let first = group * NEIGHBOUR_GROUP;
+            // back[k][other]: from `other` to the group's k-th stop.
+            let mut back = vec![vec![0_i64; stops.len()]; chunk.len()];
+            for (other, o) in stops.iter().enumerate() {
+                for (k, stop) in chunk.iter().enumerate() {
+                    back[k][other] = matrix.duration_s(o.location, stop.location);
+                }
             }
-            others.sort_unstable();
-            others.into_iter().map(|(_, other)| other).collect()
+            chunk
+                .iter()
+                .zip(back)
+                .enumerate()
+                .map(move |(k, (stop, back))| nearest(stops, matrix, first + k, stop, &back))
         })
         .collect()
+}
+
+/// The stops nearest to `stop` (number `index`), given the times from each to it.
+fn nearest(
+    stops: &[Stop],
+    matrix: &TravelMatrix,
+    index: usize,
+    stop: &Stop,
+    back: &[i64],
+) -> Vec<usize> {
+    let mut others: Vec<(i64, usize)> = stops
+        .iter()
+        .enumerate()
+        .filter(|(other, _)| *other != index)
+        .map(|(other, o)| {
+            let d = matrix
+                .duration_s(stop.location, o.location)
+                .min(back[other]);
+            (d, other)
+        })
+        .collect();
+    // The nearest only, sorted: O(stops) per stop where a full sort is
+    // O(stops log stops) (seconds at 10,000 stops).
+    if others.len() > NEIGHBOURS {
+        others.select_nth_unstable(NEIGHBOURS);
+        others.truncate(NEIGHBOURS);
+    }
+    others.sort_unstable();
+    others.into_iter().map(|(_, other)| other).collect()
 }

@@ -35,7 +35,7 @@ pub fn solution(instance: &Instance, state: &State) -> Solution {
         .iter()
         .map(|&task| Unassigned {
             task,
-            reason: reason(instance, task, &mut scratch),
+            reason: reason(instance, task, &state.routes, &mut scratch),
         })
         .collect();
     let mut solution = Solution {

@@ -5,8 +5,13 @@ use super::route::evaluate::{Scratch, evaluate};
 use super::route::infeasible::Infeasible;
 use crate::domain::{TaskKind, UnassignedReason};
 
-/// The reason `task` could not be served.
-pub fn reason(instance: &Instance, task: usize, scratch: &mut Scratch) -> UnassignedReason {
+/// The reason `task` could not be served, given the plan's `routes`.
+pub fn reason(
+    instance: &Instance,
+    task: usize,
+    routes: &[Vec<usize>],
+    scratch: &mut Scratch,
+) -> UnassignedReason {
     let problem = instance.problem;
     let skilled: Vec<usize> = (0..problem.vehicles.len())
         .filter(|&v| {
@@ -28,11 +33,17 @@ pub fn reason(instance: &Instance, task: usize, scratch: &mut Scratch) -> Unassi
     }
     let stops = &instance.task_stops[task];
     let mut failures = Vec::new();
+    let mut kept_out_by_goods = false;
     for vehicle in compatible {
         match evaluate(instance, vehicle, stops, scratch, None) {
+            // Served alone, but its van carries goods it must not travel with.
+            Ok(_) if instance.kinds_conflict(task, &routes[vehicle]) => kept_out_by_goods = true,
             Ok(_) => return UnassignedReason::FleetFull,
             Err(failure) => failures.push(failure),
         }
+    }
+    if kept_out_by_goods {
+        return UnassignedReason::IncompatibleGoods;
     }
     // The failure shared by most vehicles; ties go to the earliest kind.
     failures.sort_unstable();

@@ -282,6 +282,9 @@ pub fn matrices(
         .iter()
         .map(|site| site.coordinates_deg.unwrap_or((0.0, 0.0)))
         .collect();
-    let computed = point_matrix(&points, &problem.travel, config, "sites")?;
-    Ok((vec![computed.matrix.clone(); profiles], computed))
+    let mut computed = point_matrix(&points, &problem.travel, config, "sites")?;
+    // Moved, not copied: a solve reads its matrices, and the report of where the points
+    // were placed has no use for the numbers (a 5,000-site matrix weighs 400 MB).
+    let matrix = std::mem::replace(&mut computed.matrix, TravelMatrix::zeros(0));
+    Ok((vec![matrix; profiles], computed))
 }

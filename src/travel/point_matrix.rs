@@ -14,6 +14,7 @@ use crate::roads::RoadNetwork;
 #[derive(Debug, Clone)]
 pub struct PointMatrix {
     /// Seconds and metres; unreachable pairs hold [`UNREACHABLE`](crate::domain::UNREACHABLE).
+    /// Empty in what [`super::matrices`] returns: the solve's matrices took the numbers.
     pub matrix: TravelMatrix,
     /// "road_graph", "osrm", "straight_line" or "straight_line_fallback".
     pub source: &'static str,

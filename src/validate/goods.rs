@@ -1,8 +1,11 @@
-//! Kinds of goods and the pairs that must not share a tour.
+//! Kinds of goods and the pairs that must not share a tour, or not be on board together.
 
 use super::violation::{Code, Collector};
 use crate::domain::Task;
 use crate::pb;
+
+/// Pairs of goods kinds: those that never share a tour, those never on board together.
+type Pairs = (Vec<(usize, usize)>, Vec<(usize, usize)>);
 
 /// Numbers the goods kinds the tasks name (shipments then jobs, as the tasks are) and
 /// checks that every incompatible pair names kinds some task carries: a typo would
@@ -11,7 +14,7 @@ pub fn goods(
     collector: &mut Collector,
     request: &pb::SolveRequest,
     tasks: &mut [Task],
-) -> (Vec<String>, Vec<(usize, usize)>) {
+) -> (Vec<String>, Pairs) {
     let names = request
         .shipments
         .iter()
@@ -31,8 +34,19 @@ pub fn goods(
         };
         task.goods_kind = Some(index);
     }
-    let mut pairs = Vec::new();
+    let (mut pairs, mut apart) = (Vec::new(), Vec::new());
     for (index, pair) in request.incompatible_goods.iter().enumerate() {
+        let on_board = match pb::GoodsRule::try_from(pair.rule) {
+            Ok(rule) => rule == pb::GoodsRule::NotOnBoardTogether,
+            Err(_) => {
+                collector.push(
+                    Code::OutOfRange,
+                    format!("incompatible_goods[{index}].rule"),
+                    format!("{} is not a goods rule", pair.rule),
+                );
+                false
+            }
+        };
         let mut kind = |side: &str, name: &str| {
             let found = kinds.iter().position(|k| k == name);
             if found.is_none() {
@@ -51,8 +65,8 @@ pub fn goods(
         if let (Some(first), Some(second)) =
             (kind("first", &pair.first), kind("second", &pair.second))
         {
-            pairs.push((first, second));
+            if on_board { &mut apart } else { &mut pairs }.push((first, second));
         }
     }
-    (kinds, pairs)
+    (kinds, (pairs, apart))
 }

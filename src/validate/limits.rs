@@ -5,7 +5,9 @@
 //! grows with the square of the sites, listed or not). A breach names the field and the
 //! limit, with the stable code `too_large`. The time limit allocates nothing: it is
 //! checked with the other search options (`out_of_range`, as before), against
-//! [`RequestLimits::max_time_limit_ms`].
+//! [`RequestLimits::max_time_limit_ms`], and from below against what a request of its
+//! size needs ([`min_time_limit_ms`]): a request too big for its time limit is refused
+//! at once instead of answering late.
 //!
 //! It also holds which OSRM servers a request may name ([`OsrmUrls`]), the other half
 //! of what a server's operator lets a request ask for.
@@ -106,7 +108,7 @@ pub fn check_problem(
         Some(pb::travel_options::Source::Matrices(supplied)) => Some(supplied),
         _ => None,
     };
-    match supplied {
+    let cells = match supplied {
         Some(supplied) => supplied_cells(collector, supplied, limits.max_matrix_cells),
         None => {
             // One matrix per profile the fleet drives.
@@ -125,8 +127,10 @@ pub fn check_problem(
                 profiles.len().max(1)
             );
             at_most(collector, "sites", cells, limits.max_matrix_cells, &what);
+            cells
         }
-    }
+    };
+    time_limit_for_size(collector, request, sites, cells);
     if request.pooling.as_ref().is_some_and(|p| p.enabled) {
         let players = request.producers.len() as u64;
         let what = "producers in the pooling report";
@@ -140,7 +144,53 @@ pub fn check_problem(
     }
 }
 
-fn supplied_cells(collector: &mut Collector, supplied: &pb::SuppliedMatrices, max_cells: u64) {
+/// The shortest time limit in which a request whose travel matrices have `cells` cells
+/// gets a plan, milliseconds: building the matrices and the solver's neighbourhoods
+/// grows with the cells (about 20 ns each on one core of a 2-core server), then a first
+/// plan is completed in haste. A fixed rule, not a measure of this machine's speed, so
+/// that the same request is accepted or refused everywhere.
+pub fn min_time_limit_ms(cells: u64) -> u64 {
+    MIN_TIME_LIMIT_MS + cells.saturating_mul(NS_PER_MATRIX_CELL) / 1_000_000
+}
+
+/// What any request needs, milliseconds.
+const MIN_TIME_LIMIT_MS: u64 = 10;
+
+/// What each matrix cell adds, nanoseconds (twice the measured cost, for busier machines).
+const NS_PER_MATRIX_CELL: u64 = 40;
+
+/// A time limit too short for the request's size is refused before any work: the
+/// caller learns at once what it would have learnt after the limit (a plan late, or
+/// none), with the least that would do.
+fn time_limit_for_size(
+    collector: &mut Collector,
+    request: &pb::SolveRequest,
+    sites: u64,
+    cells: u64,
+) {
+    let Some(given_ms) = request.options.as_ref().and_then(|o| o.time_limit_ms) else {
+        return;
+    };
+    let least_ms = min_time_limit_ms(cells);
+    // 0 is refused as out of range with the other options.
+    if given_ms > 0 && given_ms < least_ms {
+        collector.push(
+            Code::OutOfRange,
+            "options.time_limit_ms",
+            format!(
+                "{given_ms} ms is too short for {sites} sites ({cells} matrix cells): a plan needs at least {least_ms} ms"
+            ),
+        );
+    }
+}
+
+/// Checks each supplied matrix's cells; the cells of the largest.
+fn supplied_cells(
+    collector: &mut Collector,
+    supplied: &pb::SuppliedMatrices,
+    max_cells: u64,
+) -> u64 {
+    let mut largest = 0;
     for (index, profile) in supplied.profiles.iter().enumerate() {
         let field = format!("travel.matrices.profiles[{index}]");
         for (name, rows) in [
@@ -148,6 +198,7 @@ fn supplied_cells(collector: &mut Collector, supplied: &pb::SuppliedMatrices, ma
             ("distances_m", &profile.distances_m),
         ] {
             let rows = rows.len() as u64;
+            largest = largest.max(rows.saturating_mul(rows));
             let what = format!("matrix cells ({rows}² rows)");
             at_most(
                 collector,
@@ -158,6 +209,7 @@ fn supplied_cells(collector: &mut Collector, supplied: &pb::SuppliedMatrices, ma
             );
         }
     }
+    largest
 }
 
 /// Checks a ComputeMatrix request's sizes against `limits`.
@@ -218,4 +270,18 @@ impl OsrmUrls {
 
 fn normalise(url: &str) -> &str {
     url.trim_end_matches('/')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_least_time_limit_grows_with_the_matrix() {
+        assert_eq!(min_time_limit_ms(0), 10);
+        assert_eq!(min_time_limit_ms(2_000 * 2_000), 170);
+        // The largest matrix a default server computes: 25 million cells, 1.01 s.
+        assert_eq!(min_time_limit_ms(25_000_000), 1_010);
+        assert_eq!(min_time_limit_ms(u64::MAX), 10 + u64::MAX / 1_000_000);
+    }
 }

@@ -56,7 +56,8 @@ pub fn problem_within(request: &pb::SolveRequest, policy: &Policy) -> Result<Pro
     };
     let (vehicles, profiles) = fleet::vehicles(&mut collector, &request.vehicles, &context);
     let mut tasks = tasks::tasks(&mut collector, request, &context);
-    let (goods_kinds, incompatible_goods) = goods::goods(&mut collector, request, &mut tasks);
+    let (goods_kinds, (incompatible_goods, apart_on_board)) =
+        goods::goods(&mut collector, request, &mut tasks);
     let options = options::search_options(
         &mut collector,
         request.options.as_ref(),
@@ -88,6 +89,7 @@ pub fn problem_within(request: &pb::SolveRequest, policy: &Policy) -> Result<Pro
         pooling,
         goods_kinds,
         incompatible_goods,
+        apart_on_board,
     };
     collector.finish(problem)
 }

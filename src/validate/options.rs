@@ -250,7 +250,8 @@ fn supplied_matrices(
             &entry.durations_s,
             size,
         );
-        let distance_m = if entry.distances_m.is_empty() {
+        let mut duration_s = duration_s;
+        let mut distance_m = if entry.distances_m.is_empty() {
             vec![0; size * size]
         } else {
             square(
@@ -260,6 +261,9 @@ fn supplied_matrices(
                 size,
             )
         };
+        if duration_s.len() == distance_m.len() {
+            mark_no_road(&mut duration_s, &mut distance_m);
+        }
         for (site_index, site) in sites.iter().enumerate() {
             if site.coordinates_deg.is_none() && site.matrix_index >= size {
                 collector.push(
@@ -281,6 +285,19 @@ fn supplied_matrices(
     matrices
 }
 
+/// What a supplied matrix (and a ComputeMatrix answer) says of a pair with no road.
+const NO_ROAD: i64 = -1;
+
+/// A pair without a road in either of a profile's matrices has none in both: the
+/// solver's fast paths read only the durations.
+fn mark_no_road(duration_s: &mut [i64], distance_m: &mut [i64]) {
+    for (duration, distance) in duration_s.iter_mut().zip(distance_m) {
+        if *duration >= UNREACHABLE || *distance >= UNREACHABLE {
+            (*duration, *distance) = (UNREACHABLE, UNREACHABLE);
+        }
+    }
+}
+
 fn square(collector: &mut Collector, field: &str, rows: &[pb::MatrixRow], size: usize) -> Vec<i64> {
     let mut values = Vec::with_capacity(size * size);
     for (row_index, row) in rows.iter().enumerate() {
@@ -296,16 +313,19 @@ fn square(collector: &mut Collector, field: &str, rows: &[pb::MatrixRow], size: 
             return vec![0; size * size];
         }
         for (column, value) in row.values.iter().enumerate() {
-            if *value < 0 || *value >= UNREACHABLE {
+            if *value < NO_ROAD || *value >= UNREACHABLE {
                 collector.push(
                     Code::OutOfRange,
                     format!("{field}[{row_index}].values[{column}]"),
-                    format!("{value} is not in 0..{UNREACHABLE}"),
+                    format!("{value} is not in 0..{UNREACHABLE}, nor -1 (no road)"),
                 );
                 return vec![0; size * size];
             }
         }
-        values.extend_from_slice(&row.values);
+        values.extend(row.values.iter().map(|&value| match value {
+            NO_ROAD => UNREACHABLE,
+            value => value,
+        }));
     }
     if rows.len() != size {
         collector.push(

@@ -29,6 +29,9 @@ pub enum Code {
     /// The request names something the server's operator does not allow (an OSRM
     /// server outside `serve --osrm-allow`).
     NotAllowed,
+    /// A site is farther from a drivable road than the travel source accepts
+    /// (`travel.road_graph.max_snap_distance_m`, or OSRM could not place it).
+    OffRoad,
     /// A DFC document names a remote `@context` that is not a known DFC context (contexts
     /// are never fetched).
     DfcUnknownContext,
@@ -69,6 +72,7 @@ impl Code {
             Code::OutOfRange => "out_of_range",
             Code::TooLarge => "too_large",
             Code::NotAllowed => "not_allowed",
+            Code::OffRoad => "off_road",
             Code::DfcUnknownContext => "dfc.unknown_context",
             Code::DfcUnsupportedJsonld => "dfc.unsupported_jsonld",
             Code::DfcDanglingReference => "dfc.dangling_reference",

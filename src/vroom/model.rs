@@ -262,9 +262,14 @@ impl Read for GoodsKind {
     }
 }
 
-/// Extension `incompatible_goods`: `[["raw_meat", "ready_to_eat"], …]`.
+/// Extension `incompatible_goods`: `[["raw_meat", "ready_to_eat"], …]`, never in the same
+/// vehicle; a third element `"not_on_board_together"` lets them share the vehicle, never
+/// the load.
 #[derive(Debug)]
 pub struct GoodsPairs(pub Vec<pb::IncompatibleGoods>);
+
+/// The third element of a pair whose goods may share the vehicle, never the load.
+const ON_BOARD: &str = "not_on_board_together";
 
 impl Read for GoodsPairs {
     fn read(value: &Value, field: &str) -> Result<Self, FormatError> {
@@ -275,10 +280,22 @@ impl Read for GoodsPairs {
             Some([Value::String(first), Value::String(second)]) => Ok(pb::IncompatibleGoods {
                 first: first.clone(),
                 second: second.clone(),
+                rule: pb::GoodsRule::NotInSameVehicle as i32,
+            }),
+            Some(
+                [
+                    Value::String(first),
+                    Value::String(second),
+                    Value::String(rule),
+                ],
+            ) if rule == ON_BOARD => Ok(pb::IncompatibleGoods {
+                first: first.clone(),
+                second: second.clone(),
+                rule: pb::GoodsRule::NotOnBoardTogether as i32,
             }),
             _ => Err(FormatError::field(
                 format!("{field}[{index}]"),
-                "must be a pair of goods kinds [\"a\", \"b\"]",
+                "must be a pair of goods kinds [\"a\", \"b\"], or [\"a\", \"b\", \"not_on_board_together\"]",
             )),
         };
         list.iter()

@@ -48,14 +48,14 @@ impl Operations {
         Ok(unfinished.len())
     }
 
-    /// A solver for a resumed job: it never gives up on a full queue (the job was
-    /// accepted once), it retries after the usual delay.
+    /// A solver for a resumed job: it never gives up on a full queue or a busy key (the
+    /// job was accepted once), it retries after the usual delay.
     fn admit_until_free(self: &Arc<Self>, caller: Caller) -> Admitted {
         let admission = self.solving.admission.clone();
         Admitted::Waiting(Box::pin(async move {
             loop {
-                match admission.admit(&caller, None).await {
-                    Err(Error::Busy { .. }) => {
+                match admission.admit_charged(&caller, None).await {
+                    Err(Error::Busy { .. } | Error::KeyBusy { .. }) => {
                         tokio::time::sleep(Duration::from_millis(RETRY_AFTER_MS)).await;
                     }
                     admitted => return admitted,
