@@ -50,8 +50,8 @@
 //! The way out, and the doors:
 //! - [`api`]: domain results → responses, and errors → gRPC status;
 //! - [`report`]: plans and pooling reports as text tables and SVG maps, for people;
-//! - [`format_error`], [`vroom`] and [`scientific`]: foreign formats — VROOM's JSON
-//!   both ways, and the Solomon, Li & Lim and CVRPLIB files of the literature;
+//! - [`format_error`], [`vroom`], [`dfc`] and [`scientific`]: foreign formats — VROOM's
+//!   JSON both ways, DFC JSON-LD order cycles in and rounds with cost shares out, and the Solomon, Li & Lim and CVRPLIB files of the literature;
 //! - [`quality`]: solution quality on the literature's sets against the best-known
 //!   solutions (`tournee bench`);
 //! - [`server`]: the gRPC server (routing, health, reflection) over [`pipeline`];
@@ -81,6 +81,7 @@ pub mod api;
 pub mod report;
 pub mod format_error;
 pub mod vroom;
+pub mod dfc;
 pub mod scientific;
 pub mod quality;
 pub mod server;

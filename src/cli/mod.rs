@@ -4,6 +4,7 @@ mod access;
 mod args;
 mod bench;
 mod demo;
+mod dfc;
 mod keys;
 mod matrix;
 mod operations;
@@ -98,6 +99,9 @@ enum Command {
     /// Runs like the `vroom` command (same flags, input, output and error codes): a
     /// script that runs VROOM switches by renaming the command.
     Vroom(vroom::VroomArguments),
+    /// Plans a DFC (Data Food Consortium) order cycle given as JSON-LD and answers in
+    /// DFC JSON-LD: routes, steps, shipments and each producer's cost share.
+    Dfc(dfc::DfcArguments),
 }
 
 /// Runs a parsed command.
@@ -143,5 +147,6 @@ pub fn run(arguments: Arguments) -> anyhow::Result<()> {
         Command::Bench(arguments) => bench::run(&arguments),
         Command::Keys(arguments) => keys::run(&arguments),
         Command::Vroom(arguments) => vroom::run(&arguments),
+        Command::Dfc(arguments) => dfc::run(&arguments),
     }
 }

@@ -6,6 +6,7 @@
 //! | `POST /v1/solve`, `POST /v1/matrix` | the gRPC API's Solve and ComputeMatrix in its proto3 JSON mapping | `api.rs` |
 //! | `/v1/operations…` | the long-running operations (SubmitSolve, Get, Wait, Cancel, List, Delete) | `operations.rs` |
 //! | `POST /`, `POST /optimization` | vroom-express and openrouteservice: VROOM JSON both ways | `vroom.rs` |
+//! | `POST /dfc/v1/plan` | the gRPC API's PlanDfc: a DFC JSON-LD order cycle in, the rounds and cost shares as DFC JSON-LD out | `dfc.rs` |
 //! | `GET /health` | 200 serving, 503 draining | `health.rs` |
 //! | `GET /openapi.json` | the OpenAPI 3.1 document | `openapi.rs`, `openapi_paths.rs` |
 //!
@@ -21,6 +22,7 @@
 mod api;
 mod bound;
 mod call;
+mod dfc;
 pub mod error;
 mod health;
 pub mod openapi;
@@ -149,6 +151,7 @@ pub fn router(http: Http) -> Router {
         .route("/v1/operations/{id}/cancel", post(operations::cancel))
         .route("/", post(vroom::solve))
         .route("/optimization", post(vroom::solve))
+        .route("/dfc/v1/plan", post(dfc::plan))
         .route("/health", get(health::health))
         .route("/openapi.json", get(openapi::document))
         .fallback(not_found)

@@ -29,6 +29,12 @@ pub fn paths() -> Value {
         ),
         "/": vroom("vroomSolve"),
         "/optimization": vroom("vroomOptimization"),
+        "/dfc/v1/plan": native(
+            "dfcPlan",
+            "Plans a DFC (Data Food Consortium) order cycle: DFC JSON-LD in, routes, steps, shipments and cost shares as DFC JSON-LD out; a document's problems are violations with reasons dfc.* and paths `<node @id> <property>`.",
+            "DfcEnvelope",
+            "DfcPlan",
+        ),
         "/health": {"get": {
             "operationId": "health",
             "summary": "Whether the server takes calls (503 while it drains at shutdown).",
@@ -221,6 +227,24 @@ pub fn extra_schemas() -> Map<String, Value> {
                 "summary": {"type": "object"},
                 "unassigned": {"type": "array"},
                 "routes": {"type": "array"},
+            },
+        },
+        "DfcEnvelope": {
+            "type": "object",
+            "required": ["document"],
+            "description": "A DFC JSON-LD document (or its text) and tournee's options for it (planning_date, time_zone, mode, default_fleet, costs, service, pooling, share_rule, id_base, search); see the README.",
+            "properties": {
+                "document": {"type": ["object", "array", "string"]},
+                "options": {"type": "object"},
+            },
+        },
+        "DfcPlan": {
+            "type": "object",
+            "required": ["@context", "@graph"],
+            "description": "The plan as DFC JSON-LD: a tournee:Plan, dfc-b:Route, dfc-b:PickUpStep / dfc-b:DeliveryStep / dfc-b:Step, dfc-b:Shipment, tournee:CostShare and tournee:PoolingReport nodes.",
+            "properties": {
+                "@context": {"type": "array"},
+                "@graph": {"type": "array", "items": {"type": "object", "required": ["@id", "@type"]}},
             },
         },
         "VroomError": {

@@ -95,7 +95,7 @@ pub(super) trait BytesGauge: std::fmt::Debug + Send + Sync {
 }
 
 /// The Routing methods, as metrics label them (a bounded set, whatever the path).
-const METHODS: [&str; 9] = [
+const METHODS: [&str; 10] = [
     "Solve",
     "SolveStream",
     "ComputeMatrix",
@@ -105,6 +105,7 @@ const METHODS: [&str; 9] = [
     "CancelOperation",
     "ListOperations",
     "DeleteOperation",
+    "PlanDfc",
 ];
 
 /// The method a call names, in its request extensions: one of the Routing methods, or

@@ -16,6 +16,7 @@
 mod admission;
 mod auth;
 mod deadline;
+mod dfc;
 mod key_rate;
 mod metrics;
 mod observe;

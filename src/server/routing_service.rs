@@ -182,6 +182,13 @@ impl pb::routing_server::Routing for RoutingService {
         call.end(answer.map(Response::new).map_err(|error| error.status()))
     }
 
+    async fn plan_dfc(
+        &self,
+        request: Request<pb::DfcPlanRequest>,
+    ) -> Result<Response<pb::DfcPlanResponse>, Status> {
+        self.plan_dfc_call(request).await
+    }
+
     async fn delete_operation(
         &self,
         request: Request<pb::DeleteOperationRequest>,

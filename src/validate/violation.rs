@@ -32,6 +32,28 @@ pub enum Code {
     /// A site is farther from a drivable road than the travel source accepts
     /// (`travel.road_graph.max_snap_distance_m`, or OSRM could not place it).
     OffRoad,
+    /// A DFC document names a remote `@context` that is not a known DFC context (contexts
+    /// are never fetched).
+    DfcUnknownContext,
+    /// A DFC document uses a JSON-LD feature the adapter does not read (`@reverse`,
+    /// `@nest`, `@import`, scoped contexts…), or is not JSON-LD at all.
+    DfcUnsupportedJsonld,
+    /// A DFC link names a node that the document does not hold.
+    DfcDanglingReference,
+    /// A farm, pickup place or delivery address without latitude and longitude.
+    DfcMissingCoordinates,
+    /// An ordered product with no supplying Enterprise.
+    DfcNoSupplier,
+    /// An order that selects no shipping option, or an option with no place to go.
+    DfcNoShippingOption,
+    /// A quantity in a unit with no known factor to grams or pieces.
+    DfcUnknownUnit,
+    /// Neither the options nor the selected shipping options give a planning day.
+    DfcNoPlanningDate,
+    /// A place is closed during the whole slot of the shipping option that uses it.
+    DfcClosedDuringSlot,
+    /// No vehicle: none in the document and no default fleet in the options.
+    DfcNoVehicle,
 }
 
 impl Code {
@@ -51,6 +73,16 @@ impl Code {
             Code::TooLarge => "too_large",
             Code::NotAllowed => "not_allowed",
             Code::OffRoad => "off_road",
+            Code::DfcUnknownContext => "dfc.unknown_context",
+            Code::DfcUnsupportedJsonld => "dfc.unsupported_jsonld",
+            Code::DfcDanglingReference => "dfc.dangling_reference",
+            Code::DfcMissingCoordinates => "dfc.missing_coordinates",
+            Code::DfcNoSupplier => "dfc.no_supplier",
+            Code::DfcNoShippingOption => "dfc.no_shipping_option",
+            Code::DfcUnknownUnit => "dfc.unknown_unit",
+            Code::DfcNoPlanningDate => "dfc.no_planning_date",
+            Code::DfcClosedDuringSlot => "dfc.closed_during_slot",
+            Code::DfcNoVehicle => "dfc.no_vehicle",
         }
     }
 }
