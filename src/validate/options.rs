@@ -81,14 +81,7 @@ pub fn search_options(
             format!("{} is not in 0..=256", options.threads),
         );
     }
-    let balance_per_hour = options.balance_per_hour;
-    if !(balance_per_hour.is_finite() && balance_per_hour >= 0.0) {
-        collector.push(
-            Code::OutOfRange,
-            "options.balance_per_hour",
-            format!("{balance_per_hour} is not a finite number ≥ 0"),
-        );
-    }
+    let balance_per_hour = balance(collector, options.balance_per_hour);
     if options.max_iterations == Some(0) {
         collector.push(
             Code::OutOfRange,
@@ -104,11 +97,7 @@ pub fn search_options(
         threads: options.threads.min(256) as usize,
         max_iterations: options.max_iterations,
         geometry: options.geometry,
-        balance_per_hour: if balance_per_hour.is_finite() {
-            balance_per_hour.max(0.0)
-        } else {
-            0.0
-        },
+        balance_per_hour,
         local_search: true,
     }
 }
@@ -309,6 +298,19 @@ fn mark_no_road(duration_s: &mut [i64], distance_m: &mut [i64]) {
             (*duration, *distance) = (UNREACHABLE, UNREACHABLE);
         }
     }
+}
+
+/// The fair-workload penalty per hour, checked (0 when refused).
+fn balance(collector: &mut Collector, per_hour: f64) -> f64 {
+    if per_hour.is_finite() && per_hour >= 0.0 {
+        return per_hour;
+    }
+    collector.push(
+        Code::OutOfRange,
+        "options.balance_per_hour",
+        format!("{per_hour} is not a finite number ≥ 0"),
+    );
+    0.0
 }
 
 fn square(collector: &mut Collector, field: &str, rows: &[pb::MatrixRow], size: usize) -> Vec<i64> {
