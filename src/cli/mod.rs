@@ -2,6 +2,7 @@
 
 mod access;
 mod args;
+mod batch;
 mod bench;
 mod demo;
 mod keys;
@@ -10,6 +11,7 @@ mod operations;
 mod serve;
 mod solve;
 mod vroom;
+mod worker;
 
 pub use vroom::ExitStatus;
 
@@ -98,6 +100,12 @@ enum Command {
     /// Runs like the `vroom` command (same flags, input, output and error codes): a
     /// script that runs VROOM switches by renaming the command.
     Vroom(vroom::VroomArguments),
+    /// Solves the jobs queued in NATS JetStream by `serve --nats` (one at a time),
+    /// until SIGINT or SIGTERM.
+    Worker(worker::WorkerArguments),
+    /// Queues every request of a directory on NATS JetStream for the workers and
+    /// writes each answer beside its request (NAME.answer.json), with a progress bar.
+    Batch(batch::BatchArguments),
 }
 
 /// Runs a parsed command.
@@ -143,5 +151,7 @@ pub fn run(arguments: Arguments) -> anyhow::Result<()> {
         Command::Bench(arguments) => bench::run(&arguments),
         Command::Keys(arguments) => keys::run(&arguments),
         Command::Vroom(arguments) => vroom::run(&arguments),
+        Command::Worker(arguments) => worker::run(&arguments),
+        Command::Batch(arguments) => batch::run(&arguments),
     }
 }

@@ -22,7 +22,7 @@ use super::stop::{StopReceiver, Watching};
 use tracing::Instrument;
 
 use super::observe::{self, Call, Sizes, failure};
-use super::operations::{Operations, owner_of};
+use super::operations::{OperationsApi, owner_of};
 use crate::api::encode;
 use crate::budget::Budget;
 use crate::domain::Problem;
@@ -49,7 +49,7 @@ pub struct RoutingService {
     /// What `/metrics` shows (`serve --metrics-addr`).
     pub metrics: Arc<Metrics>,
     /// The long-running operations (SubmitSolve and the calls on an operation).
-    pub operations: Arc<Operations>,
+    pub operations: Arc<dyn OperationsApi>,
 }
 
 /// Sets the flag when dropped: tonic drops a handler whose client went away.
