@@ -1,5 +1,5 @@
 //! Scale-out on NATS JetStream, end to end: a real `nats-server -js`, real
-//! `tournee serve --nats` front ends and `tournee worker` processes. Jobs survive a
+//! `tournee serve --nats` front ends, `tournee worker` and `tournee batch` processes. Jobs survive a
 //! worker killed mid-job, a front end restarted, the NATS server restarted; a job that
 //! keeps failing ends on the dead-letter subject; every result is stored once and
 //! checked by the independent checker. No wait asserts a duration: each polls up to a
@@ -8,9 +8,12 @@
 
 mod common;
 
+use std::process::{Command, Stdio};
+
+use common::KillOnDrop;
 use common::nats::{
-    NatsServer, client, dead_letters, done_revisions, start_front_end, start_worker, submit,
-    wait_done,
+    NatsServer, client, dead_letters, done_revisions, exit_of, publish_again, start_front_end,
+    start_worker, submit, until_queue_empty, wait_done,
 };
 use common::operations::{attempts, request, response, state};
 use tournee::pb;
@@ -152,16 +155,39 @@ async fn a_front_end_restarted_while_workers_run_loses_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_nats_server_restarted_mid_batch_the_batch_completes() {
     let mut nats = NatsServer::start();
-    let (_front, url) = start_front_end(&nats, &[]);
+    let directory = std::env::temp_dir().join(format!("tournee-batch-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&directory);
+    std::fs::create_dir_all(&directory).unwrap();
+    let hubs: Vec<String> = (0..10).map(|hub| format!("hub-{hub:02}")).collect();
+    for hub in &hubs {
+        let text = serde_json::to_string(&request(ITERATIONS)).unwrap();
+        std::fs::write(directory.join(format!("{hub}.json")), text).unwrap();
+    }
     let workers = [
         start_worker(&nats, &WORKER_FLAGS),
         start_worker(&nats, &WORKER_FLAGS),
     ];
-    let names = submit_many(&url, 10).await;
+    let batch = KillOnDrop::new(
+        Command::new(env!("CARGO_BIN_EXE_tournee"))
+            .args(["batch", "--nats", &nats.url()])
+            .arg(&directory)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tournee batch starts"),
+    );
     workers[0].until_logged("solving a job");
     nats.stop();
     nats.restart();
-    assert_all_solved(&nats, &url, &names).await;
+    let exit = exit_of(batch).await;
+    assert!(exit.success(), "{exit:?}");
+    for hub in &hubs {
+        let text = std::fs::read_to_string(directory.join(format!("{hub}.answer.json")))
+            .expect("the answer beside the request");
+        let answer: pb::SolveResponse = serde_json::from_str(&text).expect("an answer");
+        common::assert_feasible(&request(ITERATIONS), &answer);
+    }
+    let _ = std::fs::remove_dir_all(&directory);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -181,5 +207,13 @@ async fn a_cancel_on_the_front_end_stops_the_worker_holding_the_job() {
     assert_eq!(state(&cancelled), pb::OperationState::Cancelled);
     // The worker is free again: the next job is solved.
     let next = submit(&mut client, request(ITERATIONS)).await;
-    assert_all_solved(&nats, &url, &[next]).await;
+    assert_all_solved(&nats, &url, &[next.clone()]).await;
+    // Its job handed out again (an ack lost, say): acked without a second solve.
+    publish_again(&nats, &next, &request(ITERATIONS)).await;
+    until_queue_empty(&nats).await;
+    let again = common::operations::get(&mut client, &next)
+        .await
+        .expect("get");
+    assert_eq!(attempts(&again), 1, "{again:?}");
+    assert_eq!(done_revisions(&nats, &next).await, 1);
 }

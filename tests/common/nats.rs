@@ -225,6 +225,48 @@ pub async fn done_revisions(nats: &NatsServer, name: &str) -> usize {
     history.iter().filter(|record| record.done()).count()
 }
 
+/// Publishes the job of operation `name` again, as a redelivery would hand it out.
+pub async fn publish_again(nats: &NatsServer, name: &str, request: &pb::SolveRequest) {
+    use prost::Message;
+    let job = tournee::cluster::Job {
+        name: name.to_string(),
+        request: Some(request.clone()),
+    };
+    let context = jetstream(nats).await;
+    let acked = context
+        .publish(tournee::cluster::JOBS_SUBJECT, job.encode_to_vec().into())
+        .await
+        .expect("published");
+    acked.await.expect("stored");
+}
+
+/// Waits until the job queue is empty: every job acked.
+pub async fn until_queue_empty(nats: &NatsServer) {
+    let context = jetstream(nats).await;
+    let mut stream = context
+        .get_stream(tournee::cluster::JOBS_STREAM)
+        .await
+        .expect("the job stream");
+    let started = Instant::now();
+    while stream.info().await.expect("stream info").state.messages > 0 {
+        assert!(started.elapsed() < CEILING, "jobs never acked");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits off the runtime for `process` to exit by itself; fails the test past
+/// [`CEILING`] (the process is then killed when dropped).
+pub async fn exit_of(mut process: KillOnDrop) -> std::process::ExitStatus {
+    let started = Instant::now();
+    loop {
+        if let Some(status) = process.try_wait().expect("try_wait") {
+            return status;
+        }
+        assert!(started.elapsed() < CEILING, "the process never exited");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// Every dead letter published so far.
 pub async fn dead_letters(nats: &NatsServer) -> Vec<tournee::cluster::DeadLetter> {
     let context = jetstream(nats).await;
