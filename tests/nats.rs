@@ -16,13 +16,16 @@ use common::nats::{
     start_worker, submit, until_queue_empty, wait_done,
 };
 use common::operations::{attempts, request, response, state};
+use tonic_types::StatusExt;
 use tournee::pb;
 
 /// Iterations of each job: enough work that a worker is caught mid-job.
 const ITERATIONS: u64 = 150;
 
-/// Workers that hand a silent job to another after 2 s.
-const WORKER_FLAGS: [&str; 2] = ["--ack-wait-s", "2"];
+/// Workers whose silent job goes to another after 5 s (a killed worker's job comes back
+/// soon; a live worker, which confirms every 1.7 s, keeps its job even on a loaded
+/// machine).
+const WORKER_FLAGS: [&str; 2] = ["--ack-wait-s", "5"];
 
 /// Submits `count` demo solves through the front end at `url`; their names.
 async fn submit_many(url: &str, count: usize) -> Vec<String> {
@@ -207,7 +210,7 @@ async fn a_cancel_on_the_front_end_stops_the_worker_holding_the_job() {
     assert_eq!(state(&cancelled), pb::OperationState::Cancelled);
     // The worker is free again: the next job is solved.
     let next = submit(&mut client, request(ITERATIONS)).await;
-    assert_all_solved(&nats, &url, &[next.clone()]).await;
+    assert_all_solved(&nats, &url, std::slice::from_ref(&next)).await;
     // Its job handed out again (an ack lost, say): acked without a second solve.
     publish_again(&nats, &next, &request(ITERATIONS)).await;
     until_queue_empty(&nats).await;
@@ -216,4 +219,57 @@ async fn a_cancel_on_the_front_end_stops_the_worker_holding_the_job() {
         .expect("get");
     assert_eq!(attempts(&again), 1, "{again:?}");
     assert_eq!(done_revisions(&nats, &next).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_is_one_operation_done_once_each_of_its_items_is() {
+    let nats = NatsServer::start();
+    let (_front, url) = start_front_end(&nats, &[]);
+    let _workers = [
+        start_worker(&nats, &WORKER_FLAGS),
+        start_worker(&nats, &WORKER_FLAGS),
+    ];
+    let mut client = client(&url).await;
+    let mut wrong = request(ITERATIONS);
+    wrong.options.as_mut().unwrap().time_limit_ms = Some(3_600_001);
+    let refused = client
+        .submit_batch(pb::SubmitBatchRequest {
+            requests: vec![request(ITERATIONS), wrong],
+        })
+        .await
+        .expect_err("a bad item refuses the batch");
+    assert_eq!(refused.code(), tonic::Code::InvalidArgument);
+    let violations = refused.get_details_bad_request().expect("BadRequest");
+    let fields: Vec<_> = violations
+        .field_violations
+        .iter()
+        .map(|v| &v.field)
+        .collect();
+    assert_eq!(fields, ["requests[1].options.time_limit_ms"], "{refused:?}");
+    let batch = client
+        .submit_batch(pb::SubmitBatchRequest {
+            requests: vec![request(ITERATIONS); 4],
+        })
+        .await
+        .expect("submitted")
+        .into_inner();
+    let done = wait_done(&url, &batch.name).await;
+    assert_eq!(state(&done), pb::OperationState::Succeeded, "{done:?}");
+    let metadata = done.metadata.as_ref().unwrap();
+    assert_eq!((metadata.items.len(), metadata.items_done), (4, 4));
+    assert_eq!(
+        done.result,
+        Some(pb::operation::Result::Batch(pb::BatchResult {
+            succeeded: 4,
+            failed: 0
+        }))
+    );
+    assert_all_solved(&nats, &url, &metadata.items).await;
+    // Only its four items and itself: the refused batch queued nothing.
+    let listed = client
+        .list_operations(pb::ListOperationsRequest::default())
+        .await
+        .expect("list")
+        .into_inner();
+    assert_eq!(listed.operations.len(), 5);
 }

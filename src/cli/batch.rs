@@ -135,7 +135,8 @@ fn write_answer(request: &Path, operation: &pb::Operation) -> anyhow::Result<boo
         Some(pb::operation::Result::Error(failure)) => {
             (error, serde_json::to_string_pretty(failure)?, false)
         }
-        None => (error, "{}".to_string(), false),
+        // Each request is a solve of its own: neither a batch nor empty.
+        Some(pb::operation::Result::Batch(_)) | None => (error, "{}".to_string(), false),
     };
     std::fs::write(&path, text + "\n").with_context(|| format!("writing {}", path.display()))?;
     Ok(succeeded)

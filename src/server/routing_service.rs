@@ -128,6 +128,21 @@ impl pb::routing_server::Routing for RoutingService {
         call.end(answer.instrument(call.span()).await.map(Response::new))
     }
 
+    async fn submit_batch(
+        &self,
+        request: Request<pb::SubmitBatchRequest>,
+    ) -> Result<Response<pb::Operation>, Status> {
+        let call = Call::begin(
+            "SubmitBatch",
+            &request,
+            Sizes::default(),
+            self.metrics.clone(),
+        );
+        let owner = owner_of(&request);
+        let answer = self.operations.submit_batch(owner, request.into_inner());
+        call.end(answer.instrument(call.span()).await.map(Response::new))
+    }
+
     async fn get_operation(
         &self,
         request: Request<pb::GetOperationRequest>,

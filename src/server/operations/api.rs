@@ -38,6 +38,17 @@ pub trait OperationsApi: Send + Sync + std::fmt::Debug {
     ) -> Result<pb::ListOperationsResponse, OperationError>;
     /// DeleteOperation.
     async fn delete(&self, owner: String, name: String) -> Result<(), OperationError>;
+    /// SubmitBatch: only where remote workers solve (`serve --nats`).
+    async fn submit_batch(
+        &self,
+        _owner: String,
+        _request: pb::SubmitBatchRequest,
+    ) -> Result<pb::Operation, Status> {
+        Err(Status::failed_precondition(
+            "SubmitBatch needs a server started with --nats (its items go to the workers); \
+             submit each request with SubmitSolve",
+        ))
+    }
     /// At shutdown: waits up to `patience` for this process's jobs to store how they
     /// ended.
     async fn drain(&self, patience: Duration);

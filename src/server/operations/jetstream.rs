@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use tonic::Status;
 
 use super::api::OperationsApi;
+use super::batch::is_batch;
 use super::kv_records::KvRecords;
 use super::record::{Record, new_name, now_unix_ms};
 use super::rpc::{cancel, owns, page_of, wait_until};
@@ -43,8 +44,22 @@ impl JetStreamOperations {
         })
     }
 
+    /// The records of the operations.
+    pub(super) fn records(&self) -> &KvRecords {
+        &self.records
+    }
+
+    /// What new operations are checked against, and kept for.
+    pub(super) fn submit_policy(&self) -> &SubmitPolicy {
+        &self.submit
+    }
+
     /// The record `name` (and its revision) if the caller may see it.
-    async fn visible(&self, owner: &str, name: &str) -> Result<(Record, u64), OperationError> {
+    pub(super) async fn visible(
+        &self,
+        owner: &str,
+        name: &str,
+    ) -> Result<(Record, u64), OperationError> {
         match self.records.get(name).await? {
             Some((record, revision)) if owns(owner, &record) && !record.expired(now_unix_ms()) => {
                 Ok((record, revision))
@@ -79,7 +94,10 @@ impl OperationsApi for JetStreamOperations {
     }
 
     async fn get(&self, owner: String, name: String) -> Result<pb::Operation, OperationError> {
-        let (record, _) = self.visible(&owner, &name).await?;
+        let (mut record, _) = self.visible(&owner, &name).await?;
+        if is_batch(&record) {
+            record = self.batch_view(record).await?;
+        }
         Ok(record.operation.unwrap_or_default())
     }
 
@@ -90,6 +108,10 @@ impl OperationsApi for JetStreamOperations {
         deadline: Option<Instant>,
     ) -> Result<pb::Operation, OperationError> {
         let until = wait_until(&request, deadline);
+        let (first, _) = self.visible(&owner, &request.name).await?;
+        if is_batch(&first) {
+            return self.wait_batch(&owner, &request.name, until).await;
+        }
         loop {
             let (record, revision) = self.visible(&owner, &request.name).await?;
             if record.done() || Instant::now() >= until {
@@ -100,7 +122,11 @@ impl OperationsApi for JetStreamOperations {
     }
 
     async fn cancel(&self, owner: String, name: String) -> Result<pb::Operation, OperationError> {
-        self.visible(&owner, &name).await?;
+        let (before, _) = self.visible(&owner, &name).await?;
+        if is_batch(&before) {
+            self.cancel_items(&before).await?;
+            return Ok(self.batch_view(before).await?.operation.unwrap_or_default());
+        }
         let ttl_ms = self.submit.ttl_ms();
         let record = self
             .records
@@ -149,6 +175,14 @@ impl OperationsApi for JetStreamOperations {
             return Err(OperationError::NotDone(name));
         }
         self.records.delete(&name).await
+    }
+
+    async fn submit_batch(
+        &self,
+        owner: String,
+        request: pb::SubmitBatchRequest,
+    ) -> Result<pb::Operation, Status> {
+        self.submit_items(owner, request).await
     }
 
     /// Nothing runs here: the workers hold the jobs.

@@ -14,6 +14,7 @@
 //! from its checkpointed plan when it has one.
 
 mod api;
+mod batch;
 mod checkpoint;
 mod error;
 mod job;
