@@ -56,6 +56,11 @@
 //!   solutions (`tournee bench`);
 //! - [`server`]: the gRPC server (routing, health, reflection) over [`pipeline`];
 //! - [`http`]: the same server's HTTP/JSON door (native JSON, vroom-express, OpenAPI).
+//!
+//! Beyond one machine:
+//! - [`cluster`]: the NATS JetStream layout (job queue, operation records, dead
+//!   letters) that `serve --nats`, `worker` and `batch` share;
+//! - [`worker`]: a process that pulls solve jobs from it and stores their results.
 
 // The vocabulary.
 pub mod domain;
@@ -86,5 +91,7 @@ pub mod scientific;
 pub mod quality;
 pub mod server;
 pub mod http;
+pub mod cluster;
+pub mod worker;
 
 pub use error::Error;

@@ -185,6 +185,18 @@ async fn an_invalid_or_unplaceable_request_is_refused_at_submit() {
         .unwrap();
     let endless = endless.into_inner().name;
     client.cancel_operation(cancel(endless)).await.unwrap();
+
+    // A batch needs remote workers (serve --nats): refused here, naming the flag.
+    let batch = pb::SubmitBatchRequest {
+        requests: vec![request(30)],
+    };
+    let refused = client.submit_batch(batch).await.unwrap_err();
+    assert_eq!(
+        refused.code(),
+        tonic::Code::FailedPrecondition,
+        "{refused:?}"
+    );
+    assert!(refused.message().contains("--nats"), "{refused:?}");
 }
 
 #[tokio::test]

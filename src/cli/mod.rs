@@ -2,6 +2,7 @@
 
 mod access;
 mod args;
+mod batch;
 mod bench;
 mod demo;
 mod dfc;
@@ -11,6 +12,7 @@ mod operations;
 mod serve;
 mod solve;
 mod vroom;
+mod worker;
 
 pub use vroom::ExitStatus;
 
@@ -102,6 +104,12 @@ enum Command {
     /// Plans a DFC (Data Food Consortium) order cycle given as JSON-LD and answers in
     /// DFC JSON-LD: routes, steps, shipments and each producer's cost share.
     Dfc(dfc::DfcArguments),
+    /// Solves the jobs queued in NATS JetStream by `serve --nats` (one at a time),
+    /// until SIGINT or SIGTERM.
+    Worker(worker::WorkerArguments),
+    /// Queues every request of a directory on NATS JetStream for the workers and
+    /// writes each answer beside its request (NAME.answer.json), with a progress bar.
+    Batch(batch::BatchArguments),
 }
 
 /// Runs a parsed command.
@@ -148,5 +156,7 @@ pub fn run(arguments: Arguments) -> anyhow::Result<()> {
         Command::Keys(arguments) => keys::run(&arguments),
         Command::Vroom(arguments) => vroom::run(&arguments),
         Command::Dfc(arguments) => dfc::run(&arguments),
+        Command::Worker(arguments) => worker::run(&arguments),
+        Command::Batch(arguments) => batch::run(&arguments),
     }
 }

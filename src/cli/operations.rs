@@ -27,6 +27,11 @@ pub struct OperationArgs {
     #[arg(long, value_name = "S", default_value_t = tournee::server::operations::DEFAULT_CHECKPOINT_EVERY.as_secs(),
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     checkpoint_every_s: u64,
+    /// A NATS server with JetStream (nats://HOST:PORT): operations are kept there and
+    /// solved by `tournee worker` processes, so several front ends share them
+    /// (--data-dir is then unused).
+    #[arg(long, value_name = "URL")]
+    nats: Option<String>,
 }
 
 impl OperationArgs {
@@ -42,6 +47,7 @@ impl OperationArgs {
             memory_if_locked,
             ttl: std::time::Duration::from_secs(self.operation_ttl_s),
             checkpoint_every: std::time::Duration::from_secs(self.checkpoint_every_s),
+            nats_url: self.nats.clone(),
         }
     }
 }

@@ -98,7 +98,7 @@ pub enum LogFormat {
 }
 
 /// Sends the library's `tracing` events to stderr, filtered by RUST_LOG (default info).
-fn init_logs(format: LogFormat) -> anyhow::Result<()> {
+pub fn init_logs(format: LogFormat) -> anyhow::Result<()> {
     use tracing_subscriber::EnvFilter;
     let filter = match std::env::var("RUST_LOG") {
         Ok(directives) => {
@@ -134,7 +134,7 @@ impl ServiceArgs {
 /// The handlers are in place when this returns, not when the future is first polled: a
 /// supervisor (or a test) that signals as soon as the address is printed gets a drain,
 /// not the default end by signal. Call it within the runtime.
-fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+pub fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
     let signalled = {
         use tokio::signal::unix::{SignalKind, signal};
@@ -158,7 +158,7 @@ fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
 }
 
 /// Prepares the road graph of `--osm` now, so that a bad extract stops the start.
-fn prepare_roads(travel: &tournee::travel::TravelConfig) -> anyhow::Result<()> {
+pub fn prepare_roads(travel: &tournee::travel::TravelConfig) -> anyhow::Result<()> {
     if let Some(osm) = &travel.osm {
         let network = osm.load()?;
         let times = &network.times;
@@ -201,6 +201,16 @@ async fn http_listener(http_addr: &str) -> anyhow::Result<tokio::net::TcpListene
     Ok(listener)
 }
 
+/// Refuses an `--osrm-allow` that is not an HTTP URL.
+pub fn check_osrm_allow(osrm_allow: &[String]) -> anyhow::Result<()> {
+    for url in osrm_allow {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            anyhow::bail!("--osrm-allow: {url:?} is not an http:// or https:// URL");
+        }
+    }
+    Ok(())
+}
+
 /// Serves on `addr` until SIGINT or SIGTERM, then drains the calls in flight.
 pub fn run(
     addr: &str,
@@ -213,11 +223,7 @@ pub fn run(
     init_logs(service.log_format)?;
     let (tls, access) = (access.tls()?, access.access()?);
     let travel = roads.config()?;
-    for url in osrm_allow {
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            anyhow::bail!("--osrm-allow: {url:?} is not an http:// or https:// URL");
-        }
-    }
+    check_osrm_allow(osrm_allow)?;
     prepare_roads(&travel)?;
     let policy = tournee::server::server_policy(&travel, limits.limits(), osrm_allow);
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;

@@ -289,7 +289,14 @@ type GuardedRouting = request_bytes::Bounded<InterceptedService<RoutingName, aut
 async fn routing(
     config: ServerConfig,
     stop: stop::StopReceiver,
-) -> Result<(GuardedRouting, Arc<operations::Operations>, RoutingService), ServerError> {
+) -> Result<
+    (
+        GuardedRouting,
+        Arc<dyn operations::OperationsApi>,
+        RoutingService,
+    ),
+    ServerError,
+> {
     let admission = Admission::new(config.admission)
         .with_max_per_key(config.access.max_solves_per_key)
         .with_rate_per_key(config.access.max_calls_per_key_per_minute);
@@ -306,8 +313,7 @@ async fn routing(
         stop,
         metrics: config.metrics,
     };
-    let operations = operations::Operations::open(&config.operations, solving.clone())?;
-    operations.resume().await?;
+    let operations = operations::open_api(&config.operations, solving.clone()).await?;
     let service = RoutingService {
         travel: solving.travel,
         policy: solving.policy,

@@ -22,7 +22,7 @@ use super::stop::{StopReceiver, Watching};
 use tracing::Instrument;
 
 use super::observe::{self, Call, Sizes, failure};
-use super::operations::{Operations, owner_of};
+use super::operations::{OperationsApi, owner_of};
 use crate::api::encode;
 use crate::budget::Budget;
 use crate::domain::Problem;
@@ -49,7 +49,7 @@ pub struct RoutingService {
     /// What `/metrics` shows (`serve --metrics-addr`).
     pub metrics: Arc<Metrics>,
     /// The long-running operations (SubmitSolve and the calls on an operation).
-    pub operations: Arc<Operations>,
+    pub operations: Arc<dyn OperationsApi>,
     /// The bound on request bytes held at once (`--max-request-bytes-in-flight`), which
     /// the gRPC listener applies in front of this service and the HTTP door in its own.
     pub request_bytes: Arc<super::RequestBytes>,
@@ -128,6 +128,21 @@ impl pb::routing_server::Routing for RoutingService {
         let call = Call::begin("SubmitSolve", &request, sizes, self.metrics.clone());
         let owner = owner_of(&request);
         let answer = self.operations.submit(owner, request.into_inner());
+        call.end(answer.instrument(call.span()).await.map(Response::new))
+    }
+
+    async fn submit_batch(
+        &self,
+        request: Request<pb::SubmitBatchRequest>,
+    ) -> Result<Response<pb::Operation>, Status> {
+        let call = Call::begin(
+            "SubmitBatch",
+            &request,
+            Sizes::default(),
+            self.metrics.clone(),
+        );
+        let owner = owner_of(&request);
+        let answer = self.operations.submit_batch(owner, request.into_inner());
         call.end(answer.instrument(call.span()).await.map(Response::new))
     }
 

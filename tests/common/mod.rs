@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 #![allow(dead_code)]
 
+pub mod nats;
 pub mod operations;
 pub mod osrm;
 pub mod pooling;

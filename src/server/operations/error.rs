@@ -22,6 +22,9 @@ pub enum OperationError {
     /// The store failed (disk full, corrupt file…).
     #[error("operations store: {0}")]
     Store(String),
+    /// The NATS JetStream queue or its records failed (`serve --nats`).
+    #[error("job queue: {0}")]
+    Queue(String),
 }
 
 impl OperationError {
@@ -34,6 +37,10 @@ impl OperationError {
             OperationError::Locked(_) | OperationError::Store(_) => {
                 tracing::error!(error = %self, "operations store failed");
                 Status::internal("the operations store failed")
+            }
+            OperationError::Queue(_) => {
+                tracing::error!(error = %self, "the job queue failed");
+                Status::unavailable("the job queue is unreachable; retry later")
             }
         }
     }

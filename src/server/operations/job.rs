@@ -35,7 +35,7 @@ pub enum Admitted {
 }
 
 /// How a run ended.
-enum Ending {
+pub enum Ending {
     /// With a plan.
     Succeeded(Box<pb::SolveResponse>),
     /// With an error (code and message as the synchronous Solve's status).
@@ -190,7 +190,7 @@ impl Operations {
 }
 
 /// Marks `record` running (unless it is done): whether to write it back.
-fn start(record: &mut Record) -> bool {
+pub fn start(record: &mut Record) -> bool {
     if record.done() {
         return false;
     }
@@ -205,7 +205,7 @@ fn start(record: &mut Record) -> bool {
 }
 
 /// Writes `ending` into `record`.
-fn end(record: &mut Record, ending: Ending, ttl_ms: i64) {
+pub fn end(record: &mut Record, ending: Ending, ttl_ms: i64) {
     let now = now_unix_ms();
     match ending {
         Ending::Succeeded(response) => {

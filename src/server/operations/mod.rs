@@ -4,18 +4,24 @@
 //! redb under `--data-dir`), the record kept per operation (`record.rs`), running each
 //! one under the server's admission control (`job.rs`) with its best plan checkpointed
 //! now and then and when the server stops (`checkpoint.rs`), the RPCs (`rpc.rs`), resuming the unfinished ones at start and purging
-//! the expired ones (`lifecycle.rs`).
+//! the expired ones (`lifecycle.rs`). The RPCs reach them through one trait
+//! (`api.rs`): the embedded store above, or, with `serve --nats`, records in a NATS
+//! JetStream bucket (`kv_records.rs`) whose jobs remote workers run (`jetstream.rs`).
 //!
 //! Invariants: an operation's result is written once, in the same transaction that
 //! marks it done, and a done operation is never run again; an operation that was queued
 //! or running when the process died (or was stopped) is run again by the next start,
 //! from its checkpointed plan when it has one.
 
+mod api;
+mod batch;
 mod checkpoint;
 mod error;
 mod job;
+mod jetstream;
+mod kv_records;
 mod lifecycle;
-mod record;
+pub mod record;
 mod rpc;
 mod store;
 
@@ -35,7 +41,11 @@ use crate::pb;
 use crate::travel::TravelConfig;
 use crate::validate::Policy;
 
+pub use api::{Embedded, OperationsApi};
 pub use error::OperationError;
+pub use jetstream::JetStreamOperations;
+pub use job::{Ending, cancelled_error, end as record_ending, start as mark_running};
+pub use kv_records::KvRecords;
 use record::Record;
 pub use store::FILE_NAME;
 use store::Store;
@@ -59,6 +69,9 @@ pub struct OperationsConfig {
     pub ttl: Duration,
     /// Time between two stored checkpoints of a running operation's best plan.
     pub checkpoint_every: Duration,
+    /// A NATS server (`serve --nats URL`): operations live in its JetStream and
+    /// `tournee worker` processes run them; `data_dir` is then unused.
+    pub nats_url: Option<String>,
 }
 
 impl Default for OperationsConfig {
@@ -69,6 +82,45 @@ impl Default for OperationsConfig {
             memory_if_locked: false,
             ttl: DEFAULT_OPERATION_TTL,
             checkpoint_every: DEFAULT_CHECKPOINT_EVERY,
+            nats_url: None,
+        }
+    }
+}
+
+/// What a front end checks a new operation against, and how long it is kept once done.
+#[derive(Debug, Clone)]
+pub struct SubmitPolicy {
+    /// What a request may ask for.
+    pub policy: Arc<Policy>,
+    /// How long a done operation is kept.
+    pub ttl: Duration,
+}
+
+impl SubmitPolicy {
+    /// The TTL in milliseconds, as records store it.
+    pub fn ttl_ms(&self) -> i64 {
+        self.ttl.as_millis().min(i64::MAX as u128) as i64
+    }
+}
+
+/// The operations `config` names: connected to NATS with `--nats`, else the embedded
+/// store, opened and with its unfinished operations resumed.
+pub async fn open_api(
+    config: &OperationsConfig,
+    solving: Solving,
+) -> Result<Arc<dyn OperationsApi>, OperationError> {
+    match &config.nats_url {
+        Some(url) => {
+            let submit = SubmitPolicy {
+                policy: solving.policy.clone(),
+                ttl: config.ttl,
+            };
+            Ok(Arc::new(JetStreamOperations::connect(url, submit).await?))
+        }
+        None => {
+            let operations = Operations::open(config, solving)?;
+            operations.resume().await?;
+            Ok(Arc::new(Embedded(operations)))
         }
     }
 }

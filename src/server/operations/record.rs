@@ -26,6 +26,10 @@ pub struct Record {
     /// running it again.
     #[prost(bool, tag = "5")]
     pub cancel_requested: bool,
+    /// Why the latest try of a remote worker (`tournee worker`) failed, when it may be
+    /// tried again: the reason its dead letter gives if every try fails.
+    #[prost(string, tag = "6")]
+    pub last_failure: String,
 }
 
 /// A plan to resume from: [`WarmStart`] in a storable shape.
@@ -78,6 +82,25 @@ impl Checkpoint {
 }
 
 impl Record {
+    /// A new operation `name` of `owner`, queued now.
+    pub fn queued(name: String, owner: String) -> Self {
+        Record {
+            operation: Some(pb::Operation {
+                name,
+                metadata: Some(pb::OperationMetadata {
+                    state: pb::OperationState::Queued as i32,
+                    phase: "queued".to_string(),
+                    create_time_unix_ms: now_unix_ms(),
+                    ..Default::default()
+                }),
+                done: false,
+                result: None,
+            }),
+            owner,
+            ..Default::default()
+        }
+    }
+
     /// The operation's name ("" when the record is malformed).
     pub fn name(&self) -> &str {
         self.operation.as_ref().map_or("", |op| op.name.as_str())

@@ -42,21 +42,7 @@ impl Operations {
             .await
             .map_err(|error| failure(&error))?;
         let name = new_name();
-        let record = Record {
-            operation: Some(pb::Operation {
-                name: name.clone(),
-                metadata: Some(pb::OperationMetadata {
-                    state: pb::OperationState::Queued as i32,
-                    phase: "queued".to_string(),
-                    create_time_unix_ms: now_unix_ms(),
-                    ..Default::default()
-                }),
-                done: false,
-                result: None,
-            }),
-            owner,
-            ..Default::default()
-        };
+        let record = Record::queued(name.clone(), owner);
         let operation = record.operation.clone().unwrap_or_default();
         // Stored before it starts: a job never runs unrecorded.
         self.with_store(move |store| store.create(&record, &request))
@@ -94,14 +80,7 @@ impl Operations {
         request: pb::WaitOperationRequest,
         deadline: Option<Instant>,
     ) -> Result<pb::Operation, OperationError> {
-        let wait = match request.timeout_ms {
-            0 => DEFAULT_WAIT,
-            ms => Duration::from_millis(ms).min(MAX_WAIT),
-        };
-        let mut until = Instant::now() + wait;
-        if let Some(deadline) = deadline {
-            until = until.min(deadline.checked_sub(ANSWER_MARGIN).unwrap_or(deadline));
-        }
+        let until = wait_until(&request, deadline);
         let mut changes = self.changed.subscribe();
         loop {
             changes.borrow_and_update();
@@ -161,14 +140,7 @@ impl Operations {
         owner: String,
         request: pb::ListOperationsRequest,
     ) -> Result<pb::ListOperationsResponse, OperationError> {
-        let after = request.page_token;
-        if !(after.is_empty() || after.starts_with("operations/")) {
-            return Err(OperationError::BadPageToken);
-        }
-        let size = match request.page_size as usize {
-            0 => DEFAULT_PAGE_SIZE,
-            size => size.min(MAX_PAGE_SIZE),
-        };
+        let (after, size) = page_of(request)?;
         let now = now_unix_ms();
         let mut records = self
             .with_store(move |store| {
@@ -214,14 +186,43 @@ impl Operations {
     }
 }
 
+/// When a WaitOperation `request` answers at the latest: its timeout (default and
+/// capped), or just before the caller's `deadline`.
+pub(super) fn wait_until(request: &pb::WaitOperationRequest, deadline: Option<Instant>) -> Instant {
+    let wait = match request.timeout_ms {
+        0 => DEFAULT_WAIT,
+        ms => Duration::from_millis(ms).min(MAX_WAIT),
+    };
+    let until = Instant::now() + wait;
+    match deadline {
+        Some(deadline) => until.min(deadline.checked_sub(ANSWER_MARGIN).unwrap_or(deadline)),
+        None => until,
+    }
+}
+
+/// A ListOperations `request`'s page: the name it starts after and its size.
+pub(super) fn page_of(
+    request: pb::ListOperationsRequest,
+) -> Result<(String, usize), OperationError> {
+    let after = request.page_token;
+    if !(after.is_empty() || after.starts_with("operations/")) {
+        return Err(OperationError::BadPageToken);
+    }
+    let size = match request.page_size as usize {
+        0 => DEFAULT_PAGE_SIZE,
+        size => size.min(MAX_PAGE_SIZE),
+    };
+    Ok((after, size))
+}
+
 /// Whether a caller identified as `owner` sees `record`: every record when the caller
 /// has no identity (no authentication), its own otherwise.
-fn owns(owner: &str, record: &Record) -> bool {
+pub(super) fn owns(owner: &str, record: &Record) -> bool {
     owner.is_empty() || record.owner == owner
 }
 
 /// Cancels `record`: whether to write it back.
-fn cancel(record: &mut Record, ttl_ms: i64) -> bool {
+pub(super) fn cancel(record: &mut Record, ttl_ms: i64) -> bool {
     if record.done() {
         return false;
     }
