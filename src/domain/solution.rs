@@ -17,6 +17,8 @@ pub enum StepKind {
     End,
     /// Reload at the hub between two trips.
     Reload,
+    /// The driver's break, where the previous step left the vehicle.
+    Break,
 }
 
 /// One step of a tour with its schedule.
@@ -26,6 +28,8 @@ pub struct TourStep {
     pub kind: StepKind,
     /// Task index (None for start and end).
     pub task: Option<usize>,
+    /// Index of the break in its vehicle's `breaks` (a break step only).
+    pub driver_break: Option<usize>,
     /// Site index (None for an open start or end).
     pub site: Option<usize>,
     /// Arrival, seconds.
@@ -114,6 +118,8 @@ pub enum UnassignedReason {
     Unreachable,
     /// Could be served alone, but the fleet is full.
     FleetFull,
+    /// The drivers' breaks cannot be placed on any compatible vehicle's tour with it.
+    Breaks,
 }
 
 impl UnassignedReason {
@@ -135,6 +141,9 @@ impl UnassignedReason {
             UnassignedReason::FleetFull => {
                 "a vehicle could serve it alone, but the fleet is full with other tasks"
             }
+            UnassignedReason::Breaks => {
+                "no compatible vehicle can take its driver's breaks on a tour with it"
+            }
         }
     }
 
@@ -148,6 +157,7 @@ impl UnassignedReason {
             UnassignedReason::VehicleLimits => "vehicle_limits",
             UnassignedReason::Unreachable => "unreachable",
             UnassignedReason::FleetFull => "fleet_full",
+            UnassignedReason::Breaks => "breaks",
         }
     }
 }

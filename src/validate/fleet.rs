@@ -52,7 +52,8 @@ pub fn vehicles(
 /// Validates `vehicles[index]`; `profiles` are the sorted names its profile indexes.
 ///
 /// The violations come in the order of the fields' checks below, which the error
-/// list shows to the user: ends, capacity, shift, speed, reload, owner, limits, costs.
+/// list shows to the user: ends, capacity, shift, speed, reload, owner, limits, costs,
+/// breaks.
 fn vehicle(
     collector: &mut Collector,
     index: usize,
@@ -101,6 +102,7 @@ fn vehicle(
             .position(|p| *p == profile_name)
             .unwrap_or_default(),
         reload,
+        breaks: super::breaks::breaks(collector, &field, &vehicle.breaks, context.dimensions),
     }
 }
 
