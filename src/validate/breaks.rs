@@ -4,7 +4,6 @@
 
 use std::collections::HashSet;
 
-use super::fleet::description;
 use super::violation::{Code, Collector};
 use crate::domain::Break;
 use crate::pb;
@@ -52,7 +51,7 @@ fn one(collector: &mut Collector, field: &str, given: &pb::Break, dimensions: us
     };
     Break {
         id: given.id.clone(),
-        description: description(collector, field, &given.description),
+        description: collector.description(field, &given.description),
         windows: collector.windows(&format!("{field}.windows"), &given.windows),
         duration_s: collector.non_negative(format!("{field}.duration_s"), given.duration_s),
         max_load,
