@@ -2,7 +2,7 @@
 //! shown as a step; the checker rejects a plan whose break is dropped or moved out of
 //! its window, or taken with more on board than its `max_load`; an unsatisfiable break
 //! leaves its vehicle unused and the tasks unassigned with the reason; VROOM input with
-//! `breaks` through `tournee vroom` answers with a `break` step.
+//! `breaks` through `tournee vroom` answers with a `break` step; the text plan lists it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -140,6 +140,20 @@ async fn the_driver_gets_a_45_minute_break_between_half_past_eleven_and_half_pas
     let at = steps.iter().position(|s| s.break_id == "lunch").unwrap();
     assert!(steps[at - 1].departure_s <= lunch.arrival_s);
     assert!(lunch.departure_s <= steps[at + 1].arrival_s);
+}
+
+#[test]
+fn the_text_plan_lists_the_break() {
+    let request = day_of_deliveries(vec![lunch()]);
+    let cancelled = std::sync::atomic::AtomicBool::new(false);
+    let budget = tournee::budget::Budget::new(&cancelled);
+    let solved = tournee::pipeline::solve(&request, &budget, &|_| {}).unwrap();
+    let text = tournee::report::plan_text(&solved.problem, &solved.solution);
+    let line = text
+        .lines()
+        .find(|line| line.contains(" break "))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains("lunch 45 min"), "{line}");
 }
 
 #[tokio::test]
