@@ -162,10 +162,10 @@ fn errors_come_as_vroom_writes_them() {
     let closed = common::osrm::free_port().to_string();
     let port = format!("car:{closed}");
     let coordinates = by_coordinates();
-    let breaks = r#"{"vehicles": [{"id": 1, "breaks": [{"id": 1, "service": 2700}]}]}"#;
+    let steps = r#"{"vehicles": [{"id": 1, "steps": [{"type": "start"}]}]}"#;
     let cases: [(Vec<&str>, u8, &str); 5] = [
         (vec!["vroom", "{\"vehicles\": ["], 2, "invalid JSON"),
-        (vec!["vroom", breaks], 2, "vehicles[0].breaks"),
+        (vec!["vroom", steps], 2, "vehicles[0].steps"),
         (
             vec!["vroom", "-r", "valhalla", "-i", COOPERATIVE],
             2,

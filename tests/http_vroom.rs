@@ -106,7 +106,7 @@ async fn vroom_errors_are_written_as_vroom_express_writes_them() {
     }
     // Keys tournee cannot honour yet are input errors; unknown keys are warnings.
     let mut input: Value = serde_json::from_str(COOPERATIVE).unwrap();
-    input["vehicles"][0]["breaks"] = json!([{"id": 1, "service": 2700}]);
+    input["vehicles"][0]["steps"] = json!([{"type": "start"}]);
     let (status, _, error) =
         answer(server.post("/", input.to_string()).send().await.unwrap()).await;
     assert_eq!((status, &error["code"]), (400, &json!(2)), "{error}");
@@ -114,7 +114,7 @@ async fn vroom_errors_are_written_as_vroom_express_writes_them() {
         error["error"]
             .as_str()
             .unwrap()
-            .contains("vehicles[0].breaks"),
+            .contains("vehicles[0].steps"),
         "{error}"
     );
     let mut input: Value = serde_json::from_str(COOPERATIVE).unwrap();

@@ -40,6 +40,34 @@ prop_compose! {
     }
 }
 
+/// A driver's breaks for some vans (a quarter of them, by `draw`): one in a window of
+/// the shift, with a load limit now and then, and sometimes a short one at any time.
+fn breaks(draw: u64, shift_start: i64, capacity: i64) -> Vec<pb::Break> {
+    if draw % 4 != 2 {
+        return Vec::new();
+    }
+    let opens_s = shift_start + (draw * 7_919 % 30_000) as i64;
+    let mut breaks = vec![pb::Break {
+        id: "lunch".into(),
+        windows: vec![window(opens_s, 1_800 + (draw * 131 % 20_000) as i64)],
+        duration_s: (draw / 4 % 4) as i64 * 900,
+        max_load: if draw.is_multiple_of(5) {
+            vec![capacity / 2, 0]
+        } else {
+            Vec::new()
+        },
+        ..Default::default()
+    }];
+    if draw / 4 % 3 == 1 {
+        breaks.push(pb::Break {
+            id: "pause".into(),
+            duration_s: 300,
+            ..Default::default()
+        });
+    }
+    breaks
+}
+
 prop_compose! {
     fn arbitrary_problem()(site_count in 2usize..7)(
         sites in (0..site_count).map(arbitrary_site).collect::<Vec<_>>(),
@@ -70,6 +98,7 @@ prop_compose! {
                 duration_s: (seed % 7) as i64 * 100,
                 max_trips: [0, 2, 3][(seed % 3) as usize],
             }),
+            breaks: breaks(index as u64 + seed, shift_start, cap0),
             ..Default::default()
         }).collect();
         let shipments = shipments.into_iter().enumerate().map(|(index, (from, to, a0, a1, cold, on_board, priority))| pb::Shipment {

@@ -3,7 +3,7 @@
 
 use crate::domain::{
     Problem, Solution, StepKind, StopReason, Summary, Tour, TourFigures, TourStep, Unassigned,
-    UnassignedReason, micro_currency,
+    UnassignedReason, Vehicle, micro_currency,
 };
 use crate::pb;
 
@@ -71,7 +71,7 @@ fn tour(problem: &Problem, tour: &pb::Tour) -> Result<Tour, DecodeError> {
     let steps = tour
         .steps
         .iter()
-        .map(|s| step(problem, s))
+        .map(|s| step(problem, &problem.vehicles[vehicle], s))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Tour {
         vehicle,
@@ -87,13 +87,24 @@ fn tour(problem: &Problem, tour: &pb::Tour) -> Result<Tour, DecodeError> {
     })
 }
 
-/// One step; the kind is checked before the task and the site, whose errors follow it.
-fn step(problem: &Problem, step: &pb::Step) -> Result<TourStep, DecodeError> {
+/// One step of `vehicle`'s tour; the kind is checked before the task and the site,
+/// whose errors follow it.
+fn step(problem: &Problem, vehicle: &Vehicle, step: &pb::Step) -> Result<TourStep, DecodeError> {
     let kind = step_kind(step.kind)?;
     let task = optional_task(problem, &step.task_id)?;
+    let driver_break = if step.break_id.is_empty() {
+        None
+    } else {
+        Some(find(
+            "break",
+            &step.break_id,
+            vehicle.breaks.iter().map(|b| &b.id),
+        )?)
+    };
     Ok(TourStep {
         kind,
         task,
+        driver_break,
         site: optional_site(problem, &step.site_id)?,
         arrival_s: step.arrival_s,
         waiting_s: step.waiting_s,
@@ -115,6 +126,7 @@ fn step_kind(kind: i32) -> Result<StepKind, DecodeError> {
         Ok(pb::StepKind::Delivery) => Ok(StepKind::Delivery),
         Ok(pb::StepKind::End) => Ok(StepKind::End),
         Ok(pb::StepKind::Reload) => Ok(StepKind::Reload),
+        Ok(pb::StepKind::Break) => Ok(StepKind::Break),
         _ => Err(DecodeError(format!("step kind {kind}"))),
     }
 }
@@ -137,6 +149,7 @@ fn unassigned_reason(reason: i32) -> UnassignedReason {
         Ok(pb::UnassignedReason::VehicleLimits) => UnassignedReason::VehicleLimits,
         Ok(pb::UnassignedReason::Unreachable) => UnassignedReason::Unreachable,
         Ok(pb::UnassignedReason::IncompatibleGoods) => UnassignedReason::IncompatibleGoods,
+        Ok(pb::UnassignedReason::Breaks) => UnassignedReason::Breaks,
         _ => UnassignedReason::FleetFull,
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::domain::{
     Objective, Problem, StepKind, StopReason, Summary, Tour, TourStep, UNREACHABLE, Unassigned,
-    UnassignedReason, currency,
+    UnassignedReason, Vehicle, currency,
 };
 use crate::pb;
 use crate::pipeline::Solved;
@@ -59,7 +59,7 @@ fn tour(problem: &Problem, tour: &Tour) -> pb::Tour {
         steps: tour
             .steps
             .iter()
-            .map(|step| self::step(problem, step))
+            .map(|step| self::step(problem, &problem.vehicles[tour.vehicle], step))
             .collect(),
         cost: currency(tour.figures.cost_micro),
         distance_m: tour.figures.distance_m,
@@ -70,7 +70,7 @@ fn tour(problem: &Problem, tour: &Tour) -> pb::Tour {
     }
 }
 
-fn step(problem: &Problem, step: &TourStep) -> pb::Step {
+fn step(problem: &Problem, vehicle: &Vehicle, step: &TourStep) -> pb::Step {
     pb::Step {
         kind: step_kind(step.kind) as i32,
         task_id: step
@@ -89,6 +89,11 @@ fn step(problem: &Problem, step: &TourStep) -> pb::Step {
         load: step.load.clone(),
         distance_m: step.distance_m,
         travel_s: step.travel_s,
+        break_id: step
+            .driver_break
+            .and_then(|b| vehicle.breaks.get(b))
+            .map(|b| b.id.clone())
+            .unwrap_or_default(),
     }
 }
 
@@ -195,6 +200,7 @@ fn step_kind(kind: StepKind) -> pb::StepKind {
         StepKind::Delivery => pb::StepKind::Delivery,
         StepKind::End => pb::StepKind::End,
         StepKind::Reload => pb::StepKind::Reload,
+        StepKind::Break => pb::StepKind::Break,
     }
 }
 
@@ -208,6 +214,7 @@ fn reason(reason: UnassignedReason) -> pb::UnassignedReason {
         UnassignedReason::Unreachable => pb::UnassignedReason::Unreachable,
         UnassignedReason::FleetFull => pb::UnassignedReason::FleetFull,
         UnassignedReason::IncompatibleGoods => pb::UnassignedReason::IncompatibleGoods,
+        UnassignedReason::Breaks => pb::UnassignedReason::Breaks,
     }
 }
 

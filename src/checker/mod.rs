@@ -16,7 +16,11 @@
 //!   on board, the jobs' pickups are unloaded at the hub, and a reload takes its
 //!   duration inside the hub's opening windows;
 //! - a shipment's pickup and delivery are on one tour, pickup first, within the maximum
-//!   time on board (pickup departure → delivery service start).
+//!   time on board (pickup departure → delivery service start);
+//! - a used vehicle's driver takes each of its breaks once, where the previous step
+//!   left the vehicle, starting inside one of the break's windows (waiting for it when
+//!   early), for its duration (counted as service), with no more than its `max_load`
+//!   on board; for the departure's delay a break counts as a stop without a leg.
 //!
 //! Where each rule lives: `assignment` holds the rules across tours (each task and
 //! vehicle once, shipments whole, skills, goods); for each tour, `visits` resolves

@@ -88,7 +88,10 @@ impl<'a> Walk<'a> {
     /// Drives to `visit`, waits for its window, serves it; `Err` when it cannot be reached
     /// in time, which leaves every later step undefined.
     fn visit(&mut self, position: usize, visit: &Visit) -> Result<(), Finding> {
-        let leg = self.legs.between(self.site, Some(visit.site));
+        let Some(site) = visit.site else {
+            return self.rest(position, visit);
+        };
+        let leg = self.legs.between(self.site, Some(site));
         if leg.unreachable() {
             return Err(Finding::new(self.step_place(position), "unreachable leg"));
         }
@@ -98,7 +101,7 @@ impl<'a> Walk<'a> {
                 self.step_place(position),
                 format!(
                     "arrival {arrival_s} s after every window of site {}",
-                    self.legs.problem.sites[visit.site].id
+                    self.legs.problem.sites[site].id
                 ),
             ));
         };
@@ -115,7 +118,7 @@ impl<'a> Walk<'a> {
         let waiting_s = service_start_s - arrival_s;
         self.figures.waiting_s += waiting_s;
         self.steps.push(Expected {
-            site: Some(visit.site),
+            site: Some(site),
             arrival_s,
             waiting_s,
             service_start_s,
@@ -125,13 +128,60 @@ impl<'a> Walk<'a> {
             travel_s: self.figures.travel_s,
         });
         self.time_s = service_start_s + service_s;
-        self.site = Some(visit.site);
+        self.site = Some(site);
+        Ok(())
+    }
+
+    /// A driver's break where the vehicle stands: it starts inside one of its windows
+    /// (waiting for the first still open) with no more than its `max_load` on board,
+    /// and lasts its duration, counted as service.
+    fn rest(&mut self, position: usize, visit: &Visit) -> Result<(), Finding> {
+        let Some(driver_break) = visit.driver_break else {
+            return Err(Finding::new(
+                self.step_place(position),
+                "a visit without a site",
+            ));
+        };
+        let Some(service_start_s) = first_window_start(visit.windows, self.time_s) else {
+            return Err(Finding::new(
+                self.step_place(position),
+                format!(
+                    "break {} at {} s, after every one of its windows",
+                    driver_break.id, self.time_s
+                ),
+            ));
+        };
+        if let Some(max_load) = &driver_break.max_load
+            && self.load.iter().zip(max_load).any(|(l, m)| l > m)
+        {
+            self.findings.push(Finding::new(
+                self.step_place(position),
+                format!(
+                    "break {} with load {:?} above its max_load {max_load:?}",
+                    driver_break.id, self.load
+                ),
+            ));
+        }
+        let waiting_s = service_start_s - self.time_s;
+        self.figures.service_s += visit.service_s;
+        self.figures.waiting_s += waiting_s;
+        self.steps.push(Expected {
+            site: self.site,
+            arrival_s: self.time_s,
+            waiting_s,
+            service_start_s,
+            service_s: visit.service_s,
+            load: self.load.clone(),
+            distance_m: self.figures.distance_m,
+            travel_s: self.figures.travel_s,
+        });
+        self.time_s = service_start_s + visit.service_s;
         Ok(())
     }
 
     /// Setup is paid only when the vehicle comes from another site.
     fn setup_s(&self, visit: &Visit) -> i64 {
-        if self.site == Some(visit.site) {
+        if self.site == visit.site {
             0
         } else {
             visit.setup_s

@@ -96,7 +96,8 @@ fn least_duration_delay_s(
     let mut waited_s = 0i64;
     let mut tolerated_s = i64::MAX;
     for stop in visits {
-        let arrival_s = time_s + travel(previous, stop.site);
+        // A driver's break is taken where the vehicle stands: no leg, no setup.
+        let arrival_s = time_s + stop.site.map_or(0, |site| travel(previous, site));
         let window = if stop.windows.is_empty() {
             Some((arrival_s, crate::domain::HORIZON_S.max(arrival_s)))
         } else {
@@ -111,13 +112,13 @@ fn least_duration_delay_s(
         };
         waited_s += start_s - arrival_s;
         tolerated_s = tolerated_s.min(waited_s + end_s - start_s);
-        let setup_s = if previous == Some(stop.site) {
+        let setup_s = if stop.site.is_none() || previous == stop.site {
             0
         } else {
             stop.setup_s
         };
         time_s = start_s + setup_s + stop.service_s;
-        previous = Some(stop.site);
+        previous = stop.site.or(previous);
     }
     tolerated_s.min(waited_s).max(0)
 }

@@ -41,9 +41,12 @@ pub fn evaluate_tour(
     }
 }
 
-/// Reloads are not stops: only task steps count against the maximum.
+/// Reloads and breaks are not stops: only task steps count against the maximum.
 fn check_stop_count(vehicle: &Vehicle, visits: &[Visit], place: &str) -> Option<Finding> {
-    let task_count = visits.iter().filter(|v| !v.reload).count();
+    let task_count = visits
+        .iter()
+        .filter(|v| !v.reload && v.driver_break.is_none())
+        .count();
     let limit = vehicle.max_stops.filter(|limit| task_count > *limit)?;
     Some(Finding::new(
         place,

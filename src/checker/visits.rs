@@ -1,14 +1,17 @@
 //! A tour's steps → the visits the checker replays: each task step resolved to its
 //! stop and load change, each reload to the vehicle's hub, and the load each trip
-//! leaves with (the trip's job deliveries plus the shipments already on board).
+//! leaves with (the trip's job deliveries plus the shipments already on board); each
+//! driver's break to its vehicle's break, every break of the vehicle taken once.
 
 use super::finding::Finding;
-use crate::domain::{Problem, StepKind, TaskKind, TaskStop, TimeWindow, Tour, TourStep, Vehicle};
+use crate::domain::{
+    Break, Problem, StepKind, TaskKind, TaskStop, TimeWindow, Tour, TourStep, Vehicle,
+};
 
 /// One step between the start and the end of a tour.
 pub struct Visit<'a> {
-    /// Site index.
-    pub site: usize,
+    /// Site index; `None` for a driver's break, taken wherever the vehicle stands.
+    pub site: Option<usize>,
     /// Windows for the service start; empty means always open.
     pub windows: &'a [TimeWindow],
     /// Setup paid when arriving from another site (none at a reload).
@@ -23,6 +26,8 @@ pub struct Visit<'a> {
     pub shipment: bool,
     /// A reload at the hub: a new trip starts.
     pub reload: bool,
+    /// A driver's break: its windows are the break's, its service its duration.
+    pub driver_break: Option<&'a Break>,
 }
 
 /// Resolves the steps between start and end; the tour must have a task, and reloads
@@ -30,7 +35,7 @@ pub struct Visit<'a> {
 /// A step that cannot be resolved stops the checks of the tour with that one finding.
 pub fn visits<'a>(
     problem: &'a Problem,
-    vehicle: &Vehicle,
+    vehicle: &'a Vehicle,
     tour: &Tour,
     place: &str,
 ) -> Result<Vec<Visit<'a>>, Vec<Finding>> {
@@ -39,14 +44,17 @@ pub fn visits<'a>(
     let mut findings = Vec::new();
     for (position, step) in middle.iter().enumerate() {
         let position = position + 1;
-        let visit = if step.kind == StepKind::Reload {
-            reload_visit(problem, vehicle, step, position, place, &mut findings)
-        } else {
-            task_visit(problem, step, position, place)
+        let visit = match step.kind {
+            StepKind::Reload => {
+                reload_visit(problem, vehicle, step, position, place, &mut findings)
+            }
+            StepKind::Break => break_visit(problem, vehicle, step, position, place),
+            _ => task_visit(problem, step, position, place),
         };
         visits.push(visit.map_err(|finding| vec![finding])?);
     }
     findings.extend(check_trip_count(vehicle, &visits, place));
+    findings.extend(check_breaks_taken(vehicle, middle, place));
     if findings.is_empty() {
         Ok(visits)
     } else {
@@ -99,7 +107,7 @@ fn reload_visit<'a>(
     }
     let dims = problem.dimensions;
     Ok(Visit {
-        site: reload.site,
+        site: Some(reload.site),
         windows: &hub.opening_windows,
         setup_s: 0,
         service_s: reload.duration_s,
@@ -107,6 +115,7 @@ fn reload_visit<'a>(
         delivered: vec![0; dims],
         shipment: false,
         reload: true,
+        driver_break: None,
     })
 }
 
@@ -129,7 +138,7 @@ fn task_visit<'a>(
         return Err(Finding::new(place, "step kind does not match its task"));
     };
     Ok(Visit {
-        site: stop.site,
+        site: Some(stop.site),
         windows: &stop.time_windows,
         setup_s: problem.sites[stop.site].setup_s,
         service_s: stop.service_s,
@@ -137,7 +146,61 @@ fn task_visit<'a>(
         delivered,
         shipment,
         reload: false,
+        driver_break: None,
     })
+}
+
+/// A driver's break: one of the vehicle's, with no task and no load change.
+fn break_visit<'a>(
+    problem: &Problem,
+    vehicle: &'a Vehicle,
+    step: &TourStep,
+    position: usize,
+    place: &str,
+) -> Result<Visit<'a>, Finding> {
+    let Some(driver_break) = step.driver_break.and_then(|b| vehicle.breaks.get(b)) else {
+        return Err(Finding::new(
+            format!("{place} step {position}"),
+            "a break step that names none of the vehicle's breaks",
+        ));
+    };
+    if step.task.is_some() {
+        return Err(Finding::new(
+            format!("{place} step {position}"),
+            "a break step with a task",
+        ));
+    }
+    let dims = problem.dimensions;
+    Ok(Visit {
+        site: None,
+        windows: &driver_break.windows,
+        setup_s: 0,
+        service_s: driver_break.duration_s,
+        change: vec![0; dims],
+        delivered: vec![0; dims],
+        shipment: false,
+        reload: false,
+        driver_break: Some(driver_break),
+    })
+}
+
+/// A used vehicle's driver takes every one of its breaks, each once: a break is the
+/// law, never dropped.
+fn check_breaks_taken(vehicle: &Vehicle, middle: &[TourStep], place: &str) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (index, driver_break) in vehicle.breaks.iter().enumerate() {
+        let taken = middle
+            .iter()
+            .filter(|step| step.kind == StepKind::Break && step.driver_break == Some(index))
+            .count();
+        if taken != 1 {
+            findings.push(Finding::new(
+                format!("{place} break[{}]", driver_break.id),
+                format!("taken {taken} times; every break of a used vehicle is taken once"),
+            ));
+        }
+    }
+    findings
 }
 
 /// The stop a step of `kind` serves, its load change, what a job delivers there (it

@@ -8,9 +8,9 @@ mod time_window;
 mod travel;
 
 pub use problem::{
-    Amount, COALITION_ITERATION_BUDGET, Costs, DEFAULT_CO2_KG_PER_KM, Objective, PoolingOptions,
-    Problem, Producer, Reload, SearchOptions, Site, SiteKind, Task, TaskKind, TaskStop, Vehicle,
-    currency, micro_currency,
+    Amount, Break, COALITION_ITERATION_BUDGET, Costs, DEFAULT_CO2_KG_PER_KM, Objective,
+    PoolingOptions, Problem, Producer, Reload, SearchOptions, Site, SiteKind, Task, TaskKind,
+    TaskStop, Vehicle, currency, micro_currency,
 };
 pub use solution::{
     Solution, StepKind, StopReason, Summary, Tour, TourFigures, TourStep, Unassigned,

@@ -131,6 +131,25 @@ pub struct Vehicle {
     pub profile: usize,
     /// Reloads between trips; `None`: one trip.
     pub reload: Option<Reload>,
+    /// The driver's breaks, sorted by their first window's start (the order a tour
+    /// takes them in); each is taken once on a used tour.
+    pub breaks: Vec<Break>,
+}
+
+/// A driver's break: taken between two stops where the vehicle is, starting inside one
+/// of its windows, with at most `max_load` on board.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Break {
+    /// External id, unique among the vehicle's breaks.
+    pub id: String,
+    /// Free text for people, returned as given.
+    pub description: String,
+    /// Windows for the break's start, sorted; empty means any time.
+    pub windows: Vec<TimeWindow>,
+    /// How long it lasts, seconds.
+    pub duration_s: i64,
+    /// Most goods on board during the break, per dimension; `None`: no limit.
+    pub max_load: Option<Amount>,
 }
 
 /// Where and how a vehicle reloads between trips: it unloads what its jobs collected

@@ -17,6 +17,8 @@ pub enum StepKind {
     End,
     /// Reload at the hub between two trips.
     Reload,
+    /// The driver's break, where the previous step left the vehicle.
+    Break,
 }
 
 /// One step of a tour with its schedule.
@@ -26,6 +28,8 @@ pub struct TourStep {
     pub kind: StepKind,
     /// Task index (None for start and end).
     pub task: Option<usize>,
+    /// Index of the break in its vehicle's `breaks` (a break step only).
+    pub driver_break: Option<usize>,
     /// Site index (None for an open start or end).
     pub site: Option<usize>,
     /// Arrival, seconds.
@@ -117,6 +121,8 @@ pub enum UnassignedReason {
     /// Could be served alone, but every vehicle that could carries goods it must not
     /// travel with.
     IncompatibleGoods,
+    /// The drivers' breaks cannot be placed on any compatible vehicle's tour with it.
+    Breaks,
 }
 
 impl UnassignedReason {
@@ -141,6 +147,9 @@ impl UnassignedReason {
             UnassignedReason::IncompatibleGoods => {
                 "every vehicle that could serve it alone carries goods it must not travel with"
             }
+            UnassignedReason::Breaks => {
+                "no compatible vehicle can take its driver's breaks on a tour with it"
+            }
         }
     }
 
@@ -155,6 +164,7 @@ impl UnassignedReason {
             UnassignedReason::Unreachable => "unreachable",
             UnassignedReason::FleetFull => "fleet_full",
             UnassignedReason::IncompatibleGoods => "incompatible_goods",
+            UnassignedReason::Breaks => "breaks",
         }
     }
 }

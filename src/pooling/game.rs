@@ -109,6 +109,8 @@ fn stand_in(problem: &Problem, player: &Player) -> Option<Vehicle> {
         speed_factor: 1.0,
         profile: template.profile,
         reload: None,
+        // A stand-in for a producer's own van: no driver's breaks are known for it.
+        breaks: Vec::new(),
     })
 }
 

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use crate::domain::currency;
-use crate::domain::{Problem, Solution, StepKind, Summary, Tour, TourStep};
+use crate::domain::{Problem, Solution, StepKind, Summary, Tour, TourStep, Vehicle};
 
 /// Seconds from the reference instant → `HH:MM` (days beyond the first as `+Nd`).
 pub fn clock(time_s: i64) -> String {
@@ -62,16 +62,20 @@ fn write_tour(out: &mut String, problem: &Problem, tour: &Tour) {
         currency(tour.figures.cost_micro)
     );
     for step in &tour.steps {
-        write_step(out, problem, step);
+        write_step(out, problem, vehicle, step);
     }
 }
 
 /// One step: when, what, which task, where, the load after it and any wait.
-fn write_step(out: &mut String, problem: &Problem, step: &TourStep) {
-    let task = step
-        .task
-        .map(|t| problem.tasks[t].id.as_str())
-        .unwrap_or("");
+fn write_step(out: &mut String, problem: &Problem, vehicle: &Vehicle, step: &TourStep) {
+    let task = match (step.task, step.driver_break) {
+        (Some(t), _) => problem.tasks[t].id.clone(),
+        // A break shows its id and how long the driver rests.
+        (None, Some(b)) => vehicle.breaks.get(b).map_or(String::new(), |b| {
+            format!("{} {} min", b.id, b.duration_s / 60)
+        }),
+        (None, None) => String::new(),
+    };
     let wait = if step.waiting_s > 0 {
         format!(" (waits {} min)", step.waiting_s / 60)
     } else {
@@ -110,6 +114,7 @@ fn verb(kind: StepKind) -> &'static str {
         StepKind::Delivery => "unload",
         StepKind::End => "back",
         StepKind::Reload => "reload",
+        StepKind::Break => "break",
     }
 }
 

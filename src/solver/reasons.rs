@@ -67,6 +67,7 @@ pub fn reason(
         Infeasible::Limits => UnassignedReason::VehicleLimits,
         // A task alone never clashes with itself: the other goods took the vehicles.
         Infeasible::IncompatibleGoods => UnassignedReason::FleetFull,
+        Infeasible::Breaks => UnassignedReason::Breaks,
         Infeasible::Precedence => match problem.tasks[task].kind {
             TaskKind::Shipment { .. } => UnassignedReason::TimeWindows,
             TaskKind::Job { .. } => UnassignedReason::VehicleLimits,

@@ -52,7 +52,8 @@ pub fn vehicles(
 /// Validates `vehicles[index]`; `profiles` are the sorted names its profile indexes.
 ///
 /// The violations come in the order of the fields' checks below, which the error
-/// list shows to the user: ends, capacity, shift, speed, reload, owner, limits, costs.
+/// list shows to the user: ends, capacity, shift, speed, reload, owner, limits, costs,
+/// breaks.
 fn vehicle(
     collector: &mut Collector,
     index: usize,
@@ -83,7 +84,7 @@ fn vehicle(
     };
     Vehicle {
         id: vehicle.id.clone(),
-        description: description(collector, &field, &vehicle.description),
+        description: collector.description(&field, &vehicle.description),
         producer,
         start_site,
         end_site,
@@ -101,6 +102,7 @@ fn vehicle(
             .position(|p| *p == profile_name)
             .unwrap_or_default(),
         reload,
+        breaks: super::breaks::breaks(collector, &field, &vehicle.breaks, context.dimensions),
     }
 }
 
@@ -245,20 +247,4 @@ pub fn costs(collector: &mut Collector, field: &str, costs: Option<&pb::VehicleC
         per_km_micro: micro("per_km", costs.per_km),
         per_task_hour_micro: micro("per_task_hour", costs.per_task_hour),
     }
-}
-
-/// Longest description, characters.
-pub const MAX_DESCRIPTION_CHARS: usize = 1_000;
-
-/// A description returned as given: at most [`MAX_DESCRIPTION_CHARS`] characters.
-pub(super) fn description(collector: &mut Collector, field: &str, text: &str) -> String {
-    if text.chars().count() > MAX_DESCRIPTION_CHARS {
-        collector.push(
-            Code::TooLarge,
-            format!("{field}.description"),
-            format!("at most {MAX_DESCRIPTION_CHARS} characters"),
-        );
-        return String::new();
-    }
-    text.to_string()
 }

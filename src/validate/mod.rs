@@ -2,6 +2,7 @@
 //! path) so a client fixes its request in one round trip. A task that no vehicle can
 //! serve (missing skill, too big) is not a violation: the solver reports it unassigned.
 
+mod breaks;
 mod effort;
 mod fleet;
 mod goods;

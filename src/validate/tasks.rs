@@ -169,6 +169,6 @@ fn stop(
         site: site_index.unwrap_or_default(),
         service_s,
         time_windows,
-        description: super::fleet::description(collector, field, &stop.description),
+        description: collector.description(field, &stop.description),
     }
 }

@@ -111,6 +111,9 @@ fn summary(violations: &[Violation]) -> String {
         .join("; ")
 }
 
+/// Longest description, characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 1_000;
+
 /// Collects violations while a request is read.
 #[derive(Debug, Default)]
 pub struct Collector {
@@ -215,6 +218,20 @@ impl Collector {
             }
         }
         merged
+    }
+
+    /// A description returned as given at `field.description`: at most
+    /// [`MAX_DESCRIPTION_CHARS`] characters.
+    pub fn description(&mut self, field: &str, text: &str) -> String {
+        if text.chars().count() > MAX_DESCRIPTION_CHARS {
+            self.push(
+                Code::TooLarge,
+                format!("{field}.description"),
+                format!("at most {MAX_DESCRIPTION_CHARS} characters"),
+            );
+            return String::new();
+        }
+        text.to_string()
     }
 
     /// An amount: empty means zeros; otherwise exactly `dimensions` non-negative values.

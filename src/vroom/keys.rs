@@ -1,6 +1,6 @@
 //! Which keys of a VROOM document tournee reads, which it refuses and which it does not
-//! know. A key VROOM defines but tournee cannot honour yet (driver `breaks`, fixed
-//! `steps`, custom `costs` matrices) changes the plan a user expects, so it is an input
+//! know. A key VROOM defines but tournee cannot honour yet (fixed `steps`, custom
+//! `costs` matrices) changes the plan a user expects, so it is an input
 //! error naming its path rather than something silently dropped; a key VROOM does not
 //! define either (a typo, another tool's extension) is read past with a warning in the
 //! answer. The model (`model.rs`) reads what is known; this module only sorts keys.
@@ -38,7 +38,11 @@ const VEHICLE: &[&str] = &[
     "max_travel_time",
     "max_distance",
     "producer",
+    "breaks",
 ];
+
+/// Keys of a vehicle's break.
+const BREAK: &[&str] = &["id", "time_windows", "service", "max_load", "description"];
 
 /// Keys of a vehicle's `costs` (with tournee's `per_task_hour`).
 const COSTS: &[&str] = &["fixed", "per_hour", "per_km", "per_task_hour"];
@@ -86,11 +90,6 @@ const OPTIONS: &[&str] = &["g"];
 const REFUSED: &[(&str, &str, &str)] = &[
     (
         "vehicles",
-        "breaks",
-        "driver breaks are not supported by tournee yet: they would be dropped, and breaks must never be dropped silently",
-    ),
-    (
-        "vehicles",
         "steps",
         "fixed or initial steps are not supported by tournee yet",
     ),
@@ -114,6 +113,14 @@ pub fn check(document: &Value) -> Result<Vec<String>, FormatError> {
         sort(vehicle, &path, "vehicles", &[VEHICLE])?;
         if let Some(costs) = vehicle.get("costs") {
             sort(costs, &format!("{path}.costs"), "costs", &[COSTS])?;
+        }
+        for (b, driver_break) in elements(vehicle, "breaks") {
+            sort(
+                driver_break,
+                &format!("{path}.breaks[{b}]"),
+                "breaks",
+                &[BREAK],
+            )?;
         }
     }
     for (i, job) in elements(document, "jobs") {
@@ -213,9 +220,12 @@ mod tests {
                 "options.t"
             ]
         );
-        let breaks = json!({"vehicles": [{"id": 1, "breaks": [{"id": 1}]}]});
-        let error = check(&breaks).unwrap_err().to_string();
-        assert!(error.contains("vehicles[0].breaks"), "{error}");
+        let breaks =
+            json!({"vehicles": [{"id": 1, "breaks": [{"id": 1, "service": 60, "nap": 1}]}]});
+        assert_eq!(check(&breaks).unwrap(), ["vehicles[0].breaks[0].nap"]);
+        let steps = json!({"vehicles": [{"id": 1, "steps": [{"type": "start"}]}]});
+        let error = check(&steps).unwrap_err().to_string();
+        assert!(error.contains("vehicles[0].steps"), "{error}");
         let costs = json!({"matrices": {"car": {"durations": [[0]], "costs": [[0]]}}});
         let error = check(&costs).unwrap_err().to_string();
         assert!(error.contains("matrices.car.costs"), "{error}");

@@ -77,7 +77,7 @@ pub struct ReadVroom {
 }
 
 /// Parses VROOM input JSON text, keeping the unknown keys' paths. Keys VROOM defines
-/// that tournee cannot honour yet (`breaks`, `steps`, `costs` matrices) are errors.
+/// that tournee cannot honour yet (`steps`, `costs` matrices) are errors.
 pub fn read_vroom(text: &str) -> Result<ReadVroom, FormatError> {
     let value: Value = serde_json::from_str(text).map_err(|error| FormatError::Json {
         line: error.line(),
@@ -164,15 +164,28 @@ mod tests {
     }
 
     #[test]
-    fn unknown_keys_become_warnings_and_breaks_an_error() {
+    fn unknown_keys_become_warnings_and_steps_an_error() {
         let read = read_vroom(&small_problem().to_string()).unwrap();
         assert_eq!(read.unknown_keys, ["unknown"]);
         let answer = with_warnings(serde_json::json!({"code": 0}), &read.unknown_keys);
         assert_eq!(answer["warnings"][0], "unknown key unknown ignored");
         let mut breaks = small_problem();
-        breaks["vehicles"][0]["breaks"] = json!([{"id": 1, "service": 2700}]);
-        let error = read_vroom(&breaks.to_string()).unwrap_err().to_string();
-        assert!(error.contains("vehicles[0].breaks"), "{error}");
+        breaks["vehicles"][0]["breaks"] =
+            json!([{"id": 7, "time_windows": [[100, 200]], "service": 2700, "max_load": [3]}]);
+        let read = read_vroom(&breaks.to_string()).unwrap();
+        let driver_break = &read.request.vehicles[0].breaks[0];
+        assert_eq!(
+            (
+                driver_break.id.as_str(),
+                driver_break.duration_s,
+                &driver_break.max_load[..]
+            ),
+            ("7", 2700, &[3][..])
+        );
+        let mut steps = small_problem();
+        steps["vehicles"][0]["steps"] = json!([{"type": "start"}]);
+        let error = read_vroom(&steps.to_string()).unwrap_err().to_string();
+        assert!(error.contains("vehicles[0].steps"), "{error}");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! request is [`super::reader`]'s.
 //!
 //! Keys outside the model are sorted by `keys.rs`: VROOM features tournee has no
-//! equivalent for yet (`breaks`, `steps`, `costs` matrices) are refused, keys VROOM does
+//! equivalent for yet (`steps`, `costs` matrices) are refused, keys VROOM does
 //! not define either are read past with a warning. Every value is a [`Field`], checked when the reader reads it, so
 //! that errors keep tournee's messages, paths and order (see [`super::json`]).
 
@@ -80,6 +80,24 @@ pub struct Vehicle {
     pub max_tasks: Field<u32>,
     /// Travel times are divided by it.
     pub speed_factor: Field<f64>,
+    /// The driver's breaks.
+    pub breaks: Field<Vec<Field<Break>>>,
+}
+
+/// A driver's break of a vehicle.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Break {
+    /// Required, unique among the vehicle's breaks.
+    pub id: Field<Id>,
+    /// `[[start, end], …]`: when the break may start.
+    pub time_windows: Field<Vec<pb::TimeWindow>>,
+    /// How long it lasts, seconds.
+    pub service: Field<i64>,
+    /// Most goods on board during the break, per capacity dimension.
+    pub max_load: Field<Vec<i64>>,
+    /// Free text, returned as given.
+    pub description: Field<String>,
 }
 
 /// A vehicle's `costs`.
@@ -181,6 +199,7 @@ macro_rules! read_object {
 read_object!(
     Input,
     Vehicle,
+    Break,
     Costs,
     Stop,
     Job,

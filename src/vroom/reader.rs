@@ -29,7 +29,9 @@ use std::collections::{HashMap, HashSet};
 use serde_json::Value;
 
 use super::json::{Field, Read, array, path};
-use super::model::{Coordinates, GoodsKind, Id, Input, Job, ProducerId, Shipment, Stop, Vehicle};
+use super::model::{
+    Break, Coordinates, GoodsKind, Id, Input, Job, ProducerId, Shipment, Stop, Vehicle,
+};
 use super::travel::travel;
 use crate::format_error::FormatError;
 use crate::pb;
@@ -178,6 +180,7 @@ impl Reader {
             profile: profile.unwrap_or_default(),
             // VROOM has no reloads: one trip per vehicle.
             reload: None,
+            breaks: breaks(&vehicle.breaks, field)?,
         })
     }
 
@@ -369,6 +372,30 @@ fn shipment_end(
 
 /// An array of integers, empty when absent; a value that is not an array, and each
 /// element, are reported at their full path (`vehicles[0].capacity`).
+/// A vehicle's `breaks`: VROOM's `service` is the break's duration; the native
+/// validation checks the rest (windows, duplicate ids, `max_load`'s dimensions).
+fn breaks(list: &Field<Vec<Field<Break>>>, field: &str) -> Result<Vec<pb::Break>, FormatError> {
+    let list_field = path(field, "breaks");
+    let elements = list.read(&list_field)?.unwrap_or_default();
+    elements
+        .iter()
+        .enumerate()
+        .map(|(index, element)| {
+            let field = format!("{list_field}[{index}]");
+            let given = element.read_element(&field)?;
+            Ok(pb::Break {
+                id: id(&given.id, &field)?,
+                windows: (given.time_windows.read(&path(&field, "time_windows"))?)
+                    .unwrap_or_default(),
+                duration_s: (given.service.read(&path(&field, "service"))?).unwrap_or(0),
+                max_load: ints(&given.max_load, "max_load", &field)?,
+                description: (given.description.read(&path(&field, "description"))?)
+                    .unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
 fn ints(list: &Field<Vec<i64>>, key: &str, field: &str) -> Result<Vec<i64>, FormatError> {
     let list_field = path(field, key);
     if let Some(raw) = list.raw() {

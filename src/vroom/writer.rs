@@ -15,7 +15,8 @@
 use serde_json::{Value, json};
 
 use crate::domain::{
-    Amount, Problem, Site, Solution, StepKind, TaskKind, Tour, TourStep, TravelSource, Unassigned,
+    Amount, Break, Problem, Site, Solution, StepKind, TaskKind, Tour, TourStep, TravelSource,
+    Unassigned,
 };
 
 /// Writes `solution` of `problem` in VROOM's output format (`code` 0).
@@ -109,11 +110,15 @@ fn route(problem: &Problem, tour: &Tour, summary: &mut Totals) -> Value {
     totals.distance = tour.figures.distance_m;
     // An open tour ends where its last stop is, as VROOM writes it.
     let mut last_site = None;
+    let breaks = problem
+        .vehicles
+        .get(tour.vehicle)
+        .map_or(&[][..], |v| &v.breaks);
     let steps: Vec<Value> = tour
         .steps
         .iter()
         .filter_map(|tour_step| {
-            let written = step(problem, tour_step, last_site, &mut totals);
+            let written = step(problem, breaks, tour_step, last_site, &mut totals);
             last_site = tour_step.site.or(last_site);
             written
         })
@@ -149,6 +154,7 @@ fn route(problem: &Problem, tour: &Tour, summary: &mut Totals) -> Value {
 /// step). The end of an open tour stands at `last_site`, the last stop's.
 fn step(
     problem: &Problem,
+    breaks: &[Break],
     step: &TourStep,
     last_site: Option<usize>,
     totals: &mut Totals,
@@ -160,12 +166,15 @@ fn step(
         StepKind::Delivery => "delivery",
         StepKind::End => "end",
         StepKind::Reload => "reload",
+        StepKind::Break => "break",
     };
     if step.kind == StepKind::Start && step.site.is_none() {
         return None;
     }
     let site = match step.kind {
         StepKind::End => step.site.or(last_site),
+        // VROOM's breaks have no location of their own.
+        StepKind::Break => None,
         _ => step.site,
     };
     let mut value = json!({
@@ -219,9 +228,15 @@ fn step(
         if !stop.description.is_empty() {
             value["description"] = json!(stop.description);
         }
-    } else if step.kind == StepKind::Reload {
+    } else if matches!(step.kind, StepKind::Reload | StepKind::Break) {
         totals.service += step.service_s;
         value["service"] = json!(step.service_s);
+    }
+    if let Some(driver_break) = step.driver_break.and_then(|b| breaks.get(b)) {
+        value["id"] = integer_or_string(&driver_break.id);
+        if !driver_break.description.is_empty() {
+            value["description"] = json!(driver_break.description);
+        }
     }
     Some(value)
 }

@@ -4,6 +4,7 @@
 //! simulation writes the schedule of the final answer. This file holds the entry and
 //! the departure delay; the simulation's steps are [`super::walk::Walk`]'s.
 
+use super::breaks::{Breaks, Placed, Placing, all_taken};
 use super::infeasible::Infeasible;
 use super::trips::{Hub, Trips, trip_deliveries};
 use super::walk::Walk;
@@ -16,6 +17,7 @@ pub struct Scratch {
     load: Vec<i64>,
     departure_of_stop: Vec<i64>,
     trips: Trips,
+    breaks: Placed,
 }
 
 impl Scratch {
@@ -25,6 +27,7 @@ impl Scratch {
             load: vec![0; instance.problem.dimensions],
             departure_of_stop: vec![i64::MIN; instance.stops.len()],
             trips: Trips::new(instance.problem.dimensions),
+            breaks: Placed::new(),
         }
     }
 }
@@ -33,55 +36,92 @@ impl Scratch {
 /// least working time: every node's start moves later by the delay less the waiting
 /// before it, so the delay is capped by the waiting it removes (the end must not move)
 /// and by each node's slack in its current window (a node must not jump to a later
-/// window). Leaving just in time for the first stop is the smallest such delay.
+/// window). Leaving just in time for the first stop is the smallest such delay. The
+/// driver's breaks `placed` count as nodes reached without a leg.
 fn departure_delay_s(
     instance: &Instance,
     vehicle_index: usize,
     stops: &[usize],
     reload_at: &[usize],
+    placed: &[(usize, usize)],
 ) -> Result<i64, Infeasible> {
     let vehicle = &instance.problem.vehicles[vehicle_index];
-    let mut location = vehicle
-        .start_site
-        .map(|site| instance.problem.sites[site].matrix_index);
-    let mut site = vehicle.start_site;
-    let mut time_s = vehicle.shift.start_s;
-    let mut waiting_s = 0i64;
-    let mut delay_s = i64::MAX;
-    // Drives from `from` to `to`, waits for `windows`; the service start.
-    let mut reach = |from: Option<usize>, to: usize, windows: &[TimeWindow], time_s: i64| {
-        let leg_s = from.map_or(0, |from| instance.duration_s(vehicle_index, from, to));
-        if leg_s >= UNREACHABLE {
-            return Err(Infeasible::Unreachable);
-        }
-        let arrival_s = time_s + leg_s;
-        let (start_s, window_end_s) =
-            earliest_window_s(windows, arrival_s).ok_or(Infeasible::TimeWindows)?;
-        waiting_s += start_s - arrival_s;
-        delay_s = delay_s.min(waiting_s + (window_end_s - start_s));
-        Ok(start_s)
+    let mut delay = Delay {
+        location: vehicle
+            .start_site
+            .map(|site| instance.problem.sites[site].matrix_index),
+        time_s: vehicle.shift.start_s,
+        waiting_s: 0,
+        delay_s: i64::MAX,
     };
     let mut reloads = reload_at.iter().peekable();
-    for (position, &stop_index) in stops.iter().enumerate() {
+    let mut breaks = placed.iter().peekable();
+    let mut site = vehicle.start_site;
+    for position in 0..=stops.len() {
+        while let Some(&(_, index)) = breaks.next_if(|(at, _)| *at == position) {
+            let driver_break = &vehicle.breaks[index];
+            delay.time_s =
+                delay.wait(&driver_break.windows, delay.time_s)? + driver_break.duration_s;
+        }
+        let Some(&stop_index) = stops.get(position) else {
+            break;
+        };
         if reloads.next_if_eq(&&position).is_some()
             && let Some(hub) = Hub::of(instance, vehicle_index)
         {
-            time_s = reach(location, hub.location, hub.windows, time_s)? + hub.duration_s;
-            location = Some(hub.location);
+            delay.time_s =
+                delay.reach(instance, vehicle_index, hub.location, hub.windows)? + hub.duration_s;
             site = Some(hub.site);
         }
         let stop = &instance.stops[stop_index];
-        let start_s = reach(location, stop.location, &stop.windows, time_s)?;
+        let start_s = delay.reach(instance, vehicle_index, stop.location, &stop.windows)?;
         let setup_s = if site == Some(stop.site) {
             0
         } else {
             stop.setup_s
         };
-        time_s = start_s + setup_s + stop.service_s;
-        location = Some(stop.location);
+        delay.time_s = start_s + setup_s + stop.service_s;
         site = Some(stop.site);
     }
-    Ok(delay_s.min(waiting_s).max(0))
+    Ok(delay.delay_s.min(delay.waiting_s).max(0))
+}
+
+/// The running figures of [`departure_delay_s`]: where and when the vehicle is, the
+/// waiting so far and the smallest delay tolerated so far.
+struct Delay {
+    location: Option<usize>,
+    time_s: i64,
+    waiting_s: i64,
+    delay_s: i64,
+}
+
+impl Delay {
+    /// Drives to `to` and waits for `windows`; the service start.
+    fn reach(
+        &mut self,
+        instance: &Instance,
+        vehicle_index: usize,
+        to: usize,
+        windows: &[TimeWindow],
+    ) -> Result<i64, Infeasible> {
+        let leg_s = self
+            .location
+            .map_or(0, |from| instance.duration_s(vehicle_index, from, to));
+        if leg_s >= UNREACHABLE {
+            return Err(Infeasible::Unreachable);
+        }
+        self.location = Some(to);
+        self.wait(windows, self.time_s + leg_s)
+    }
+
+    /// Waits from `arrival_s` for `windows`; the service start.
+    fn wait(&mut self, windows: &[TimeWindow], arrival_s: i64) -> Result<i64, Infeasible> {
+        let (start_s, window_end_s) =
+            earliest_window_s(windows, arrival_s).ok_or(Infeasible::TimeWindows)?;
+        self.waiting_s += start_s - arrival_s;
+        self.delay_s = self.delay_s.min(self.waiting_s + (window_end_s - start_s));
+        Ok(start_s)
+    }
 }
 
 /// Evaluates `stops` on `vehicle`; `steps`, when given, receives the schedule.
@@ -103,21 +143,65 @@ pub fn evaluate(
     } else {
         scratch.trips.reload_at.clear();
     }
-    let result = simulate(instance, vehicle, stops, scratch, steps);
-    for &stop in stops {
-        scratch.departure_of_stop[stop] = i64::MIN;
+    if instance.problem.vehicles[vehicle].breaks.is_empty() {
+        let result = simulate(instance, vehicle, stops, scratch, steps, None);
+        clear_departures(scratch, stops);
+        return result;
     }
+    // The breaks are placed leaving at the shift start, then the departure is delayed
+    // as far as neither they nor the stops move to another window, and they are
+    // taken at the same places (the same tour when no delay is possible).
+    let first = simulate(
+        instance,
+        vehicle,
+        stops,
+        scratch,
+        None,
+        Some(Placing::Decide),
+    );
+    clear_departures(scratch, stops);
+    let first = first?;
+    if steps.is_none()
+        && departure_delay_s(
+            instance,
+            vehicle,
+            stops,
+            &scratch.trips.reload_at,
+            &scratch.breaks,
+        )? == 0
+    {
+        return Ok(first);
+    }
+    let result = simulate(
+        instance,
+        vehicle,
+        stops,
+        scratch,
+        steps,
+        Some(Placing::Follow),
+    );
+    clear_departures(scratch, stops);
     result
 }
 
+/// Forgets the pickups' departures of a walk, ready for the next.
+fn clear_departures(scratch: &mut Scratch, stops: &[usize]) {
+    for &stop in stops {
+        scratch.departure_of_stop[stop] = i64::MIN;
+    }
+}
+
 /// Walks `stops` once trips are placed: the first trip's deliveries on board, the
-/// departure delayed as far as no window or end moves, then each reload and stop in turn.
+/// departure delayed as far as no window or end moves (not when deciding where the
+/// breaks go: then at the shift start), then each break, reload and stop in turn.
+/// `placing`: how the vehicle's breaks are placed (`None`: it has none).
 fn simulate(
     instance: &Instance,
     vehicle_index: usize,
     stops: &[usize],
     scratch: &mut Scratch,
     mut steps: Option<&mut Vec<TourStep>>,
+    placing: Option<Placing>,
 ) -> Result<TourFigures, Infeasible> {
     let vehicle = &instance.problem.vehicles[vehicle_index];
     if vehicle.max_stops.is_some_and(|limit| stops.len() > limit) {
@@ -134,8 +218,16 @@ fn simulate(
     if load.iter().zip(&vehicle.capacity).any(|(l, c)| l > c) {
         return Err(Infeasible::Capacity);
     }
-    let departure_s =
-        vehicle.shift.start_s + departure_delay_s(instance, vehicle_index, stops, reload_at)?;
+    let delay_s = match placing {
+        Some(Placing::Decide) => 0,
+        Some(Placing::Follow) => {
+            departure_delay_s(instance, vehicle_index, stops, reload_at, &scratch.breaks)?
+        }
+        None => departure_delay_s(instance, vehicle_index, stops, reload_at, &[])?,
+    };
+    let departure_s = vehicle.shift.start_s + delay_s;
+    let mut breaks =
+        placing.map(|placing| Breaks::new(&vehicle.breaks, placing, &mut scratch.breaks));
     let mut walk = Walk::depart(instance, vehicle_index, departure_s, load);
     if let Some(steps) = steps.as_deref_mut() {
         steps.clear();
@@ -143,6 +235,9 @@ fn simulate(
     }
     let mut reloads = reload_at.iter().enumerate().peekable();
     for (position, &stop_index) in stops.iter().enumerate() {
+        if let Some(breaks) = breaks.as_mut() {
+            breaks.before(&mut walk, position, Some(stop_index), steps.as_deref_mut())?;
+        }
         if let Some((trip, _)) = reloads.next_if(|(_, at)| **at == position)
             && let Some(hub) = Hub::of(instance, vehicle_index)
         {
@@ -168,6 +263,10 @@ fn simulate(
         instance.stops[s].kind == StopKind::Pickup && scratch.departure_of_stop[s] != i64::MIN + 1
     }) {
         return Err(Infeasible::Precedence);
+    }
+    if let Some(breaks) = breaks.as_mut() {
+        breaks.before(&mut walk, stops.len(), None, steps.as_deref_mut())?;
+        debug_assert!(all_taken(breaks), "a break was left out of a walk");
     }
     walk.finish()?;
     let duration_s = walk.time_s - departure_s;

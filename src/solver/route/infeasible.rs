@@ -18,4 +18,6 @@ pub enum Infeasible {
     Precedence,
     /// Goods that must not share a vehicle.
     IncompatibleGoods,
+    /// A driver's break cannot start inside its windows with its max load on board.
+    Breaks,
 }

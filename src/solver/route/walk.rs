@@ -8,7 +8,9 @@
 
 use super::infeasible::Infeasible;
 use super::trips::{Hub, reloaded_load};
-use crate::domain::{StepKind, TimeWindow, TourStep, UNREACHABLE, Vehicle, earliest_start_s};
+use crate::domain::{
+    Break, StepKind, TimeWindow, TourStep, UNREACHABLE, Vehicle, earliest_start_s,
+};
 use crate::solver::instance::{Instance, StopKind};
 
 /// A node reached but not yet accounted: the leg driven to it and when service starts.
@@ -112,6 +114,75 @@ impl<'a, 'p> Walk<'a, 'p> {
         self.time_s = arrival.start_s + service_s;
         self.location = Some(location);
         self.site = Some(site);
+    }
+
+    /// When stop `stop_index` would start its service and be left if driven to now:
+    /// (start, departure), or `None` when it cannot be reached in a window. What a
+    /// break placed before it would delay.
+    #[inline]
+    pub fn peek(&self, stop_index: usize) -> Option<(i64, i64)> {
+        let stop = &self.instance.stops[stop_index];
+        let arrival = self.arrive(stop.location, &stop.windows).ok()?;
+        let setup_s = if self.site == Some(stop.site) {
+            0
+        } else {
+            stop.setup_s
+        };
+        Some((arrival.start_s, arrival.start_s + setup_s + stop.service_s))
+    }
+
+    /// Whether stop `stop_index` would still start its service at `start_s` if the
+    /// vehicle left for it at `time_s` instead of now.
+    #[inline]
+    pub fn starts_at(&self, stop_index: usize, time_s: i64, start_s: i64) -> bool {
+        let stop = &self.instance.stops[stop_index];
+        let Ok((leg_s, _)) = leg(
+            self.instance,
+            self.vehicle_index,
+            self.location,
+            stop.location,
+        ) else {
+            return false;
+        };
+        earliest_start_s(&stop.windows, time_s + leg_s) == Some(start_s)
+    }
+
+    /// Whether `driver_break`'s load limit allows what is on board now.
+    #[inline]
+    pub fn break_load_fits(&self, driver_break: &Break) -> bool {
+        driver_break
+            .max_load
+            .as_ref()
+            .is_none_or(|max| self.load.iter().zip(max).all(|(l, m)| l <= m))
+    }
+
+    /// Takes `driver_break` where the vehicle is: waits for its first window still
+    /// open, then rests for its duration (booked as service: paid working time, as
+    /// VROOM counts it). `Breaks` when every window has closed or too much is on board.
+    #[inline]
+    pub fn take_break(&mut self, driver_break: &Break) -> Result<Arrival, Infeasible> {
+        let start_s =
+            earliest_start_s(&driver_break.windows, self.time_s).ok_or(Infeasible::Breaks)?;
+        if !self.break_load_fits(driver_break) {
+            return Err(Infeasible::Breaks);
+        }
+        let arrival = Arrival {
+            leg_s: 0,
+            leg_m: 0,
+            arrival_s: self.time_s,
+            start_s,
+        };
+        self.service_s += driver_break.duration_s;
+        self.waiting_s += start_s - self.time_s;
+        self.time_s = start_s + driver_break.duration_s;
+        Ok(arrival)
+    }
+
+    /// The step of the break just taken after `arrival`, where the vehicle stands.
+    pub fn break_step(&self, index: usize, arrival: &Arrival) -> TourStep {
+        let mut step = self.step(StepKind::Break, None, self.site, arrival);
+        step.driver_break = Some(index);
+        step
     }
 
     /// `Capacity` when the load on board exceeds the vehicle's.
@@ -243,6 +314,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         TourStep {
             kind,
             task,
+            driver_break: None,
             site,
             arrival_s: arrival.arrival_s,
             waiting_s: arrival.start_s - arrival.arrival_s,
