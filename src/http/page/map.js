@@ -1,0 +1,204 @@
+// The plan as an SVG map drawn from the request (where the sites are, what they are)
+// and the answer (the tours): one path per tour in its own colour, numbered stops,
+// arrows for the direction, farms / hubs / pickup points as distinct shapes, a legend
+// of what is drawn, the tasks left out, and the attribution line.
+"use strict";
+
+// Okabe and Ito's colour-blind-safe palette (yellow left out: too pale on white).
+const COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"];
+const SVG = "http://www.w3.org/2000/svg";
+const KINDS = {
+  SITE_KIND_FARM: "farm",
+  SITE_KIND_HUB: "hub",
+  SITE_KIND_PICKUP_POINT: "pickupPoint",
+};
+
+function svgElement(name, attributes = {}, text) {
+  const element = document.createElementNS(SVG, name);
+  for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value);
+  if (text !== undefined) element.textContent = text;
+  return element;
+}
+
+function tourColour(index) {
+  return COLOURS[index % COLOURS.length];
+}
+
+// An encoded polyline (precision 5) as [lat, lon] pairs.
+function decodePolyline(text) {
+  const points = [];
+  let index = 0, lat = 0, lon = 0;
+  const next = () => {
+    let result = 0, shift = 0, byte;
+    do {
+      byte = text.charCodeAt(index++) - 63;
+      result |= (byte & 0x1f) << shift;
+      shift += 5;
+    } while (byte >= 0x20 && index < text.length);
+    return result & 1 ? ~(result >> 1) : result >> 1;
+  };
+  while (index < text.length) {
+    lat += next();
+    lon += next();
+    points.push([lat / 1e5, lon / 1e5]);
+  }
+  return points;
+}
+
+// Where each site of the request is, by id: [lat, lon], for sites with coordinates.
+function sitePositions(request) {
+  const positions = new Map();
+  for (const site of request.sites || []) {
+    const coordinates = site.location && site.location.coordinates;
+    if (coordinates) positions.set(site.id, [Number(coordinates.latDeg || 0), Number(coordinates.lonDeg || 0)]);
+  }
+  return positions;
+}
+
+// A projection fitting `points` into a width × height box with a margin.
+function projection(points, width, height, margin) {
+  const lats = points.map((p) => p[0]);
+  const lons = points.map((p) => p[1]);
+  const [south, north] = [Math.min(...lats), Math.max(...lats)];
+  const [west, east] = [Math.min(...lons), Math.max(...lons)];
+  const squeeze = Math.cos(((south + north) / 2) * Math.PI / 180);
+  const spanX = Math.max((east - west) * squeeze, 1e-6);
+  const spanY = Math.max(north - south, 1e-6);
+  const scale = Math.min((width - 2 * margin) / spanX, (height - 2 * margin) / spanY);
+  const offsetX = (width - spanX * scale) / 2;
+  const offsetY = (height - spanY * scale) / 2;
+  return ([lat, lon]) => [
+    offsetX + (lon - west) * squeeze * scale,
+    offsetY + (north - lat) * scale,
+  ];
+}
+
+// The tour's stops: consecutive task steps at one site make one numbered stop.
+function tourStops(tour) {
+  const stops = [];
+  for (const step of tour.steps || []) {
+    const kind = step.kind || "";
+    if (kind === "STEP_KIND_START" || kind === "STEP_KIND_END" || !step.siteId) continue;
+    const last = stops[stops.length - 1];
+    if (last && last.siteId === step.siteId) last.steps.push(step);
+    else stops.push({ siteId: step.siteId, steps: [step] });
+  }
+  return stops;
+}
+
+// The points a tour passes through: its geometry when the answer has one, else its
+// steps' sites, with the midpoint of each segment added to carry a direction arrow.
+function tourPoints(tour, positions) {
+  if (tour.geometry) return { points: decodePolyline(tour.geometry), roads: true };
+  const sites = (tour.steps || []).map((step) => positions.get(step.siteId)).filter(Boolean);
+  const points = [];
+  sites.forEach((point, index) => {
+    if (index > 0) {
+      const previous = sites[index - 1];
+      points.push([(previous[0] + point[0]) / 2, (previous[1] + point[1]) / 2]);
+    }
+    points.push(point);
+  });
+  return { points, roads: false };
+}
+
+function drawSite(layer, site, [x, y]) {
+  const kind = KINDS[site.kind] || "site";
+  const group = svgElement("g", { class: `site site-${kind}`, "data-site": site.id });
+  group.append(svgElement("title", {}, `${t(kind)}: ${site.name || site.id}`));
+  if (kind === "farm") group.append(svgElement("rect", { x: x - 7, y: y - 7, width: 14, height: 14 }));
+  else if (kind === "hub") group.append(svgElement("path", { d: `M${x} ${y - 9}L${x + 9} ${y}L${x} ${y + 9}L${x - 9} ${y}Z` }));
+  else group.append(svgElement("circle", { cx: x, cy: y, r: kind === "pickupPoint" ? 7 : 5 }));
+  layer.append(group);
+}
+
+function drawTour(layers, tour, index, tourCount, project, positions, siteNames) {
+  const colour = tourColour(index);
+  const { points, roads } = tourPoints(tour, positions);
+  const d = points.map((point, i) => `${i ? "L" : "M"}${project(point).map((v) => v.toFixed(1)).join(" ")}`).join("");
+  const path = svgElement("path", {
+    d, class: "tour-path", stroke: colour, "data-vehicle": tour.vehicleId,
+    "marker-mid": roads ? "" : "url(#arrow)",
+  });
+  path.append(svgElement("title", {}, t("tour", tour.vehicleId)));
+  layers.paths.append(path);
+  const angle = -Math.PI / 2 + (index * 2 * Math.PI) / Math.max(tourCount, 1);
+  tourStops(tour).forEach((stop, number) => {
+    const position = positions.get(stop.siteId);
+    if (!position) return;
+    const [x, y] = project(position);
+    const [cx, cy] = [x + 14 * Math.cos(angle), y + 14 * Math.sin(angle)];
+    const badge = svgElement("g", { class: "stop", "data-vehicle": tour.vehicleId });
+    badge.append(svgElement("title", {}, `${t("tour", tour.vehicleId)} — ${number + 1}: ${siteNames.get(stop.siteId) || stop.siteId}`));
+    badge.append(svgElement("circle", { cx, cy, r: 8, fill: colour }));
+    badge.append(svgElement("text", { x: cx, y: cy + 3.5 }, String(number + 1)));
+    layers.stops.append(badge);
+  });
+  return roads;
+}
+
+function legendItem(swatch, label) {
+  const item = document.createElement("li");
+  const mark = document.createElement("span");
+  mark.className = `swatch ${swatch.className || ""}`;
+  if (swatch.colour) mark.style.background = swatch.colour;
+  mark.setAttribute("aria-hidden", "true");
+  item.append(mark, document.createTextNode(label));
+  return item;
+}
+
+function drawMap(request, response) {
+  const svg = document.getElementById("map");
+  const legend = document.getElementById("legend");
+  svg.replaceChildren(svgElement("title", { id: "map-title" }, t("map")));
+  legend.replaceChildren();
+  const positions = sitePositions(request);
+  const siteNames = new Map((request.sites || []).map((site) => [site.id, site.name || site.id]));
+  const tours = response.tours || [];
+  const geometry = tours.flatMap((tour) => (tour.geometry ? decodePolyline(tour.geometry) : []));
+  const all = [...positions.values(), ...geometry];
+  const [width, height] = [800, 600];
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  const defs = svgElement("defs");
+  const marker = svgElement("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 5, refY: 5, markerWidth: 5, markerHeight: 5, orient: "auto" });
+  marker.append(svgElement("path", { d: "M0 0L10 5L0 10Z", fill: "context-stroke" }));
+  defs.append(marker);
+  const layers = { paths: svgElement("g", { class: "paths" }), sites: svgElement("g"), stops: svgElement("g") };
+  svg.append(defs, layers.paths, layers.sites, layers.stops);
+  let roads = false;
+  if (all.length > 0) {
+    const project = projection(all, width, height, 40);
+    tours.forEach((tour, index) => {
+      roads = drawTour(layers, tour, index, tours.length, project, positions, siteNames) || roads;
+      legend.append(legendItem({ colour: tourColour(index) }, `${t("tour", tour.vehicleId)}${vehicleNote(request, tour.vehicleId)}`));
+    });
+    for (const site of request.sites || []) {
+      if (positions.has(site.id)) drawSite(layers.sites, site, project(positions.get(site.id)));
+    }
+  }
+  const kinds = new Set((request.sites || []).filter((s) => positions.has(s.id)).map((s) => KINDS[s.kind] || "site"));
+  for (const kind of ["farm", "hub", "pickupPoint", "site"]) {
+    if (kinds.has(kind)) legend.append(legendItem({ className: `swatch-${kind}` }, t(kind)));
+  }
+  // Geometry of straight-line travel is straight segments, not OpenStreetMap's roads.
+  const onRoads = roads && !/straight/.test(response.travelSource || "");
+  document.getElementById("attribution").textContent = onRoads ? t("roads") : t("straight");
+  drawUnassigned(response);
+}
+
+function vehicleNote(request, vehicleId) {
+  const vehicle = (request.vehicles || []).find((v) => v.id === vehicleId);
+  return vehicle && vehicle.description ? ` (${vehicle.description})` : "";
+}
+
+function drawUnassigned(response) {
+  const list = document.getElementById("unassigned");
+  list.replaceChildren();
+  for (const task of response.unassigned || []) {
+    const item = document.createElement("li");
+    const reason = (task.reason || "").replace("UNASSIGNED_REASON_", "").toLowerCase();
+    item.textContent = `${task.taskId} — ${task.message || reason} [${reason}]`;
+    list.append(item);
+  }
+  document.getElementById("unassigned-box").hidden = list.children.length === 0;
+}
