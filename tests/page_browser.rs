@@ -3,9 +3,9 @@
 //! limit, wait for the plan, check the map (one path per tour, numbered stops) and a
 //! driver's sheet against the server's own answer; a file with pooling gives the
 //! statement, whose shares add up to the pooled cost; a bad file and a refused request
-//! show their errors, naming the bad fields. Screenshots go to the target directory
-//! (`planner.png`, `planner-pooling.png`, `planner-fr.png`). Every wait polls under a
-//! generous ceiling; nothing asserts how long anything took.
+//! show their errors, naming the bad fields. Screenshots go to the target directory's
+//! `tmp/` (`planner.png`, `planner-sheet.png`, `planner-pooling.png`, `planner-fr.png`).
+//! Every wait polls under a generous ceiling; nothing asserts how long anything took.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -120,6 +120,11 @@ async fn plans_the_demo_in_a_real_browser() {
     );
     assert!(!legend.contains("Hub"), "no hub in the demo: {legend}");
 
+    browser
+        .run("document.getElementById('plan').scrollIntoView(); return true;")
+        .await;
+    browser.screenshot(&artifact("planner.png")).await;
+
     // A driver's sheet: the first tour's steps in order, with the site names.
     browser.click("#sheet-buttons .open-sheet").await;
     let sheet = browser
@@ -137,7 +142,7 @@ async fn plans_the_demo_in_a_real_browser() {
     );
     let text = sheet["text"].as_str().unwrap();
     assert!(text.contains("Load") && text.contains("Unload"), "{text}");
-    browser.screenshot(&artifact("planner.png")).await;
+    browser.screenshot(&artifact("planner-sheet.png")).await;
 
     pooling_statement(&server, &browser).await;
     errors(&browser).await;
@@ -179,6 +184,9 @@ async fn pooling_statement(server: &http::HttpServer, browser: &Browser) {
         .run("return document.querySelectorAll('#bars rect.bar').length;")
         .await;
     assert_eq!(bars, json!(2 * producers));
+    browser
+        .run("document.getElementById('fair').scrollIntoView(); return true;")
+        .await;
     browser.screenshot(&artifact("planner-pooling.png")).await;
 }
 

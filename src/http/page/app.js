@@ -173,8 +173,8 @@ function finish(operation) {
 function showPlan(request, response) {
   const summary = response.summary || {};
   const stop = (response.stopReason || "").replace("STOP_REASON_", "").toLowerCase();
-  byId("progress").textContent = t("done", formatNumber(summary.cost), summary.vehiclesUsed || 0, formatNumber(Number(summary.distanceM || 0) / 1000, 1), summary.unassigned || 0, stop);
-  byId("summary").textContent = byId("progress").textContent;
+  byId("summary").textContent = t("done", formatNumber(summary.cost), summary.vehiclesUsed || 0, formatNumber(Number(summary.distanceM || 0) / 1000, 1), summary.unassigned || 0, stop);
+  byId("progress").textContent = t("finished", ((performance.now() - state.started) / 1000).toFixed(1));
   byId("plan").hidden = false;
   drawMap(request, response);
   drawSheets(request, response);

@@ -87,19 +87,32 @@ function tourStops(tour) {
 }
 
 // The points a tour passes through: its geometry when the answer has one, else its
-// steps' sites, with the midpoint of each segment added to carry a direction arrow.
+// steps' sites.
 function tourPoints(tour, positions) {
   if (tour.geometry) return { points: decodePolyline(tour.geometry), roads: true };
-  const sites = (tour.steps || []).map((step) => positions.get(step.siteId)).filter(Boolean);
-  const points = [];
-  sites.forEach((point, index) => {
-    if (index > 0) {
-      const previous = sites[index - 1];
-      points.push([(previous[0] + point[0]) / 2, (previous[1] + point[1]) / 2]);
-    }
-    points.push(point);
-  });
+  const points = (tour.steps || []).map((step) => positions.get(step.siteId)).filter(Boolean);
   return { points, roads: false };
+}
+
+// Direction arrows along a projected line: one at the middle of each segment longer
+// than `spacing` pixels, or every `spacing` pixels along a road geometry.
+function drawArrows(layer, projected, colour, roads) {
+  const spacing = 90;
+  let travelled = 0;
+  for (let index = 1; index < projected.length; index += 1) {
+    const [[x0, y0], [x1, y1]] = [projected[index - 1], projected[index]];
+    const length = Math.hypot(x1 - x0, y1 - y0);
+    travelled += length;
+    const due = roads ? travelled >= spacing : length >= 24;
+    if (!due || length === 0) continue;
+    travelled = 0;
+    const [x, y] = [(x0 + x1) / 2, (y0 + y1) / 2];
+    const angle = (Math.atan2(y1 - y0, x1 - x0) * 180) / Math.PI;
+    layer.append(svgElement("path", {
+      d: "M-6 -5L6 0L-6 5Z", fill: colour, class: "arrow",
+      transform: `translate(${x.toFixed(1)} ${y.toFixed(1)}) rotate(${angle.toFixed(1)})`,
+    }));
+  }
 }
 
 function drawSite(layer, site, [x, y]) {
@@ -115,13 +128,12 @@ function drawSite(layer, site, [x, y]) {
 function drawTour(layers, tour, index, tourCount, project, positions, siteNames) {
   const colour = tourColour(index);
   const { points, roads } = tourPoints(tour, positions);
-  const d = points.map((point, i) => `${i ? "L" : "M"}${project(point).map((v) => v.toFixed(1)).join(" ")}`).join("");
-  const path = svgElement("path", {
-    d, class: "tour-path", stroke: colour, "data-vehicle": tour.vehicleId,
-    "marker-mid": roads ? "" : "url(#arrow)",
-  });
+  const projected = points.map(project);
+  const d = projected.map((point, i) => `${i ? "L" : "M"}${point.map((v) => v.toFixed(1)).join(" ")}`).join("");
+  const path = svgElement("path", { d, class: "tour-path", stroke: colour, "data-vehicle": tour.vehicleId });
   path.append(svgElement("title", {}, t("tour", tour.vehicleId)));
   layers.paths.append(path);
+  drawArrows(layers.paths, projected, colour, roads);
   const angle = -Math.PI / 2 + (index * 2 * Math.PI) / Math.max(tourCount, 1);
   tourStops(tour).forEach((stop, number) => {
     const position = positions.get(stop.siteId);
@@ -159,12 +171,8 @@ function drawMap(request, response) {
   const all = [...positions.values(), ...geometry];
   const [width, height] = [800, 600];
   svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
-  const defs = svgElement("defs");
-  const marker = svgElement("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 5, refY: 5, markerWidth: 5, markerHeight: 5, orient: "auto" });
-  marker.append(svgElement("path", { d: "M0 0L10 5L0 10Z", fill: "context-stroke" }));
-  defs.append(marker);
   const layers = { paths: svgElement("g", { class: "paths" }), sites: svgElement("g"), stops: svgElement("g") };
-  svg.append(defs, layers.paths, layers.sites, layers.stops);
+  svg.append(layers.paths, layers.sites, layers.stops);
   let roads = false;
   if (all.length > 0) {
     const project = projection(all, width, height, 40);
