@@ -82,7 +82,7 @@ async fn solve_in_page(browser: &Browser, iterations: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn plans_the_demo_in_a_real_browser() {
     let server = http::start_http(ServerConfig::default()).await;
-    let browser = Browser::start(&artifact("chromium-profile-en"), "en-US").await;
+    let browser = Browser::start(&artifact("chromium-profile-en"), "en-US", 1200).await;
     browser.go(&server.url("/")).await;
     browser.click("#demo").await;
     let loaded = "return !document.getElementById('solve').disabled;";
@@ -230,9 +230,9 @@ async fn errors(browser: &Browser) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn speaks_french_to_a_french_browser() {
+async fn speaks_french_to_a_french_phone() {
     let server = http::start_http(ServerConfig::default()).await;
-    let browser = Browser::start(&artifact("chromium-profile-fr"), "fr-FR").await;
+    let browser = Browser::start(&artifact("chromium-profile-fr"), "fr-FR", 390).await;
     browser.go(&server.url("/planner")).await;
     let french = "return document.documentElement.lang === 'fr';";
     browser.wait_for(french, CEILING, "the French page").await;
@@ -240,5 +240,21 @@ async fn speaks_french_to_a_french_browser() {
         .run("return document.getElementById('demo').textContent;")
         .await;
     assert_eq!(button, json!("Charger la coopérative de démonstration"));
+    // At phone width nothing is wider than the screen, with a plan drawn too.
+    browser.click("#demo").await;
+    let loaded = "return !document.getElementById('solve').disabled;";
+    browser.wait_for(loaded, CEILING, "the demo").await;
+    solve_in_page(&browser, "30").await;
+    let fits = browser
+        .run("return document.documentElement.scrollWidth <= window.innerWidth;")
+        .await;
+    assert_eq!(fits, json!(true), "no horizontal scrolling at 390 px");
+    let legend = browser
+        .run("return document.getElementById('legend').textContent;")
+        .await;
+    assert!(legend.as_str().unwrap().contains("Ferme"), "{legend}");
+    browser
+        .run("document.getElementById('plan').scrollIntoView(); return true;")
+        .await;
     browser.screenshot(&artifact("planner-fr.png")).await;
 }

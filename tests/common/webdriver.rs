@@ -63,8 +63,8 @@ pub struct Browser {
 
 impl Browser {
     /// Starts chromedriver and a browser whose profile lives in `profile` (made fresh),
-    /// speaking `language` (`en-US`, `fr-FR`).
-    pub async fn start(profile: &Path, language: &str) -> Browser {
+    /// speaking `language` (`en-US`, `fr-FR`), its window `width` pixels wide.
+    pub async fn start(profile: &Path, language: &str, width: u32) -> Browser {
         let (chromium, chromedriver) = setup();
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -94,13 +94,13 @@ impl Browser {
             "--disable-component-update",
             "--disable-sync",
             "--no-proxy-server",
-            "--window-size=1200,1400",
         ]
         .map(String::from)
         .into_iter()
         .chain([
             format!("--user-data-dir={}", profile.display()),
             format!("--lang={language}"),
+            format!("--window-size={width},1400"),
         ])
         .collect::<Vec<_>>();
         let capabilities = json!({"capabilities": {"alwaysMatch": {

@@ -7,6 +7,9 @@
 // Okabe and Ito's colour-blind-safe palette (yellow left out: too pale on white).
 const COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"];
 const SVG = "http://www.w3.org/2000/svg";
+// How much larger symbols are drawn than on an 800 px wide map, so that numbers stay
+// readable when a phone shows the map narrower (set by drawMap).
+let symbolScale = 1;
 const KINDS = {
   SITE_KIND_FARM: "farm",
   SITE_KIND_HUB: "hub",
@@ -73,6 +76,17 @@ function projection(points, width, height, margin) {
   ];
 }
 
+// The drawing's size: 800 px wide, as tall as the places' extent asks (400 to 1000).
+function mapSize(points) {
+  if (points.length === 0) return [800, 600];
+  const lats = points.map((p) => p[0]);
+  const lons = points.map((p) => p[1]);
+  const squeeze = Math.cos(((Math.min(...lats) + Math.max(...lats)) / 2) * Math.PI / 180);
+  const spanX = Math.max((Math.max(...lons) - Math.min(...lons)) * squeeze, 1e-6);
+  const spanY = Math.max(Math.max(...lats) - Math.min(...lats), 1e-6);
+  return [800, Math.round(Math.min(1000, Math.max(400, (720 * spanY) / spanX + 80)))];
+}
+
 // The tour's stops: consecutive task steps at one site make one numbered stop.
 function tourStops(tour) {
   const stops = [];
@@ -110,14 +124,14 @@ function drawArrows(layer, projected, colour, roads) {
     const angle = (Math.atan2(y1 - y0, x1 - x0) * 180) / Math.PI;
     layer.append(svgElement("path", {
       d: "M-6 -5L6 0L-6 5Z", fill: colour, class: "arrow",
-      transform: `translate(${x.toFixed(1)} ${y.toFixed(1)}) rotate(${angle.toFixed(1)})`,
+      transform: `translate(${x.toFixed(1)} ${y.toFixed(1)}) rotate(${angle.toFixed(1)}) scale(${symbolScale})`,
     }));
   }
 }
 
 function drawSite(layer, site, [x, y]) {
   const kind = KINDS[site.kind] || "site";
-  const group = svgElement("g", { class: `site site-${kind}`, "data-site": site.id });
+  const group = svgElement("g", { class: `site site-${kind}`, "data-site": site.id, transform: `translate(${x} ${y}) scale(${symbolScale}) translate(${-x} ${-y})` });
   group.append(svgElement("title", {}, `${t(kind)}: ${site.name || site.id}`));
   if (kind === "farm") group.append(svgElement("rect", { x: x - 7, y: y - 7, width: 14, height: 14 }));
   else if (kind === "hub") group.append(svgElement("path", { d: `M${x} ${y - 9}L${x + 9} ${y}L${x} ${y + 9}L${x - 9} ${y}Z` }));
@@ -130,7 +144,7 @@ function drawTour(layers, tour, index, tourCount, project, positions, siteNames)
   const { points, roads } = tourPoints(tour, positions);
   const projected = points.map(project);
   const d = projected.map((point, i) => `${i ? "L" : "M"}${point.map((v) => v.toFixed(1)).join(" ")}`).join("");
-  const path = svgElement("path", { d, class: "tour-path", stroke: colour, "data-vehicle": tour.vehicleId });
+  const path = svgElement("path", { d, class: "tour-path", stroke: colour, "stroke-width": 3.5 * symbolScale, "data-vehicle": tour.vehicleId });
   path.append(svgElement("title", {}, t("tour", tour.vehicleId)));
   layers.paths.append(path);
   drawArrows(layers.paths, projected, colour, roads);
@@ -139,11 +153,12 @@ function drawTour(layers, tour, index, tourCount, project, positions, siteNames)
     const position = positions.get(stop.siteId);
     if (!position) return;
     const [x, y] = project(position);
-    const [cx, cy] = [x + 14 * Math.cos(angle), y + 14 * Math.sin(angle)];
+    const offset = 14 * symbolScale;
+    const [cx, cy] = [x + offset * Math.cos(angle), y + offset * Math.sin(angle)];
     const badge = svgElement("g", { class: "stop", "data-vehicle": tour.vehicleId });
     badge.append(svgElement("title", {}, `${t("tour", tour.vehicleId)} — ${number + 1}: ${siteNames.get(stop.siteId) || stop.siteId}`));
-    badge.append(svgElement("circle", { cx, cy, r: 8, fill: colour }));
-    badge.append(svgElement("text", { x: cx, y: cy + 3.5 }, String(number + 1)));
+    badge.append(svgElement("circle", { cx, cy, r: 8 * symbolScale, fill: colour }));
+    badge.append(svgElement("text", { x: cx, y: cy + 3.5 * symbolScale, "font-size": 10 * symbolScale }, String(number + 1)));
     layers.stops.append(badge);
   });
   return roads;
@@ -168,8 +183,11 @@ function drawMap(request, response) {
   const siteNames = new Map((request.sites || []).map((site) => [site.id, site.name || site.id]));
   const tours = response.tours || [];
   const geometry = tours.flatMap((tour) => (tour.geometry ? decodePolyline(tour.geometry) : []));
-  const all = [...positions.values(), ...geometry];
-  const [width, height] = [800, 600];
+  const snapped = (response.snappedSites || []).filter((s) => s.snapped && positions.has(s.siteId))
+    .map((s) => [Number(s.snapped.latDeg || 0), Number(s.snapped.lonDeg || 0)]);
+  const all = [...positions.values(), ...geometry, ...snapped];
+  const [width, height] = mapSize(all);
+  symbolScale = Math.min(2.2, Math.max(1, width / (svg.clientWidth || width)));
   svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
   const layers = { paths: svgElement("g", { class: "paths" }), sites: svgElement("g"), stops: svgElement("g") };
   svg.append(layers.paths, layers.sites, layers.stops);
@@ -180,6 +198,7 @@ function drawMap(request, response) {
       roads = drawTour(layers, tour, index, tours.length, project, positions, siteNames) || roads;
       legend.append(legendItem({ colour: tourColour(index) }, `${t("tour", tour.vehicleId)}${vehicleNote(request, tour.vehicleId)}`));
     });
+    drawConnectors(layers.paths, response, positions, project);
     for (const site of request.sites || []) {
       if (positions.has(site.id)) drawSite(layers.sites, site, project(positions.get(site.id)));
     }
@@ -192,6 +211,19 @@ function drawMap(request, response) {
   const onRoads = roads && !/straight/.test(response.travelSource || "");
   document.getElementById("attribution").textContent = onRoads ? t("roads") : t("straight");
   drawUnassigned(response);
+}
+
+// A dashed line from each site to where the answer placed it on the roads, so that a
+// farm up a track is seen joined to the road its tours use.
+function drawConnectors(layer, response, positions, project) {
+  for (const snapped of response.snappedSites || []) {
+    const position = positions.get(snapped.siteId);
+    const coordinates = snapped.snapped;
+    if (!position || !coordinates || Number(snapped.snapDistanceM || 0) < 1) continue;
+    const [x0, y0] = project(position);
+    const [x1, y1] = project([Number(coordinates.latDeg || 0), Number(coordinates.lonDeg || 0)]);
+    layer.append(svgElement("line", { x1: x0, y1: y0, x2: x1, y2: y1, class: "connector" }));
+  }
 }
 
 function vehicleNote(request, vehicleId) {
