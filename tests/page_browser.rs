@@ -143,9 +143,53 @@ async fn plans_the_demo_in_a_real_browser() {
     let text = sheet["text"].as_str().unwrap();
     assert!(text.contains("Load") && text.contains("Unload"), "{text}");
     browser.screenshot(&artifact("planner-sheet.png")).await;
+    // Printed, the page is the drivers' sheets alone, one page or more each.
+    let pdf = browser.print().await;
+    std::fs::write(artifact("planner-sheets.pdf"), &pdf).unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    // The page tree's `/Count`: how many pages were printed.
+    let text = String::from_utf8_lossy(&pdf);
+    let pages: usize = text
+        .split("/Count ")
+        .skip(1)
+        .filter_map(|rest| {
+            rest.split(|c: char| !c.is_ascii_digit())
+                .next()?
+                .parse()
+                .ok()
+        })
+        .max()
+        .expect("a page count");
+    assert!(
+        pages >= counts.len(),
+        "{pages} pages for {} tours",
+        counts.len()
+    );
 
     pooling_statement(&server, &browser).await;
+    cancel(&browser).await;
     errors(&browser).await;
+}
+
+/// A search without an iteration cap, cancelled from the page while it runs: the
+/// progress line shows the best cost, then says the solve was cancelled.
+async fn cancel(browser: &Browser) {
+    browser.click("#demo").await;
+    let loaded = "return document.getElementById('loaded').textContent.includes('cooperative');";
+    browser.wait_for(loaded, CEILING, "the demo again").await;
+    browser.type_into("#time-limit", "3600").await;
+    browser
+        .run("document.getElementById('max-iterations').value = ''; return true;")
+        .await;
+    browser.click("#solve").await;
+    let searching = "return document.getElementById('progress').textContent.includes('best cost');";
+    browser.wait_for(searching, CEILING, "the progress").await;
+    browser.click("#cancel").await;
+    let cancelled =
+        "return document.getElementById('progress').textContent === 'The solve was cancelled.';";
+    browser
+        .wait_for(cancelled, CEILING, "the cancellation")
+        .await;
 }
 
 /// A file asking for the pooling report: the statement's shares add up to the

@@ -181,6 +181,16 @@ impl Browser {
         }
     }
 
+    /// The page printed as the browser prints it (print CSS applied), as PDF bytes.
+    pub async fn print(&self) -> Vec<u8> {
+        base64_decoded(
+            self.command("/print", json!({}))
+                .await
+                .as_str()
+                .expect("a PDF"),
+        )
+    }
+
     /// A PNG screenshot of the window, written to `path`.
     pub async fn screenshot(&self, path: &Path) {
         let url = format!("{}/session/{}/screenshot", self.driver_url, self.session);
