@@ -88,10 +88,18 @@ async fn plans_the_demo_in_a_real_browser() {
     let loaded = "return !document.getElementById('solve').disabled;";
     browser.wait_for(loaded, CEILING, "the demo").await;
     solve_in_page(&browser, "30").await;
-
-    // The map: one path per tour, the stops numbered 1..n per tour.
     let answer = latest_answer(&server).await;
-    let counts = stop_counts(&answer);
+    map(&browser, &answer).await;
+    sheets(&browser, &answer).await;
+    pooling_statement(&server, &browser).await;
+    cancel(&browser).await;
+    errors(&browser).await;
+}
+
+/// The map: one path per tour, the stops numbered 1..n per tour, a legend of what is
+/// drawn.
+async fn map(browser: &Browser, answer: &Value) {
+    let counts = stop_counts(answer);
     let paths = browser
         .run("return document.querySelectorAll('#map path.tour-path').length;")
         .await;
@@ -124,8 +132,11 @@ async fn plans_the_demo_in_a_real_browser() {
         .run("document.getElementById('plan').scrollIntoView(); return true;")
         .await;
     browser.screenshot(&artifact("planner.png")).await;
+}
 
-    // A driver's sheet: the first tour's steps in order, with the site names.
+/// A driver's sheet (the first tour's steps in order, with the site names), and the
+/// page printed: the drivers' sheets alone, one page or more each.
+async fn sheets(browser: &Browser, answer: &Value) {
     browser.click("#sheet-buttons .open-sheet").await;
     let sheet = browser
         .run(
@@ -143,7 +154,6 @@ async fn plans_the_demo_in_a_real_browser() {
     let text = sheet["text"].as_str().unwrap();
     assert!(text.contains("Load") && text.contains("Unload"), "{text}");
     browser.screenshot(&artifact("planner-sheet.png")).await;
-    // Printed, the page is the drivers' sheets alone, one page or more each.
     let pdf = browser.print().await;
     std::fs::write(artifact("planner-sheets.pdf"), &pdf).unwrap();
     assert!(pdf.starts_with(b"%PDF"));
@@ -160,15 +170,8 @@ async fn plans_the_demo_in_a_real_browser() {
         })
         .max()
         .expect("a page count");
-    assert!(
-        pages >= counts.len(),
-        "{pages} pages for {} tours",
-        counts.len()
-    );
-
-    pooling_statement(&server, &browser).await;
-    cancel(&browser).await;
-    errors(&browser).await;
+    let tours = answer["tours"].as_array().unwrap().len();
+    assert!(pages >= tours, "{pages} pages for {tours} tours");
 }
 
 /// A search without an iteration cap, cancelled from the page while it runs: the
