@@ -287,11 +287,32 @@ async fn speaks_french_to_a_french_phone() {
         .run("return document.getElementById('demo').textContent;")
         .await;
     assert_eq!(button, json!("Charger la coopérative de démonstration"));
-    // At phone width nothing is wider than the screen, with a plan drawn too.
-    browser.click("#demo").await;
+    // At phone width nothing is wider than the screen, with a plan drawn too: the demo
+    // and a shipment too big for any van, marked on the map and listed.
+    let mut request: Value = serde_json::from_str(DEMO).unwrap();
+    let mut too_big = request["shipments"][0].clone();
+    too_big["id"] = json!("too-big");
+    too_big["amount"] = json!(["100000", "0"]);
+    request["shipments"].as_array_mut().unwrap().push(too_big);
+    let file = artifact("too-big.json");
+    std::fs::write(&file, request.to_string()).unwrap();
+    browser
+        .type_into("#file[type=file]", file.to_str().unwrap())
+        .await;
     let loaded = "return !document.getElementById('solve').disabled;";
-    browser.wait_for(loaded, CEILING, "the demo").await;
+    browser.wait_for(loaded, CEILING, "the file").await;
     solve_in_page(&browser, "30").await;
+    let unassigned = browser
+        .run(
+            "return {listed: document.getElementById('unassigned').textContent, \
+             rings: document.querySelectorAll('#map circle.unserved').length};",
+        )
+        .await;
+    assert!(
+        unassigned["listed"].as_str().unwrap().contains("too-big"),
+        "{unassigned}"
+    );
+    assert_eq!(unassigned["rings"], json!(2), "its pickup and its delivery");
     let fits = browser
         .run("return document.documentElement.scrollWidth <= window.innerWidth;")
         .await;
@@ -300,6 +321,14 @@ async fn speaks_french_to_a_french_phone() {
         .run("return document.getElementById('legend').textContent;")
         .await;
     assert!(legend.as_str().unwrap().contains("Ferme"), "{legend}");
+    // Every field has its label, for screen readers.
+    let labelled = browser
+        .run(
+            "return [...document.querySelectorAll('input')] \
+             .every(input => document.querySelector(`label[for=\"${input.id}\"]`));",
+        )
+        .await;
+    assert_eq!(labelled, json!(true));
     browser
         .run("document.getElementById('plan').scrollIntoView(); return true;")
         .await;

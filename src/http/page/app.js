@@ -146,7 +146,8 @@ async function poll() {
     const metadata = operation.metadata || {};
     if (!operation.done) {
       const elapsed = ((performance.now() - state.started) / 1000).toFixed(1);
-      const phase = t(`phase_${metadata.phase || "queued"}`);
+      const key = `phase_${metadata.phase || "queued"}`;
+      const phase = key in WORDS.en ? t(key) : metadata.phase;
       byId("progress").textContent = t("progress", phase, formatNumber(metadata.bestCost), metadata.bestUnassigned || 0, elapsed);
       state.timer = setTimeout(poll, POLL_MS);
       return;

@@ -199,6 +199,7 @@ function drawMap(request, response) {
       legend.append(legendItem({ colour: tourColour(index) }, `${t("tour", tour.vehicleId)}${vehicleNote(request, tour.vehicleId)}`));
     });
     drawConnectors(layers.paths, response, positions, project);
+    markUnassigned(layers.paths, request, response, positions, project);
     for (const site of request.sites || []) {
       if (positions.has(site.id)) drawSite(layers.sites, site, project(positions.get(site.id)));
     }
@@ -207,6 +208,7 @@ function drawMap(request, response) {
   for (const kind of ["farm", "hub", "pickupPoint", "site"]) {
     if (kinds.has(kind)) legend.append(legendItem({ className: `swatch-${kind}` }, t(kind)));
   }
+  if ((response.unassigned || []).length > 0) legend.append(legendItem({ className: "swatch-unserved" }, t("unassigned")));
   // Geometry of straight-line travel is straight segments, not OpenStreetMap's roads.
   const onRoads = roads && !/straight/.test(response.travelSource || "");
   document.getElementById("attribution").textContent = onRoads ? t("roads") : t("straight");
@@ -226,6 +228,23 @@ function drawConnectors(layer, response, positions, project) {
   }
 }
 
+// A red dashed ring around each site where a task left out should have happened.
+function markUnassigned(layer, request, response, positions, project) {
+  const sites = new Set();
+  for (const task of response.unassigned || []) {
+    const shipment = (request.shipments || []).find((s) => s.id === task.taskId);
+    const job = (request.jobs || []).find((j) => j.id === task.taskId);
+    const stops = shipment ? [shipment.pickup, shipment.delivery] : job ? [job.stop] : [];
+    for (const stop of stops) if (stop && positions.has(stop.siteId)) sites.add(stop.siteId);
+  }
+  for (const siteId of sites) {
+    const [x, y] = project(positions.get(siteId));
+    const ring = svgElement("circle", { cx: x, cy: y, r: 13 * symbolScale, class: "unserved", "data-site": siteId });
+    ring.append(svgElement("title", {}, t("unassigned")));
+    layer.append(ring);
+  }
+}
+
 function vehicleNote(request, vehicleId) {
   const vehicle = (request.vehicles || []).find((v) => v.id === vehicleId);
   return vehicle && vehicle.description ? ` (${vehicle.description})` : "";
@@ -237,7 +256,9 @@ function drawUnassigned(response) {
   for (const task of response.unassigned || []) {
     const item = document.createElement("li");
     const reason = (task.reason || "").replace("UNASSIGNED_REASON_", "").toLowerCase();
-    item.textContent = `${task.taskId} — ${task.message || reason} [${reason}]`;
+    // The server explains in English; French readers get the reason's own words.
+    const words = LANG === "fr" && WORDS.fr[`reason_${reason}`] ? t(`reason_${reason}`) : task.message || reason;
+    item.textContent = `${task.taskId} — ${words} [${reason}]`;
     list.append(item);
   }
   document.getElementById("unassigned-box").hidden = list.children.length === 0;
