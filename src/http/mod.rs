@@ -8,6 +8,7 @@
 //! | `POST /`, `POST /optimization` | vroom-express and openrouteservice: VROOM JSON both ways | `vroom.rs` |
 //! | `POST /dfc/v1/plan` | the gRPC API's PlanDfc: a DFC JSON-LD order cycle in, the rounds and cost shares as DFC JSON-LD out | `dfc.rs` |
 //! | `GET /health` | 200 serving, 503 draining | `health.rs` |
+//! | `GET /`, `GET /planner…` | the planner page and its files, embedded | `page.rs`, `page/` |
 //! | `GET /openapi.json` | the OpenAPI 3.1 document | `openapi.rs`, `openapi_paths.rs` |
 //!
 //! Nothing here solves or validates: every call is handed to the gRPC server's
@@ -28,6 +29,7 @@ mod health;
 pub mod openapi;
 mod openapi_paths;
 mod operations;
+mod page;
 mod vroom;
 
 use std::future::Future;
@@ -149,7 +151,10 @@ pub fn router(http: Http) -> Router {
         )
         .route("/v1/operations/{id}/wait", post(operations::wait))
         .route("/v1/operations/{id}/cancel", post(operations::cancel))
-        .route("/", post(vroom::solve))
+        .route("/", get(page::index).post(vroom::solve))
+        .route("/planner", get(page::index))
+        .route("/planner/", get(page::index))
+        .route("/planner/{name}", get(page::asset))
         .route("/optimization", post(vroom::solve))
         .route("/dfc/v1/plan", post(dfc::plan))
         .route("/health", get(health::health))
@@ -175,7 +180,7 @@ async fn serve(
 }
 
 /// Any other path.
-async fn not_found() -> Response {
+pub(crate) async fn not_found() -> Response {
     let message = "no such endpoint; see /openapi.json";
     ApiError::new(Code::NotFound, message).into_response()
 }
