@@ -21,7 +21,8 @@
 //!   `"loc-<lon>,<lat>"` without, suffixed `"-setup-<s>"` when the setup is not 0;
 //! - extension `producer` (string or integer) → producer of that id.
 
-pub mod json;
+mod fields;
+mod json;
 mod keys;
 pub mod model;
 pub mod pooling;

@@ -28,10 +28,9 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
-use super::json::{Field, Read, array, path};
-use super::model::{
-    Break, Coordinates, GoodsKind, Id, Input, Job, ProducerId, Shipment, Stop, Vehicle,
-};
+use super::fields::{breaks, goods_kind, id, ints, priority, shipment_end, skills};
+use super::json::{Field, Read, path};
+use super::model::{Coordinates, Input, Job, ProducerId, Shipment, Stop, Vehicle};
 use super::travel::travel;
 use crate::format_error::FormatError;
 use crate::pb;
@@ -339,88 +338,6 @@ impl Reader {
         }
         Ok(id)
     }
-}
-
-/// A required VROOM id.
-fn id(id: &Field<Id>, field: &str) -> Result<String, FormatError> {
-    let field = path(field, "id");
-    match id.read(&field)? {
-        Some(Id(id)) => Ok(id),
-        None => Err(FormatError::field(field, "required: an integer id")),
-    }
-}
-
-/// A shipment's `pickup` or `delivery`, its field path and its id, which must be unique
-/// among the shipments' ends of that kind (`seen`).
-fn shipment_end(
-    end: &Field<Stop>,
-    key: &str,
-    field: &str,
-    seen: &mut HashSet<String>,
-) -> Result<(Stop, String, String), FormatError> {
-    let end_field = path(field, key);
-    let end = end
-        .read(&end_field)?
-        .ok_or_else(|| FormatError::field(&end_field, "required: an object with an id"))?;
-    let end_id = id(&end.id, &end_field)?;
-    if !seen.insert(end_id.clone()) {
-        let message = format!("{key} id {end_id} is used by another shipment");
-        return Err(FormatError::field(path(&end_field, "id"), message));
-    }
-    Ok((end, end_field, end_id))
-}
-
-/// An array of integers, empty when absent; a value that is not an array, and each
-/// element, are reported at their full path (`vehicles[0].capacity`).
-/// A vehicle's `breaks`: VROOM's `service` is the break's duration; the native
-/// validation checks the rest (windows, duplicate ids, `max_load`'s dimensions).
-fn breaks(list: &Field<Vec<Field<Break>>>, field: &str) -> Result<Vec<pb::Break>, FormatError> {
-    let list_field = path(field, "breaks");
-    let elements = list.read(&list_field)?.unwrap_or_default();
-    elements
-        .iter()
-        .enumerate()
-        .map(|(index, element)| {
-            let field = format!("{list_field}[{index}]");
-            let given = element.read_element(&field)?;
-            Ok(pb::Break {
-                id: id(&given.id, &field)?,
-                windows: (given.time_windows.read(&path(&field, "time_windows"))?)
-                    .unwrap_or_default(),
-                duration_s: (given.service.read(&path(&field, "service"))?).unwrap_or(0),
-                max_load: ints(&given.max_load, "max_load", &field)?,
-                description: (given.description.read(&path(&field, "description"))?)
-                    .unwrap_or_default(),
-            })
-        })
-        .collect()
-}
-
-fn ints(list: &Field<Vec<i64>>, key: &str, field: &str) -> Result<Vec<i64>, FormatError> {
-    let list_field = path(field, key);
-    if let Some(raw) = list.raw() {
-        array(raw, &list_field)?;
-    }
-    Ok(list.read(&list_field)?.unwrap_or_default())
-}
-
-/// Integer skills → skill names.
-fn skills(skills: &Field<Vec<i64>>, field: &str) -> Result<Vec<String>, FormatError> {
-    Ok(ints(skills, "skills", field)?
-        .iter()
-        .map(i64::to_string)
-        .collect())
-}
-
-/// `priority`, 0 when absent.
-fn priority(priority: &Field<u32>, field: &str) -> Result<u32, FormatError> {
-    Ok(priority.read(&path(field, "priority"))?.unwrap_or(0))
-}
-
-/// The extension `goods_kind` of a task, empty when absent.
-fn goods_kind(kind: &Field<GoodsKind>, field: &str) -> Result<String, FormatError> {
-    let kind = kind.read(&path(field, "goods_kind"))?;
-    Ok(kind.map(|GoodsKind(kind)| kind).unwrap_or_default())
 }
 
 #[cfg(test)]

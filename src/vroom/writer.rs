@@ -15,7 +15,7 @@
 use serde_json::{Value, json};
 
 use crate::domain::{
-    Amount, Break, Problem, Site, Solution, StepKind, TaskKind, Tour, TourStep, TravelSource,
+    Amount, Break, Problem, Site, Solution, StepKind, Task, TaskKind, Tour, TourStep, TravelSource,
     Unassigned,
 };
 
@@ -192,42 +192,7 @@ fn step(
         locate(problem, site, &mut value);
     }
     if let Some(task) = step.task.and_then(|task| problem.tasks.get(task)) {
-        let (pickup_id, delivery_id) = shipment_ids(&task.id);
-        let (stop, id) = match &task.kind {
-            TaskKind::Job {
-                stop,
-                delivery,
-                pickup,
-            } => {
-                add_amount(&mut totals.delivery, delivery);
-                add_amount(&mut totals.pickup, pickup);
-                totals.priority += u64::from(task.priority);
-                (stop, job_id(&task.id))
-            }
-            TaskKind::Shipment { pickup, amount, .. } if step.kind == StepKind::Pickup => {
-                add_amount(&mut totals.pickup, amount);
-                totals.priority += u64::from(task.priority);
-                (pickup, pickup_id)
-            }
-            TaskKind::Shipment {
-                delivery, amount, ..
-            } => {
-                add_amount(&mut totals.delivery, amount);
-                // VROOM counts a shipment's priority at both of its steps.
-                totals.priority += u64::from(task.priority);
-                (delivery, delivery_id)
-            }
-        };
-        let service = stop.service_s.min(step.service_s);
-        let setup = step.service_s - service;
-        totals.setup += setup;
-        totals.service += service;
-        value["id"] = id;
-        value["setup"] = json!(setup);
-        value["service"] = json!(service);
-        if !stop.description.is_empty() {
-            value["description"] = json!(stop.description);
-        }
+        task_step(task, step, totals, &mut value);
     } else if matches!(step.kind, StepKind::Reload | StepKind::Break) {
         totals.service += step.service_s;
         value["service"] = json!(step.service_s);
@@ -239,6 +204,47 @@ fn step(
         }
     }
     Some(value)
+}
+
+/// What a task's step adds to `value` (its id, setup, service, description) and to
+/// the route's `totals`.
+fn task_step(task: &Task, step: &TourStep, totals: &mut Totals, value: &mut Value) {
+    let (pickup_id, delivery_id) = shipment_ids(&task.id);
+    let (stop, id) = match &task.kind {
+        TaskKind::Job {
+            stop,
+            delivery,
+            pickup,
+        } => {
+            add_amount(&mut totals.delivery, delivery);
+            add_amount(&mut totals.pickup, pickup);
+            totals.priority += u64::from(task.priority);
+            (stop, job_id(&task.id))
+        }
+        TaskKind::Shipment { pickup, amount, .. } if step.kind == StepKind::Pickup => {
+            add_amount(&mut totals.pickup, amount);
+            totals.priority += u64::from(task.priority);
+            (pickup, pickup_id)
+        }
+        TaskKind::Shipment {
+            delivery, amount, ..
+        } => {
+            add_amount(&mut totals.delivery, amount);
+            // VROOM counts a shipment's priority at both of its steps.
+            totals.priority += u64::from(task.priority);
+            (delivery, delivery_id)
+        }
+    };
+    let service = stop.service_s.min(step.service_s);
+    let setup = step.service_s - service;
+    totals.setup += setup;
+    totals.service += service;
+    value["id"] = id;
+    value["setup"] = json!(setup);
+    value["service"] = json!(service);
+    if !stop.description.is_empty() {
+        value["description"] = json!(stop.description);
+    }
 }
 
 /// One entry per VROOM task: one for a job, two (pickup, delivery) for a shipment.

@@ -191,6 +191,25 @@ fn clear_departures(scratch: &mut Scratch, stops: &[usize]) {
     }
 }
 
+/// How long the departure waits: not at all while the breaks are being placed, else as
+/// long as no window or end moves (with the breaks where the first walk put them).
+fn delay_for(
+    instance: &Instance,
+    vehicle_index: usize,
+    stops: &[usize],
+    placing: Option<Placing>,
+    scratch: &Scratch,
+) -> Result<i64, Infeasible> {
+    let reload_at = &scratch.trips.reload_at;
+    match placing {
+        Some(Placing::Decide) => Ok(0),
+        Some(Placing::Follow) => {
+            departure_delay_s(instance, vehicle_index, stops, reload_at, &scratch.breaks)
+        }
+        None => departure_delay_s(instance, vehicle_index, stops, reload_at, &[]),
+    }
+}
+
 /// Walks `stops` once trips are placed: the first trip's deliveries on board, the
 /// departure delayed as far as no window or end moves (not when deciding where the
 /// breaks go: then at the shift start), then each break, reload and stop in turn.
@@ -218,13 +237,9 @@ fn simulate(
     if load.iter().zip(&vehicle.capacity).any(|(l, c)| l > c) {
         return Err(Infeasible::Capacity);
     }
-    let delay_s = match placing {
-        Some(Placing::Decide) => 0,
-        Some(Placing::Follow) => {
-            departure_delay_s(instance, vehicle_index, stops, reload_at, &scratch.breaks)?
-        }
-        None => departure_delay_s(instance, vehicle_index, stops, reload_at, &[])?,
-    };
+    let delay_s = delay_for(instance, vehicle_index, stops, placing, scratch)?;
+    let reload_at = &scratch.trips.reload_at;
+    let load = &mut scratch.load;
     let departure_s = vehicle.shift.start_s + delay_s;
     let mut breaks =
         placing.map(|placing| Breaks::new(&vehicle.breaks, placing, &mut scratch.breaks));
