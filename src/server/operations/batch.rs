@@ -21,15 +21,6 @@ use crate::validate::{self, Violations};
 /// Time between two looks at a batch's items while WaitOperation waits.
 const BATCH_POLL: Duration = Duration::from_millis(250);
 
-/// Whether `record` is a batch's.
-pub fn is_batch(record: &Record) -> bool {
-    record
-        .operation
-        .as_ref()
-        .and_then(|op| op.metadata.as_ref())
-        .is_some_and(|metadata| !metadata.items.is_empty())
-}
-
 impl JetStreamOperations {
     /// SubmitBatch: every request validated first (field paths `requests[i].…`), then
     /// queued as its own operation, then the batch recorded.

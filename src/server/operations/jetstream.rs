@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 use tonic::Status;
 
 use super::api::OperationsApi;
-use super::batch::is_batch;
 use super::kv_records::KvRecords;
 use super::record::{Record, new_name, now_unix_ms};
 use super::rpc::{cancel, owns, page_of, wait_until};
@@ -95,7 +94,7 @@ impl OperationsApi for JetStreamOperations {
 
     async fn get(&self, owner: String, name: String) -> Result<pb::Operation, OperationError> {
         let (mut record, _) = self.visible(&owner, &name).await?;
-        if is_batch(&record) {
+        if record.is_batch() {
             record = self.batch_view(record).await?;
         }
         Ok(record.operation.unwrap_or_default())
@@ -109,7 +108,7 @@ impl OperationsApi for JetStreamOperations {
     ) -> Result<pb::Operation, OperationError> {
         let until = wait_until(&request, deadline);
         let (first, _) = self.visible(&owner, &request.name).await?;
-        if is_batch(&first) {
+        if first.is_batch() {
             return self.wait_batch(&owner, &request.name, until).await;
         }
         loop {
@@ -123,7 +122,7 @@ impl OperationsApi for JetStreamOperations {
 
     async fn cancel(&self, owner: String, name: String) -> Result<pb::Operation, OperationError> {
         let (before, _) = self.visible(&owner, &name).await?;
-        if is_batch(&before) {
+        if before.is_batch() {
             self.cancel_items(&before).await?;
             return Ok(self.batch_view(before).await?.operation.unwrap_or_default());
         }

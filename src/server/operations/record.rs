@@ -82,6 +82,14 @@ impl Checkpoint {
 }
 
 impl Record {
+    /// Whether this is a batch's record (SubmitBatch): one with items.
+    pub fn is_batch(&self) -> bool {
+        self.operation
+            .as_ref()
+            .and_then(|op| op.metadata.as_ref())
+            .is_some_and(|metadata| !metadata.items.is_empty())
+    }
+
     /// A new operation `name` of `owner`, queued now.
     pub fn queued(name: String, owner: String) -> Self {
         Record {
