@@ -67,6 +67,10 @@ pub struct VroomArguments {
     /// Route on the embedded road graph of this OpenStreetMap extract instead of OSRM.
     #[arg(long, value_name = "FILE.pbf")]
     osm: Option<PathBuf>,
+    /// Iterations per search at most (tournee's; with -t and the same input, the same
+    /// answer on any machine, which a time limit or -x alone does not promise).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    max_iterations: Option<u64>,
 }
 
 /// A VROOM-style failure: its code and message.
@@ -131,6 +135,9 @@ fn solve(arguments: &VroomArguments) -> Result<serde_json::Value, Failure> {
     options.threads = arguments.threads;
     options.effort = Some(arguments.exploration.min(5));
     options.geometry |= arguments.geometry;
+    if arguments.max_iterations.is_some() {
+        options.max_iterations = arguments.max_iterations;
+    }
     if let Some(seconds) = arguments.limit_s {
         if !(seconds.is_finite() && seconds > 0.0) {
             return Err(Failure::input(format!(
