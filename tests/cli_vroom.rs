@@ -1,8 +1,9 @@
 //! `tournee vroom`, on the built binary: VROOM's flags, input (argument, `-i`, standard
 //! input), output (`-o`, standard output) and error objects with their exit statuses;
 //! coordinates routed on a real `osrm-routed` (`-r osrm -a -p`) and on the embedded road
-//! graph (`--osm`), with geometry (`-g`). Every search ends on its effort level's
-//! stagnation stop under a one-hour limit: the same answer on any machine.
+//! graph (`--osm`), with geometry (`-g`). Every search ends on an iteration cap under a
+//! one-hour limit: the same answer on any machine (a stagnation stop alone is not, as
+//! the annealing cools with the clock).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
