@@ -22,7 +22,7 @@ use http_body::{Body as HttpBody, Frame, SizeHint};
 
 use super::error::ApiError;
 use crate::api::status::status;
-use crate::server::{MAX_DECODING_MESSAGE_BYTES, RequestBytes, Share};
+use crate::server::{Holding, MAX_DECODING_MESSAGE_BYTES, RequestBytes, Share};
 
 /// What a counted body fails with when its next chunk does not fit
 /// (`Error::BytesBusy`); the endpoint reading it answers with it ([`refusal`]).
@@ -59,12 +59,9 @@ pub async fn bound(
             counting,
         })
     });
-    next.run(request).await.map(|body| {
-        Body::new(Holding {
-            inner: body,
-            _share: share,
-        })
-    })
+    next.run(request)
+        .await
+        .map(|body| Body::new(Holding::new(body, share)))
 }
 
 /// The refusal of a call whose bytes do not fit.
@@ -100,32 +97,6 @@ impl HttpBody for Counted {
         self.counting = false;
         let refused = BytesRefused(self.pool.refusal_error());
         Poll::Ready(Some(Err(axum::Error::new(refused))))
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
-    }
-}
-
-/// An answer's body that keeps its call's bytes counted until it is gone.
-struct Holding {
-    inner: Body,
-    _share: Arc<Share>,
-}
-
-impl HttpBody for Holding {
-    type Data = Bytes;
-    type Error = axum::Error;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        context: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
-        Pin::new(&mut self.inner).poll_frame(context)
     }
 
     fn is_end_stream(&self) -> bool {

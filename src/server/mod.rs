@@ -49,7 +49,7 @@ pub use metrics::{Metrics, serve_metrics};
 pub use observe::REQUEST_ID;
 pub(crate) use observe::{Call, Sizes};
 pub use operations::{OperationsConfig, owner_of};
-pub use request_bytes::{DEFAULT_MAX_REQUEST_BYTES_IN_FLIGHT, RequestBytes, Share};
+pub use request_bytes::{DEFAULT_MAX_REQUEST_BYTES_IN_FLIGHT, Holding, RequestBytes, Share};
 pub use routing_service::RoutingService;
 pub use tls::{Tls, TlsError};
 

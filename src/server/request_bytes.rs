@@ -185,12 +185,7 @@ where
         let answer = self.inner.call(request);
         Box::pin(async move {
             let response = answer.await?;
-            Ok(response.map(|body| {
-                Body::new(Holding {
-                    inner: Body::new(body),
-                    _share: share,
-                })
-            }))
+            Ok(response.map(|body| Body::new(Holding::new(Body::new(body), share))))
         })
     }
 }
@@ -246,20 +241,31 @@ impl HttpBody for Counted {
     }
 }
 
-/// An answer's body that keeps its call's bytes counted until it is gone.
-struct Holding {
-    inner: Body,
+/// An answer's body that keeps its call's bytes counted until it is gone (gRPC's here,
+/// the HTTP door's in `http::bound`).
+pub struct Holding<B> {
+    inner: B,
     _share: Arc<Share>,
 }
 
-impl HttpBody for Holding {
+impl<B> Holding<B> {
+    /// `inner`, holding `share` until it is dropped.
+    pub fn new(inner: B, share: Arc<Share>) -> Self {
+        Holding {
+            inner,
+            _share: share,
+        }
+    }
+}
+
+impl<B: HttpBody<Data = Bytes> + Unpin> HttpBody for Holding<B> {
     type Data = Bytes;
-    type Error = tonic::Status;
+    type Error = B::Error;
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
         context: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, tonic::Status>>> {
+    ) -> Poll<Option<Result<Frame<Bytes>, B::Error>>> {
         Pin::new(&mut self.inner).poll_frame(context)
     }
 
