@@ -245,3 +245,33 @@ impl Drop for KillOnDrop {
         }
     }
 }
+
+/// Runs the setup script `script` (a path from the repository's top) and reads the two
+/// paths it prints as `KEY=path` lines (the last of each): how the tests find the OSRM
+/// executables and data, and Chromium and its driver, that the scripts install.
+pub fn run_setup(
+    script: &str,
+    (first, second): (&str, &str),
+) -> Result<(std::path::PathBuf, std::path::PathBuf), String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(script);
+    let output = std::process::Command::new(&path)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", path.display()))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let value = |key: &str| {
+        stdout
+            .lines()
+            .rev()
+            .find_map(|line| line.strip_prefix(key))
+            .map(std::path::PathBuf::from)
+    };
+    match (output.status.success(), value(first), value(second)) {
+        (true, Some(a), Some(b)) => Ok((a, b)),
+        _ => Err(format!(
+            "{script} failed ({}):\nstdout:\n{stdout}\nstderr:\n{stderr}",
+            output.status
+        )),
+    }
+}

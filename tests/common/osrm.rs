@@ -4,7 +4,7 @@
 
 use std::fs::File;
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,33 +14,8 @@ use std::time::{Duration, Instant};
 /// idempotent, but concurrent first runs would prepare the extract twice at once).
 pub fn setup() -> &'static (PathBuf, PathBuf) {
     static SETUP: OnceLock<Result<(PathBuf, PathBuf), String>> = OnceLock::new();
-    let result = SETUP.get_or_init(|| {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/osrm-setup");
-        let output = Command::new(&script)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let value = |key: &str| {
-            stdout
-                .lines()
-                .rev()
-                .find_map(|line| line.strip_prefix(key))
-                .map(PathBuf::from)
-        };
-        match (
-            output.status.success(),
-            value("OSRM_BIN="),
-            value("OSRM_DATA="),
-        ) {
-            (true, Some(bin), Some(data)) => Ok((bin, data)),
-            _ => Err(format!(
-                "scripts/osrm-setup failed ({}):\nstdout:\n{stdout}\nstderr:\n{stderr}",
-                output.status
-            )),
-        }
-    });
+    let result =
+        SETUP.get_or_init(|| super::run_setup("scripts/osrm-setup", ("OSRM_BIN=", "OSRM_DATA=")));
     match result {
         Ok(paths) => paths,
         Err(message) => panic!("{message}"),

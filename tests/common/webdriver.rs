@@ -22,30 +22,7 @@ const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 pub fn setup() -> &'static (PathBuf, PathBuf) {
     static SETUP: OnceLock<Result<(PathBuf, PathBuf), String>> = OnceLock::new();
     let result = SETUP.get_or_init(|| {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/browser-setup");
-        let output = Command::new(&script)
-            .output()
-            .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        let value = |key: &str| {
-            stdout
-                .lines()
-                .rev()
-                .find_map(|line| line.strip_prefix(key))
-                .map(PathBuf::from)
-        };
-        match (
-            output.status.success(),
-            value("CHROMIUM="),
-            value("CHROMEDRIVER="),
-        ) {
-            (true, Some(chromium), Some(driver)) => Ok((chromium, driver)),
-            _ => Err(format!(
-                "scripts/browser-setup failed ({}):\n{stdout}\n{}",
-                output.status,
-                String::from_utf8_lossy(&output.stderr)
-            )),
-        }
+        super::common::run_setup("scripts/browser-setup", ("CHROMIUM=", "CHROMEDRIVER="))
     });
     match result {
         Ok(paths) => paths,
