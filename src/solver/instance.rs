@@ -165,7 +165,13 @@ impl<'a> Instance<'a> {
 
     /// Whether `task` carries goods that must not share a tour with those of `stops`.
     pub fn goods_clash(&self, task: usize, stops: &[usize]) -> bool {
-        if self.clashes.is_empty() {
+        self.kinds_paired(&self.clashes, task, stops)
+    }
+
+    /// Whether `pairs` (a kind × kind table, empty for none) pairs `task`'s goods kind
+    /// with that of some of `stops`.
+    fn kinds_paired(&self, pairs: &[Vec<bool>], task: usize, stops: &[usize]) -> bool {
+        if pairs.is_empty() {
             return false;
         }
         let Some(kind) = self.problem.tasks[task].goods_kind else {
@@ -174,7 +180,7 @@ impl<'a> Instance<'a> {
         stops.iter().any(|&stop| {
             self.problem.tasks[self.stops[stop].task]
                 .goods_kind
-                .is_some_and(|other| self.clashes[kind][other])
+                .is_some_and(|other| pairs[kind][other])
         })
     }
 
@@ -201,18 +207,7 @@ impl<'a> Instance<'a> {
     /// Whether `task` carries goods that must not travel with some of `stops`' under
     /// either rule (for the unassigned reason: on board, the order may still allow it).
     pub fn kinds_conflict(&self, task: usize, stops: &[usize]) -> bool {
-        let Some(kind) = self.problem.tasks[task].goods_kind else {
-            return false;
-        };
-        stops.iter().any(|&stop| {
-            self.problem.tasks[self.stops[stop].task]
-                .goods_kind
-                .is_some_and(|other| {
-                    [&self.clashes, &self.apart]
-                        .iter()
-                        .any(|pairs| !pairs.is_empty() && pairs[kind][other])
-                })
-        })
+        self.goods_clash(task, stops) || self.kinds_paired(&self.apart, task, stops)
     }
 
     /// Travel time of `vehicle` from matrix index `from` to `to`, seconds.
