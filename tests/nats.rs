@@ -170,12 +170,14 @@ async fn the_nats_server_restarted_mid_batch_the_batch_completes() {
         start_worker(&nats, &WORKER_FLAGS),
         start_worker(&nats, &WORKER_FLAGS),
     ];
+    // Its stderr kept, to say why if it fails.
+    let log = directory.join("batch.log");
     let batch = KillOnDrop::new(
         Command::new(env!("CARGO_BIN_EXE_tournee"))
             .args(["batch", "--nats", &nats.url()])
             .arg(&directory)
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .expect("tournee batch starts"),
     );
@@ -183,7 +185,8 @@ async fn the_nats_server_restarted_mid_batch_the_batch_completes() {
     nats.stop();
     nats.restart();
     let exit = exit_of(batch).await;
-    assert!(exit.success(), "{exit:?}");
+    let stderr = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(exit.success(), "{exit:?}: {stderr}");
     for hub in &hubs {
         let text = std::fs::read_to_string(directory.join(format!("{hub}.answer.json")))
             .expect("the answer beside the request");

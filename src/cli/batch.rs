@@ -80,8 +80,7 @@ pub fn run(arguments: &BatchArguments) -> anyhow::Result<()> {
         let operations = JetStreamOperations::connect(&arguments.nats, submit).await?;
         let mut names = Vec::new();
         for (path, request) in parsed {
-            let operation = operations
-                .submit(String::new(), request)
+            let operation = submit_until_queued(&operations, &request)
                 .await
                 .map_err(|status| anyhow::anyhow!("{}: {}", path.display(), status.message()))?;
             names.push((path, operation.name));
@@ -102,6 +101,31 @@ pub fn run(arguments: &BatchArguments) -> anyhow::Result<()> {
         }
         Ok(())
     })
+}
+
+/// How long a submission retries while NATS is away (restarting) before the batch gives
+/// up on it.
+const SUBMIT_RETRY_FOR: Duration = Duration::from_secs(300);
+
+/// Submits `request`, asking again while the job queue is unreachable (a NATS restart
+/// during the submissions), as [`wait_done`] does while waiting.
+async fn submit_until_queued(
+    operations: &JetStreamOperations,
+    request: &pb::SolveRequest,
+) -> Result<pb::Operation, tonic::Status> {
+    let give_up = std::time::Instant::now() + SUBMIT_RETRY_FOR;
+    loop {
+        match operations.submit(String::new(), request.clone()).await {
+            Err(status)
+                if status.code() == tonic::Code::Unavailable
+                    && std::time::Instant::now() < give_up =>
+            {
+                tracing::debug!(message = status.message(), "submitting a request");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            answer => return answer,
+        }
+    }
 }
 
 /// Waits, however long, until the operation `name` is done.
