@@ -104,8 +104,9 @@ pub struct SearchOverrides {
 /// Where road data comes from when a request does not say.
 #[derive(Debug, Clone, clap::Args)]
 pub struct RoadArgs {
-    /// An OpenStreetMap PBF extract: travel on its embedded road graph (car profile).
-    #[arg(long, value_name = "FILE.pbf")]
+    /// An OpenStreetMap PBF extract, or the file `tournee prepare` made of one: travel
+    /// on its embedded road graph (car profile).
+    #[arg(long, value_name = "FILE.pbf|FILE.graph")]
     osm: Option<PathBuf>,
     /// An OSRM server's base URL (used when --osm is absent).
     #[arg(long, value_name = "URL")]

@@ -9,6 +9,7 @@ mod dfc;
 mod keys;
 mod matrix;
 mod operations;
+mod prepare;
 mod serve;
 mod solve;
 mod vroom;
@@ -94,6 +95,9 @@ enum Command {
     },
     /// Computes a duration and distance matrix between points (`id,lat,lon` CSV).
     Matrix(matrix::MatrixArguments),
+    /// Prepares an OpenStreetMap extract once (graph, hierarchy) into a file that --osm
+    /// reads back at start-up instead of preparing again.
+    Prepare(prepare::PrepareArguments),
     /// Measures solution quality on a benchmark set against its best-known solutions.
     Bench(bench::BenchArguments),
     /// Makes the lines of the API key file of `serve --api-keys`.
@@ -152,6 +156,7 @@ pub fn run(arguments: Arguments) -> anyhow::Result<()> {
             search,
         } => demo::run(&search, map.as_deref(), straight_line),
         Command::Matrix(arguments) => matrix::run(&arguments),
+        Command::Prepare(arguments) => prepare::run(&arguments),
         Command::Bench(arguments) => bench::run(&arguments),
         Command::Keys(arguments) => keys::run(&arguments),
         Command::Vroom(arguments) => vroom::run(&arguments),

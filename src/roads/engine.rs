@@ -65,6 +65,20 @@ impl CchEngine {
         }
     }
 
+    /// An engine from a hierarchy and its duration metric read back from a prepared
+    /// file.
+    pub fn from_parts(cch: Cch, duration_metric: Metric) -> CchEngine {
+        CchEngine {
+            cch,
+            duration_metric,
+        }
+    }
+
+    /// The hierarchy and its duration metric, to write a prepared file.
+    pub fn parts(&self) -> (&Cch, &Metric) {
+        (&self.cch, &self.duration_metric)
+    }
+
     fn query(&self, metric: &Metric, sources: &[u32], targets: &[u32]) -> Vec<u32> {
         let view = self.cch.view();
         let metric_view = metric.view();

@@ -19,4 +19,22 @@ pub enum RoadError {
         /// The file.
         path: String,
     },
+    /// A prepared network file cannot be read, or is damaged.
+    #[error("cannot read the prepared road network {path}: {message}")]
+    Prepared {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A prepared network file was made by another version of the format or profile.
+    #[error(
+        "the prepared road network {path} cannot be used: {message}; prepare it again with `tournee prepare EXTRACT.osm.pbf --out {path}`"
+    )]
+    PreparedStale {
+        /// The file.
+        path: String,
+        /// Which version differs.
+        message: String,
+    },
 }

@@ -3,15 +3,17 @@
 //! road geometry, with no server and no network.
 //!
 //! Preparation (parse, components, R-tree, hierarchy) happens once per extract and
-//! process: [`RoadNetwork::load`] keeps prepared networks keyed by the file's SHA-256
+//! process: [`RoadNetwork::load`] keeps prepared networks keyed by the extract's SHA-256
 //! and the profile version, so a server answers every request after the first at query
-//! speed.
+//! speed. For a region, `tournee prepare` writes the prepared network to a file once
+//! ([`prepared`]) and every later start reads it instead of preparing again.
 
 pub mod dijkstra;
 pub mod engine;
 mod error;
 pub mod graph;
 pub mod osm;
+pub mod prepared;
 pub mod profile;
 pub mod snap;
 
@@ -80,6 +82,8 @@ pub struct RoadNetwork {
     pub times: PrepareTimes,
     /// Where the network came from.
     pub source: PathBuf,
+    /// SHA-256 of the extract it was prepared from.
+    pub extract_sha256: [u8; 32],
     snap_index: SnapIndex,
     engine: CchEngine,
 }
@@ -123,10 +127,39 @@ fn cache() -> &'static Cache {
     CACHE.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
+/// One key per extract and profile, whether the network came from the PBF or from its
+/// prepared file.
+fn cache_key(extract_sha256: &[u8; 32]) -> String {
+    let hex: String = extract_sha256.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{hex}/{PROFILE_VERSION}")
+}
+
+/// The cached network under `key`, counting the hit or the miss.
+fn cached(key: &str) -> Option<Arc<RoadNetwork>> {
+    let found = cache().lock().ok().and_then(|c| c.get(key).cloned());
+    let counter = if found.is_some() {
+        &CACHE_HITS
+    } else {
+        &CACHE_MISSES
+    };
+    counter.fetch_add(1, Ordering::Relaxed);
+    found
+}
+
+fn remember(key: String, network: &Arc<RoadNetwork>) {
+    if let Ok(mut c) = cache().lock() {
+        c.insert(key, network.clone());
+    }
+}
+
 impl RoadNetwork {
-    /// The prepared network of `path`, from the process cache when the same file
-    /// (by content) was prepared before.
+    /// The prepared network of `path` — an OSM PBF extract, or a file written by
+    /// `tournee prepare` — from the process cache when the same extract (by content and
+    /// profile) was prepared or loaded before.
     pub fn load(path: &Path) -> Result<Arc<RoadNetwork>, RoadError> {
+        if prepared::is_prepared(path) {
+            return RoadNetwork::load_prepared(path);
+        }
         let bytes = std::fs::read(path).map_err(|e| RoadError::Osm {
             path: path.display().to_string(),
             message: e.to_string(),
@@ -136,35 +169,92 @@ impl RoadNetwork {
 
     /// The prepared network of a PBF held in memory (cached like [`Self::load`]).
     pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Arc<RoadNetwork>, RoadError> {
-        let key = format!("{:x}/{PROFILE_VERSION}", Sha256::digest(bytes));
-        if let Some(network) = cache().lock().ok().and_then(|c| c.get(&key).cloned()) {
-            CACHE_HITS.fetch_add(1, Ordering::Relaxed);
+        let extract_sha256: [u8; 32] = Sha256::digest(bytes).into();
+        let key = cache_key(&extract_sha256);
+        if let Some(network) = cached(&key) {
             return Ok(network);
         }
-        CACHE_MISSES.fetch_add(1, Ordering::Relaxed);
         let started = Instant::now();
         let raw = osm::read_car_network_bytes(name, bytes)?;
         let network = Arc::new(RoadNetwork::from_raw(
             Path::new(name),
             &raw,
+            extract_sha256,
             started.elapsed(),
         )?);
-        if let Ok(mut c) = cache().lock() {
-            c.insert(key, network.clone());
-        }
+        remember(key, &network);
         Ok(network)
     }
 
-    /// Reads and prepares `path` (no cache).
-    pub fn prepare(path: &Path) -> Result<RoadNetwork, RoadError> {
-        let started = Instant::now();
-        let network = osm::read_car_network(path)?;
-        RoadNetwork::from_raw(path, &network, started.elapsed())
+    /// Reads a file written by [`Self::save_prepared`]: the header first, so that a
+    /// network already in the cache costs one small read.
+    fn load_prepared(path: &Path) -> Result<Arc<RoadNetwork>, RoadError> {
+        let (reader, header) = prepared::PreparedReader::open(path, PROFILE_VERSION)?;
+        let key = cache_key(&header.extract_sha256);
+        if let Some(network) = cached(&key) {
+            return Ok(network);
+        }
+        let network = Arc::new(RoadNetwork::from_prepared(path, reader, header)?);
+        remember(key, &network);
+        Ok(network)
     }
 
-    fn from_raw(
+    /// Reads a file written by [`Self::save_prepared`] (no cache).
+    pub fn read_prepared(path: &Path) -> Result<RoadNetwork, RoadError> {
+        let (reader, header) = prepared::PreparedReader::open(path, PROFILE_VERSION)?;
+        RoadNetwork::from_prepared(path, reader, header)
+    }
+
+    fn from_prepared(
+        path: &Path,
+        reader: prepared::PreparedReader,
+        header: prepared::PreparedHeader,
+    ) -> Result<RoadNetwork, RoadError> {
+        let started = Instant::now();
+        let parts = reader.parts(&header)?;
+        let read = started.elapsed();
+        let started = Instant::now();
+        let snap_index = SnapIndex::new(&parts.graph);
+        Ok(RoadNetwork {
+            times: PrepareTimes {
+                parse: read,
+                graph: started.elapsed(),
+                hierarchy: Duration::ZERO,
+            },
+            graph: parts.graph,
+            stats: header.stats,
+            source: path.to_path_buf(),
+            extract_sha256: header.extract_sha256,
+            snap_index,
+            engine: CchEngine::from_parts(parts.cch, parts.duration_metric),
+        })
+    }
+
+    /// The hierarchy and its duration metric (a prepared file's round trip is tested
+    /// against them).
+    pub fn hierarchy(&self) -> (&cch::Cch, &cch::Metric) {
+        self.engine.parts()
+    }
+
+    /// Reads and prepares the PBF `path` (no cache).
+    pub fn prepare(path: &Path) -> Result<RoadNetwork, RoadError> {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| RoadError::Osm {
+            path: name.clone(),
+            message: e.to_string(),
+        })?;
+        let started = Instant::now();
+        let network = osm::read_car_network_bytes(&name, &bytes)?;
+        let extract_sha256 = Sha256::digest(&bytes).into();
+        RoadNetwork::from_raw(path, &network, extract_sha256, started.elapsed())
+    }
+
+    /// Prepares a drivable network that did not come from a PBF (synthetic road grids
+    /// for benchmarks); `extract_sha256` names it in the cache and in prepared files.
+    pub fn from_raw(
         path: &Path,
         network: &osm::RawNetwork,
+        extract_sha256: [u8; 32],
         parse: Duration,
     ) -> Result<RoadNetwork, RoadError> {
         let started = Instant::now();
@@ -187,9 +277,27 @@ impl RoadNetwork {
             graph,
             stats,
             source: path.to_path_buf(),
+            extract_sha256,
             snap_index,
             engine,
         })
+    }
+
+    /// Writes the prepared network to `path` for [`Self::load`] to read back without
+    /// preparing again; returns the file's size in bytes.
+    pub fn save_prepared(&self, path: &Path) -> Result<u64, RoadError> {
+        let (cch, metric) = self.engine.parts();
+        let header = prepared::PreparedHeader {
+            extract_sha256: self.extract_sha256,
+            profile_version: PROFILE_VERSION.to_string(),
+            extract_name: self
+                .source
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            stats: self.stats,
+        };
+        prepared::write(path, &header, &self.graph, cch, metric)
     }
 
     /// Moves each (lat, lon) point to the nearer end of its nearest road segment.

@@ -1,0 +1,465 @@
+//! Prepared road networks on disk (`tournee prepare REGION.osm.pbf --out REGION.graph`).
+//!
+//! Preparing a region (parse, strongly connected filter, hierarchy order, build and
+//! customization) takes minutes on millions of nodes; a server should pay it once, not
+//! at every start. A prepared file holds what preparation produced — the graph, the
+//! contraction hierarchy and its duration metric — so that loading is reading arrays.
+//! Only the snapping R-tree is rebuilt at load (a bulk load, linear-time in practice).
+//!
+//! The header records the extract's SHA-256 and the profile version: a file written by
+//! another profile or format is refused with the command that fixes it, and a network
+//! loaded from its prepared file shares the process cache with the same extract loaded
+//! from its PBF. Every index array is bounds-checked after reading, so a damaged file is
+//! an error, never a panic (the hierarchy's chordality is trusted: the file is the
+//! operator's own, made by `tournee prepare`). Numbers are little-endian.
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::Path;
+
+use cch::{Cch, Metric};
+
+use super::RoadError;
+use super::graph::{GraphStats, RoadGraph};
+
+/// The first bytes of a prepared file.
+pub const MAGIC: &[u8; 8] = b"TOURNEEG";
+/// Bumped when the layout below changes.
+pub const FORMAT_VERSION: u32 = 1;
+const INVALID: u32 = u32::MAX;
+/// Longest string in a header (profile, extract name), bytes.
+const MAX_TEXT_BYTES: u64 = 4096;
+
+/// What a prepared file says about itself, read before its arrays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreparedHeader {
+    /// SHA-256 of the PBF it was prepared from.
+    pub extract_sha256: [u8; 32],
+    /// The profile version it was prepared with.
+    pub profile_version: String,
+    /// The extract's name, for messages.
+    pub extract_name: String,
+    /// Sizes of the graph.
+    pub stats: GraphStats,
+}
+
+/// The arrays of a prepared file.
+pub struct PreparedParts {
+    /// The routing graph.
+    pub graph: RoadGraph,
+    /// The hierarchy's structure.
+    pub cch: Cch,
+    /// The hierarchy customized for durations.
+    pub duration_metric: Metric,
+}
+
+/// Whether `path` starts with [`MAGIC`] (a prepared file rather than a PBF).
+pub fn is_prepared(path: &Path) -> bool {
+    let mut start = [0u8; 8];
+    File::open(path)
+        .and_then(|mut file| file.read_exact(&mut start))
+        .is_ok_and(|()| &start == MAGIC)
+}
+
+/// Writes `header` and `parts` to `path` (through a temporary file renamed at the end,
+/// so a reader never sees half a file); returns the file's size in bytes.
+pub fn write(
+    path: &Path,
+    header: &PreparedHeader,
+    graph: &RoadGraph,
+    cch: &Cch,
+    metric: &Metric,
+) -> Result<u64, RoadError> {
+    let temporary = path.with_extension("graph-partial");
+    let failed = |e: std::io::Error| RoadError::Prepared {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    let mut out = BufWriter::new(File::create(&temporary).map_err(failed)?);
+    write_all(&mut out, header, graph, cch, metric).map_err(failed)?;
+    out.into_inner()
+        .map_err(|e| failed(e.into_error()))?
+        .sync_all()
+        .map_err(failed)?;
+    std::fs::rename(&temporary, path).map_err(failed)?;
+    Ok(std::fs::metadata(path).map_err(failed)?.len())
+}
+
+fn write_all(
+    out: &mut impl Write,
+    header: &PreparedHeader,
+    graph: &RoadGraph,
+    cch: &Cch,
+    metric: &Metric,
+) -> std::io::Result<()> {
+    out.write_all(MAGIC)?;
+    out.write_all(&FORMAT_VERSION.to_le_bytes())?;
+    write_text(out, &header.profile_version)?;
+    out.write_all(&header.extract_sha256)?;
+    write_text(out, &header.extract_name)?;
+    let stats = &header.stats;
+    for count in [
+        stats.network_nodes,
+        stats.components,
+        stats.nodes,
+        stats.arcs,
+    ] {
+        out.write_all(&(count as u64).to_le_bytes())?;
+    }
+    let (lat, lon): (Vec<u64>, Vec<u64>) = graph
+        .lat_lon_deg
+        .iter()
+        .map(|&(lat, lon)| (lat.to_bits(), lon.to_bits()))
+        .unzip();
+    write_u64s(out, &lat)?;
+    write_u64s(out, &lon)?;
+    for array in graph_arrays(graph)
+        .into_iter()
+        .chain(cch_arrays(cch))
+        .chain([&metric.forward, &metric.backward])
+    {
+        write_u32s(out, array)?;
+    }
+    Ok(())
+}
+
+fn graph_arrays(graph: &RoadGraph) -> [&Vec<u32>; 5] {
+    [
+        &graph.first_out,
+        &graph.tail,
+        &graph.head,
+        &graph.duration_ms,
+        &graph.distance_dm,
+    ]
+}
+
+fn cch_arrays(cch: &Cch) -> [&Vec<u32>; 16] {
+    [
+        &cch.rank,
+        &cch.order,
+        &cch.elimination_tree_parent,
+        &cch.up_first_out,
+        &cch.up_head,
+        &cch.up_tail,
+        &cch.down_first_out,
+        &cch.down_head,
+        &cch.down_to_up,
+        &cch.input_arc_to_cch_arc,
+        &cch.forward_input_arc_of_cch,
+        &cch.backward_input_arc_of_cch,
+        &cch.first_extra_forward_input_arc_of_cch,
+        &cch.extra_forward_input_arc_of_cch,
+        &cch.first_extra_backward_input_arc_of_cch,
+        &cch.extra_backward_input_arc_of_cch,
+    ]
+}
+
+fn write_text(out: &mut impl Write, text: &str) -> std::io::Result<()> {
+    out.write_all(&(text.len() as u64).to_le_bytes())?;
+    out.write_all(text.as_bytes())
+}
+
+fn write_u32s(out: &mut impl Write, values: &[u32]) -> std::io::Result<()> {
+    out.write_all(&(values.len() as u64).to_le_bytes())?;
+    for chunk in values.chunks(1 << 16) {
+        let bytes: Vec<u8> = chunk.iter().flat_map(|v| v.to_le_bytes()).collect();
+        out.write_all(&bytes)?;
+    }
+    Ok(())
+}
+
+fn write_u64s(out: &mut impl Write, values: &[u64]) -> std::io::Result<()> {
+    out.write_all(&(values.len() as u64).to_le_bytes())?;
+    for chunk in values.chunks(1 << 15) {
+        let bytes: Vec<u8> = chunk.iter().flat_map(|v| v.to_le_bytes()).collect();
+        out.write_all(&bytes)?;
+    }
+    Ok(())
+}
+
+/// A prepared file being read: counts what is left so that no length read from the
+/// file can make us allocate more than the file holds.
+pub struct PreparedReader {
+    input: BufReader<File>,
+    left_bytes: u64,
+    path: String,
+}
+
+impl PreparedReader {
+    /// Opens `path` and reads its header; refuses another format or profile version.
+    pub fn open(
+        path: &Path,
+        profile_version: &str,
+    ) -> Result<(PreparedReader, PreparedHeader), RoadError> {
+        let name = path.display().to_string();
+        let io = |e: std::io::Error| RoadError::Prepared {
+            path: name.clone(),
+            message: e.to_string(),
+        };
+        let file = File::open(path).map_err(io)?;
+        let left_bytes = file.metadata().map_err(io)?.len();
+        let mut reader = PreparedReader {
+            input: BufReader::with_capacity(1 << 20, file),
+            left_bytes,
+            path: name,
+        };
+        let header = reader.header(profile_version)?;
+        Ok((reader, header))
+    }
+
+    fn header(&mut self, profile_version: &str) -> Result<PreparedHeader, RoadError> {
+        let mut magic = [0u8; 8];
+        self.bytes(&mut magic)?;
+        if &magic != MAGIC {
+            return Err(self.damaged("it is not a prepared road network (run `tournee prepare`)"));
+        }
+        let format = u32::from_le_bytes(self.array()?);
+        if format != FORMAT_VERSION {
+            return Err(self.stale(format!(
+                "it was written in format {format}, this tournee reads format {FORMAT_VERSION}"
+            )));
+        }
+        let profile = self.text()?;
+        if profile != profile_version {
+            return Err(self.stale(format!(
+                "it was prepared with the road profile {profile:?}, this tournee routes with {profile_version:?}"
+            )));
+        }
+        let extract_sha256 = self.array()?;
+        let extract_name = self.text()?;
+        let mut counts = [0usize; 4];
+        for count in &mut counts {
+            *count = self.count()?;
+        }
+        let [network_nodes, components, nodes, arcs] = counts;
+        Ok(PreparedHeader {
+            extract_sha256,
+            profile_version: profile,
+            extract_name,
+            stats: GraphStats {
+                network_nodes,
+                components,
+                nodes,
+                arcs,
+            },
+        })
+    }
+
+    /// Reads the arrays and checks every index in them.
+    pub fn parts(mut self, header: &PreparedHeader) -> Result<PreparedParts, RoadError> {
+        let lat = self.u64s()?;
+        let lon = self.u64s()?;
+        let lat_lon_deg = lat
+            .iter()
+            .zip(&lon)
+            .map(|(&lat, &lon)| (f64::from_bits(lat), f64::from_bits(lon)))
+            .collect();
+        let mut next = || self.u32s();
+        let graph = RoadGraph {
+            lat_lon_deg,
+            first_out: next()?,
+            tail: next()?,
+            head: next()?,
+            duration_ms: next()?,
+            distance_dm: next()?,
+        };
+        let cch = Cch {
+            rank: next()?,
+            order: next()?,
+            elimination_tree_parent: next()?,
+            up_first_out: next()?,
+            up_head: next()?,
+            up_tail: next()?,
+            down_first_out: next()?,
+            down_head: next()?,
+            down_to_up: next()?,
+            input_arc_to_cch_arc: next()?,
+            forward_input_arc_of_cch: next()?,
+            backward_input_arc_of_cch: next()?,
+            first_extra_forward_input_arc_of_cch: next()?,
+            extra_forward_input_arc_of_cch: next()?,
+            first_extra_backward_input_arc_of_cch: next()?,
+            extra_backward_input_arc_of_cch: next()?,
+        };
+        let duration_metric = Metric {
+            forward: next()?,
+            backward: next()?,
+        };
+        let parts = PreparedParts {
+            graph,
+            cch,
+            duration_metric,
+        };
+        let lengths_agree =
+            lat.len() == lon.len() && parts.graph.node_count() == header.stats.nodes;
+        match check::parts(&parts).and_then(|()| lengths_agree.then_some(()).ok_or("sizes")) {
+            Ok(()) => Ok(parts),
+            Err(what) => Err(self.damaged(&format!("its {what} do not agree"))),
+        }
+    }
+
+    fn damaged(&self, what: &str) -> RoadError {
+        RoadError::Prepared {
+            path: self.path.clone(),
+            message: format!("the file is damaged or truncated: {what}"),
+        }
+    }
+
+    fn stale(&self, what: String) -> RoadError {
+        RoadError::PreparedStale {
+            path: self.path.clone(),
+            message: what,
+        }
+    }
+
+    fn bytes(&mut self, out: &mut [u8]) -> Result<(), RoadError> {
+        let wanted = out.len() as u64;
+        if wanted > self.left_bytes || self.input.read_exact(out).is_err() {
+            return Err(self.damaged("it ends early"));
+        }
+        self.left_bytes -= wanted;
+        Ok(())
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], RoadError> {
+        let mut out = [0u8; N];
+        self.bytes(&mut out)?;
+        Ok(out)
+    }
+
+    /// A length, refused when the rest of the file could not hold that many bytes.
+    fn length(&mut self, item_bytes: u64) -> Result<usize, RoadError> {
+        let count = u64::from_le_bytes(self.array()?);
+        if count.saturating_mul(item_bytes) > self.left_bytes {
+            return Err(self.damaged("an array is longer than the file"));
+        }
+        Ok(count as usize)
+    }
+
+    fn count(&mut self) -> Result<usize, RoadError> {
+        usize::try_from(u64::from_le_bytes(self.array()?))
+            .map_err(|_| self.damaged("a count does not fit"))
+    }
+
+    fn text(&mut self) -> Result<String, RoadError> {
+        let length = self.length(1)?;
+        if length as u64 > MAX_TEXT_BYTES {
+            return Err(self.damaged("a name is too long"));
+        }
+        let mut bytes = vec![0u8; length];
+        self.bytes(&mut bytes)?;
+        String::from_utf8(bytes).map_err(|_| self.damaged("a name is not UTF-8"))
+    }
+
+    fn u32s(&mut self) -> Result<Vec<u32>, RoadError> {
+        let count = self.length(4)?;
+        let mut values = Vec::with_capacity(count);
+        let mut buffer = vec![0u8; 4 << 16];
+        while values.len() < count {
+            let take = (count - values.len()).min(1 << 16);
+            self.bytes(&mut buffer[..take * 4])?;
+            values.extend(
+                buffer[..take * 4]
+                    .chunks_exact(4)
+                    .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+            );
+        }
+        Ok(values)
+    }
+
+    fn u64s(&mut self) -> Result<Vec<u64>, RoadError> {
+        let count = self.length(8)?;
+        let mut values = Vec::with_capacity(count);
+        let mut buffer = vec![0u8; 8 << 15];
+        while values.len() < count {
+            let take = (count - values.len()).min(1 << 15);
+            self.bytes(&mut buffer[..take * 8])?;
+            values.extend(
+                buffer[..take * 8]
+                    .chunks_exact(8)
+                    .map(|b| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])),
+            );
+        }
+        Ok(values)
+    }
+}
+
+/// The bounds every index array must keep, so that queries, customization and path
+/// searches on a loaded network index only within their arrays.
+mod check {
+    use super::{INVALID, PreparedParts};
+
+    type Checked = Result<(), &'static str>;
+
+    fn all_below(values: &[u32], bound: usize, invalid_allowed: bool) -> bool {
+        values
+            .iter()
+            .all(|&v| (v as usize) < bound || (invalid_allowed && v == INVALID))
+    }
+
+    /// A CSR offsets array: `count + 1` entries, non-decreasing, ending at `total`.
+    fn offsets(first: &[u32], count: usize, total: usize) -> bool {
+        first.len() == count + 1
+            && first.first() == Some(&0)
+            && first.windows(2).all(|w| w[0] <= w[1])
+            && first.last().map(|&l| l as usize) == Some(total)
+    }
+
+    pub fn parts(parts: &PreparedParts) -> Checked {
+        let graph = &parts.graph;
+        let (nodes, arcs) = (graph.node_count(), graph.arc_count());
+        let graph_ok = offsets(&graph.first_out, nodes, arcs)
+            && graph.tail.len() == arcs
+            && graph.duration_ms.len() == arcs
+            && graph.distance_dm.len() == arcs
+            && all_below(&graph.tail, nodes, false)
+            && all_below(&graph.head, nodes, false);
+        if !graph_ok {
+            return Err("graph arrays");
+        }
+        cch(parts, nodes, arcs)
+    }
+
+    fn cch(parts: &PreparedParts, nodes: usize, arcs: usize) -> Checked {
+        let cch = &parts.cch;
+        let shortcuts = cch.up_head.len();
+        let per_node = [&cch.rank, &cch.order, &cch.elimination_tree_parent];
+        let per_shortcut = [
+            &cch.up_tail,
+            &cch.down_head,
+            &cch.down_to_up,
+            &cch.forward_input_arc_of_cch,
+            &cch.backward_input_arc_of_cch,
+            &parts.duration_metric.forward,
+            &parts.duration_metric.backward,
+        ];
+        let ok = per_node.iter().all(|a| a.len() == nodes)
+            && per_shortcut.iter().all(|a| a.len() == shortcuts)
+            && all_below(&cch.rank, nodes, false)
+            && all_below(&cch.order, nodes, false)
+            && all_below(&cch.elimination_tree_parent, nodes, true)
+            && offsets(&cch.up_first_out, nodes, shortcuts)
+            && offsets(&cch.down_first_out, nodes, shortcuts)
+            && all_below(&cch.up_head, nodes, false)
+            && all_below(&cch.up_tail, nodes, false)
+            && all_below(&cch.down_head, nodes, false)
+            && all_below(&cch.down_to_up, shortcuts, false)
+            && cch.input_arc_to_cch_arc.len() == arcs
+            && all_below(&cch.input_arc_to_cch_arc, shortcuts, false)
+            && all_below(&cch.forward_input_arc_of_cch, arcs, true)
+            && all_below(&cch.backward_input_arc_of_cch, arcs, true)
+            && offsets(
+                &cch.first_extra_forward_input_arc_of_cch,
+                shortcuts,
+                cch.extra_forward_input_arc_of_cch.len(),
+            )
+            && offsets(
+                &cch.first_extra_backward_input_arc_of_cch,
+                shortcuts,
+                cch.extra_backward_input_arc_of_cch.len(),
+            )
+            && all_below(&cch.extra_forward_input_arc_of_cch, arcs, false)
+            && all_below(&cch.extra_backward_input_arc_of_cch, arcs, false);
+        if ok { Ok(()) } else { Err("hierarchy arrays") }
+    }
+}
