@@ -7,8 +7,9 @@
 //! time part: it ranks paths by time first, like the plain Dijkstra oracle, and its
 //! distances are exact up to the per-arc rounding of the chosen units.
 
-use cch::{Cch, INF_WEIGHT, Metric, distance_matrix, graph::Graph};
-use rayon::prelude::*;
+use std::sync::{Arc, Mutex};
+
+use cch::{Cch, INF_WEIGHT, Metric, graph::Graph};
 
 use super::graph::RoadGraph;
 
@@ -26,15 +27,25 @@ pub struct NodeMatrix {
 pub struct CchEngine {
     cch: Cch,
     duration_metric: Metric,
+    /// The last packed metric, under the bound it was customized for: customizing
+    /// costs more than the query on a region, and calls of a similar reach share it.
+    packed: Mutex<Option<(u64, PackedMetric)>>,
+}
+
+/// A packing and the hierarchy customized with it.
+type PackedMetric = Arc<(Packing, Metric)>;
+
+/// The bound a packing is made for: `longest_ms` rounded up to three significant bits
+/// (at most a quarter more), so that calls of a similar reach share one packed metric,
+/// and the same call gets the same packing whatever came before it.
+fn packing_bound_ms(longest_ms: u64) -> u64 {
+    let shift = (64 - longest_ms.leading_zeros()).saturating_sub(3);
+    ((longest_ms >> shift) + 1) << shift
 }
 
 /// Fastest speed any arc may have, metres per second (140 km/h): bounds a path's length
 /// from its duration.
 const MAX_SPEED_MPS: f64 = super::profile::MAX_SPEED_KMH / 3.6;
-
-/// Sources per parallel chunk: each call validates the hierarchy once, so chunks must
-/// not be tiny.
-const SOURCE_CHUNK: usize = 64;
 
 impl CchEngine {
     /// Orders, builds and customizes the hierarchy for `graph`.
@@ -62,6 +73,7 @@ impl CchEngine {
         CchEngine {
             cch,
             duration_metric,
+            packed: Mutex::new(None),
         }
     }
 
@@ -71,6 +83,7 @@ impl CchEngine {
         CchEngine {
             cch,
             duration_metric,
+            packed: Mutex::new(None),
         }
     }
 
@@ -80,12 +93,27 @@ impl CchEngine {
     }
 
     fn query(&self, metric: &Metric, sources: &[u32], targets: &[u32]) -> Vec<u32> {
-        let view = self.cch.view();
-        let metric_view = metric.view();
-        sources
-            .par_chunks(SOURCE_CHUNK)
-            .flat_map_iter(|chunk| distance_matrix(&view, &metric_view, chunk, targets))
-            .collect()
+        super::many_to_many::distance_matrix(&self.cch.view(), &metric.view(), sources, targets)
+    }
+
+    /// The packed metric for paths up to `bound_ms`, customized now unless the last
+    /// call's was for the same bound.
+    fn packed_metric(&self, bound_ms: u64, graph: &RoadGraph) -> PackedMetric {
+        let last = self.packed.lock().ok().and_then(|last| last.clone());
+        if let Some((bound, metric)) = last
+            && bound == bound_ms
+        {
+            return metric;
+        }
+        let packing = Packing::for_longest(bound_ms, graph);
+        let weights: Vec<u32> = (0..graph.arc_count())
+            .map(|arc| packing.pack(graph.duration_ms[arc], graph.distance_dm[arc]))
+            .collect();
+        let metric = Arc::new((packing, self.cch.customize(&weights)));
+        if let Ok(mut last) = self.packed.lock() {
+            *last = Some((bound_ms, metric.clone()));
+        }
+        metric
     }
 
     /// Durations and fastest-path distances between graph nodes.
@@ -96,12 +124,9 @@ impl CchEngine {
             .map(|&d| (d < INF_WEIGHT).then_some(u64::from(d)))
             .collect();
         let longest_ms = duration_ms.iter().flatten().copied().max().unwrap_or(0);
-        let packing = Packing::for_longest(longest_ms, graph);
-        let packed_weights: Vec<u32> = (0..graph.arc_count())
-            .map(|arc| packing.pack(graph.duration_ms[arc], graph.distance_dm[arc]))
-            .collect();
-        let packed_metric = self.cch.customize(&packed_weights);
-        let packed = self.query(&packed_metric, sources, targets);
+        let packed_metric = self.packed_metric(packing_bound_ms(longest_ms), graph);
+        let (packing, packed_metric) = (&packed_metric.0, &packed_metric.1);
+        let packed = self.query(packed_metric, sources, targets);
         let mut distance_dm: Vec<Option<u64>> = packed
             .iter()
             .zip(&duration_ms)
@@ -170,5 +195,27 @@ impl Packing {
         (packed < INF_WEIGHT).then(|| {
             ((u64::from(packed) % self.multiplier) as f64 * self.distance_unit_dm).round() as u64
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::packing_bound_ms;
+
+    #[test]
+    fn a_packing_bound_covers_the_longest_path_with_at_most_a_quarter_more() {
+        let mut previous = 0;
+        for longest_ms in (0..20_000_000u64).step_by(997).chain([u64::from(u32::MAX)]) {
+            let bound = packing_bound_ms(longest_ms);
+            assert!(bound > longest_ms, "{longest_ms} → {bound}");
+            assert!(
+                bound <= longest_ms + longest_ms / 4 + 8,
+                "{longest_ms} → {bound}"
+            );
+            assert!(bound >= previous, "{longest_ms} → {bound} after {previous}");
+            previous = bound;
+        }
+        // Calls of a similar reach share a bound.
+        assert_eq!(packing_bound_ms(3_000_000), packing_bound_ms(3_100_000));
     }
 }

@@ -12,6 +12,7 @@ pub mod dijkstra;
 pub mod engine;
 mod error;
 pub mod graph;
+mod many_to_many;
 pub mod osm;
 pub mod prepared;
 pub mod profile;
