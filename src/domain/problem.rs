@@ -134,6 +134,9 @@ pub struct Vehicle {
     /// The driver's breaks, sorted by their first window's start (the order a tour
     /// takes them in); each is taken once on a used tour.
     pub breaks: Vec<Break>,
+    /// Shifts over the horizon, none overlapping, sorted by start; each used one is a
+    /// tour of its own. Empty: one tour within `shift`.
+    pub shifts: Vec<super::shift::Shift>,
 }
 
 /// A driver's break: taken between two stops where the vehicle is, starting inside one

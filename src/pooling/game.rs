@@ -111,6 +111,8 @@ fn stand_in(problem: &Problem, player: &Player) -> Option<Vehicle> {
         reload: None,
         // A stand-in for a producer's own van: no driver's breaks are known for it.
         breaks: Vec::new(),
+        // Nor shifts: it drives once, within the fleet's widest vehicle shift.
+        shifts: Vec::new(),
     })
 }
 

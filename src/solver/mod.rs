@@ -16,6 +16,7 @@ mod reasons;
 mod rng;
 mod route;
 mod search;
+mod shifts;
 mod state;
 mod warm_start;
 
@@ -119,7 +120,9 @@ pub fn solve_checkpointed(
             StopReason::TimeLimit,
         )
         .with_max_iterations(options.max_iterations);
-    let instance = instance::Instance::new(problem, matrices);
+    let split = shifts::Split::of(problem);
+    let instance =
+        instance::Instance::new(split.as_ref().map_or(problem, |s| &s.problem), matrices);
     let threads = if options.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
@@ -172,6 +175,9 @@ pub fn solve_checkpointed(
     solution.stop_reason = best.map_or(StopReason::MaxIterations, |o| o.stop_reason);
     solution.iterations = iterations;
     solution.elapsed_ms = started.elapsed().as_millis() as u64;
+    if let Some(split) = &split {
+        split.join(&mut solution);
+    }
     #[cfg(debug_assertions)]
     if let Err(violations) = crate::checker::check(problem, matrices, &solution) {
         debug_assert!(
