@@ -28,6 +28,7 @@ use rayon::prelude::*;
 pub use moves::local_search::Operator;
 pub use moves::operator_bench::OperatorBench;
 pub use rng::Rng;
+pub use shifts::Split;
 pub use warm_start::WarmStart;
 
 use crate::budget::Budget;
