@@ -3,7 +3,7 @@
 //! the day (tours name their shift, steps their day), a task only open on Wednesday is
 //! left out with its time-window reason, the checker rejects a tour moved to another
 //! shift or two tours on one shift, bad shifts are INVALID_ARGUMENT with field paths,
-//! and the text plan shows the day.
+//! the text plan shows the day, and a vehicle with one shift plans as without shifts.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -334,4 +334,63 @@ fn the_text_plan_names_the_shift_and_the_day() {
     assert!(text.contains("Vehicle van on shift fri"), "{text}");
     let line = text.lines().find(|l| l.contains("pickup-order")).unwrap();
     assert!(line.trim_start().starts_with("day 4 "), "{line}");
+}
+
+#[tokio::test]
+async fn a_vehicle_with_one_shift_plans_as_the_vehicle_without_shifts() {
+    let mut request = week(vec![shift("fri", FRIDAY)]);
+    let with_shift = solve(&request).await;
+    let vehicle = &mut request.vehicles[0];
+    vehicle.shift = vehicle.shifts[0].window;
+    vehicle.shifts.clear();
+    let without = solve(&request).await;
+    // The same plan; only the names of the shift and the days are added.
+    let unnamed = |response: &pb::SolveResponse| -> Vec<pb::Tour> {
+        let mut tours = response.tours.clone();
+        for tour in &mut tours {
+            tour.shift_id.clear();
+            tour.steps.iter_mut().for_each(|step| step.day = None);
+        }
+        tours
+    };
+    assert_eq!(unnamed(&with_shift), without.tours);
+    assert_eq!(with_shift.summary, without.summary);
+    assert!(without.tours.iter().all(|t| t.shift_id.is_empty()));
+    assert!(without.tours[0].steps.iter().all(|s| s.day.is_none()));
+    assert!(
+        with_shift.tours[0]
+            .steps
+            .iter()
+            .all(|s| s.day == Some(FRIDAY))
+    );
+}
+
+#[tokio::test]
+async fn the_pooling_report_plans_coalitions_over_the_week() {
+    let mut request = week(vec![shift("tue", TUESDAY), shift("fri", FRIDAY)]);
+    request.producers = ["farm-a", "farm-b"]
+        .map(|id| pb::Producer {
+            id: id.into(),
+            ..Default::default()
+        })
+        .to_vec();
+    request.vehicles[0].producer_id = "farm-a".into();
+    let mut second = request.vehicles[0].clone();
+    second.id = "van-b".into();
+    second.producer_id = "farm-b".into();
+    request.vehicles.push(second);
+    request.jobs[0].producer_id = "farm-a".into();
+    request.jobs[1].producer_id = "farm-b".into();
+    request.pooling = Some(pb::PoolingOptions {
+        enabled: true,
+        coalition_iterations: 50,
+        ..Default::default()
+    });
+    let response = solve(&request).await;
+    let report = response.pooling.unwrap();
+    assert_eq!(report.producers.len(), 2);
+    // Pooled, one van's Friday serves both farms: one fixed cost instead of two.
+    assert_eq!(report.pooled.unwrap().vehicles, 1);
+    assert_eq!(report.alone.unwrap().vehicles, 2);
+    assert_eq!(response.tours[0].shift_id, "fri");
 }

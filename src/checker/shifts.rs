@@ -55,10 +55,12 @@ mod tests {
         let site = |id: &str| crate::pb::Site {
             id: id.into(),
             location: Some(crate::pb::Location {
-                kind: Some(crate::pb::location::Kind::Coordinates(crate::pb::Coordinates {
-                    lat_deg: 47.1,
-                    lon_deg: 9.5,
-                })),
+                kind: Some(crate::pb::location::Kind::Coordinates(
+                    crate::pb::Coordinates {
+                        lat_deg: 47.1,
+                        lon_deg: 9.5,
+                    },
+                )),
             }),
             ..Default::default()
         };
