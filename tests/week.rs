@@ -394,3 +394,28 @@ async fn the_pooling_report_plans_coalitions_over_the_week() {
     assert_eq!(report.alone.unwrap().vehicles, 2);
     assert_eq!(response.tours[0].shift_id, "fri");
 }
+
+#[test]
+fn vroom_output_names_the_shift_and_its_breaks() {
+    let friday = pb::Shift {
+        breaks: vec![pb::Break {
+            id: "7".into(),
+            duration_s: 900,
+            ..Default::default()
+        }],
+        ..shift("fri", FRIDAY)
+    };
+    let request = week(vec![shift("tue", TUESDAY), friday]);
+    let cancelled = std::sync::atomic::AtomicBool::new(false);
+    let budget = tournee::budget::Budget::new(&cancelled);
+    let solved = tournee::pipeline::solve(&request, &budget, &|_| {}).unwrap();
+    let answer = tournee::vroom::vroom_answer(&solved);
+    let routes = answer["routes"].as_array().unwrap();
+    assert_eq!(routes.len(), 1, "{answer}");
+    assert_eq!(routes[0]["shift"], "fri");
+    let steps = routes[0]["steps"].as_array().unwrap();
+    assert!(
+        steps.iter().any(|s| s["type"] == "break" && s["id"] == 7),
+        "{answer}"
+    );
+}
