@@ -419,3 +419,23 @@ fn vroom_output_names_the_shift_and_its_breaks() {
         "{answer}"
     );
 }
+
+#[test]
+fn the_command_line_names_the_bad_shift_and_fails() {
+    let overlapping = pb::Shift {
+        window: Some(on(TUESDAY, 12, 18)),
+        ..shift("tue-afternoon", TUESDAY)
+    };
+    let request = week(vec![shift("tue", TUESDAY), overlapping]);
+    let path = std::env::temp_dir().join(format!("tournee-bad-week-{}.json", std::process::id()));
+    std::fs::write(&path, serde_json::to_string(&request).unwrap()).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_tournee"))
+        .args(["solve", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&path);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("vehicles[0].shifts[1].window"), "{stderr}");
+    assert!(stderr.contains("shift_overlap"), "{stderr}");
+}
