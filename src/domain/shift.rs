@@ -1,13 +1,9 @@
-//! A vehicle's shifts over a planning horizon (a week): what one shift is, and the one
-//! meaning of "vehicle `v` on shift `s`" that the solver (which plans each shift as a
-//! vehicle of its own) and the checker (which holds each tour to its shift) share.
+//! A driver's day: a vehicle's shifts over a planning horizon (a week) and the breaks
+//! taken on one. What a vehicle on a shift is lives in `tour_slots.rs`.
 //!
 //! Times keep one origin for the whole horizon (e.g. Monday 00:00), so a shift on
 //! Friday is just a later window; [`day_of`] names the day of a time for people.
 
-use std::borrow::Cow;
-
-use super::problem::{Break, Problem, Vehicle};
 use super::time_window::TimeWindow;
 
 /// Seconds in a day, for [`day_of`].
@@ -43,63 +39,20 @@ pub struct Shift {
     pub max_stops: Option<usize>,
 }
 
-impl Vehicle {
-    /// The vehicle as it drives on its shift `shift`: the shift's window, sites, breaks
-    /// and limits, everything else (capacity, skills, costs with the fixed cost, profile,
-    /// reload) its own; `None` when it has no such shift.
-    pub fn on_shift(&self, shift: usize) -> Option<Vehicle> {
-        let on = self.shifts.get(shift)?;
-        Some(Vehicle {
-            shift: on.window,
-            start_site: on.start_site,
-            end_site: on.end_site,
-            breaks: on.breaks.clone(),
-            max_working_time_s: on.max_working_time_s,
-            max_travel_time_s: on.max_travel_time_s,
-            max_distance_m: on.max_distance_m,
-            max_stops: on.max_stops,
-            shifts: Vec::new(),
-            ..self.clone()
-        })
-    }
-}
-
-impl Problem {
-    /// Every tour the fleet may drive, in order: `(vehicle, None)` for a vehicle without
-    /// shifts, `(vehicle, Some(shift))` for each shift of one with shifts. The solver
-    /// numbers its vehicles in this order.
-    pub fn tour_slots(&self) -> Vec<(usize, Option<usize>)> {
-        self.vehicles
-            .iter()
-            .enumerate()
-            .flat_map(|(index, vehicle)| {
-                let shifts: Vec<Option<usize>> = if vehicle.shifts.is_empty() {
-                    vec![None]
-                } else {
-                    (0..vehicle.shifts.len()).map(Some).collect()
-                };
-                shifts.into_iter().map(move |shift| (index, shift))
-            })
-            .collect()
-    }
-
-    /// Whether some vehicle has shifts.
-    pub fn has_shifts(&self) -> bool {
-        self.vehicles.iter().any(|v| !v.shifts.is_empty())
-    }
-
-    /// The vehicle that drives a tour on `(vehicle, shift)`: the vehicle itself without
-    /// a shift, the vehicle on its shift with one; `None` when the pair names no slot of
-    /// [`Problem::tour_slots`] (a vehicle with shifts driving without one, or the other
-    /// way round).
-    pub fn tour_vehicle(&self, vehicle: usize, shift: Option<usize>) -> Option<Cow<'_, Vehicle>> {
-        let driver = self.vehicles.get(vehicle)?;
-        match shift {
-            None if driver.shifts.is_empty() => Some(Cow::Borrowed(driver)),
-            None => None,
-            Some(shift) => driver.on_shift(shift).map(Cow::Owned),
-        }
-    }
+/// A driver's break: taken between two stops where the vehicle is, starting inside one
+/// of its windows, with at most `max_load` on board.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Break {
+    /// External id, unique among the vehicle's breaks.
+    pub id: String,
+    /// Free text for people, returned as given.
+    pub description: String,
+    /// Windows for the break's start, sorted; empty means any time.
+    pub windows: Vec<TimeWindow>,
+    /// How long it lasts, seconds.
+    pub duration_s: i64,
+    /// Most goods on board during the break, per dimension; `None`: no limit.
+    pub max_load: Option<Vec<i64>>,
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use crate::domain::currency;
-use crate::domain::{Problem, Solution, StepKind, Summary, Tour, TourStep, Vehicle};
+use crate::domain::{DAY_S, Problem, Solution, StepKind, Summary, Tour, TourStep, Vehicle, day_of};
 
 /// Seconds from the reference instant → `HH:MM` (days beyond the first as `+Nd`).
 pub fn clock(time_s: i64) -> String {
@@ -95,10 +95,10 @@ fn write_step(
         String::new()
     };
     let when = if with_day {
-        let day = step.service_start_s.div_euclid(86_400);
+        let day = day_of(step.service_start_s);
         format!(
             "day {day} {}",
-            clock(step.service_start_s.rem_euclid(86_400))
+            clock(step.service_start_s.rem_euclid(DAY_S))
         )
     } else {
         clock(step.service_start_s)
