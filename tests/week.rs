@@ -287,6 +287,11 @@ async fn bad_shifts_are_invalid_arguments_with_their_field_paths() {
     for (field, code) in expected {
         assert!(has(&found, field, code), "{field} {code}: {found:#?}");
     }
+    // The shift without a window is missing one, not overlapping the others.
+    assert!(
+        !has(&found, "vehicles[0].shifts[2].window", "shift_overlap"),
+        "{found:#?}"
+    );
 }
 
 #[tokio::test]

@@ -58,7 +58,13 @@ pub fn shifts(
             one(collector, &field, shift, inherited, context)
         })
         .collect();
-    overlaps(collector, field, &shifts);
+    // A shift without a window is reported as missing, not as overlapping the rest.
+    let windows: Vec<Option<TimeWindow>> = given
+        .iter()
+        .zip(&shifts)
+        .map(|(given, shift)| given.window.as_ref().map(|_| shift.window))
+        .collect();
+    overlaps(collector, field, &windows);
     shifts
 }
 
@@ -185,11 +191,15 @@ fn merge<T: PartialEq + Copy + std::fmt::Debug>(
 
 /// Two shifts of one vehicle may not share a moment (a driver drives one tour at a
 /// time): each shift overlapping an earlier one is reported.
-fn overlaps(collector: &mut Collector, field: &str, shifts: &[Shift]) {
-    for (index, shift) in shifts.iter().enumerate() {
-        let clash = shifts[..index].iter().position(|earlier| {
-            earlier.window.start_s < shift.window.end_s
-                && shift.window.start_s < earlier.window.end_s
+fn overlaps(collector: &mut Collector, field: &str, windows: &[Option<TimeWindow>]) {
+    for (index, window) in windows.iter().enumerate() {
+        let Some(window) = window else {
+            continue;
+        };
+        let clash = windows[..index].iter().position(|earlier| {
+            earlier.is_some_and(|earlier| {
+                earlier.start_s < window.end_s && window.start_s < earlier.end_s
+            })
         });
         if let Some(earlier) = clash {
             collector.push(
