@@ -444,3 +444,33 @@ fn the_command_line_names_the_bad_shift_and_fails() {
     assert!(stderr.contains("vehicles[0].shifts[1].window"), "{stderr}");
     assert!(stderr.contains("shift_overlap"), "{stderr}");
 }
+
+#[tokio::test]
+async fn a_producer_without_a_van_drives_alone_on_the_fleets_days() {
+    let mut request = week(vec![shift("tue", TUESDAY), shift("fri", FRIDAY)]);
+    request.producers = ["farm-a", "farm-b"]
+        .map(|id| pb::Producer {
+            id: id.into(),
+            ..Default::default()
+        })
+        .to_vec();
+    request.vehicles[0].producer_id = "farm-a".into();
+    request.jobs[0].producer_id = "farm-a".into();
+    request.jobs[1].producer_id = "farm-b".into();
+    request.jobs.push(pb::Job {
+        producer_id: "farm-b".into(),
+        delivery: vec![2],
+        ..job("tuesday-order", "pickup-point", vec![on(TUESDAY, 9, 12)])
+    });
+    request.pooling = Some(pb::PoolingOptions {
+        enabled: true,
+        coalition_iterations: 50,
+        ..Default::default()
+    });
+    let response = solve(&request).await;
+    let report = response.pooling.unwrap();
+    // farm-b's stand-in van drives on Tuesday and on Friday (two days' tours, as the
+    // fleet's van would), not one tour from Tuesday to Friday.
+    let alone = report.alone.unwrap();
+    assert_eq!((alone.vehicles, alone.unassigned), (3, 0), "{report:?}");
+}
