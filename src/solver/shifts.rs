@@ -3,7 +3,9 @@
 //! sites, breaks and limits and the vehicle's capacity, skills and costs, so that
 //! every route rule (windows, breaks, limits, reloads) and every move works on shifts
 //! unchanged, and the search chooses the day of each task by choosing its route. The
-//! fixed cost is paid per used shift: a day's tour needs a day's driver.
+//! fixed cost is paid per used shift: a day's tour needs a day's driver (as in
+//! reinterpretcat/vrp's pragmatic format, where a vehicle's shifts let it drive more
+//! than once and `fixed` is "a fixed cost per vehicle tour").
 //!
 //! Split here, just before the dense instance is built, and joined back on the way out
 //! (each tour names its vehicle and shift), the domain keeps one vehicle per vehicle of
