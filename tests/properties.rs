@@ -1,4 +1,5 @@
-//! Property tests: random small problems → answers the checker accepts; the same seed
+//! Property tests: random small problems (some vans with two shifts, a day apart) →
+//! answers the checker accepts; the same seed
 //! and thread count → the same answer; any numbers in a request → a clean answer or
 //! violations, never a panic.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -28,11 +29,16 @@ fn window(start_s: i64, length_s: i64) -> pb::TimeWindow {
 prop_compose! {
     fn arbitrary_site(index: usize)(lat in 47.05f64..47.25, lon in 9.47f64..9.62,
         windows in prop::collection::vec((0i64..40_000, 600i64..30_000), 0..3),
+        weekly in any::<bool>(),
         setup_s in 0i64..300, service_s in 0i64..600) -> pb::Site {
+        // Half the sites open on the next day too, for the vans with a second shift.
+        let days = if weekly { 2 } else { 1 };
         pb::Site {
             id: format!("site-{index}"),
             location: location(lat, lon),
-            opening_windows: windows.into_iter().map(|(s, l)| window(s, l)).collect(),
+            opening_windows: (0..days)
+                .flat_map(|day| windows.iter().map(move |&(s, l)| window(s + day * DAY_S, l)))
+                .collect(),
             setup_s,
             service_s,
             ..Default::default()
@@ -68,6 +74,29 @@ fn breaks(draw: u64, shift_start: i64, capacity: i64) -> Vec<pb::Break> {
     breaks
 }
 
+/// A day, seconds: the second shift of a van runs a day after the first.
+const DAY_S: i64 = 86_400;
+
+/// Two shifts, today and tomorrow, for some vans (a third of them, by `draw`), the
+/// second with its own stop limit when the van has none; each takes its own breaks.
+fn shifts(draw: u64, shift_start: i64, capacity: i64, max_stops: Option<u32>) -> Vec<pb::Shift> {
+    if draw % 3 != 1 {
+        return Vec::new();
+    }
+    (0..2)
+        .map(|day| pb::Shift {
+            id: format!("day-{day}"),
+            window: Some(window(
+                shift_start + day * DAY_S,
+                30_000 + (draw % 5) as i64 * 4_000,
+            )),
+            max_stops: (day == 1 && max_stops.is_none()).then_some(2 + (draw % 3) as u32),
+            breaks: breaks(draw / 3 + day as u64, shift_start + day * DAY_S, capacity),
+            ..Default::default()
+        })
+        .collect()
+}
+
 prop_compose! {
     fn arbitrary_problem()(site_count in 2usize..7)(
         sites in (0..site_count).map(arbitrary_site).collect::<Vec<_>>(),
@@ -80,14 +109,18 @@ prop_compose! {
     ) -> pb::SolveRequest {
         let site_count = sites.len();
         let site_id = |i: usize| format!("site-{i}");
-        let vehicles = vehicles.into_iter().enumerate().map(|(index, (start, end, cap0, cap1, cold, shift_start, max_stops, max_work))| pb::Vehicle {
+        let vehicles = vehicles.into_iter().enumerate().map(|(index, (start, end, cap0, cap1, cold, shift_start, max_stops, max_work))| {
+            let shifts = shifts(index as u64 + seed / 7, shift_start, cap0, max_stops);
+            let breaks = if shifts.is_empty() { breaks(index as u64 + seed, shift_start, cap0) } else { Vec::new() };
+            pb::Vehicle {
             id: format!("van-{index}"),
             start_site_id: site_id(start),
             // One past the last site means an open end.
             end_site_id: if end == site_count { String::new() } else { site_id(end) },
             capacity: vec![cap0, cap1],
             skills: if cold { vec!["cold".into()] } else { Vec::new() },
-            shift: Some(window(shift_start, 50_000)),
+            // A van with shifts is available over both days.
+            shift: Some(window(shift_start, if shifts.is_empty() { 50_000 } else { DAY_S + 50_000 })),
             max_stops,
             max_working_time_s: max_work,
             max_distance_m: max_distance,
@@ -98,9 +131,10 @@ prop_compose! {
                 duration_s: (seed % 7) as i64 * 100,
                 max_trips: [0, 2, 3][(seed % 3) as usize],
             }),
-            breaks: breaks(index as u64 + seed, shift_start, cap0),
+            breaks,
+            shifts,
             ..Default::default()
-        }).collect();
+        }}).collect();
         let shipments = shipments.into_iter().enumerate().map(|(index, (from, to, a0, a1, cold, on_board, priority))| pb::Shipment {
             id: format!("shipment-{index}"),
             pickup: Some(pb::TaskStop { site_id: site_id(from), ..Default::default() }),
@@ -169,10 +203,16 @@ proptest! {
     #[test]
     fn every_local_search_operator_keeps_the_plan_feasible(request in arbitrary_problem()) {
         let solved = solve(&request);
-        let bench = tournee::solver::OperatorBench::new(&solved.problem, &solved.matrices);
+        // The bench works on the solver's vehicles: one per shift of a van with shifts.
+        let split = tournee::solver::Split::of(&solved.problem);
+        let problem = split.as_ref().map_or(&solved.problem, |split| &split.problem);
+        let bench = tournee::solver::OperatorBench::new(problem, &solved.matrices);
         let start = bench.start_score();
         for operator in tournee::solver::Operator::ALL {
-            let solution = bench.solution_after(operator);
+            let mut solution = bench.solution_after(operator);
+            if let Some(split) = &split {
+                split.join(&mut solution);
+            }
             let checked = tournee::checker::check(&solved.problem, &solved.matrices, &solution);
             prop_assert!(checked.is_ok(), "{:?}: {:?}", operator, checked);
             prop_assert!(bench.pass(operator) <= start, "{:?} made the plan worse", operator);

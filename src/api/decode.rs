@@ -68,13 +68,23 @@ fn tour(problem: &Problem, tour: &pb::Tour) -> Result<Tour, DecodeError> {
         &tour.vehicle_id,
         problem.vehicles.iter().map(|v| &v.id),
     )?;
+    let shift = if tour.shift_id.is_empty() {
+        None
+    } else {
+        let shifts = problem.vehicles[vehicle].shifts.iter().map(|s| &s.id);
+        Some(find("shift", &tour.shift_id, shifts)?)
+    };
+    let driver = problem
+        .tour_vehicle(vehicle, shift)
+        .ok_or_else(|| DecodeError(format!("vehicle {} without a shift", tour.vehicle_id)))?;
     let steps = tour
         .steps
         .iter()
-        .map(|s| step(problem, &problem.vehicles[vehicle], s))
+        .map(|s| step(problem, &driver, s))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Tour {
         vehicle,
+        shift,
         steps,
         figures: TourFigures {
             cost_micro: micro_currency(tour.cost),

@@ -4,7 +4,7 @@
 
 use crate::domain::{
     Objective, Problem, StepKind, StopReason, Summary, Tour, TourStep, UNREACHABLE, Unassigned,
-    UnassignedReason, Vehicle, currency,
+    UnassignedReason, Vehicle, currency, day_of,
 };
 use crate::pb;
 use crate::pipeline::Solved;
@@ -49,7 +49,13 @@ pub fn response(solved: &Solved) -> pb::SolveResponse {
 
 fn tour(problem: &Problem, tour: &Tour) -> pb::Tour {
     let vehicle = &problem.vehicles[tour.vehicle];
+    // A shift's breaks are the shift's own: its steps name them.
+    let driver = problem
+        .tour_vehicle(tour.vehicle, tour.shift)
+        .unwrap_or(std::borrow::Cow::Borrowed(vehicle));
+    let shift = tour.shift.and_then(|s| vehicle.shifts.get(s));
     pb::Tour {
+        shift_id: shift.map(|s| s.id.clone()).unwrap_or_default(),
         geometry: String::new(),
         vehicle_id: vehicle.id.clone(),
         producer_id: vehicle
@@ -59,7 +65,7 @@ fn tour(problem: &Problem, tour: &Tour) -> pb::Tour {
         steps: tour
             .steps
             .iter()
-            .map(|step| self::step(problem, &problem.vehicles[tour.vehicle], step))
+            .map(|step| self::step(problem, &driver, step, shift.is_some()))
             .collect(),
         cost: currency(tour.figures.cost_micro),
         distance_m: tour.figures.distance_m,
@@ -70,8 +76,10 @@ fn tour(problem: &Problem, tour: &Tour) -> pb::Tour {
     }
 }
 
-fn step(problem: &Problem, vehicle: &Vehicle, step: &TourStep) -> pb::Step {
+/// One step; `with_day` (a tour on a shift of a week) also names its day.
+fn step(problem: &Problem, vehicle: &Vehicle, step: &TourStep, with_day: bool) -> pb::Step {
     pb::Step {
+        day: with_day.then(|| day_of(step.service_start_s)),
         kind: step_kind(step.kind) as i32,
         task_id: step
             .task

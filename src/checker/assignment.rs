@@ -1,4 +1,5 @@
-//! Every task exactly once (in one tour, or unassigned), every vehicle at most once,
+//! Every task exactly once (in one tour, or unassigned), every vehicle at most once
+//! (once per shift, its tours apart in time: `shifts.rs`),
 //! shipments whole on one tour with the pickup first, skills, goods that must not
 //! share a vehicle (and, in `on_board.rs`, goods that must not share the load). These rules look across tours, so they are checked once for the
 //! whole solution before any tour is replayed.
@@ -20,25 +21,37 @@ struct Seen {
 pub(super) fn check(problem: &Problem, solution: &Solution) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut seen = vec![Seen::default(); problem.tasks.len()];
-    let mut vehicle_used = vec![false; problem.vehicles.len()];
+    let mut used = std::collections::HashSet::new();
     for (tour_index, tour) in solution.tours.iter().enumerate() {
-        let Some(vehicle) = problem.vehicles.get(tour.vehicle) else {
+        let Some(vehicle) = problem.tour_vehicle(tour.vehicle, tour.shift) else {
             findings.push(Finding::new(
                 format!("tour {tour_index}"),
-                "unknown vehicle",
+                "unknown vehicle, or a shift its vehicle does not have",
             ));
             continue;
         };
-        if std::mem::replace(&mut vehicle_used[tour.vehicle], true) {
-            findings.push(Finding::new(
-                format!("tour[{}]", vehicle.id),
-                "vehicle used twice",
-            ));
+        if !used.insert((tour.vehicle, tour.shift)) {
+            let rule = match tour.shift {
+                None => "vehicle used twice".to_string(),
+                Some(shift) => format!(
+                    "vehicle used twice on shift {}",
+                    problem.vehicles[tour.vehicle].shifts[shift].id
+                ),
+            };
+            findings.push(Finding::new(format!("tour[{}]", vehicle.id), rule));
         }
-        check_goods(problem, vehicle, tour, &mut findings);
-        super::on_board::check(problem, vehicle, tour, &mut findings);
-        record_steps(problem, vehicle, tour_index, tour, &mut seen, &mut findings);
+        check_goods(problem, &vehicle, tour, &mut findings);
+        super::on_board::check(problem, &vehicle, tour, &mut findings);
+        record_steps(
+            problem,
+            &vehicle,
+            tour_index,
+            tour,
+            &mut seen,
+            &mut findings,
+        );
     }
+    super::shifts::check(problem, solution, &mut findings);
     for unassigned in &solution.unassigned {
         match seen.get_mut(unassigned.task) {
             Some(entry) => entry.unassigned += 1,

@@ -17,6 +17,9 @@
 //!   duration inside the hub's opening windows;
 //! - a shipment's pickup and delivery are on one tour, pickup first, within the maximum
 //!   time on board (pickup departure → delivery service start);
+//! - a vehicle with shifts drives at most one tour per shift, each held to its shift
+//!   (window, sites, breaks, limits) as to a vehicle of its own, and its tours never
+//!   overlap in time; a vehicle without shifts drives at most one tour;
 //! - a used vehicle's driver takes each of its breaks once, where the previous step
 //!   left the vehicle, starting inside one of the break's windows (waiting for it when
 //!   early), for its duration (counted as service), with no more than its `max_load`
@@ -35,6 +38,7 @@ mod finding;
 mod on_board;
 mod replay;
 mod schedule;
+mod shifts;
 mod tour;
 mod visits;
 

@@ -15,7 +15,15 @@ pub fn evaluate_tour(
     matrices: &[TravelMatrix],
     tour: &Tour,
 ) -> Result<TourFigures, Vec<Finding>> {
-    let vehicle = &problem.vehicles[tour.vehicle];
+    let Some(vehicle) = problem.tour_vehicle(tour.vehicle, tour.shift) else {
+        let rule = "unknown vehicle, or a shift its vehicle does not have";
+        return Err(vec![Finding::new(
+            format!("tour of vehicle {}", tour.vehicle),
+            rule,
+        )]);
+    };
+    // On a shift, the vehicle is held to the shift's window, sites, breaks and limits.
+    let vehicle = vehicle.as_ref();
     let place = format!("tour[{}]", vehicle.id);
     let visits = visits(problem, vehicle, tour, &place)?;
     // Counted before the replay so that it is reported even when the walk stops early.

@@ -73,6 +73,9 @@ pub enum OutputFormat {
     Native,
     /// VROOM's output JSON.
     Vroom,
+    /// The plan for people, as `tournee demo` prints it: a line per step, with its day
+    /// on the tours of vehicles with shifts.
+    Text,
 }
 
 /// Options that override the problem file's search options.

@@ -22,7 +22,7 @@ pub struct LimitArgs {
     /// Most tasks (shipments + jobs).
     #[arg(long, value_name = "N", default_value_t = tournee::validate::RequestLimits::default().max_tasks)]
     max_tasks: usize,
-    /// Most vehicles.
+    /// Most vehicles (a vehicle with shifts counts once per shift).
     #[arg(long, value_name = "N", default_value_t = tournee::validate::RequestLimits::default().max_vehicles)]
     max_vehicles: usize,
     /// Most travel matrix cells (sites² per profile, rows² per supplied matrix).

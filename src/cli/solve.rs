@@ -70,6 +70,7 @@ pub fn run(
             let answer = tournee::vroom::vroom_answer(&solved);
             serde_json::to_string_pretty(&tournee::vroom::with_warnings(answer, &unknown_keys))?
         }
+        OutputFormat::Text => tournee::report::plan_text(&solved.problem, &solved.solution),
     };
     if let Some(report) = &solved.pooling {
         // The table is for people; stdout stays the machine-readable answer.

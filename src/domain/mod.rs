@@ -3,15 +3,18 @@
 //! only built by `validate`, so every index in it is valid.
 
 mod problem;
+mod shift;
 mod solution;
 mod time_window;
+mod tour_slots;
 mod travel;
 
 pub use problem::{
-    Amount, Break, COALITION_ITERATION_BUDGET, Costs, DEFAULT_CO2_KG_PER_KM, Objective,
-    PoolingOptions, Problem, Producer, Reload, SearchOptions, Site, SiteKind, Task, TaskKind,
-    TaskStop, Vehicle, currency, micro_currency,
+    Amount, COALITION_ITERATION_BUDGET, Costs, DEFAULT_CO2_KG_PER_KM, Objective, PoolingOptions,
+    Problem, Producer, Reload, SearchOptions, Site, SiteKind, Task, TaskKind, TaskStop, Vehicle,
+    currency, micro_currency,
 };
+pub use shift::{Break, DAY_S, Shift, day_of};
 pub use solution::{
     Solution, StepKind, StopReason, Summary, Tour, TourFigures, TourStep, Unassigned,
     UnassignedReason,

@@ -1,5 +1,6 @@
 //! The validated problem: sites, producers, vehicles and tasks with dense indices.
 
+use super::shift::{Break, Shift};
 use super::time_window::TimeWindow;
 use super::travel::{TravelSource, UNREACHABLE};
 
@@ -134,22 +135,9 @@ pub struct Vehicle {
     /// The driver's breaks, sorted by their first window's start (the order a tour
     /// takes them in); each is taken once on a used tour.
     pub breaks: Vec<Break>,
-}
-
-/// A driver's break: taken between two stops where the vehicle is, starting inside one
-/// of its windows, with at most `max_load` on board.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Break {
-    /// External id, unique among the vehicle's breaks.
-    pub id: String,
-    /// Free text for people, returned as given.
-    pub description: String,
-    /// Windows for the break's start, sorted; empty means any time.
-    pub windows: Vec<TimeWindow>,
-    /// How long it lasts, seconds.
-    pub duration_s: i64,
-    /// Most goods on board during the break, per dimension; `None`: no limit.
-    pub max_load: Option<Amount>,
+    /// Shifts over the horizon, none overlapping, sorted by start; each used one is a
+    /// tour of its own. Empty: one tour within `shift`.
+    pub shifts: Vec<Shift>,
 }
 
 /// Where and how a vehicle reloads between trips: it unloads what its jobs collected

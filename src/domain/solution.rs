@@ -95,6 +95,9 @@ impl TourFigures {
 pub struct Tour {
     /// Vehicle index.
     pub vehicle: usize,
+    /// Index of the shift in the vehicle's `shifts` it is driven on; `None` for a
+    /// vehicle without shifts.
+    pub shift: Option<usize>,
     /// Steps, start and end included.
     pub steps: Vec<TourStep>,
     /// Its figures.

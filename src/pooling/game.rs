@@ -6,7 +6,7 @@
 //! tasks but no vehicle brings its stand-in van (from its first task's pickup site).
 //! The grand coalition's cost is the pooled plan itself, solved with the real fleet.
 
-use crate::domain::{Problem, TaskKind, TimeWindow, Vehicle};
+use crate::domain::{Problem, Shift, TaskKind, TimeWindow, Vehicle};
 
 /// One player of the game.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,7 +111,29 @@ fn stand_in(problem: &Problem, player: &Player) -> Option<Vehicle> {
         reload: None,
         // A stand-in for a producer's own van: no driver's breaks are known for it.
         breaks: Vec::new(),
+        shifts: stand_in_shifts(template, home),
     })
+}
+
+/// A week's stand-in drives on the days of the fleet's first van (its shifts' windows,
+/// from and back to the producer's home, without breaks or limits), not one tour
+/// across the week; without shifts it drives once, within the fleet's widest shift.
+fn stand_in_shifts(template: &Vehicle, home: usize) -> Vec<Shift> {
+    template
+        .shifts
+        .iter()
+        .map(|shift| Shift {
+            id: shift.id.clone(),
+            window: shift.window,
+            start_site: Some(home),
+            end_site: Some(home),
+            breaks: Vec::new(),
+            max_working_time_s: None,
+            max_travel_time_s: None,
+            max_distance_m: None,
+            max_stops: None,
+        })
+        .collect()
 }
 
 /// Per dimension, the largest capacity of the fleet: the default stand-in van.

@@ -21,14 +21,16 @@ const ALL_SPLITS_UP_TO: u32 = 16;
 pub struct Plan {
     /// Its figures.
     pub totals: Totals,
-    /// Per vehicle used: its stops as (request task, which stop of the task).
-    routes: Vec<(VehicleKey, Vec<(usize, usize)>)>,
+    /// Per vehicle (and shift) used: its stops as (request task, which stop of the
+    /// task).
+    routes: Vec<(Slot, Vec<(usize, usize)>)>,
 }
 
 impl Plan {
     /// The plan of a solution of `sub`.
     pub fn of(sub: &SubProblem, solution: &Solution, co2_kg_per_km: &[f64]) -> Plan {
-        let warm = WarmStart::from_solution(solution, sub.vehicles.len());
+        let warm = WarmStart::of_plan(&sub.problem, solution);
+        let slots = sub.problem.tour_slots();
         let routes = warm
             .routes
             .into_iter()
@@ -39,7 +41,8 @@ impl Plan {
                     .into_iter()
                     .map(|(task, which)| (sub.tasks[task], which))
                     .collect();
-                (sub.vehicles[vehicle], stops)
+                let (vehicle, shift) = slots[vehicle];
+                ((sub.vehicles[vehicle], shift), stops)
             })
             .collect();
         Plan {
@@ -48,6 +51,9 @@ impl Plan {
         }
     }
 }
+
+/// A vehicle of the request or a stand-in, and its shift (`None`: it has none).
+type Slot = (VehicleKey, Option<usize>);
 
 /// Solved coalitions by mask.
 #[derive(Debug, Default)]
@@ -123,12 +129,16 @@ impl Plans {
 
     /// The union of the plans of `part` and `rest` in the numbering of `sub`.
     pub fn warm_start(&self, sub: &SubProblem, part: u64, rest: u64) -> WarmStart {
-        let mut routes = vec![Vec::new(); sub.vehicles.len()];
+        let slots = sub.problem.tour_slots();
+        let mut routes = vec![Vec::new(); slots.len()];
         let plans = [part, rest]
             .into_iter()
             .filter_map(|mask| self.by_mask.get(&mask));
         for (key, stops) in plans.flat_map(|plan| plan.routes.iter()) {
-            let Some(vehicle) = sub.vehicles.iter().position(|k| k == key) else {
+            let Some(vehicle) = slots
+                .iter()
+                .position(|&(v, shift)| (sub.vehicles[v], shift) == *key)
+            else {
                 continue;
             };
             routes[vehicle] = stops

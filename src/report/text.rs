@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use crate::domain::currency;
-use crate::domain::{Problem, Solution, StepKind, Summary, Tour, TourStep, Vehicle};
+use crate::domain::{DAY_S, Problem, Solution, StepKind, Summary, Tour, TourStep, Vehicle, day_of};
 
 /// Seconds from the reference instant → `HH:MM` (days beyond the first as `+Nd`).
 pub fn clock(time_s: i64) -> String {
@@ -51,23 +51,36 @@ fn write_tour(out: &mut String, problem: &Problem, tour: &Tour) {
         .producer
         .map(|p| format!(" of {}", producer_name(problem, p)))
         .unwrap_or_default();
+    let shift = tour.shift.and_then(|s| vehicle.shifts.get(s));
+    let on_shift = shift.map_or(String::new(), |s| format!(" on shift {}", s.id));
     let stops = tour.steps.iter().filter(|s| s.task.is_some()).count();
     let _ = writeln!(
         out,
-        "Vehicle {}{owner}: {stops} stops, {}, {} driving, {} working, cost {:.2}",
+        "Vehicle {}{on_shift}{owner}: {stops} stops, {}, {} driving, {} working, cost {:.2}",
         vehicle.id,
         km(tour.figures.distance_m),
         hours_minutes(tour.figures.travel_s),
         hours_minutes(tour.figures.duration_s),
         currency(tour.figures.cost_micro)
     );
+    // On a shift, the steps name the shift's breaks and their day.
+    let driver = problem
+        .tour_vehicle(tour.vehicle, tour.shift)
+        .unwrap_or(std::borrow::Cow::Borrowed(vehicle));
     for step in &tour.steps {
-        write_step(out, problem, vehicle, step);
+        write_step(out, problem, &driver, step, shift.is_some());
     }
 }
 
 /// One step: when, what, which task, where, the load after it and any wait.
-fn write_step(out: &mut String, problem: &Problem, vehicle: &Vehicle, step: &TourStep) {
+/// A step of a tour on a shift (`with_day`) starts with its day: "day 4 07:30".
+fn write_step(
+    out: &mut String,
+    problem: &Problem,
+    vehicle: &Vehicle,
+    step: &TourStep,
+    with_day: bool,
+) {
     let task = match (step.task, step.driver_break) {
         (Some(t), _) => problem.tasks[t].id.clone(),
         // A break shows its id and how long the driver rests.
@@ -81,10 +94,18 @@ fn write_step(out: &mut String, problem: &Problem, vehicle: &Vehicle, step: &Tou
     } else {
         String::new()
     };
+    let when = if with_day {
+        let day = day_of(step.service_start_s);
+        format!(
+            "day {day} {}",
+            clock(step.service_start_s.rem_euclid(DAY_S))
+        )
+    } else {
+        clock(step.service_start_s)
+    };
     let _ = writeln!(
         out,
-        "  {}  {:<6} {task:<24} {:<28} load {:?}{wait}",
-        clock(step.service_start_s),
+        "  {when}  {:<6} {task:<24} {:<28} load {:?}{wait}",
         verb(step.kind),
         site_name(problem, step.site),
         step.load

@@ -16,6 +16,7 @@ mod reasons;
 mod rng;
 mod route;
 mod search;
+mod shifts;
 mod state;
 mod warm_start;
 
@@ -27,6 +28,7 @@ use rayon::prelude::*;
 pub use moves::local_search::Operator;
 pub use moves::operator_bench::OperatorBench;
 pub use rng::Rng;
+pub use shifts::Split;
 pub use warm_start::WarmStart;
 
 use crate::budget::Budget;
@@ -119,7 +121,9 @@ pub fn solve_checkpointed(
             StopReason::TimeLimit,
         )
         .with_max_iterations(options.max_iterations);
-    let instance = instance::Instance::new(problem, matrices);
+    let split = shifts::Split::of(problem);
+    let instance =
+        instance::Instance::new(split.as_ref().map_or(problem, |s| &s.problem), matrices);
     let threads = if options.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
@@ -172,6 +176,9 @@ pub fn solve_checkpointed(
     solution.stop_reason = best.map_or(StopReason::MaxIterations, |o| o.stop_reason);
     solution.iterations = iterations;
     solution.elapsed_ms = started.elapsed().as_millis() as u64;
+    if let Some(split) = &split {
+        split.join(&mut solution);
+    }
     #[cfg(debug_assertions)]
     if let Err(violations) = crate::checker::check(problem, matrices, &solution) {
         debug_assert!(

@@ -25,6 +25,7 @@ pub fn solution(instance: &Instance, state: &State) -> Solution {
         };
         tours.push(Tour {
             vehicle,
+            shift: None,
             steps,
             figures,
         });

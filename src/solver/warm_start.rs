@@ -1,7 +1,7 @@
 //! A plan to start a search from: the pooling report warms each coalition's solve with
 //! the plans of its cheapest split, so a group never costs more than planning apart.
 
-use crate::domain::{Solution, StepKind};
+use crate::domain::{Problem, Solution, StepKind};
 
 /// A plan to start the search from: per vehicle of the problem, its stops in order as
 /// (task, which stop of the task: 0 for a job or a pickup, 1 for a delivery). The
@@ -14,7 +14,20 @@ pub struct WarmStart {
 }
 
 impl WarmStart {
-    /// The routes of a solution of a problem with `vehicles` vehicles.
+    /// The routes of a solution of `problem` as the solver numbers its vehicles: one
+    /// per (vehicle, shift) of [`Problem::tour_slots`] (one per vehicle without shifts).
+    pub fn of_plan(problem: &Problem, solution: &Solution) -> Self {
+        let slots = problem.tour_slots();
+        let mut numbered = solution.clone();
+        numbered.tours.retain_mut(|tour| {
+            let slot = slots.iter().position(|&s| s == (tour.vehicle, tour.shift));
+            slot.map(|slot| tour.vehicle = slot).is_some()
+        });
+        Self::from_solution(&numbered, slots.len())
+    }
+
+    /// The routes of a solution, numbered by the solver, of a problem with `vehicles`
+    /// vehicles (a problem without shifts: its own numbering).
     pub fn from_solution(solution: &Solution, vehicles: usize) -> Self {
         let mut routes = vec![Vec::new(); vehicles];
         for tour in &solution.tours {

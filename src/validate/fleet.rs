@@ -1,4 +1,5 @@
-//! Producers and vehicles: sites, capacity, skills, shift, limits, costs, profile.
+//! Producers and vehicles: sites, capacity, skills, shift, limits, costs, profile
+//! (and, in `shifts.rs`, a vehicle's shifts over a week).
 
 use super::ids::Context;
 use super::violation::{Code, Collector};
@@ -82,6 +83,22 @@ fn vehicle(
     let limit = |collector: &mut Collector, name: &str, value: Option<i64>| {
         value.map(|v| collector.non_negative(format!("{field}.{name}"), v))
     };
+    let limits = [
+        limit(collector, "max_working_time_s", vehicle.max_working_time_s),
+        limit(collector, "max_travel_time_s", vehicle.max_travel_time_s),
+        limit(collector, "max_distance_m", vehicle.max_distance_m),
+        vehicle.max_stops.map(i64::from),
+    ];
+    let costs = costs(collector, &field, vehicle.costs.as_ref());
+    let breaks = super::breaks::breaks(collector, &field, &vehicle.breaks, context.dimensions);
+    let inherited = super::shifts::Inherited {
+        field: &field,
+        window: vehicle.shift.is_some().then_some(shift),
+        ends: (start_site, end_site),
+        breaks: &breaks,
+        limits,
+    };
+    let shifts = super::shifts::shifts(collector, &vehicle.shifts, &inherited, context);
     Vehicle {
         id: vehicle.id.clone(),
         description: collector.description(&field, &vehicle.description),
@@ -91,18 +108,19 @@ fn vehicle(
         capacity,
         skills: skills(&vehicle.skills),
         shift,
-        max_working_time_s: limit(collector, "max_working_time_s", vehicle.max_working_time_s),
-        max_travel_time_s: limit(collector, "max_travel_time_s", vehicle.max_travel_time_s),
-        max_distance_m: limit(collector, "max_distance_m", vehicle.max_distance_m),
+        max_working_time_s: limits[0],
+        max_travel_time_s: limits[1],
+        max_distance_m: limits[2],
         max_stops: vehicle.max_stops.map(|stops| stops as usize),
-        costs: costs(collector, &field, vehicle.costs.as_ref()),
+        costs,
         speed_factor,
         profile: profiles
             .iter()
             .position(|p| *p == profile_name)
             .unwrap_or_default(),
         reload,
-        breaks: super::breaks::breaks(collector, &field, &vehicle.breaks, context.dimensions),
+        breaks,
+        shifts,
     }
 }
 
@@ -123,7 +141,9 @@ fn ends(
         format!("{field}.end_site_id"),
         &vehicle.end_site_id,
     );
-    if vehicle.start_site_id.is_empty() && vehicle.end_site_id.is_empty() {
+    // A vehicle with shifts may leave its sites to each shift (checked there).
+    let shifted = !vehicle.shifts.is_empty();
+    if vehicle.start_site_id.is_empty() && vehicle.end_site_id.is_empty() && !shifted {
         collector.push(
             Code::Missing,
             format!("{field}.start_site_id"),

@@ -37,7 +37,7 @@ pub struct RequestLimits {
     pub max_sites: usize,
     /// Shipments plus jobs.
     pub max_tasks: usize,
-    /// Vehicles.
+    /// Vehicles, a vehicle with shifts counting once per shift.
     pub max_vehicles: usize,
     /// Travel matrix cells: sites² per profile computed, rows² per supplied matrix.
     pub max_matrix_cells: u64,
@@ -93,13 +93,24 @@ pub fn check_problem(
         limits.max_tasks as u64,
         "tasks (shipments + jobs)",
     );
-    let vehicles = request.vehicles.len() as u64;
+    // The solver plans each shift as a vehicle of its own: a vehicle with shifts
+    // counts once per shift.
+    let vehicles: u64 = request
+        .vehicles
+        .iter()
+        .map(|v| v.shifts.len().max(1) as u64)
+        .sum();
+    let what = if vehicles > request.vehicles.len() as u64 {
+        "vehicles (one per shift of a vehicle with shifts)"
+    } else {
+        "vehicles"
+    };
     at_most(
         collector,
         "vehicles",
         vehicles,
         limits.max_vehicles as u64,
-        "vehicles",
+        what,
     );
     if !collector.is_empty() {
         return;

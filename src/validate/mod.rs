@@ -10,6 +10,7 @@ mod ids;
 mod limits;
 mod options;
 mod pooling;
+mod shifts;
 mod sites;
 mod tasks;
 mod violation;

@@ -54,6 +54,11 @@ pub enum Code {
     DfcClosedDuringSlot,
     /// No vehicle: none in the document and no default fleet in the options.
     DfcNoVehicle,
+    /// Two shifts of one vehicle overlap in time.
+    ShiftOverlap,
+    /// A shift and its vehicle say different things about one tour (sites, breaks,
+    /// limits, a shift outside the vehicle's own window).
+    ShiftConflict,
 }
 
 impl Code {
@@ -83,6 +88,8 @@ impl Code {
             Code::DfcNoPlanningDate => "dfc.no_planning_date",
             Code::DfcClosedDuringSlot => "dfc.closed_during_slot",
             Code::DfcNoVehicle => "dfc.no_vehicle",
+            Code::ShiftOverlap => "shift_overlap",
+            Code::ShiftConflict => "shift_conflict",
         }
     }
 }

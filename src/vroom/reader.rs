@@ -180,6 +180,8 @@ impl Reader {
             // VROOM has no reloads: one trip per vehicle.
             reload: None,
             breaks: breaks(&vehicle.breaks, field)?,
+            // VROOM has no shifts: one tour within its time window.
+            shifts: Vec::new(),
         })
     }
 

@@ -110,10 +110,9 @@ fn route(problem: &Problem, tour: &Tour, summary: &mut Totals) -> Value {
     totals.distance = tour.figures.distance_m;
     // An open tour ends where its last stop is, as VROOM writes it.
     let mut last_site = None;
-    let breaks = problem
-        .vehicles
-        .get(tour.vehicle)
-        .map_or(&[][..], |v| &v.breaks);
+    // On a shift, the shift's breaks (`Vehicle::on_shift`).
+    let driver = problem.tour_vehicle(tour.vehicle, tour.shift);
+    let breaks = driver.as_deref().map_or(&[][..], |v| &v.breaks);
     let steps: Vec<Value> = tour
         .steps
         .iter()
@@ -146,6 +145,12 @@ fn route(problem: &Problem, tour: &Tour, summary: &mut Totals) -> Value {
     }
     if let Some(vehicle) = vehicle.filter(|vehicle| !vehicle.description.is_empty()) {
         route["description"] = json!(vehicle.description);
+    }
+    // VROOM has no shifts: a week's route names its shift, like `producer`, as an
+    // extension.
+    let shift = vehicle.zip(tour.shift).and_then(|(v, s)| v.shifts.get(s));
+    if let Some(shift) = shift {
+        route["shift"] = json!(shift.id);
     }
     route
 }

@@ -283,10 +283,9 @@ fn solve(
         )?;
         let response = encode::response(&solved);
         observe::solved(&solving.metrics, &response);
-        let vehicles = solved.problem.vehicles.len();
         Ok((
             response,
-            WarmStart::from_solution(&solved.solution, vehicles),
+            WarmStart::of_plan(&solved.problem, &solved.solution),
         ))
     }))
     .unwrap_or_else(|_| Err(Error::Internal("the solve panicked".to_string())))
