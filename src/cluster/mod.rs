@@ -193,11 +193,21 @@ impl Cluster {
             name: name.to_string(),
             request: Some(request.clone()),
         };
+        let payload = job.encode_to_vec();
+        // Refused here with the limit named: the server would close the connection
+        // over it, which the client only reports as a lost publish.
+        let max_payload = self.jetstream.client().server_info().max_payload;
+        if max_payload > 0 && payload.len() > max_payload {
+            return Err(ClusterError::TooLarge {
+                bytes: payload.len(),
+                max_payload,
+            });
+        }
         let mut headers = async_nats::HeaderMap::new();
         headers.insert("Nats-Msg-Id", name);
         let acked = self
             .jetstream
-            .publish_with_headers(JOBS_SUBJECT, headers, job.encode_to_vec().into())
+            .publish_with_headers(JOBS_SUBJECT, headers, payload.into())
             .await
             .map_err(ClusterError::publish)?;
         acked.await.map_err(ClusterError::publish)?;

@@ -4,7 +4,8 @@
 //!
 //! The cost game: each player (producer) is a set of tasks and vehicles; a coalition's
 //! cost is that of the plan serving its members' tasks with its members' vehicles
-//! (`coalition`). Coalitions are solved in parallel (rayon), each seeded from
+//! (`coalition`). Coalitions are solved a layer of one size at a time, in parallel
+//! (rayon) or on the workers of a cluster (`fanout`), each seeded from
 //! `(seed, coalition)`. Heuristic costs are repaired to be sub-additive (`repair`).
 //! Shares: proportional to stand-alone cost, the Shapley value (exact up to
 //! `max_exact_producers` players, sampled above with its standard error), and the

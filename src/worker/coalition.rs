@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use async_nats::jetstream::consumer::PullConsumer;
 use async_nats::jetstream::{AckKind, Message};
+use rayon::prelude::*;
 use tokio_stream::StreamExt;
 
 use crate::budget::Budget;
@@ -49,6 +50,16 @@ pub struct Outcome {
     pub plan: Option<Plan>,
     /// Why it was given up (the owner solves it itself).
     pub failure: Option<String>,
+}
+
+/// A delivery admitted for solving.
+struct Admitted {
+    message: Message,
+    tries: i64,
+    key: String,
+    task: Task,
+    /// The job's problem; `None` for the owner's own job.
+    context: Option<Arc<JobContext>>,
 }
 
 /// A job's problem as its coalitions need it.
@@ -104,39 +115,64 @@ impl Pool {
         }
     }
 
-    /// The next coalition task, waiting up to `wait` (none: do not wait).
-    pub(super) async fn next_task(
+    /// The next coalition tasks, as many as this machine solves at once (one per
+    /// core), waiting up to `wait` for the first (none: do not wait).
+    pub(super) async fn next_tasks(
         &self,
         wait: Option<Duration>,
-    ) -> Result<Option<Message>, ClusterError> {
+    ) -> Result<Vec<Message>, ClusterError> {
+        let most = rayon::current_num_threads().max(1);
         let pulled = match wait {
             Some(wait) => {
-                self.tasks
-                    .batch()
-                    .max_messages(1)
-                    .expires(wait)
-                    .messages()
-                    .await
+                let batch = self.tasks.batch().max_messages(most).expires(wait);
+                batch.messages().await
             }
-            None => self.tasks.fetch().max_messages(1).messages().await,
+            None => self.tasks.fetch().max_messages(most).messages().await,
         };
         let mut batch = pulled.map_err(|error| ClusterError::Pull(error.to_string()))?;
-        match batch.next().await {
-            Some(Ok(message)) => Ok(Some(message)),
-            Some(Err(error)) => Err(ClusterError::Pull(error.to_string())),
-            None => Ok(None),
+        let mut messages = Vec::new();
+        while let Some(message) = batch.next().await {
+            messages.push(message.map_err(|error| ClusterError::Pull(error.to_string()))?);
+        }
+        Ok(messages)
+    }
+
+    /// Handles deliveries of coalition tasks, solving them in parallel. `own`: the job
+    /// a waiting owner holds (its name and problem): its tasks are solved with that
+    /// problem, and every task on the owner's own thread (and rayon's).
+    pub(super) async fn handle(&self, messages: Vec<Message>, own: Option<(&str, &Whole<'_>)>) {
+        let own_job = own.map(|(job, _)| job);
+        let mut ready = Vec::new();
+        for message in messages {
+            if let Some(admitted) = self.admit(message, own_job).await {
+                ready.push(admitted);
+            }
+        }
+        if ready.is_empty() {
+            return;
+        }
+        let work: Vec<(Option<Arc<JobContext>>, Coalition)> = ready
+            .iter_mut()
+            .map(|r| (r.context.take(), r.task.coalition.clone()))
+            .collect();
+        let solved = match own {
+            Some((_, whole)) => solve_all(Some(whole), &work),
+            None => self.solve_elsewhere(&ready, work).await,
+        };
+        for (admitted, solved) in ready.into_iter().zip(solved) {
+            self.conclude(admitted, solved).await;
         }
     }
 
-    /// Handles one delivery of a coalition task. `own`: the job a waiting owner holds
-    /// (its name and problem), whose tasks it solves in place on its own thread.
-    pub(super) async fn handle(&self, message: Message, own: Option<(&str, &Whole<'_>)>) {
+    /// A delivery worth solving, its problem found; `None` when it was dealt with
+    /// already (dropped, acked, given up or handed back).
+    async fn admit(&self, message: Message, own_job: Option<&str>) -> Option<Admitted> {
         let tries = message.info().map_or(1, |info| info.delivered);
         let task: Task = match serde_json::from_slice(&message.payload) {
             Ok(task) => task,
             Err(error) => {
                 tracing::error!(%error, "a coalition task does not decode; dropped");
-                return acknowledge(&message, AckKind::Term).await;
+                return not_admitted(&message, AckKind::Term).await;
             }
         };
         let Some(key) = key_of(&task.job).map(str::to_string) else {
@@ -144,13 +180,13 @@ impl Pool {
                 job = task.job,
                 "a coalition task names no operation; dropped"
             );
-            return acknowledge(&message, AckKind::Term).await;
+            return not_admitted(&message, AckKind::Term).await;
         };
         match self.records.get(&task.job).await {
             Ok(Some((record, _))) if !record.done() => {}
             // The job ended (or is gone): nobody waits for this coalition.
-            Ok(_) => return acknowledge(&message, AckKind::Ack).await,
-            Err(_) => return acknowledge(&message, AckKind::Nak(Some(RETRY_DELAY))).await,
+            Ok(_) => return not_admitted(&message, AckKind::Ack).await,
+            Err(_) => return not_admitted(&message, AckKind::Nak(Some(RETRY_DELAY))).await,
         }
         let mask = task.coalition.mask;
         if tries > i64::from(self.max_tries) {
@@ -161,12 +197,40 @@ impl Pool {
                 plan: None,
                 failure: Some(failure),
             };
-            return self.publish(&message, &key, outcome).await;
+            self.publish(&message, &key, outcome).await;
+            return None;
         }
-        let solved = match own.filter(|(job, _)| *job == task.job) {
-            Some((_, whole)) => solve_caught(whole, &task.coalition),
-            None => self.solve_elsewhere(&message, &key, task.coalition).await,
+        let context = if own_job == Some(task.job.as_str()) {
+            None
+        } else {
+            match self.context(&key).await {
+                Ok(context) => Some(context),
+                Err(error) => {
+                    tracing::warn!(%error, job = task.job, "cannot build the job's problem; handing its coalition back");
+                    let delay = RETRY_DELAY * u32::try_from(tries).unwrap_or(1);
+                    return not_admitted(&message, AckKind::Nak(Some(delay))).await;
+                }
+            }
         };
+        Some(Admitted {
+            message,
+            tries,
+            key,
+            task,
+            context,
+        })
+    }
+
+    /// Publishes the plan of `admitted`, or hands it back when its solve failed.
+    async fn conclude(&self, admitted: Admitted, solved: Result<Plan, Error>) {
+        let Admitted {
+            message,
+            tries,
+            key,
+            task,
+            ..
+        } = admitted;
+        let mask = task.coalition.mask;
         match solved {
             Ok(plan) => {
                 let outcome = Outcome {
@@ -184,25 +248,27 @@ impl Pool {
         }
     }
 
-    /// Solves `coalition` of the job `key` on a blocking thread with the job's cached
-    /// problem, holding `message` with in-progress acks meanwhile.
+    /// Solves `work` on a blocking thread (and rayon's), holding the deliveries of
+    /// `ready` with in-progress acks meanwhile.
     async fn solve_elsewhere(
         &self,
-        message: &Message,
-        key: &str,
-        coalition: Coalition,
-    ) -> Result<Plan, Error> {
-        let context = self.context(key).await?;
-        let mut solving =
-            tokio::task::spawn_blocking(move || solve_caught(&context.whole(), &coalition));
+        ready: &[Admitted],
+        work: Vec<(Option<Arc<JobContext>>, Coalition)>,
+    ) -> Vec<Result<Plan, Error>> {
+        let count = work.len();
+        let mut solving = tokio::task::spawn_blocking(move || solve_all(None, &work));
         let mut progress = tokio::time::interval(Duration::from_secs(2));
         loop {
             tokio::select! {
                 joined = &mut solving => {
-                    return joined.unwrap_or_else(|error| Err(Error::Internal(error.to_string())));
+                    return joined.unwrap_or_else(|error| {
+                        (0..count).map(|_| Err(Error::Internal(error.to_string()))).collect()
+                    });
                 }
                 _ = progress.tick() => {
-                    let _ = message.ack_with(AckKind::Progress).await;
+                    for admitted in ready {
+                        let _ = admitted.message.ack_with(AckKind::Progress).await;
+                    }
                 }
             }
         }
@@ -271,6 +337,23 @@ impl Pool {
     }
 }
 
+/// Solves each coalition of `work` in parallel with its job's problem, or `own`'s
+/// when it has none. Blocking.
+fn solve_all(
+    own: Option<&Whole>,
+    work: &[(Option<Arc<JobContext>>, Coalition)],
+) -> Vec<Result<Plan, Error>> {
+    work.par_iter()
+        .map(|(context, coalition)| match (context, own) {
+            (Some(context), _) => solve_caught(&context.whole(), coalition),
+            (None, Some(whole)) => solve_caught(whole, coalition),
+            (None, None) => Err(Error::Internal(
+                "a coalition without its problem".to_string(),
+            )),
+        })
+        .collect()
+}
+
 /// Solves `coalition` of `whole` to its iteration cap (no deadline: the owner stops
 /// waiting at its own); a panic is an error. Blocking.
 pub fn solve_caught(whole: &Whole, coalition: &Coalition) -> Result<Plan, Error> {
@@ -287,4 +370,10 @@ async fn acknowledge(message: &Message, kind: AckKind) {
     if let Err(error) = message.ack_with(kind).await {
         tracing::warn!(%error, "cannot acknowledge a coalition task");
     }
+}
+
+/// Sends `kind` for a task that is not to be solved here.
+async fn not_admitted(message: &Message, kind: AckKind) -> Option<Admitted> {
+    acknowledge(message, kind).await;
+    None
 }

@@ -151,12 +151,10 @@ impl Fanout {
                 patient = false;
                 continue;
             }
-            match self.pool.next_task(None).await? {
-                Some(message) => {
-                    self.pool.handle(message, Some((&self.job, whole))).await;
-                    patient = false;
-                }
-                None => patient = true,
+            let tasks = self.pool.next_tasks(None).await?;
+            patient = tasks.is_empty();
+            if !patient {
+                self.pool.handle(tasks, Some((&self.job, whole))).await;
             }
         }
     }

@@ -64,9 +64,9 @@ struct Worker {
 /// What a worker pulled.
 enum Work {
     /// A whole job.
-    Job(async_nats::jetstream::Message),
-    /// A coalition of a pooling report under way.
-    Coalition(async_nats::jetstream::Message),
+    Job(Box<async_nats::jetstream::Message>),
+    /// Coalitions of pooling reports under way.
+    Coalitions(Vec<async_nats::jetstream::Message>),
 }
 
 /// Runs a worker until `stop` completes. A job being solved when `stop` comes is given
@@ -99,9 +99,9 @@ pub async fn run(
         };
         match pulled {
             // Short, and its owner waits for it: finished even when stopping.
-            Ok(Some(Work::Coalition(message))) => worker.pool.handle(message, None).await,
+            Ok(Some(Work::Coalitions(tasks))) => worker.pool.handle(tasks, None).await,
             Ok(Some(Work::Job(message))) => {
-                let handling = worker.handle(message, stopped.clone());
+                let handling = worker.handle(*message, stopped.clone());
                 let mut handling = std::pin::pin!(handling);
                 tokio::select! {
                     () = &mut handling => {}
@@ -127,8 +127,9 @@ pub async fn run(
 /// waiting up to [`PULL_WAIT`] for one, else a job if one is queued; `None` when
 /// neither came.
 async fn next_work(pool: &Pool, consumer: &PullConsumer) -> Result<Option<Work>, ClusterError> {
-    if let Some(task) = pool.next_task(Some(PULL_WAIT)).await? {
-        return Ok(Some(Work::Coalition(task)));
+    let tasks = pool.next_tasks(Some(PULL_WAIT)).await?;
+    if !tasks.is_empty() {
+        return Ok(Some(Work::Coalitions(tasks)));
     }
     let mut batch = consumer
         .fetch()
@@ -137,7 +138,7 @@ async fn next_work(pool: &Pool, consumer: &PullConsumer) -> Result<Option<Work>,
         .await
         .map_err(|error| ClusterError::Pull(error.to_string()))?;
     match batch.next().await {
-        Some(Ok(message)) => Ok(Some(Work::Job(message))),
+        Some(Ok(message)) => Ok(Some(Work::Job(Box::new(message)))),
         Some(Err(error)) => Err(ClusterError::Pull(error.to_string())),
         None => Ok(None),
     }
