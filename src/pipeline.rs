@@ -108,7 +108,21 @@ pub fn solve_problem_from(
     budget: &Budget,
     on_progress: OnProgress,
     config: &TravelConfig,
+    starts: (Option<&solver::WarmStart>, Option<&solver::Checkpoints>),
+) -> Result<Solved, Error> {
+    let local = crate::pooling::Local;
+    solve_problem_through(problem, budget, on_progress, config, starts, &local)
+}
+
+/// Solves a validated problem like [`solve_problem_from`], the pooling report's
+/// coalitions solved by `coalitions` (the workers of a cluster, say).
+pub fn solve_problem_through(
+    problem: Problem,
+    budget: &Budget,
+    on_progress: OnProgress,
+    config: &TravelConfig,
     (warm, checkpoints): (Option<&solver::WarmStart>, Option<&solver::Checkpoints>),
+    coalitions: &dyn crate::pooling::Coalitions,
 ) -> Result<Solved, Error> {
     // The time limit covers the whole answer, the travel matrix included (5,000 sites
     // take a second or more): with a pooling report the search gets the first part of
@@ -133,10 +147,9 @@ pub fn solve_problem_from(
         checkpoints,
     )?;
     // The report never fails the request: a rule it cannot compute says why in it.
-    let pooling = problem
-        .pooling
-        .as_ref()
-        .map(|_| crate::pooling::report(&problem, &matrices, &solution, &whole));
+    let pooling = problem.pooling.as_ref().map(|_| {
+        crate::pooling::report_through(&problem, &matrices, &solution, &whole, coalitions)
+    });
     Ok(Solved {
         problem,
         matrices,

@@ -276,3 +276,71 @@ async fn a_batch_is_one_operation_done_once_each_of_its_items_is() {
         .into_inner();
     assert_eq!(listed.operations.len(), 5);
 }
+
+/// A request NATS cannot carry (above its max_payload, 1 MiB by default) is refused at
+/// submit with the limit named, not as a queue that is unreachable, and leaves no
+/// operation behind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_above_the_nats_max_payload_is_refused_naming_the_limit() {
+    let nats = NatsServer::start();
+    let (_front, url) = start_front_end(&nats, &[]);
+    // 500 sites with supplied matrices: 2 × 500² three-byte values ≈ 1.5 MB.
+    let size = 500usize;
+    let site = |i: usize| pb::Site {
+        id: format!("s{i}"),
+        location: Some(pb::Location {
+            kind: Some(pb::location::Kind::MatrixIndex(i as u32)),
+        }),
+        ..Default::default()
+    };
+    let row = |i: usize| pb::MatrixRow {
+        values: (0..size)
+            .map(|j| 100_000 + (i as i64 - j as i64).abs() * 1000)
+            .collect(),
+    };
+    let request = pb::SolveRequest {
+        sites: (0..size).map(site).collect(),
+        vehicles: vec![pb::Vehicle {
+            id: "v".into(),
+            start_site_id: "s0".into(),
+            end_site_id: "s0".into(),
+            ..Default::default()
+        }],
+        jobs: vec![pb::Job {
+            id: "j".into(),
+            stop: Some(pb::TaskStop {
+                site_id: "s5".into(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }],
+        options: Some(common::quick_options(10)),
+        travel: Some(pb::TravelOptions {
+            source: Some(pb::travel_options::Source::Matrices(pb::SuppliedMatrices {
+                profiles: vec![pb::ProfileMatrices {
+                    profile: String::new(),
+                    durations_s: (0..size).map(row).collect(),
+                    distances_m: (0..size).map(row).collect(),
+                }],
+            })),
+        }),
+        ..Default::default()
+    };
+    assert!(prost::Message::encoded_len(&request) > 1024 * 1024);
+    let mut client = client(&url).await;
+    let refused = client
+        .submit_solve(request)
+        .await
+        .expect_err("too large for NATS");
+    assert_eq!(refused.code(), tonic::Code::InvalidArgument, "{refused:?}");
+    assert!(
+        refused.message().contains("max_payload of 1048576 bytes"),
+        "{refused:?}"
+    );
+    let listed = client
+        .list_operations(pb::ListOperationsRequest::default())
+        .await
+        .expect("list")
+        .into_inner();
+    assert!(listed.operations.is_empty(), "{listed:?}");
+}

@@ -15,6 +15,16 @@ pub enum ClusterError {
     /// A key-value read or write failed.
     #[error("NATS JetStream key-value: {0}")]
     Records(String),
+    /// A message is larger than the NATS server takes (its `max_payload`).
+    #[error(
+        "the request is {bytes} bytes as a job, above the NATS server's max_payload of {max_payload} bytes: send a smaller request, or raise max_payload in the nats-server configuration"
+    )]
+    TooLarge {
+        /// The message's size, bytes.
+        bytes: usize,
+        /// The server's limit, bytes (1 MiB unless configured).
+        max_payload: usize,
+    },
     /// Pulling jobs failed.
     #[error("NATS JetStream: pulling jobs failed: {0}")]
     Pull(String),

@@ -1,8 +1,9 @@
 //! The layout tournee keeps in NATS JetStream when it runs on several machines
 //! (`serve --nats`, `worker --nats`, `batch --nats`): one work-queue stream of solve jobs
 //! and its durable pull consumer shared by every worker, a key-value bucket of operation
-//! records (the result is written there, once), and a stream of dead letters for the
-//! jobs that failed too often. This module owns the names, the settings and the
+//! records (the result is written there, once), a stream of dead letters for the
+//! jobs that failed too often, and the streams that fan a pooling report's coalitions
+//! out over the workers (`pooling.rs`). This module owns the names, the settings and the
 //! messages of that layout, and nothing of what a record means: `server::operations`
 //! reads and writes records, `worker` runs jobs.
 //!
@@ -10,6 +11,7 @@
 //! first; the first to create the workers' consumer fixes its ack wait and tries.
 
 mod error;
+mod pooling;
 
 use std::time::Duration;
 
@@ -19,6 +21,9 @@ use prost::Message;
 use crate::pb;
 
 pub use error::ClusterError;
+pub use pooling::{
+    COALITION_WORKERS, COALITIONS_STREAM, COALITIONS_SUBJECT, POOLING_STREAM, results_subject,
+};
 
 /// The work-queue stream of solve jobs: each message is taken by one worker.
 pub const JOBS_STREAM: &str = "TOURNEE_JOBS";
@@ -119,6 +124,7 @@ impl Cluster {
             })
             .await
             .map_err(ClusterError::declare(DEAD_STREAM))?;
+        pooling::declare(&jetstream, records_ttl).await?;
         // The bucket's stream declared as the key-value convention has it, rather than
         // through `create_key_value`, whose account query nats-server 2.9 answers in a
         // shape this client does not read.
@@ -187,11 +193,21 @@ impl Cluster {
             name: name.to_string(),
             request: Some(request.clone()),
         };
+        let payload = job.encode_to_vec();
+        // Refused here with the limit named: the server would close the connection
+        // over it, which the client only reports as a lost publish.
+        let max_payload = self.jetstream.client().server_info().max_payload;
+        if max_payload > 0 && payload.len() > max_payload {
+            return Err(ClusterError::TooLarge {
+                bytes: payload.len(),
+                max_payload,
+            });
+        }
         let mut headers = async_nats::HeaderMap::new();
         headers.insert("Nats-Msg-Id", name);
         let acked = self
             .jetstream
-            .publish_with_headers(JOBS_SUBJECT, headers, job.encode_to_vec().into())
+            .publish_with_headers(JOBS_SUBJECT, headers, payload.into())
             .await
             .map_err(ClusterError::publish)?;
         acked.await.map_err(ClusterError::publish)?;

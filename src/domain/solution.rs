@@ -52,7 +52,7 @@ pub struct TourStep {
 
 /// The six figures of a tour; a plan's summary and the pooling report sum them. The
 /// solver, the checker and every answer format share this one type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TourFigures {
     /// Cost, micro-currency.
     pub cost_micro: i64,

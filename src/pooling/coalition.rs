@@ -1,20 +1,19 @@
-//! The coalition solves: every coalition's plan, in parallel, each warm-started from
-//! its cheapest split, and its totals.
+//! The coalition solves: every coalition's plan, layer by layer (in parallel here, or
+//! on other machines: `fanout`), each warm-started from its cheapest split, and its
+//! totals.
 
 use std::time::Instant;
 
-use rayon::prelude::*;
-
-use super::game::{Player, sub_problem};
+use super::fanout::{Coalition, Coalitions, Whole};
 use super::pace::{self, Pace};
 use super::plans::{Plan, Plans};
 use super::report::PoolingError;
 use super::totals::Totals;
 use crate::budget::Budget;
-use crate::domain::{Problem, Solution, TravelMatrix};
-use crate::solver;
+use crate::domain::{Problem, Solution};
 
-/// Solves the coalitions `masks` in parallel; totals in the same order.
+/// Solves the coalitions `masks` through `solver`, a layer of one size at a time;
+/// totals in the same order.
 ///
 /// Coalitions go by size, smallest first, so that each one starts from the union of
 /// the plans of its cheapest split into two smaller coalitions already solved: the
@@ -31,13 +30,13 @@ use crate::solver;
 ///
 /// `plans` holds the coalitions solved before (warm starts) and receives the new ones.
 pub fn solve_all(
-    problem: &Problem,
-    matrices: &[TravelMatrix],
-    players: &[Player],
+    whole: &Whole,
+    solver: &dyn Coalitions,
     batch: Batch,
     budget: &Budget,
     plans: &mut Plans,
 ) -> Result<Solved, PoolingError> {
+    let (problem, players) = (whole.problem, whole.players);
     let Batch {
         masks,
         give_up,
@@ -53,10 +52,6 @@ pub fn solve_all(
     let paced_deadline = paced_deadline(budget, requested);
     let mut pace = Pace::start();
     let mut fewest = planned;
-    let co2_kg_per_km = problem
-        .pooling
-        .as_ref()
-        .map_or(&[][..], |o| o.co2_kg_per_km.as_slice());
     let mut by_size: Vec<u64> = masks.to_vec();
     by_size.sort_by_key(|mask| (mask.count_ones(), *mask));
     let mut solved_so_far = 0;
@@ -78,14 +73,11 @@ pub fn solve_all(
             None => planned,
         };
         fewest = fewest.min(iterations);
-        let layer_work = Layer {
-            problem,
-            matrices,
-            players,
-            budget,
-            co2_kg_per_km,
-        };
-        let solved = layer_work.solve(layer, iterations, plans)?;
+        let coalitions: Vec<Coalition> = layer
+            .iter()
+            .map(|&mask| Coalition::from_plans(mask, iterations, plans))
+            .collect();
+        let solved = solver.solve_layer(whole, &coalitions, budget)?;
         let finished = solved.iter().filter(|plan| plan.is_some()).count();
         if let Some(reason) = budget.expired(Instant::now())
             && finished < layer.len()
@@ -177,50 +169,6 @@ fn stop_before_layer(
         .and_then(|o| o.stop_after_size)
         .filter(|size| members > *size)
         .map(|_| Stop::Hook)
-}
-
-/// What solving one layer of coalitions needs.
-struct Layer<'a> {
-    problem: &'a Problem,
-    matrices: &'a [TravelMatrix],
-    players: &'a [Player],
-    budget: &'a Budget<'a>,
-    co2_kg_per_km: &'a [f64],
-}
-
-impl Layer<'_> {
-    /// Solves the coalitions `layer` in parallel with `iterations` iterations each,
-    /// warm-started from `plans`; `None` for a coalition the budget left no time for.
-    fn solve(
-        &self,
-        layer: &[u64],
-        iterations: u64,
-        plans: &Plans,
-    ) -> Result<Vec<Option<Plan>>, solver::SolveError> {
-        layer
-            .par_iter()
-            .map(|&mask| {
-                if self.budget.is_over() {
-                    return Ok(None);
-                }
-                let sub = sub_problem(self.problem, self.players, mask, iterations);
-                if sub.problem.tasks.is_empty() {
-                    return Ok(Some(Plan::default()));
-                }
-                let warm = plans
-                    .best_start(mask)
-                    .map(|(part, rest)| plans.warm_start(&sub, part, rest));
-                let solution = solver::solve_from(
-                    &sub.problem,
-                    self.matrices,
-                    self.budget,
-                    &|_| {},
-                    warm.as_ref(),
-                )?;
-                Ok(Some(Plan::of(&sub, &solution, self.co2_kg_per_km)))
-            })
-            .collect()
-    }
 }
 
 /// Keeps the plans of the coalitions of `layer` that were solved (`None`: not started).

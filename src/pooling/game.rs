@@ -151,7 +151,7 @@ fn largest_capacity(problem: &Problem) -> Vec<i64> {
 }
 
 /// Who a vehicle of a coalition's problem is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum VehicleKey {
     /// A vehicle of the request (its index).
     Fleet(usize),

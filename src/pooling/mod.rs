@@ -4,7 +4,8 @@
 //!
 //! The cost game: each player (producer) is a set of tasks and vehicles; a coalition's
 //! cost is that of the plan serving its members' tasks with its members' vehicles
-//! (`coalition`). Coalitions are solved in parallel (rayon), each seeded from
+//! (`coalition`). Coalitions are solved a layer of one size at a time, in parallel
+//! (rayon) or on the workers of a cluster (`fanout`), each seeded from
 //! `(seed, coalition)`. Heuristic costs are repaired to be sub-additive (`repair`).
 //! Shares: proportional to stand-alone cost, the Shapley value (exact up to
 //! `max_exact_producers` players, sampled above with its standard error), and the
@@ -20,6 +21,7 @@ mod core;
 mod core_check;
 mod cost_game;
 mod epm;
+mod fanout;
 mod game;
 mod generate;
 mod leftovers;
@@ -37,8 +39,10 @@ mod split;
 mod totals;
 
 pub use cost_game::CostGame;
+pub use fanout::{Coalition, Coalitions, Local, Whole, solve_coalition};
 pub use game::{Player, players};
 pub use lp::{Backend, LpError};
+pub use plans::Plan;
 pub use report::{MAX_PLAYERS, PoolingError, ProducerRow, Report};
 pub use rules::{Rule, RuleStatus, RuleStatuses};
 pub use split::{MAX_KNOWN_PLAYERS, Split, split_game};
@@ -47,13 +51,26 @@ pub use totals::Totals;
 use crate::budget::Budget;
 use crate::domain::{Problem, Solution, TravelMatrix};
 
-/// Builds the report for `pooled`, the solution of `problem`. Never fails: a rule that
-/// cannot be computed says why in [`Report::rules`], and the pooled plan stands.
+/// Builds the report for `pooled`, the solution of `problem`, solving its coalitions on
+/// this machine. Never fails: a rule that cannot be computed says why in
+/// [`Report::rules`], and the pooled plan stands.
 pub fn report(
     problem: &Problem,
     matrices: &[TravelMatrix],
     pooled: &Solution,
     budget: &Budget,
+) -> Report {
+    report_through(problem, matrices, pooled, budget, &Local)
+}
+
+/// Builds the report like [`report`], its coalitions solved by `coalitions` (the
+/// workers of a cluster, say): the same report wherever they are solved.
+pub fn report_through(
+    problem: &Problem,
+    matrices: &[TravelMatrix],
+    pooled: &Solution,
+    budget: &Budget,
+    coalitions: &dyn Coalitions,
 ) -> Report {
     let co2 = problem
         .pooling
@@ -64,7 +81,7 @@ pub fn report(
         unserved_price: leftovers::unserved_price(problem, matrices),
         ..Report::default()
     };
-    match fill(problem, matrices, budget, &mut report) {
+    match fill(problem, matrices, budget, coalitions, &mut report) {
         Ok(()) => {}
         Err(error @ (PoolingError::Stopped { .. } | PoolingError::WouldNotFinish { .. })) => {
             keep_proportional(problem, &error, &mut report);
@@ -95,6 +112,7 @@ fn fill(
     problem: &Problem,
     matrices: &[TravelMatrix],
     budget: &Budget,
+    coalitions: &dyn Coalitions,
     report: &mut Report,
 ) -> Result<(), PoolingError> {
     let players = game::players(problem);
@@ -119,6 +137,7 @@ fn fill(
         budget,
         pooled: report.pooled,
         price: report.unserved_price,
+        coalitions,
     };
     let samples = options.map_or(200, |o| o.shapley_samples);
     let mut played = game.play(max_exact, samples, report)?;

@@ -16,8 +16,9 @@ use crate::solver::WarmStart;
 /// Shapley, up to 64 players) try only "one member apart".
 const ALL_SPLITS_UP_TO: u32 = 16;
 
-/// A coalition's plan in the request's numbering.
-#[derive(Debug, Clone, Default)]
+/// A coalition's plan in the request's numbering (serialisable: it travels to and from
+/// the machines that solve coalitions, `fanout`).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Plan {
     /// Its figures.
     pub totals: Totals,
@@ -65,6 +66,11 @@ impl Plans {
     /// Records the plans of `masks`, in the same order.
     pub fn insert(&mut self, masks: &[u64], plans: Vec<Plan>) {
         self.by_mask.extend(masks.iter().copied().zip(plans));
+    }
+
+    /// The plan of coalition `mask`, if it was solved.
+    pub fn plan(&self, mask: u64) -> Option<&Plan> {
+        self.by_mask.get(&mask)
     }
 
     /// The totals of coalition `mask`, if it was solved.

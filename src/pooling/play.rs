@@ -7,6 +7,7 @@
 
 use super::coalition::{self, Batch};
 use super::cost_game::CostGame;
+use super::fanout::{Coalitions, Whole};
 use super::plans::Plans;
 use super::report::{PoolingError, Report};
 use super::totals::Totals;
@@ -26,6 +27,8 @@ pub struct Game<'a> {
     pub pooled: Totals,
     /// The price of a task a coalition leaves unserved (`leftovers`).
     pub price: f64,
+    /// Who solves the coalitions: this machine, or the workers of a cluster.
+    pub coalitions: &'a dyn Coalitions,
 }
 
 /// The outcome of either way of playing.
@@ -76,14 +79,12 @@ impl Game<'_> {
         plans: &mut Plans,
         report: &mut Report,
     ) -> Result<coalition::Solved, PoolingError> {
-        let solved = coalition::solve_all(
-            self.problem,
-            self.matrices,
-            self.players,
-            batch,
-            self.budget,
-            plans,
-        )?;
+        let whole = Whole {
+            problem: self.problem,
+            matrices: self.matrices,
+            players: self.players,
+        };
+        let solved = coalition::solve_all(&whole, self.coalitions, batch, self.budget, plans)?;
         if solved.fewest < solved.planned {
             report.notes.push(format!(
                 "to answer within the time limit, coalition searches were cut from {} to as few as {} iterations",

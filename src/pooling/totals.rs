@@ -5,7 +5,7 @@
 use crate::domain::{TourFigures, currency};
 
 /// Totals of one way of organising the transport.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Totals {
     /// The plan's figures, summed over its tours.
     pub figures: TourFigures,

@@ -8,7 +8,13 @@
 //!
 //! Many workers on many machines share the queue: the server hands each job to one of
 //! them, and to another when the first dies (after the ack wait) or gives it back.
+//!
+//! A job with a pooling report fans its coalitions out (`fanout.rs`): every worker pulls
+//! coalition tasks before jobs (`coalition.rs`), and the job's owner solves them too
+//! while it waits for its layers, so no report waits on workers that all wait.
 
+mod coalition;
+mod fanout;
 mod job;
 mod solve;
 
@@ -23,9 +29,10 @@ use crate::cluster::{Cluster, ClusterError, Redelivery};
 use crate::server::operations::KvRecords;
 use crate::travel::TravelConfig;
 use crate::validate::Policy;
+use coalition::Pool;
 
-/// How long one pull waits for a job before asking again.
-const PULL_WAIT: Duration = Duration::from_secs(5);
+/// How long one pull waits for a coalition task before the jobs' queue is asked.
+const PULL_WAIT: Duration = Duration::from_secs(1);
 /// Pause after a failed pull (NATS restarting, say) before the next.
 const PULL_RETRY: Duration = Duration::from_millis(500);
 
@@ -50,6 +57,16 @@ struct Worker {
     cluster: Cluster,
     records: KvRecords,
     config: WorkerConfig,
+    /// Coalition tasks: this worker's share of any pooling report under way.
+    pool: Pool,
+}
+
+/// What a worker pulled.
+enum Work {
+    /// A whole job.
+    Job(Box<async_nats::jetstream::Message>),
+    /// Coalitions of pooling reports under way.
+    Coalitions(Vec<async_nats::jetstream::Message>),
 }
 
 /// Runs a worker until `stop` completes. A job being solved when `stop` comes is given
@@ -61,11 +78,16 @@ pub async fn run(
 ) -> Result<(), ClusterError> {
     let cluster = Cluster::connect(&config.nats_url, config.ttl).await?;
     let consumer = cluster.workers(config.redelivery).await?;
+    let tasks = cluster.coalition_workers(config.redelivery).await?;
     let records = KvRecords::new(cluster.operations.clone());
+    let shared = (config.travel.clone(), config.policy.clone());
+    let max_tries = config.redelivery.max_tries;
+    let pool = Pool::new(cluster.clone(), records.clone(), tasks, shared, max_tries);
     let worker = Worker {
         cluster,
         records,
         config,
+        pool,
     };
     tracing::info!(nats = %worker.config.nats_url, "worker pulling jobs");
     let (stopping, stopped) = tokio::sync::watch::channel(false);
@@ -73,11 +95,13 @@ pub async fn run(
     loop {
         let pulled = tokio::select! {
             () = &mut stop => break,
-            pulled = next_job(&consumer) => pulled,
+            pulled = next_work(&worker.pool, &consumer) => pulled,
         };
         match pulled {
-            Ok(Some(message)) => {
-                let handling = worker.handle(message, stopped.clone());
+            // Short, and its owner waits for it: finished even when stopping.
+            Ok(Some(Work::Coalitions(tasks))) => worker.pool.handle(tasks, None).await,
+            Ok(Some(Work::Job(message))) => {
+                let handling = worker.handle(*message, stopped.clone());
                 let mut handling = std::pin::pin!(handling);
                 tokio::select! {
                     () = &mut handling => {}
@@ -99,19 +123,22 @@ pub async fn run(
     Ok(())
 }
 
-/// The next job, or `None` when none came within [`PULL_WAIT`].
-async fn next_job(
-    consumer: &PullConsumer,
-) -> Result<Option<async_nats::jetstream::Message>, ClusterError> {
+/// The next work: a coalition task first (a report under way goes before new jobs),
+/// waiting up to [`PULL_WAIT`] for one, else a job if one is queued; `None` when
+/// neither came.
+async fn next_work(pool: &Pool, consumer: &PullConsumer) -> Result<Option<Work>, ClusterError> {
+    let tasks = pool.next_tasks(Some(PULL_WAIT)).await?;
+    if !tasks.is_empty() {
+        return Ok(Some(Work::Coalitions(tasks)));
+    }
     let mut batch = consumer
-        .batch()
+        .fetch()
         .max_messages(1)
-        .expires(PULL_WAIT)
         .messages()
         .await
         .map_err(|error| ClusterError::Pull(error.to_string()))?;
     match batch.next().await {
-        Some(Ok(message)) => Ok(Some(message)),
+        Some(Ok(message)) => Ok(Some(Work::Job(Box::new(message)))),
         Some(Err(error)) => Err(ClusterError::Pull(error.to_string())),
         None => Ok(None),
     }

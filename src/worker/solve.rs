@@ -2,7 +2,8 @@
 //! third of the ack wait so often (the queue does not hand the job to another worker
 //! while this one works), a watch on the operation's record (CancelOperation on any
 //! front end marks it, and the search stops), and the worker's own stop (the search
-//! stops and the job goes back to the queue).
+//! stops and the job goes back to the queue). A pooling report's coalitions go out to
+//! every worker through a `Fanout`.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,11 +13,13 @@ use async_nats::jetstream::{AckKind, Message};
 use tokio::sync::watch;
 
 use super::Worker;
+use super::fanout::Fanout;
 use crate::api::encode;
 use crate::budget::Budget;
 use crate::error::Error;
 use crate::pb;
 use crate::pipeline;
+use crate::pooling::{Coalitions, Local};
 use crate::travel::TravelConfig;
 use crate::validate::{self, Policy};
 
@@ -45,8 +48,24 @@ impl Worker {
         let cancelled = Arc::new(AtomicBool::new(false));
         let (travel, policy) = (self.config.travel.clone(), self.config.policy.clone());
         let flag = cancelled.clone();
-        let mut solving =
-            tokio::task::spawn_blocking(move || solve_blocking(&request, &policy, &travel, &flag));
+        // Only a report has coalitions to fan out.
+        let fanout = request
+            .pooling
+            .as_ref()
+            .filter(|pooling| pooling.enabled)
+            .and_then(|_| {
+                let runtime = tokio::runtime::Handle::current();
+                Fanout::new(self.pool.clone(), runtime, name, request.clone())
+            })
+            .map(Arc::new);
+        let fanning = fanout.clone();
+        let mut solving = tokio::task::spawn_blocking(move || {
+            let coalitions: &dyn Coalitions = match &fanning {
+                Some(fanout) => fanout.as_ref(),
+                None => &Local,
+            };
+            solve_blocking(&request, (&policy, &travel), &flag, coalitions)
+        });
         let every = (self.config.redelivery.ack_wait / 3).max(Duration::from_millis(100));
         let mut progress = tokio::time::interval(every);
         let mut watching = std::pin::pin!(self.cancel_requested(name));
@@ -73,6 +92,10 @@ impl Worker {
                 }
             }
         };
+        // The plans stay for the next owner when the job goes back to the queue.
+        if let Some(fanout) = fanout.filter(|_| !stopping) {
+            fanout.forget().await;
+        }
         if cancel_requested {
             Solved::Cancelled
         } else if stopping {
@@ -103,14 +126,16 @@ impl Worker {
 /// to another, which starts over); a panic is an error. Blocking.
 fn solve_blocking(
     request: &pb::SolveRequest,
-    policy: &Policy,
-    travel: &TravelConfig,
+    (policy, travel): (&Policy, &TravelConfig),
     cancelled: &AtomicBool,
+    coalitions: &dyn Coalitions,
 ) -> Result<pb::SolveResponse, Error> {
     let problem = validate::problem_within(request, policy)?;
     let budget = Budget::new(cancelled);
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let solved = pipeline::solve_problem_from(problem, &budget, &|_| {}, travel, (None, None))?;
+        let starts = (None, None);
+        let solved =
+            pipeline::solve_problem_through(problem, &budget, &|_| {}, travel, starts, coalitions)?;
         Ok(encode::response(&solved))
     }))
     .unwrap_or_else(|_| Err(Error::Internal("the solve panicked".to_string())))

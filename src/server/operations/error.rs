@@ -22,6 +22,9 @@ pub enum OperationError {
     /// The store failed (disk full, corrupt file…).
     #[error("operations store: {0}")]
     Store(String),
+    /// A request the NATS server cannot carry (above its max_payload).
+    #[error("{0}")]
+    TooLarge(String),
     /// The NATS JetStream queue or its records failed (`serve --nats`).
     #[error("job queue: {0}")]
     Queue(String),
@@ -33,7 +36,9 @@ impl OperationError {
         match self {
             OperationError::NotFound(_) => Status::not_found(self.to_string()),
             OperationError::NotDone(_) => Status::failed_precondition(self.to_string()),
-            OperationError::BadPageToken => Status::invalid_argument(self.to_string()),
+            OperationError::BadPageToken | OperationError::TooLarge(_) => {
+                Status::invalid_argument(self.to_string())
+            }
             OperationError::Locked(_) | OperationError::Store(_) => {
                 tracing::error!(error = %self, "operations store failed");
                 Status::internal("the operations store failed")

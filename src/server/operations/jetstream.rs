@@ -14,7 +14,7 @@ use super::kv_records::KvRecords;
 use super::record::{Record, new_name, now_unix_ms};
 use super::rpc::{cancel, owns, page_of, wait_until};
 use super::{OperationError, SubmitPolicy};
-use crate::cluster::Cluster;
+use crate::cluster::{Cluster, ClusterError};
 use crate::error::Error;
 use crate::pb;
 use crate::server::observe::failure;
@@ -87,7 +87,13 @@ impl OperationsApi for JetStreamOperations {
         if let Err(error) = self.cluster.publish_job(&name, &request).await {
             // Not queued: no operation, rather than one that never runs.
             let _ = self.records.delete(&name).await;
-            return Err(OperationError::Queue(error.to_string()).status());
+            return Err(match error {
+                too_large @ ClusterError::TooLarge { .. } => {
+                    OperationError::TooLarge(too_large.to_string())
+                }
+                error => OperationError::Queue(error.to_string()),
+            }
+            .status());
         }
         Ok(record.operation.unwrap_or_default())
     }
