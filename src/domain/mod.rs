@@ -3,15 +3,17 @@
 //! only built by `validate`, so every index in it is valid.
 
 mod problem;
+mod soft_window;
 mod solution;
 mod time_window;
 mod travel;
 
 pub use problem::{
-    Amount, Break, COALITION_ITERATION_BUDGET, Costs, DEFAULT_CO2_KG_PER_KM, Objective,
-    PoolingOptions, Problem, Producer, Reload, SearchOptions, Site, SiteKind, Task, TaskKind,
-    TaskStop, Vehicle, currency, micro_currency,
+    Amount, Break, COALITION_ITERATION_BUDGET, Costs, DEFAULT_CO2_KG_PER_KM, MAX_TOUR_COST_MICRO,
+    Objective, PoolingOptions, Problem, Producer, Reload, SearchOptions, Site, SiteKind, Task,
+    TaskKind, TaskStop, Vehicle, currency, micro_currency,
 };
+pub use soft_window::{SoftStart, Softness, soft_start};
 pub use solution::{
     Solution, StepKind, StopReason, Summary, Tour, TourFigures, TourStep, Unassigned,
     UnassignedReason,

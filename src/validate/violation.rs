@@ -54,6 +54,11 @@ pub enum Code {
     DfcClosedDuringSlot,
     /// No vehicle: none in the document and no default fleet in the options.
     DfcNoVehicle,
+    /// A soft time window asked where windows stay hard (opening hours, shifts,
+    /// breaks), an allowance without its price or a price without its allowance,
+    /// overlapping soft windows of one stop, or soft windows under an objective that
+    /// cannot price them.
+    SoftWindow,
 }
 
 impl Code {
@@ -83,6 +88,7 @@ impl Code {
             Code::DfcNoPlanningDate => "dfc.no_planning_date",
             Code::DfcClosedDuringSlot => "dfc.closed_during_slot",
             Code::DfcNoVehicle => "dfc.no_vehicle",
+            Code::SoftWindow => "soft_window",
         }
     }
 }
@@ -165,8 +171,20 @@ impl Collector {
         }
     }
 
-    /// A time window with 0 ≤ start ≤ end ≤ horizon.
+    /// A hard time window with 0 ≤ start ≤ end ≤ horizon (soft fields are refused:
+    /// only a task stop's own windows may be soft, see `soft_windows`).
     pub fn window(
+        &mut self,
+        field: impl Into<String>,
+        window: &crate::pb::TimeWindow,
+    ) -> crate::domain::TimeWindow {
+        let field = field.into();
+        super::soft_windows::refuse(self, &field, window);
+        self.window_bounds(field, window)
+    }
+
+    /// A time window's bounds, 0 ≤ start ≤ end ≤ horizon.
+    pub fn window_bounds(
         &mut self,
         field: impl Into<String>,
         window: &crate::pb::TimeWindow,
