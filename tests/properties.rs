@@ -73,7 +73,7 @@ fn breaks(draw: u64, shift_start: i64, capacity: i64) -> Vec<pb::Break> {
 /// can price soft windows (cost or vehicles): one or two windows, each soft late, soft
 /// early, both or neither, at varied prices. Empty otherwise (the site's hours apply).
 fn soft_windows(draw: u64, objective: i32) -> Vec<pb::TimeWindow> {
-    if draw % 3 != 0 || matches!(objective, 2 | 3) {
+    if !draw.is_multiple_of(3) || matches!(objective, 2 | 3) {
         return Vec::new();
     }
     let count = 1 + (draw / 3 % 2) as usize;
@@ -82,8 +82,8 @@ fn soft_windows(draw: u64, objective: i32) -> Vec<pb::TimeWindow> {
             let draw = draw.wrapping_mul(2_654_435_761).wrapping_add(k as u64 * 97) >> 7;
             let start_s = (k as i64) * 25_000 + (draw % 15_000) as i64;
             let length_s = 600 + (draw / 7 % 8_000) as i64;
-            let late = draw / 11 % 3 != 0;
-            let early = draw / 13 % 2 == 0 && start_s > 0;
+            let late = !(draw / 11).is_multiple_of(3);
+            let early = (draw / 13).is_multiple_of(2) && start_s > 0;
             let max_early_s = if early {
                 ((draw / 23 % 3_600) as i64 + 1).min(start_s)
             } else {

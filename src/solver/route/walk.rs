@@ -8,47 +8,12 @@
 //! manner of PyVRP's duration and load segments, so each rule reads at once, and all
 //! `#[inline]`: the evaluator runs millions of times and must not allocate.
 
+pub use super::arrival::Arrival;
+use super::arrival::leg;
 use super::infeasible::Infeasible;
 use super::trips::{Hub, reloaded_load};
-use crate::domain::{
-    Break, StepKind, TimeWindow, TourStep, UNREACHABLE, Vehicle, earliest_start_s, soft_start,
-};
+use crate::domain::{Break, StepKind, TimeWindow, TourStep, Vehicle, earliest_start_s, soft_start};
 use crate::solver::instance::{Instance, Stop, StopKind};
-
-/// A node reached but not yet accounted: the leg driven to it and when service starts.
-#[derive(Debug, Clone, Copy)]
-pub struct Arrival {
-    /// Driving, seconds.
-    leg_s: i64,
-    /// Distance, metres.
-    leg_m: i64,
-    /// At the node, seconds.
-    arrival_s: i64,
-    /// Service starts (arrival plus waiting for the window), seconds.
-    start_s: i64,
-    /// Seconds after a soft window's end (0 when on time).
-    late_s: i64,
-    /// Seconds before a soft window's start (0 when not early).
-    early_s: i64,
-    /// What the lateness and earliness cost, micro-currency.
-    penalty_micro: i64,
-}
-
-impl Arrival {
-    /// Being at a node without driving or waiting: the start and the end of a tour.
-    #[inline]
-    fn here(time_s: i64) -> Self {
-        Arrival {
-            leg_s: 0,
-            leg_m: 0,
-            arrival_s: time_s,
-            start_s: time_s,
-            late_s: 0,
-            early_s: 0,
-            penalty_micro: 0,
-        }
-    }
-}
 
 /// The running figures of a vehicle driving a sequence of stops.
 pub struct Walk<'a, 'p> {
@@ -120,15 +85,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         let (leg_s, leg_m) = leg(self.instance, self.vehicle_index, self.location, location)?;
         let arrival_s = self.time_s + leg_s;
         let start_s = earliest_start_s(windows, arrival_s).ok_or(Infeasible::TimeWindows)?;
-        Ok(Arrival {
-            leg_s,
-            leg_m,
-            arrival_s,
-            start_s,
-            late_s: 0,
-            early_s: 0,
-            penalty_micro: 0,
-        })
+        Ok(Arrival::hard((leg_s, leg_m), arrival_s, start_s))
     }
 
     /// Drives to task stop `stop` and starts its service: in its hard windows as
@@ -228,15 +185,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         if !self.break_load_fits(driver_break) {
             return Err(Infeasible::Breaks);
         }
-        let arrival = Arrival {
-            leg_s: 0,
-            leg_m: 0,
-            arrival_s: self.time_s,
-            start_s,
-            late_s: 0,
-            early_s: 0,
-            penalty_micro: 0,
-        };
+        let arrival = Arrival::hard((0, 0), self.time_s, start_s);
         self.service_s += driver_break.duration_s;
         self.waiting_s += start_s - self.time_s;
         self.time_s = start_s + driver_break.duration_s;
@@ -414,25 +363,4 @@ impl<'a, 'p> Walk<'a, 'p> {
         }
         Ok(())
     }
-}
-
-/// Driving time and distance from `from` (none: an open start, free) to `to`.
-#[inline]
-fn leg(
-    instance: &Instance,
-    vehicle: usize,
-    from: Option<usize>,
-    to: usize,
-) -> Result<(i64, i64), Infeasible> {
-    let Some(from) = from else {
-        return Ok((0, 0));
-    };
-    let (leg_s, leg_m) = (
-        instance.duration_s(vehicle, from, to),
-        instance.distance_m(vehicle, from, to),
-    );
-    if leg_s >= UNREACHABLE || leg_m >= UNREACHABLE {
-        return Err(Infeasible::Unreachable);
-    }
-    Ok((leg_s, leg_m))
 }
