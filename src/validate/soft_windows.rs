@@ -1,34 +1,16 @@
 //! Soft time windows of task stops: the allowed lateness and earliness of each window
 //! and their prices, read into `domain::Softness`. Only a task stop's own windows may be
 //! soft: a site's opening hours (also a hub's, for reloads), a shift and a break stay
-//! hard, so a soft field there is a violation rather than silently ignored. The penalty
-//! is a cost, so soft windows need a cost objective.
+//! hard, so a soft field there is a violation rather than silently ignored (the
+//! collector's `window` refuses it). The penalty is a cost, so soft windows need a
+//! cost objective.
 
-use super::violation::{Code, Collector};
+use super::violation::{Code, Collector, is_soft};
 use crate::domain::{HORIZON_S, Objective, Softness, TimeWindow, micro_currency};
 use crate::pb;
 
 /// Highest price of a deviation, currency units per hour.
 const MAX_COST_PER_HOUR: f64 = 1e9;
-
-/// Whether `window` asks for any softness.
-pub fn is_soft(window: &pb::TimeWindow) -> bool {
-    window.max_late_s != 0
-        || window.max_early_s != 0
-        || window.late_cost_per_hour != 0.0
-        || window.early_cost_per_hour != 0.0
-}
-
-/// A window that must stay hard (opening hours, shift, break): a violation when soft.
-pub fn refuse(collector: &mut Collector, field: &str, window: &pb::TimeWindow) {
-    if is_soft(window) {
-        collector.push(
-            Code::SoftWindow,
-            field,
-            "only a task stop's own time_windows may be soft; opening hours, shifts and breaks stay hard",
-        );
-    }
-}
 
 /// A task stop's windows at `field` (its `time_windows`) with their allowances, sorted
 /// by start. Soft windows are kept apart, not merged, so each keeps its own prices;

@@ -179,7 +179,7 @@ impl Collector {
         window: &crate::pb::TimeWindow,
     ) -> crate::domain::TimeWindow {
         let field = field.into();
-        super::soft_windows::refuse(self, &field, window);
+        refuse(self, &field, window);
         self.window_bounds(field, window)
     }
 
@@ -273,5 +273,24 @@ impl Collector {
             .enumerate()
             .map(|(index, value)| self.non_negative(format!("{field}[{index}]"), *value))
             .collect()
+    }
+}
+
+/// Whether `window` asks for any softness.
+pub fn is_soft(window: &crate::pb::TimeWindow) -> bool {
+    window.max_late_s != 0
+        || window.max_early_s != 0
+        || window.late_cost_per_hour != 0.0
+        || window.early_cost_per_hour != 0.0
+}
+
+/// A window that must stay hard (opening hours, shift, break): a violation when soft.
+fn refuse(collector: &mut Collector, field: &str, window: &crate::pb::TimeWindow) {
+    if is_soft(window) {
+        collector.push(
+            Code::SoftWindow,
+            field,
+            "only a task stop's own time_windows may be soft; opening hours, shifts and breaks stay hard",
+        );
     }
 }
