@@ -4,7 +4,8 @@
 //! more than the detour that avoids it, and takes the lateness when it is cheaper;
 //! early service replaces waiting when that pays; the checker rejects a plan late past
 //! the maximum or reporting a wrong penalty; bad soft fields are INVALID_ARGUMENT with
-//! their field paths. Every plan goes through the checker.
+//! their field paths, and one line naming the field on the command line; the text plan
+//! marks a late stop. Every plan goes through the checker.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -375,4 +376,44 @@ async fn bad_soft_fields_are_invalid_arguments_with_their_paths() {
 
 fn soft_window(request: &mut pb::SolveRequest) -> &mut pb::TimeWindow {
     &mut request.jobs[0].stop.as_mut().unwrap().time_windows[0]
+}
+
+#[tokio::test]
+async fn the_text_plan_marks_the_late_stop_and_totals_the_penalty() {
+    let request = far_shop(late_window(EIGHT, EIGHT + 600, 3600, 36.0));
+    let response = solve(&request).await;
+    let problem = tournee::validate::problem(&request).unwrap();
+    let solution = tournee::api::decode::solution(&problem, &response).unwrap();
+    let text = tournee::report::plan_text(&problem, &solution);
+    let late_line = text.lines().find(|line| line.contains("order")).unwrap();
+    assert!(late_line.contains(" LATE "), "{text}");
+    assert!(text.contains("Soft windows: "), "{text}");
+
+    let on_time = solve(&far_shop(late_window(EIGHT, EIGHT + 7200, 3600, 36.0))).await;
+    let solution = tournee::api::decode::solution(&problem, &on_time).unwrap();
+    let text = tournee::report::plan_text(&problem, &solution);
+    assert!(
+        !text.contains("LATE") && !text.contains("Soft windows"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_command_line_names_a_bad_soft_field_on_one_line() {
+    let mut request = far_shop(late_window(EIGHT, EIGHT + 600, 3600, 36.0));
+    soft_window(&mut request).max_late_s = -1;
+    let path = std::env::temp_dir().join(format!("tournee-soft-{}.json", std::process::id()));
+    std::fs::write(&path, serde_json::to_string(&request).unwrap()).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tournee"))
+        .args(["solve", path.to_str().unwrap()])
+        .output()
+        .expect("runs");
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(output.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(message.trim_end().lines().count(), 1, "{message}");
+    assert!(
+        message.contains("jobs[0].stop.time_windows[0].max_late_s"),
+        "{message}"
+    );
 }
