@@ -82,6 +82,7 @@ fn round(stops: usize) -> pb::SolveRequest {
                 pb::TimeWindow {
                     start_s,
                     end_s: start_s + 7200,
+                    ..Default::default()
                 }
             });
             pb::Shipment {
@@ -109,6 +110,7 @@ fn round(stops: usize) -> pb::SolveRequest {
             shift: Some(pb::TimeWindow {
                 start_s: 6 * 3600,
                 end_s: 20 * 3600,
+                ..Default::default()
             }),
             ..Default::default()
         })

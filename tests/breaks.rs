@@ -20,7 +20,11 @@ const HALF_PAST_ONE: i64 = 13 * 3600 + 1800;
 const SIX_PM: i64 = 18 * 3600;
 
 fn window(start_s: i64, end_s: i64) -> pb::TimeWindow {
-    pb::TimeWindow { start_s, end_s }
+    pb::TimeWindow {
+        start_s,
+        end_s,
+        ..Default::default()
+    }
 }
 
 /// A hub and six shops around it, each open one hour from 09:00 to 15:00; one van

@@ -23,6 +23,7 @@ fn window(start_s: i64, length_s: i64) -> pb::TimeWindow {
     pb::TimeWindow {
         start_s,
         end_s: start_s + length_s,
+        ..Default::default()
     }
 }
 
@@ -97,6 +98,49 @@ fn shifts(draw: u64, shift_start: i64, capacity: i64, max_stops: Option<u32>) ->
         .collect()
 }
 
+/// A task stop's own windows for some stops (a third, by `draw`) when the objective
+/// can price soft windows (cost or vehicles): one or two windows, each soft late, soft
+/// early, both or neither, at varied prices. Empty otherwise (the site's hours apply).
+fn soft_windows(draw: u64, objective: i32) -> Vec<pb::TimeWindow> {
+    if !draw.is_multiple_of(3) || matches!(objective, 2 | 3) {
+        return Vec::new();
+    }
+    let count = 1 + (draw / 3 % 2) as usize;
+    (0..count)
+        .map(|k| {
+            let draw = draw.wrapping_mul(2_654_435_761).wrapping_add(k as u64 * 97) >> 7;
+            let start_s = (k as i64) * 25_000 + (draw % 15_000) as i64;
+            let length_s = 600 + (draw / 7 % 8_000) as i64;
+            let late = !(draw / 11).is_multiple_of(3);
+            let early = (draw / 13).is_multiple_of(2) && start_s > 0;
+            let max_early_s = if early {
+                ((draw / 23 % 3_600) as i64 + 1).min(start_s)
+            } else {
+                0
+            };
+            pb::TimeWindow {
+                max_late_s: if late {
+                    300 + (draw / 17 % 5_000) as i64
+                } else {
+                    0
+                },
+                late_cost_per_hour: if late {
+                    [0.5, 12.0, 400.0][(draw / 19 % 3) as usize]
+                } else {
+                    0.0
+                },
+                max_early_s,
+                early_cost_per_hour: if early {
+                    [2.0, 30.0][(draw / 29 % 2) as usize]
+                } else {
+                    0.0
+                },
+                ..window(start_s, length_s)
+            }
+        })
+        .collect()
+}
+
 prop_compose! {
     fn arbitrary_problem()(site_count in 2usize..7)(
         sites in (0..site_count).map(arbitrary_site).collect::<Vec<_>>(),
@@ -137,8 +181,8 @@ prop_compose! {
         }}).collect();
         let shipments = shipments.into_iter().enumerate().map(|(index, (from, to, a0, a1, cold, on_board, priority))| pb::Shipment {
             id: format!("shipment-{index}"),
-            pickup: Some(pb::TaskStop { site_id: site_id(from), ..Default::default() }),
-            delivery: Some(pb::TaskStop { site_id: site_id(to), ..Default::default() }),
+            pickup: Some(pb::TaskStop { site_id: site_id(from), time_windows: soft_windows(seed + 2 * index as u64, objective), ..Default::default() }),
+            delivery: Some(pb::TaskStop { site_id: site_id(to), time_windows: soft_windows(seed + 2 * index as u64 + 1, objective), ..Default::default() }),
             amount: vec![a0, a1],
             skills: if cold { vec!["cold".into()] } else { Vec::new() },
             max_time_on_board_s: on_board,
@@ -156,7 +200,7 @@ prop_compose! {
         };
         let jobs = jobs.into_iter().enumerate().map(|(index, (at, delivery, pickup, cold))| pb::Job {
             id: format!("job-{index}"),
-            stop: Some(pb::TaskStop { site_id: site_id(at), ..Default::default() }),
+            stop: Some(pb::TaskStop { site_id: site_id(at), time_windows: soft_windows(seed + 5 * index as u64 + 3, objective), ..Default::default() }),
             delivery: vec![delivery, 0],
             pickup: vec![0, pickup],
             skills: if cold { vec!["cold".into()] } else { Vec::new() },
@@ -239,7 +283,7 @@ proptest! {
     ) {
         let mut request = pb::SolveRequest {
             sites: vec![
-                pb::Site { id: "a".into(), location: location(lat, lon), opening_windows: vec![pb::TimeWindow { start_s: start, end_s: end }], service_s: service, ..Default::default() },
+                pb::Site { id: "a".into(), location: location(lat, lon), opening_windows: vec![pb::TimeWindow { start_s: start, end_s: end, ..Default::default() }], service_s: service, ..Default::default() },
                 pb::Site { id: "b".into(), location: location(47.1, 9.5), ..Default::default() },
             ],
             vehicles: vec![pb::Vehicle { id: "v".into(), start_site_id: "a".into(), capacity: vec![capacity], speed_factor: speed,

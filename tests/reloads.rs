@@ -158,10 +158,12 @@ fn a_closed_hub_delays_the_next_trip() {
         pb::TimeWindow {
             start_s: 0,
             end_s: 1_000,
+            ..Default::default()
         },
         pb::TimeWindow {
             start_s: 36_000,
             end_s: 50_000,
+            ..Default::default()
         },
     ];
     let cancelled = std::sync::atomic::AtomicBool::new(false);

@@ -105,6 +105,7 @@ const CASES: &[Case] = &[
             r.sites[0].opening_windows.push(pb::TimeWindow {
                 start_s: 50,
                 end_s: 10,
+                ..Default::default()
             })
         },
         &["sites[0].opening_windows[0]"],
@@ -116,6 +117,7 @@ const CASES: &[Case] = &[
             r.vehicles[0].shift = Some(pb::TimeWindow {
                 start_s: 9,
                 end_s: 8,
+                ..Default::default()
             })
         },
         &["vehicles[0].shift"],
@@ -312,6 +314,7 @@ async fn names_every_bad_field_of_one_request() {
     request.sites[0].opening_windows.push(pb::TimeWindow {
         start_s: 50,
         end_s: 10,
+        ..Default::default()
     });
     request.shipments[0].amount = vec![-1];
     request.vehicles[0].end_site_id = "nowhere".into();
@@ -362,6 +365,7 @@ async fn returns_unservable_tasks_unassigned_with_their_reason() {
             time_windows: vec![pb::TimeWindow {
                 start_s: 0,
                 end_s: 10,
+                ..Default::default()
             }],
             ..Default::default()
         }),

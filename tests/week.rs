@@ -25,6 +25,7 @@ fn on(day: i64, from_h: i64, to_h: i64) -> pb::TimeWindow {
     pb::TimeWindow {
         start_s: day * DAY_S + from_h * 3600,
         end_s: day * DAY_S + to_h * 3600,
+        ..Default::default()
     }
 }
 

@@ -93,6 +93,9 @@ fn tour(problem: &Problem, tour: &pb::Tour) -> Result<Tour, DecodeError> {
             service_s: tour.service_s,
             waiting_s: tour.waiting_s,
             duration_s: tour.duration_s,
+            late_s: tour.late_s,
+            early_s: tour.early_s,
+            penalty_micro: micro_currency(tour.penalty),
         },
     })
 }
@@ -124,6 +127,9 @@ fn step(problem: &Problem, vehicle: &Vehicle, step: &pb::Step) -> Result<TourSte
         load: step.load.clone(),
         distance_m: step.distance_m,
         travel_s: step.travel_s,
+        late_s: step.late_s,
+        early_s: step.early_s,
+        penalty_micro: micro_currency(step.penalty),
     })
 }
 
@@ -173,6 +179,9 @@ fn summary(summary: pb::Summary) -> Summary {
             service_s: summary.service_s,
             waiting_s: summary.waiting_s,
             duration_s: summary.duration_s,
+            late_s: summary.late_s,
+            early_s: summary.early_s,
+            penalty_micro: micro_currency(summary.penalty),
         },
         vehicles_used: summary.vehicles_used as usize,
         unassigned: summary.unassigned as usize,

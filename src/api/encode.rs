@@ -73,6 +73,9 @@ fn tour(problem: &Problem, tour: &Tour) -> pb::Tour {
         service_s: tour.figures.service_s,
         waiting_s: tour.figures.waiting_s,
         duration_s: tour.figures.duration_s,
+        late_s: tour.figures.late_s,
+        early_s: tour.figures.early_s,
+        penalty: currency(tour.figures.penalty_micro),
     }
 }
 
@@ -102,6 +105,9 @@ fn step(problem: &Problem, vehicle: &Vehicle, step: &TourStep, with_day: bool) -
             .and_then(|b| vehicle.breaks.get(b))
             .map(|b| b.id.clone())
             .unwrap_or_default(),
+        late_s: step.late_s,
+        early_s: step.early_s,
+        penalty: currency(step.penalty_micro),
     }
 }
 
@@ -127,6 +133,9 @@ fn summary(s: &Summary) -> pb::Summary {
         duration_s: s.figures.duration_s,
         longest_working_s: s.longest_working_s,
         shortest_working_s: s.shortest_working_s,
+        late_s: s.figures.late_s,
+        early_s: s.figures.early_s,
+        penalty: currency(s.figures.penalty_micro),
     }
 }
 

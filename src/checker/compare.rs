@@ -24,6 +24,7 @@ pub(super) fn compare_steps(
             &step.load,
             step.distance_m,
             step.travel_s,
+            (step.late_s, step.early_s, step.penalty_micro),
         );
         let recomputed = (
             wanted.site,
@@ -34,6 +35,7 @@ pub(super) fn compare_steps(
             &wanted.load,
             wanted.distance_m,
             wanted.travel_s,
+            (wanted.late_s, wanted.early_s, wanted.penalty_micro),
         );
         let departure = wanted.service_start_s + wanted.service_s;
         if reported != recomputed || step.departure_s != departure {

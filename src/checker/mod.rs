@@ -15,6 +15,11 @@
 //!   maximum of trips): each trip leaves with its own job deliveries and the shipments
 //!   on board, the jobs' pickups are unloaded at the hub, and a reload takes its
 //!   duration inside the hub's opening windows;
+//! - a stop with soft windows starts in the first window whose end plus maximum
+//!   lateness the arrival has not passed, late when after its end; an early vehicle
+//!   waits for it to open, or, on a tour that serves early (one with an early step),
+//!   starts at once as far as its maximum earliness allows; lateness and earliness are
+//!   priced per window and the penalties are part of the tour's cost;
 //! - a shipment's pickup and delivery are on one tour, pickup first, within the maximum
 //!   time on board (pickup departure → delivery service start);
 //! - a vehicle with shifts drives at most one tour per shift, each held to its shift
@@ -39,6 +44,7 @@ mod on_board;
 mod replay;
 mod schedule;
 mod shifts;
+mod soft;
 mod tour;
 mod visits;
 

@@ -6,8 +6,17 @@
 
 use super::finding::Finding;
 use super::schedule::{Leg, Legs, departure_s, first_window_start};
+use super::soft;
 use super::visits::{Visit, trip_loads};
-use crate::domain::TourFigures;
+use crate::domain::{MAX_TOUR_COST_MICRO, TourFigures};
+
+/// How far a step started from its soft window, and the price.
+#[derive(Debug, Clone, Copy, Default)]
+struct Deviation {
+    late_s: i64,
+    early_s: i64,
+    penalty_micro: i64,
+}
 
 /// A recomputed step: its site and the figures the tour must report.
 pub(super) struct Expected {
@@ -19,6 +28,9 @@ pub(super) struct Expected {
     pub load: Vec<i64>,
     pub distance_m: i64,
     pub travel_s: i64,
+    pub late_s: i64,
+    pub early_s: i64,
+    pub penalty_micro: i64,
 }
 
 /// A finished walk: every step, the figures, and the findings met on the way.
@@ -29,15 +41,16 @@ pub(super) struct Replayed {
     pub findings: Vec<Finding>,
 }
 
-/// Replays `visits` for `legs.vehicle`; `findings` are those found before the walk.
-/// On a stop, returns them with every finding of the walk, the stopping one last.
+/// Replays `visits` for `legs.vehicle`, serving early at soft windows or not;
+/// `findings` are those found before the walk. On a stop, returns them with every
+/// finding of the walk, the stopping one last.
 pub(super) fn replay(
     legs: &Legs,
     visits: &[Visit],
-    place: &str,
+    (place, serve_early): (&str, bool),
     findings: Vec<Finding>,
 ) -> Result<Replayed, Vec<Finding>> {
-    let mut walk = Walk::depart(legs, visits, place, findings);
+    let mut walk = Walk::depart(legs, visits, (place, serve_early), findings);
     for (index, visit) in visits.iter().enumerate() {
         if let Err(stop) = walk.visit(index + 1, visit) {
             walk.findings.push(stop);
@@ -51,6 +64,7 @@ pub(super) fn replay(
 struct Walk<'a> {
     legs: &'a Legs<'a>,
     place: &'a str,
+    serve_early: bool,
     /// The load each trip leaves with, the first already taken.
     trip_loads: std::vec::IntoIter<Vec<i64>>,
     departure_s: i64,
@@ -65,12 +79,18 @@ struct Walk<'a> {
 
 impl<'a> Walk<'a> {
     /// At the start site, ready to leave with the first trip's load.
-    fn depart(legs: &'a Legs, visits: &[Visit], place: &'a str, findings: Vec<Finding>) -> Self {
+    fn depart(
+        legs: &'a Legs,
+        visits: &[Visit],
+        (place, serve_early): (&'a str, bool),
+        findings: Vec<Finding>,
+    ) -> Self {
         let mut trip_loads = trip_loads(visits, legs.problem.dimensions).into_iter();
-        let departure_s = departure_s(legs, visits);
+        let departure_s = departure_s(legs, visits, serve_early);
         let mut walk = Walk {
             legs,
             place,
+            serve_early,
             load: trip_loads.next().unwrap_or_default(),
             trip_loads,
             departure_s,
@@ -96,15 +116,7 @@ impl<'a> Walk<'a> {
             return Err(Finding::new(self.step_place(position), "unreachable leg"));
         }
         let arrival_s = self.time_s + leg.duration_s;
-        let Some(service_start_s) = first_window_start(visit.windows, arrival_s) else {
-            return Err(Finding::new(
-                self.step_place(position),
-                format!(
-                    "arrival {arrival_s} s after every window of site {}",
-                    self.legs.problem.sites[site].id
-                ),
-            ));
-        };
+        let (service_start_s, deviation) = self.start(position, visit, site, arrival_s)?;
         let service_s = self.setup_s(visit) + visit.service_s;
         if visit.reload {
             self.reload();
@@ -117,6 +129,9 @@ impl<'a> Walk<'a> {
         self.figures.service_s += service_s;
         let waiting_s = service_start_s - arrival_s;
         self.figures.waiting_s += waiting_s;
+        self.figures.late_s += deviation.late_s;
+        self.figures.early_s += deviation.early_s;
+        self.figures.penalty_micro += deviation.penalty_micro;
         self.steps.push(Expected {
             site: Some(site),
             arrival_s,
@@ -126,6 +141,9 @@ impl<'a> Walk<'a> {
             load: self.load.clone(),
             distance_m: self.figures.distance_m,
             travel_s: self.figures.travel_s,
+            late_s: deviation.late_s,
+            early_s: deviation.early_s,
+            penalty_micro: deviation.penalty_micro,
         });
         self.time_s = service_start_s + service_s;
         self.site = Some(site);
@@ -174,9 +192,52 @@ impl<'a> Walk<'a> {
             load: self.load.clone(),
             distance_m: self.figures.distance_m,
             travel_s: self.figures.travel_s,
+            late_s: 0,
+            early_s: 0,
+            penalty_micro: 0,
         });
         self.time_s = service_start_s + visit.service_s;
         Ok(())
+    }
+
+    /// The service start of `visit` at `site` reached at `arrival_s`, and how late or
+    /// early it is (nothing for hard windows); `Err` when every window has passed,
+    /// which for soft windows means later than the maximum lateness allows.
+    fn start(
+        &self,
+        position: usize,
+        visit: &Visit,
+        site: usize,
+        arrival_s: i64,
+    ) -> Result<(i64, Deviation), Finding> {
+        let site_id = &self.legs.problem.sites[site].id;
+        if visit.soft.is_empty() {
+            let Some(start_s) = first_window_start(visit.windows, arrival_s) else {
+                return Err(Finding::new(
+                    self.step_place(position),
+                    format!("arrival {arrival_s} s after every window of site {site_id}"),
+                ));
+            };
+            return Ok((start_s, Deviation::default()));
+        }
+        match soft::start(visit.windows, visit.soft, arrival_s, self.serve_early) {
+            Ok(start) => Ok((
+                start.start_s,
+                Deviation {
+                    late_s: start.late_s,
+                    early_s: start.early_s,
+                    penalty_micro: start.penalty_micro,
+                },
+            )),
+            Err(too_late) => Err(Finding::new(
+                self.step_place(position),
+                format!(
+                    "arrival {arrival_s} s is {} s after the window of site {site_id}, past its maximum lateness {} s",
+                    arrival_s.saturating_sub(too_late.end_s),
+                    too_late.max_late_s
+                ),
+            )),
+        }
     }
 
     /// Setup is paid only when the vehicle comes from another site.
@@ -213,10 +274,13 @@ impl<'a> Walk<'a> {
         self.record_still(vehicle.end_site, end_s);
         let figures = &mut self.figures;
         figures.duration_s = end_s - self.departure_s;
-        figures.cost_micro =
+        let driving_micro =
             vehicle
                 .costs
                 .tour_cost_micro(figures.distance_m, figures.travel_s, figures.service_s);
+        figures.cost_micro = driving_micro
+            .saturating_add(figures.penalty_micro)
+            .min(MAX_TOUR_COST_MICRO);
         Ok(Replayed {
             steps: self.steps,
             figures: self.figures,
@@ -236,6 +300,9 @@ impl<'a> Walk<'a> {
             load: self.load.clone(),
             distance_m: self.figures.distance_m,
             travel_s: self.figures.travel_s,
+            late_s: 0,
+            early_s: 0,
+            penalty_micro: 0,
         });
     }
 

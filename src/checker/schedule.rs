@@ -73,11 +73,30 @@ pub(super) fn first_window_start(windows: &[TimeWindow], arrival_s: i64) -> Opti
 }
 
 /// When the vehicle leaves its start: the shift start plus the least-duration delay.
-pub(super) fn departure_s(legs: &Legs, visits: &[Visit]) -> i64 {
+pub(super) fn departure_s(legs: &Legs, visits: &[Visit], serve_early: bool) -> i64 {
     let vehicle = legs.vehicle;
     let travel = |from: Option<usize>, to: usize| legs.between(from, Some(to)).duration_s;
-    vehicle.shift.start_s
-        + least_duration_delay_s(vehicle.start_site, visits, vehicle.shift.start_s, travel)
+    let start = (vehicle.start_site, vehicle.shift.start_s);
+    vehicle.shift.start_s + least_duration_delay_s(start, visits, serve_early, travel)
+}
+
+/// Where a visit reached at `arrival_s` starts and the end of the window it starts
+/// in; `None` when every window has passed. A soft window's slack ends at its end: a
+/// later departure must not make the stop later than it (no new lateness).
+fn start_and_end(visit: &Visit, arrival_s: i64, serve_early: bool) -> Option<(i64, i64)> {
+    if !visit.soft.is_empty() {
+        let start = super::soft::start(visit.windows, visit.soft, arrival_s, serve_early).ok()?;
+        return Some((start.start_s, start.end_s.max(start.start_s)));
+    }
+    if visit.windows.is_empty() {
+        return Some((arrival_s, crate::domain::HORIZON_S.max(arrival_s)));
+    }
+    visit
+        .windows
+        .iter()
+        .filter(|w| w.end_s >= arrival_s)
+        .min_by_key(|w| w.start_s.max(arrival_s))
+        .map(|w| (w.start_s.max(arrival_s), w.end_s))
 }
 
 /// The delay after the shift start at which the vehicle leaves: the largest one that
@@ -86,9 +105,9 @@ pub(super) fn departure_s(legs: &Legs, visits: &[Visit]) -> i64 {
 /// the delay that each stop tolerates is its waiting so far plus its slack in its
 /// window; the end tolerates the total waiting.
 fn least_duration_delay_s(
-    start_site: Option<usize>,
+    (start_site, shift_start_s): (Option<usize>, i64),
     visits: &[Visit],
-    shift_start_s: i64,
+    serve_early: bool,
     travel: impl Fn(Option<usize>, usize) -> i64,
 ) -> i64 {
     let mut time_s = shift_start_s;
@@ -98,16 +117,7 @@ fn least_duration_delay_s(
     for stop in visits {
         // A driver's break is taken where the vehicle stands: no leg, no setup.
         let arrival_s = time_s + stop.site.map_or(0, |site| travel(previous, site));
-        let window = if stop.windows.is_empty() {
-            Some((arrival_s, crate::domain::HORIZON_S.max(arrival_s)))
-        } else {
-            stop.windows
-                .iter()
-                .filter(|w| w.end_s >= arrival_s)
-                .min_by_key(|w| w.start_s.max(arrival_s))
-                .map(|w| (w.start_s.max(arrival_s), w.end_s))
-        };
-        let Some((start_s, end_s)) = window else {
+        let Some((start_s, end_s)) = start_and_end(stop, arrival_s, serve_early) else {
             return 0;
         };
         waited_s += start_s - arrival_s;

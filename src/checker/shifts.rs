@@ -69,6 +69,7 @@ mod tests {
             window: Some(crate::pb::TimeWindow {
                 start_s,
                 end_s: start_s + 21_600,
+                ..Default::default()
             }),
             ..Default::default()
         };
@@ -100,6 +101,9 @@ mod tests {
             load: Vec::new(),
             distance_m: 0,
             travel_s: 0,
+            late_s: 0,
+            early_s: 0,
+            penalty_micro: 0,
         };
         Tour {
             vehicle: 0,

@@ -31,12 +31,14 @@ pub fn evaluate_tour(
         .into_iter()
         .collect();
     let legs = Legs::new(problem, vehicle, matrices);
+    // A tour serves early at its soft windows when any of its steps is early.
+    let serve_early = tour.steps.iter().any(|step| step.early_s > 0);
     let Replayed {
         steps,
         figures,
         end_s,
         mut findings,
-    } = replay(&legs, &visits, &place, findings)?;
+    } = replay(&legs, &visits, (&place, serve_early), findings)?;
     check_shift_end(vehicle, end_s, &place, &mut findings);
     check_limits(vehicle, &figures, &place, &mut findings);
     check_time_on_board(problem, tour, &steps, &place, &mut findings);

@@ -5,7 +5,7 @@
 
 use super::finding::Finding;
 use crate::domain::{
-    Break, Problem, StepKind, TaskKind, TaskStop, TimeWindow, Tour, TourStep, Vehicle,
+    Break, Problem, Softness, StepKind, TaskKind, TaskStop, TimeWindow, Tour, TourStep, Vehicle,
 };
 
 /// One step between the start and the end of a tour.
@@ -14,6 +14,8 @@ pub struct Visit<'a> {
     pub site: Option<usize>,
     /// Windows for the service start; empty means always open.
     pub windows: &'a [TimeWindow],
+    /// A task stop's soft allowances, one per window; empty when its windows are hard.
+    pub soft: &'a [Softness],
     /// Setup paid when arriving from another site (none at a reload).
     pub setup_s: i64,
     /// Service (or reload) time, seconds.
@@ -109,6 +111,7 @@ fn reload_visit<'a>(
     Ok(Visit {
         site: Some(reload.site),
         windows: &hub.opening_windows,
+        soft: &[],
         setup_s: 0,
         service_s: reload.duration_s,
         change: vec![0; dims],
@@ -140,6 +143,7 @@ fn task_visit<'a>(
     Ok(Visit {
         site: Some(stop.site),
         windows: &stop.time_windows,
+        soft: &stop.soft,
         setup_s: problem.sites[stop.site].setup_s,
         service_s: stop.service_s,
         change,
@@ -174,6 +178,7 @@ fn break_visit<'a>(
     Ok(Visit {
         site: None,
         windows: &driver_break.windows,
+        soft: &[],
         setup_s: 0,
         service_s: driver_break.duration_s,
         change: vec![0; dims],

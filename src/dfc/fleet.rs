@@ -75,6 +75,7 @@ pub fn document_vehicles(
             shift: Some(pb::TimeWindow {
                 start_s: shift.0,
                 end_s: shift.1,
+                ..Default::default()
             }),
             costs: Some(costs(graph, node, options)),
             description: super::places::name_of(graph, node),
@@ -120,6 +121,7 @@ pub fn default_vehicles(
                 shift: Some(pb::TimeWindow {
                     start_s: 0,
                     end_s: day.length_s,
+                    ..Default::default()
                 }),
                 costs: Some(pb::VehicleCosts {
                     fixed: options.costs.fixed,

@@ -245,7 +245,11 @@ fn shipment(
             .map(|windows| {
                 windows
                     .iter()
-                    .map(|&(start_s, end_s)| pb::TimeWindow { start_s, end_s })
+                    .map(|&(start_s, end_s)| pb::TimeWindow {
+                        start_s,
+                        end_s,
+                        ..Default::default()
+                    })
                     .collect()
             })
             .unwrap_or_default(),

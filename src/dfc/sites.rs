@@ -128,7 +128,11 @@ impl Sites<'_> {
             }),
             opening_windows: hours
                 .iter()
-                .map(|&(start_s, end_s)| pb::TimeWindow { start_s, end_s })
+                .map(|&(start_s, end_s)| pb::TimeWindow {
+                    start_s,
+                    end_s,
+                    ..Default::default()
+                })
                 .collect(),
             ..Default::default()
         };

@@ -4,17 +4,19 @@
 
 mod problem;
 mod shift;
+mod soft_window;
 mod solution;
 mod time_window;
 mod tour_slots;
 mod travel;
 
 pub use problem::{
-    Amount, COALITION_ITERATION_BUDGET, Costs, DEFAULT_CO2_KG_PER_KM, Objective, PoolingOptions,
-    Problem, Producer, Reload, SearchOptions, Site, SiteKind, Task, TaskKind, TaskStop, Vehicle,
-    currency, micro_currency,
+    Amount, COALITION_ITERATION_BUDGET, Costs, DEFAULT_CO2_KG_PER_KM, MAX_TOUR_COST_MICRO,
+    Objective, PoolingOptions, Problem, Producer, Reload, SearchOptions, Site, SiteKind, Task,
+    TaskKind, TaskStop, Vehicle, currency, micro_currency,
 };
 pub use shift::{Break, DAY_S, Shift, day_of};
+pub use soft_window::{SoftStart, Softness, soft_start};
 pub use solution::{
     Solution, StepKind, StopReason, Summary, Tour, TourFigures, TourStep, Unassigned,
     UnassignedReason,

@@ -1,6 +1,7 @@
 //! The validated problem: sites, producers, vehicles and tasks with dense indices.
 
 use super::shift::{Break, Shift};
+use super::soft_window::Softness;
 use super::time_window::TimeWindow;
 use super::travel::{TravelSource, UNREACHABLE};
 
@@ -172,6 +173,9 @@ pub struct TaskStop {
     pub service_s: i64,
     /// Windows for the service start, sorted; empty means always open.
     pub time_windows: Vec<TimeWindow>,
+    /// How far each window may be missed (one per window, in order); empty when every
+    /// window is hard, the common case that the solver's fast paths keep for itself.
+    pub soft: Vec<Softness>,
     /// Free text for people, returned as given.
     pub description: String,
 }

@@ -48,9 +48,15 @@ pub struct TourStep {
     pub distance_m: i64,
     /// Driving time since the start, seconds.
     pub travel_s: i64,
+    /// Seconds the service started after its soft window closed.
+    pub late_s: i64,
+    /// Seconds the service started before its soft window opened.
+    pub early_s: i64,
+    /// What that lateness and earliness cost, micro-currency.
+    pub penalty_micro: i64,
 }
 
-/// The six figures of a tour; a plan's summary and the pooling report sum them. The
+/// The figures of a tour; a plan's summary and the pooling report sum them. The
 /// solver, the checker and every answer format share this one type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TourFigures {
@@ -66,6 +72,12 @@ pub struct TourFigures {
     pub waiting_s: i64,
     /// Departure to end (working time), seconds.
     pub duration_s: i64,
+    /// Seconds late at soft windows, summed over the steps.
+    pub late_s: i64,
+    /// Seconds early at soft windows, summed over the steps.
+    pub early_s: i64,
+    /// Soft-window penalties, micro-currency; part of `cost_micro`.
+    pub penalty_micro: i64,
 }
 
 impl TourFigures {
@@ -77,6 +89,9 @@ impl TourFigures {
         self.service_s += other.service_s;
         self.waiting_s += other.waiting_s;
         self.duration_s += other.duration_s;
+        self.late_s += other.late_s;
+        self.early_s += other.early_s;
+        self.penalty_micro += other.penalty_micro;
     }
 
     /// The figure `objective` minimises (cost for the vehicles-first objective too).

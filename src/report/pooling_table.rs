@@ -91,6 +91,7 @@ fn saved(alone: &Totals, pooled: &Totals) -> Totals {
             service_s: a.service_s - p.service_s,
             waiting_s: a.waiting_s - p.waiting_s,
             duration_s: a.duration_s - p.duration_s,
+            ..TourFigures::default()
         },
         vehicles: alone.vehicles.saturating_sub(pooled.vehicles),
         co2_kg: alone.co2_kg - pooled.co2_kg,

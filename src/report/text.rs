@@ -105,15 +105,41 @@ fn write_step(
     };
     let _ = writeln!(
         out,
-        "  {when}  {:<6} {task:<24} {:<28} load {:?}{wait}",
+        "  {when}  {:<6} {task:<24} {:<28} load {:?}{wait}{}",
         verb(step.kind),
         site_name(problem, step.site),
-        step.load
+        step.load,
+        deviation(step)
     );
 }
 
-/// The plan's totals line.
+/// A stop served outside its soft window, marked with how far and what it costs;
+/// nothing for a stop on time.
+fn deviation(step: &TourStep) -> String {
+    let penalty = currency(step.penalty_micro);
+    match (step.late_s, step.early_s) {
+        (late_s, _) if late_s > 0 => {
+            format!(" LATE {} min (penalty {penalty:.2})", (late_s + 59) / 60)
+        }
+        (_, early_s) if early_s > 0 => {
+            format!(" EARLY {} min (penalty {penalty:.2})", (early_s + 59) / 60)
+        }
+        _ => String::new(),
+    }
+}
+
+/// The plan's totals line, and the soft windows' line when some stop was late or early.
 fn write_total(out: &mut String, s: &Summary) {
+    let figures = &s.figures;
+    if figures.late_s > 0 || figures.early_s > 0 {
+        let _ = writeln!(
+            out,
+            "Soft windows: {} min late, {} min early, penalty {:.2} (in the cost)",
+            (figures.late_s + 59) / 60,
+            (figures.early_s + 59) / 60,
+            currency(figures.penalty_micro)
+        );
+    }
     let _ = writeln!(
         out,
         "Total: {} vehicle(s), {}, {} driving, {} working, {} task(s) unassigned, cost {:.2}",

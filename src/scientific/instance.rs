@@ -191,6 +191,7 @@ pub(super) fn base_request(
                 Some((ready, due)) if position > 0 => vec![pb::TimeWindow {
                     start_s: scaled(ready),
                     end_s: scaled(due),
+                    ..Default::default()
                 }],
                 _ => Vec::new(),
             },
@@ -205,6 +206,7 @@ pub(super) fn base_request(
         .map(|(ready, due)| pb::TimeWindow {
             start_s: scaled(ready),
             end_s: scaled(due),
+            ..Default::default()
         });
     let vehicles = (1..=fleet_size)
         .map(|number| pb::Vehicle {

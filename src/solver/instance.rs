@@ -3,7 +3,7 @@
 
 use rayon::prelude::*;
 
-use crate::domain::{Objective, Problem, TaskKind, TaskStop, TimeWindow, TravelMatrix};
+use crate::domain::{Objective, Problem, Softness, TaskKind, TaskStop, TimeWindow, TravelMatrix};
 
 mod on_board;
 
@@ -31,6 +31,8 @@ pub struct Stop {
     pub location: usize,
     /// Windows (sorted; empty = always open).
     pub windows: Vec<TimeWindow>,
+    /// Their allowances, one per window; empty when every window is hard.
+    pub soft: Vec<Softness>,
     /// Setup when arriving from another site, seconds.
     pub setup_s: i64,
     /// Service, seconds.
@@ -59,6 +61,12 @@ pub struct Instance<'a> {
     pub neighbours: Vec<Vec<usize>>,
     /// What the search minimises.
     pub objective: Objective,
+    /// Whether some stop has a soft window: insertions are then priced by simulation
+    /// (the fast paths know only hard windows and no penalty).
+    pub soft_windows: bool,
+    /// Whether some soft window allows early service: routes are then also walked
+    /// serving early wherever allowed, and the cheaper walk kept.
+    pub early_allowed: bool,
     /// `clashes[kind][other]`: goods of these kinds never share a tour (empty when the
     /// problem has no incompatible goods).
     clashes: Vec<Vec<bool>>,
@@ -98,6 +106,7 @@ fn stop(problem: &Problem, task: usize, kind: StopKind, task_stop: &TaskStop, di
         site: task_stop.site,
         location: site.matrix_index,
         windows: task_stop.time_windows.clone(),
+        soft: task_stop.soft.clone(),
         setup_s: site.setup_s,
         service_s: task_stop.service_s,
         change: vec![0; dims],
@@ -148,7 +157,13 @@ impl<'a> Instance<'a> {
         let clashes = kind_pairs(kinds, &problem.incompatible_goods);
         let apart = kind_pairs(kinds, &problem.apart_on_board);
         let (durations, scaled) = durations(problem, matrices);
+        let soft_windows = stops.iter().any(|stop| !stop.soft.is_empty());
+        let early_allowed = stops
+            .iter()
+            .any(|stop| stop.soft.iter().any(|soft| soft.max_early_s > 0));
         Instance {
+            soft_windows,
+            early_allowed,
             clashes,
             apart,
             durations,

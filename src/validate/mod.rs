@@ -12,6 +12,7 @@ mod options;
 mod pooling;
 mod shifts;
 mod sites;
+mod soft_windows;
 mod tasks;
 mod violation;
 
@@ -79,6 +80,13 @@ pub fn problem_within(request: &pb::SolveRequest, policy: &Policy) -> Result<Pro
         &profiles,
         dimensions,
     );
+    let any_soft = tasks.iter().any(|task| match &task.kind {
+        crate::domain::TaskKind::Shipment {
+            pickup, delivery, ..
+        } => !pickup.soft.is_empty() || !delivery.soft.is_empty(),
+        crate::domain::TaskKind::Job { stop, .. } => !stop.soft.is_empty(),
+    });
+    soft_windows::objective(&mut collector, options.objective, any_soft);
     let problem = Problem {
         sites,
         producers,

@@ -147,6 +147,7 @@ fn stop(
             site: 0,
             service_s: 0,
             time_windows: Vec::new(),
+            soft: Vec::new(),
             description: String::new(),
         };
     };
@@ -158,7 +159,15 @@ fn stop(
         Some(value) => collector.non_negative(format!("{field}.service_s"), value),
         None => site.map_or(0, |site| site.service_s),
     };
-    let own_windows = collector.windows(&format!("{field}.time_windows"), &stop.time_windows);
+    let windows_field = format!("{field}.time_windows");
+    let (own_windows, soft) =
+        match super::soft_windows::stop_windows(collector, &windows_field, &stop.time_windows) {
+            Some(soft_windows) => soft_windows,
+            None => (
+                collector.windows(&windows_field, &stop.time_windows),
+                Vec::new(),
+            ),
+        };
     let time_windows = if stop.time_windows.is_empty() {
         site.map(|site| site.opening_windows.clone())
             .unwrap_or_default()
@@ -169,6 +178,7 @@ fn stop(
         site: site_index.unwrap_or_default(),
         service_s,
         time_windows,
+        soft,
         description: collector.description(field, &stop.description),
     }
 }

@@ -59,6 +59,11 @@ pub enum Code {
     /// A shift and its vehicle say different things about one tour (sites, breaks,
     /// limits, a shift outside the vehicle's own window).
     ShiftConflict,
+    /// A soft time window asked where windows stay hard (opening hours, shifts,
+    /// breaks), an allowance without its price or a price without its allowance,
+    /// overlapping soft windows of one stop, or soft windows under an objective that
+    /// cannot price them.
+    SoftWindow,
 }
 
 impl Code {
@@ -90,6 +95,7 @@ impl Code {
             Code::DfcNoVehicle => "dfc.no_vehicle",
             Code::ShiftOverlap => "shift_overlap",
             Code::ShiftConflict => "shift_conflict",
+            Code::SoftWindow => "soft_window",
         }
     }
 }
@@ -172,8 +178,20 @@ impl Collector {
         }
     }
 
-    /// A time window with 0 ≤ start ≤ end ≤ horizon.
+    /// A hard time window with 0 ≤ start ≤ end ≤ horizon (soft fields are refused:
+    /// only a task stop's own windows may be soft, see `soft_windows`).
     pub fn window(
+        &mut self,
+        field: impl Into<String>,
+        window: &crate::pb::TimeWindow,
+    ) -> crate::domain::TimeWindow {
+        let field = field.into();
+        refuse(self, &field, window);
+        self.window_bounds(field, window)
+    }
+
+    /// A time window's bounds, 0 ≤ start ≤ end ≤ horizon.
+    pub fn window_bounds(
         &mut self,
         field: impl Into<String>,
         window: &crate::pb::TimeWindow,
@@ -262,5 +280,24 @@ impl Collector {
             .enumerate()
             .map(|(index, value)| self.non_negative(format!("{field}[{index}]"), *value))
             .collect()
+    }
+}
+
+/// Whether `window` asks for any softness.
+pub fn is_soft(window: &crate::pb::TimeWindow) -> bool {
+    window.max_late_s != 0
+        || window.max_early_s != 0
+        || window.late_cost_per_hour != 0.0
+        || window.early_cost_per_hour != 0.0
+}
+
+/// A window that must stay hard (opening hours, shift, break): a violation when soft.
+fn refuse(collector: &mut Collector, field: &str, window: &crate::pb::TimeWindow) {
+    if is_soft(window) {
+        collector.push(
+            Code::SoftWindow,
+            field,
+            "only a task stop's own time_windows may be soft; opening hours, shifts and breaks stay hard",
+        );
     }
 }

@@ -154,6 +154,7 @@ impl Read for pb::TimeWindow {
             [start, end] => Ok(pb::TimeWindow {
                 start_s: i64::read(start, &format!("{field}[0]"))?,
                 end_s: i64::read(end, &format!("{field}[1]"))?,
+                ..Default::default()
             }),
             _ => Err(FormatError::field(field, "expected [start, end]")),
         }

@@ -384,7 +384,8 @@ mod tests {
             first.shift,
             Some(pb::TimeWindow {
                 start_s: 0,
-                end_s: 36000
+                end_s: 36000,
+                ..Default::default()
             })
         );
         let costs = |v: &pb::Vehicle| v.costs.map(|c| (c.fixed, c.per_hour, c.per_km));
@@ -419,7 +420,8 @@ mod tests {
             stop.time_windows,
             [pb::TimeWindow {
                 start_s: 3600,
-                end_s: 7200
+                end_s: 7200,
+                ..Default::default()
             }]
         );
         assert_eq!(

@@ -4,6 +4,10 @@
 //! not), and load maxima before and after each node.
 //!
 //! Nodes are numbered 0 = start, 1..=n = the route's stops, n + 1 = end.
+//!
+//! Hard windows only: the latest arrivals assume no stop may start late, and nothing
+//! here prices a penalty. A problem with soft windows never reads these figures (the
+//! fast paths' `supports` sends its insertions through the simulation).
 
 use crate::domain::{TimeWindow, earliest_start_s};
 use crate::solver::instance::Instance;

@@ -1,14 +1,21 @@
 //! Feasibility and cost of one vehicle's sequence of stops, by simulating it from the
 //! start: windows (several per stop), shift, capacities, pickup before delivery, time on
 //! board, working/travel time, distance and stop limits. O(length) per call; the same
-//! simulation writes the schedule of the final answer. This file holds the entry and
-//! the departure delay; the simulation's steps are [`super::walk::Walk`]'s.
+//! simulation writes the schedule of the final answer. This file holds the entry; the
+//! departure delay is [`super::delay`]'s, the simulation's steps [`super::walk::Walk`]'s.
+//!
+//! Soft windows: a route whose stops allow early service is walked twice, waiting
+//! for every window and serving early wherever allowed, and the cheaper walk is kept
+//! (cost, then working time; waiting on a tie). Per route rather than per stop, so
+//! the schedule stays a forward walk that the checker can replay: it tells the two
+//! apart by whether any step is early.
 
 use super::breaks::{Breaks, Placed, Placing, all_taken};
+use super::delay::departure_delay_s;
 use super::infeasible::Infeasible;
 use super::trips::{Hub, Trips, trip_deliveries};
 use super::walk::Walk;
-use crate::domain::{StepKind, TimeWindow, TourFigures, TourStep, UNREACHABLE, earliest_window_s};
+use crate::domain::{MAX_TOUR_COST_MICRO, StepKind, TourFigures, TourStep};
 use crate::solver::instance::{Instance, StopKind};
 
 /// Reusable buffers so evaluation allocates nothing.
@@ -32,98 +39,6 @@ impl Scratch {
     }
 }
 
-/// How long after its shift starts the vehicle should leave so that the tour takes the
-/// least working time: every node's start moves later by the delay less the waiting
-/// before it, so the delay is capped by the waiting it removes (the end must not move)
-/// and by each node's slack in its current window (a node must not jump to a later
-/// window). Leaving just in time for the first stop is the smallest such delay. The
-/// driver's breaks `placed` count as nodes reached without a leg.
-fn departure_delay_s(
-    instance: &Instance,
-    vehicle_index: usize,
-    stops: &[usize],
-    reload_at: &[usize],
-    placed: &[(usize, usize)],
-) -> Result<i64, Infeasible> {
-    let vehicle = &instance.problem.vehicles[vehicle_index];
-    let mut delay = Delay {
-        location: vehicle
-            .start_site
-            .map(|site| instance.problem.sites[site].matrix_index),
-        time_s: vehicle.shift.start_s,
-        waiting_s: 0,
-        delay_s: i64::MAX,
-    };
-    let mut reloads = reload_at.iter().peekable();
-    let mut breaks = placed.iter().peekable();
-    let mut site = vehicle.start_site;
-    for position in 0..=stops.len() {
-        while let Some(&(_, index)) = breaks.next_if(|(at, _)| *at == position) {
-            let driver_break = &vehicle.breaks[index];
-            delay.time_s =
-                delay.wait(&driver_break.windows, delay.time_s)? + driver_break.duration_s;
-        }
-        let Some(&stop_index) = stops.get(position) else {
-            break;
-        };
-        if reloads.next_if_eq(&&position).is_some()
-            && let Some(hub) = Hub::of(instance, vehicle_index)
-        {
-            delay.time_s =
-                delay.reach(instance, vehicle_index, hub.location, hub.windows)? + hub.duration_s;
-            site = Some(hub.site);
-        }
-        let stop = &instance.stops[stop_index];
-        let start_s = delay.reach(instance, vehicle_index, stop.location, &stop.windows)?;
-        let setup_s = if site == Some(stop.site) {
-            0
-        } else {
-            stop.setup_s
-        };
-        delay.time_s = start_s + setup_s + stop.service_s;
-        site = Some(stop.site);
-    }
-    Ok(delay.delay_s.min(delay.waiting_s).max(0))
-}
-
-/// The running figures of [`departure_delay_s`]: where and when the vehicle is, the
-/// waiting so far and the smallest delay tolerated so far.
-struct Delay {
-    location: Option<usize>,
-    time_s: i64,
-    waiting_s: i64,
-    delay_s: i64,
-}
-
-impl Delay {
-    /// Drives to `to` and waits for `windows`; the service start.
-    fn reach(
-        &mut self,
-        instance: &Instance,
-        vehicle_index: usize,
-        to: usize,
-        windows: &[TimeWindow],
-    ) -> Result<i64, Infeasible> {
-        let leg_s = self
-            .location
-            .map_or(0, |from| instance.duration_s(vehicle_index, from, to));
-        if leg_s >= UNREACHABLE {
-            return Err(Infeasible::Unreachable);
-        }
-        self.location = Some(to);
-        self.wait(windows, self.time_s + leg_s)
-    }
-
-    /// Waits from `arrival_s` for `windows`; the service start.
-    fn wait(&mut self, windows: &[TimeWindow], arrival_s: i64) -> Result<i64, Infeasible> {
-        let (start_s, window_end_s) =
-            earliest_window_s(windows, arrival_s).ok_or(Infeasible::TimeWindows)?;
-        self.waiting_s += start_s - arrival_s;
-        self.delay_s = self.delay_s.min(self.waiting_s + (window_end_s - start_s));
-        Ok(start_s)
-    }
-}
-
 /// Evaluates `stops` on `vehicle`; `steps`, when given, receives the schedule.
 pub fn evaluate(
     instance: &Instance,
@@ -143,22 +58,63 @@ pub fn evaluate(
     } else {
         scratch.trips.reload_at.clear();
     }
+    if !instance.early_allowed || !may_serve_early(instance, stops) {
+        return walk_route(instance, vehicle, stops, scratch, steps, false);
+    }
+    let waiting = walk_route(instance, vehicle, stops, scratch, None, false);
+    let early = walk_route(instance, vehicle, stops, scratch, None, true);
+    let serve_early = match (&waiting, &early) {
+        (Ok(waits), Ok(early)) => {
+            (early.cost_micro, early.duration_s) < (waits.cost_micro, waits.duration_s)
+        }
+        (Err(_), Ok(_)) => true,
+        _ => false,
+    };
+    match steps {
+        Some(steps) => walk_route(instance, vehicle, stops, scratch, Some(steps), serve_early),
+        None if serve_early => early,
+        None => waiting,
+    }
+}
+
+/// Whether a stop of the route has a soft window that allows early service.
+fn may_serve_early(instance: &Instance, stops: &[usize]) -> bool {
+    stops.iter().any(|&stop| {
+        instance.stops[stop]
+            .soft
+            .iter()
+            .any(|soft| soft.max_early_s > 0)
+    })
+}
+
+/// Walks the route once its trips are placed, serving early or not, with the
+/// vehicle's breaks if it has any.
+fn walk_route(
+    instance: &Instance,
+    vehicle: usize,
+    stops: &[usize],
+    scratch: &mut Scratch,
+    steps: Option<&mut Vec<TourStep>>,
+    serve_early: bool,
+) -> Result<TourFigures, Infeasible> {
+    let walk = Walking {
+        vehicle,
+        serve_early,
+        placing: None,
+    };
     if instance.problem.vehicles[vehicle].breaks.is_empty() {
-        let result = simulate(instance, vehicle, stops, scratch, steps, None);
+        let result = simulate(instance, stops, scratch, steps, walk);
         clear_departures(scratch, stops);
         return result;
     }
     // The breaks are placed leaving at the shift start, then the departure is delayed
     // as far as neither they nor the stops move to another window, and they are
     // taken at the same places (the same tour when no delay is possible).
-    let first = simulate(
-        instance,
-        vehicle,
-        stops,
-        scratch,
-        None,
-        Some(Placing::Decide),
-    );
+    let deciding = Walking {
+        placing: Some(Placing::Decide),
+        ..walk
+    };
+    let first = simulate(instance, stops, scratch, None, deciding);
     clear_departures(scratch, stops);
     let first = first?;
     if steps.is_none()
@@ -168,20 +124,27 @@ pub fn evaluate(
             stops,
             &scratch.trips.reload_at,
             &scratch.breaks,
+            serve_early,
         )? == 0
     {
         return Ok(first);
     }
-    let result = simulate(
-        instance,
-        vehicle,
-        stops,
-        scratch,
-        steps,
-        Some(Placing::Follow),
-    );
+    let following = Walking {
+        placing: Some(Placing::Follow),
+        ..walk
+    };
+    let result = simulate(instance, stops, scratch, steps, following);
     clear_departures(scratch, stops);
     result
+}
+
+/// How one walk goes: the vehicle, whether it serves early, how it places the
+/// driver's breaks (`None`: it has none).
+#[derive(Debug, Clone, Copy)]
+struct Walking {
+    vehicle: usize,
+    serve_early: bool,
+    placing: Option<Placing>,
 }
 
 /// Forgets the pickups' departures of a walk, ready for the next.
@@ -195,33 +158,32 @@ fn clear_departures(scratch: &mut Scratch, stops: &[usize]) {
 /// long as no window or end moves (with the breaks where the first walk put them).
 fn delay_for(
     instance: &Instance,
-    vehicle_index: usize,
     stops: &[usize],
-    placing: Option<Placing>,
+    walking: Walking,
     scratch: &Scratch,
 ) -> Result<i64, Infeasible> {
     let reload_at = &scratch.trips.reload_at;
-    match placing {
+    let (vehicle, early) = (walking.vehicle, walking.serve_early);
+    match walking.placing {
         Some(Placing::Decide) => Ok(0),
         Some(Placing::Follow) => {
-            departure_delay_s(instance, vehicle_index, stops, reload_at, &scratch.breaks)
+            departure_delay_s(instance, vehicle, stops, reload_at, &scratch.breaks, early)
         }
-        None => departure_delay_s(instance, vehicle_index, stops, reload_at, &[]),
+        None => departure_delay_s(instance, vehicle, stops, reload_at, &[], early),
     }
 }
 
 /// Walks `stops` once trips are placed: the first trip's deliveries on board, the
 /// departure delayed as far as no window or end moves (not when deciding where the
 /// breaks go: then at the shift start), then each break, reload and stop in turn.
-/// `placing`: how the vehicle's breaks are placed (`None`: it has none).
 fn simulate(
     instance: &Instance,
-    vehicle_index: usize,
     stops: &[usize],
     scratch: &mut Scratch,
     mut steps: Option<&mut Vec<TourStep>>,
-    placing: Option<Placing>,
+    walking: Walking,
 ) -> Result<TourFigures, Infeasible> {
+    let (vehicle_index, placing) = (walking.vehicle, walking.placing);
     let vehicle = &instance.problem.vehicles[vehicle_index];
     if vehicle.max_stops.is_some_and(|limit| stops.len() > limit) {
         return Err(Infeasible::Limits);
@@ -237,13 +199,14 @@ fn simulate(
     if load.iter().zip(&vehicle.capacity).any(|(l, c)| l > c) {
         return Err(Infeasible::Capacity);
     }
-    let delay_s = delay_for(instance, vehicle_index, stops, placing, scratch)?;
+    let delay_s = delay_for(instance, stops, walking, scratch)?;
     let reload_at = &scratch.trips.reload_at;
     let load = &mut scratch.load;
     let departure_s = vehicle.shift.start_s + delay_s;
     let mut breaks =
         placing.map(|placing| Breaks::new(&vehicle.breaks, placing, &mut scratch.breaks));
     let mut walk = Walk::depart(instance, vehicle_index, departure_s, load);
+    walk.serve_early = walking.serve_early;
     if let Some(steps) = steps.as_deref_mut() {
         steps.clear();
         steps.push(walk.start_step());
@@ -297,7 +260,9 @@ fn simulate(
 fn figures(vehicle: &crate::domain::Vehicle, walk: &Walk, duration_s: i64) -> TourFigures {
     let cost_micro = vehicle
         .costs
-        .tour_cost_micro(walk.distance_m, walk.travel_s, walk.service_s);
+        .tour_cost_micro(walk.distance_m, walk.travel_s, walk.service_s)
+        .saturating_add(walk.penalty_micro)
+        .min(MAX_TOUR_COST_MICRO);
     TourFigures {
         cost_micro,
         distance_m: walk.distance_m,
@@ -305,5 +270,8 @@ fn figures(vehicle: &crate::domain::Vehicle, walk: &Walk, duration_s: i64) -> To
         service_s: walk.service_s,
         waiting_s: walk.waiting_s,
         duration_s,
+        late_s: walk.late_s,
+        early_s: walk.early_s,
+        penalty_micro: walk.penalty_micro,
     }
 }

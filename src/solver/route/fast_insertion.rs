@@ -17,7 +17,9 @@ use crate::solver::instance::{Instance, Stop};
 /// simulation; the duration objective, vehicles that reload (whose reloads move with
 /// every insertion), vehicles with driver breaks (which move with every insertion too,
 /// and may hold a stop's load), goods kept apart on board (which depends on the order)
-/// and fair workloads (which weigh each route's working time) always simulate.
+/// fair workloads (which weigh each route's working time) and soft windows (whose
+/// lateness and earliness the cached latest arrivals and the cost here do not price)
+/// always simulate.
 pub fn supports(instance: &Instance, vehicle: usize, cache: &RouteCache, task: usize) -> bool {
     let v = &instance.problem.vehicles[vehicle];
     instance.objective != Objective::Duration
@@ -25,6 +27,7 @@ pub fn supports(instance: &Instance, vehicle: usize, cache: &RouteCache, task: u
         && v.breaks.is_empty()
         && !instance.kept_apart_on_board(task)
         && instance.problem.options.balance_per_hour <= 0.0
+        && !instance.soft_windows
         && !cache.limited_on_board
         && instance.task_stops[task]
             .iter()

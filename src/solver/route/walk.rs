@@ -2,42 +2,18 @@
 //! (place, clock, load, distance, driving, service, waiting) from the departure to the
 //! end. Every node, a stop or the hub, is reached the same way ([`Walk::arrive`]: the
 //! leg, then the first window that still opens) and accounted the same way
-//! ([`Walk::serve`]); only what happens to the load differs. Small pieces in the
+//! ([`Walk::serve`]); only what happens to the load differs. A stop with soft windows
+//! may start late, or early instead of waiting when the walk serves early, at the
+//! window's price (`domain::soft_start`), added up as the walk's penalty. Small pieces in the
 //! manner of PyVRP's duration and load segments, so each rule reads at once, and all
 //! `#[inline]`: the evaluator runs millions of times and must not allocate.
 
+pub use super::arrival::Arrival;
+use super::arrival::leg;
 use super::infeasible::Infeasible;
 use super::trips::{Hub, reloaded_load};
-use crate::domain::{
-    Break, StepKind, TimeWindow, TourStep, UNREACHABLE, Vehicle, earliest_start_s,
-};
-use crate::solver::instance::{Instance, StopKind};
-
-/// A node reached but not yet accounted: the leg driven to it and when service starts.
-#[derive(Debug, Clone, Copy)]
-pub struct Arrival {
-    /// Driving, seconds.
-    leg_s: i64,
-    /// Distance, metres.
-    leg_m: i64,
-    /// At the node, seconds.
-    arrival_s: i64,
-    /// Service starts (arrival plus waiting for the window), seconds.
-    start_s: i64,
-}
-
-impl Arrival {
-    /// Being at a node without driving or waiting: the start and the end of a tour.
-    #[inline]
-    fn here(time_s: i64) -> Self {
-        Arrival {
-            leg_s: 0,
-            leg_m: 0,
-            arrival_s: time_s,
-            start_s: time_s,
-        }
-    }
-}
+use crate::domain::{Break, StepKind, TimeWindow, TourStep, Vehicle, earliest_start_s, soft_start};
+use crate::solver::instance::{Instance, Stop, StopKind};
 
 /// The running figures of a vehicle driving a sequence of stops.
 pub struct Walk<'a, 'p> {
@@ -60,6 +36,15 @@ pub struct Walk<'a, 'p> {
     pub service_s: i64,
     /// Waited for windows so far, seconds.
     pub waiting_s: i64,
+    /// Whether a stop reached before its soft window opens is served at once (when the
+    /// window's earliness allows) instead of waiting.
+    pub serve_early: bool,
+    /// Seconds late at soft windows so far.
+    pub late_s: i64,
+    /// Seconds early at soft windows so far.
+    pub early_s: i64,
+    /// Soft-window penalties so far, micro-currency.
+    pub penalty_micro: i64,
 }
 
 impl<'a, 'p> Walk<'a, 'p> {
@@ -87,6 +72,10 @@ impl<'a, 'p> Walk<'a, 'p> {
             travel_s: 0,
             service_s: 0,
             waiting_s: 0,
+            serve_early: false,
+            late_s: 0,
+            early_s: 0,
+            penalty_micro: 0,
         }
     }
 
@@ -96,11 +85,33 @@ impl<'a, 'p> Walk<'a, 'p> {
         let (leg_s, leg_m) = leg(self.instance, self.vehicle_index, self.location, location)?;
         let arrival_s = self.time_s + leg_s;
         let start_s = earliest_start_s(windows, arrival_s).ok_or(Infeasible::TimeWindows)?;
+        Ok(Arrival::hard((leg_s, leg_m), arrival_s, start_s))
+    }
+
+    /// Drives to task stop `stop` and starts its service: in its hard windows as
+    /// [`Walk::arrive`], in its soft windows possibly late or early, at their price.
+    #[inline]
+    fn arrive_at(&self, stop: &Stop) -> Result<Arrival, Infeasible> {
+        if stop.soft.is_empty() {
+            return self.arrive(stop.location, &stop.windows);
+        }
+        let (leg_s, leg_m) = leg(
+            self.instance,
+            self.vehicle_index,
+            self.location,
+            stop.location,
+        )?;
+        let arrival_s = self.time_s + leg_s;
+        let start = soft_start(&stop.windows, &stop.soft, arrival_s, self.serve_early)
+            .ok_or(Infeasible::TimeWindows)?;
         Ok(Arrival {
             leg_s,
             leg_m,
             arrival_s,
-            start_s,
+            start_s: start.start_s,
+            late_s: start.late_s,
+            early_s: start.early_s,
+            penalty_micro: start.penalty_micro,
         })
     }
 
@@ -111,6 +122,9 @@ impl<'a, 'p> Walk<'a, 'p> {
         self.travel_s += arrival.leg_s;
         self.service_s += service_s;
         self.waiting_s += arrival.start_s - arrival.arrival_s;
+        self.late_s += arrival.late_s;
+        self.early_s += arrival.early_s;
+        self.penalty_micro += arrival.penalty_micro;
         self.time_s = arrival.start_s + service_s;
         self.location = Some(location);
         self.site = Some(site);
@@ -122,7 +136,7 @@ impl<'a, 'p> Walk<'a, 'p> {
     #[inline]
     pub fn peek(&self, stop_index: usize) -> Option<(i64, i64)> {
         let stop = &self.instance.stops[stop_index];
-        let arrival = self.arrive(stop.location, &stop.windows).ok()?;
+        let arrival = self.arrive_at(stop).ok()?;
         let setup_s = if self.site == Some(stop.site) {
             0
         } else {
@@ -144,7 +158,12 @@ impl<'a, 'p> Walk<'a, 'p> {
         ) else {
             return false;
         };
-        earliest_start_s(&stop.windows, time_s + leg_s) == Some(start_s)
+        let arrival_s = time_s + leg_s;
+        if stop.soft.is_empty() {
+            return earliest_start_s(&stop.windows, arrival_s) == Some(start_s);
+        }
+        soft_start(&stop.windows, &stop.soft, arrival_s, self.serve_early)
+            .is_some_and(|start| start.start_s == start_s)
     }
 
     /// Whether `driver_break`'s load limit allows what is on board now.
@@ -166,12 +185,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         if !self.break_load_fits(driver_break) {
             return Err(Infeasible::Breaks);
         }
-        let arrival = Arrival {
-            leg_s: 0,
-            leg_m: 0,
-            arrival_s: self.time_s,
-            start_s,
-        };
+        let arrival = Arrival::hard((0, 0), self.time_s, start_s);
         self.service_s += driver_break.duration_s;
         self.waiting_s += start_s - self.time_s;
         self.time_s = start_s + driver_break.duration_s;
@@ -226,7 +240,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         departure_of_stop: &mut [i64],
     ) -> Result<Arrival, Infeasible> {
         let stop = &self.instance.stops[stop_index];
-        let arrival = self.arrive(stop.location, &stop.windows)?;
+        let arrival = self.arrive_at(stop)?;
         let service_s = if self.site == Some(stop.site) {
             0
         } else {
@@ -324,6 +338,9 @@ impl<'a, 'p> Walk<'a, 'p> {
             load: self.load.to_vec(),
             distance_m: self.distance_m,
             travel_s: self.travel_s,
+            late_s: arrival.late_s,
+            early_s: arrival.early_s,
+            penalty_micro: arrival.penalty_micro,
         }
     }
 
@@ -346,25 +363,4 @@ impl<'a, 'p> Walk<'a, 'p> {
         }
         Ok(())
     }
-}
-
-/// Driving time and distance from `from` (none: an open start, free) to `to`.
-#[inline]
-fn leg(
-    instance: &Instance,
-    vehicle: usize,
-    from: Option<usize>,
-    to: usize,
-) -> Result<(i64, i64), Infeasible> {
-    let Some(from) = from else {
-        return Ok((0, 0));
-    };
-    let (leg_s, leg_m) = (
-        instance.duration_s(vehicle, from, to),
-        instance.distance_m(vehicle, from, to),
-    );
-    if leg_s >= UNREACHABLE || leg_m >= UNREACHABLE {
-        return Err(Infeasible::Unreachable);
-    }
-    Ok((leg_s, leg_m))
 }
