@@ -1,7 +1,7 @@
 //! `SolveResponse` → domain [`Solution`], resolving ids against the problem, so that an
 //! answer received over the wire can be handed to the checker.
 
-use crate::domain::{
+use crate::domain::{RouteViolation, ViolationCause,
     Problem, Solution, StepKind, StopReason, Summary, Tour, TourFigures, TourStep, Unassigned,
     UnassignedReason, Vehicle, micro_currency,
 };
@@ -84,6 +84,7 @@ fn tour(problem: &Problem, tour: &pb::Tour) -> Result<Tour, DecodeError> {
             waiting_s: tour.waiting_s,
             duration_s: tour.duration_s,
         },
+        violations: tour.violations.iter().filter_map(violation).collect(),
     })
 }
 
@@ -114,6 +115,29 @@ fn step(problem: &Problem, vehicle: &Vehicle, step: &pb::Step) -> Result<TourSte
         load: step.load.clone(),
         distance_m: step.distance_m,
         travel_s: step.travel_s,
+        violations: step.violations.iter().filter_map(violation).collect(),
+    })
+}
+
+/// A wire violation; an unknown cause is read past (a newer server's).
+fn violation(given: &pb::RouteViolation) -> Option<RouteViolation> {
+    let cause = [
+        ViolationCause::LeadTime,
+        ViolationCause::Delay,
+        ViolationCause::Load,
+        ViolationCause::MaxTasks,
+        ViolationCause::Skills,
+        ViolationCause::Precedence,
+        ViolationCause::MissingBreak,
+        ViolationCause::MaxTravelTime,
+        ViolationCause::MaxLoad,
+        ViolationCause::MaxDistance,
+    ]
+    .into_iter()
+    .find(|cause| cause.code() == given.cause)?;
+    Some(RouteViolation {
+        cause,
+        duration_s: given.duration_s,
     })
 }
 
@@ -150,6 +174,7 @@ fn unassigned_reason(reason: i32) -> UnassignedReason {
         Ok(pb::UnassignedReason::Unreachable) => UnassignedReason::Unreachable,
         Ok(pb::UnassignedReason::IncompatibleGoods) => UnassignedReason::IncompatibleGoods,
         Ok(pb::UnassignedReason::Breaks) => UnassignedReason::Breaks,
+        Ok(pb::UnassignedReason::NotInPlan) => UnassignedReason::NotInPlan,
         _ => UnassignedReason::FleetFull,
     }
 }

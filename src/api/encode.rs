@@ -3,7 +3,7 @@
 //! solver progress → `Progress`, a computed matrix → `ComputeMatrixResponse`.
 
 use crate::domain::{
-    Objective, Problem, StepKind, StopReason, Summary, Tour, TourStep, UNREACHABLE, Unassigned,
+    Objective, Problem, RouteViolation, StepKind, StopReason, Summary, Tour, TourStep, UNREACHABLE, Unassigned,
     UnassignedReason, Vehicle, currency,
 };
 use crate::pb;
@@ -67,7 +67,18 @@ fn tour(problem: &Problem, tour: &Tour) -> pb::Tour {
         service_s: tour.figures.service_s,
         waiting_s: tour.figures.waiting_s,
         duration_s: tour.figures.duration_s,
+        violations: violations(&tour.violations),
     }
+}
+
+/// Plan mode's violations on the wire.
+fn violations(list: &[RouteViolation]) -> Vec<pb::RouteViolation> {
+    list.iter()
+        .map(|violation| pb::RouteViolation {
+            cause: violation.cause.code().to_string(),
+            duration_s: violation.duration_s,
+        })
+        .collect()
 }
 
 fn step(problem: &Problem, vehicle: &Vehicle, step: &TourStep) -> pb::Step {
@@ -94,6 +105,7 @@ fn step(problem: &Problem, vehicle: &Vehicle, step: &TourStep) -> pb::Step {
             .and_then(|b| vehicle.breaks.get(b))
             .map(|b| b.id.clone())
             .unwrap_or_default(),
+        violations: violations(&step.violations),
     }
 }
 
@@ -215,6 +227,7 @@ fn reason(reason: UnassignedReason) -> pb::UnassignedReason {
         UnassignedReason::FleetFull => pb::UnassignedReason::FleetFull,
         UnassignedReason::IncompatibleGoods => pb::UnassignedReason::IncompatibleGoods,
         UnassignedReason::Breaks => pb::UnassignedReason::Breaks,
+        UnassignedReason::NotInPlan => pb::UnassignedReason::NotInPlan,
     }
 }
 

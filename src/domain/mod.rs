@@ -3,6 +3,7 @@
 //! only built by `validate`, so every index in it is valid.
 
 mod problem;
+mod route;
 mod solution;
 mod time_window;
 mod travel;
@@ -12,6 +13,7 @@ pub use problem::{
     PoolingOptions, Problem, Producer, Reload, SearchOptions, Site, SiteKind, Task, TaskKind,
     TaskStop, Vehicle, currency, micro_currency,
 };
+pub use route::{InitialRoute, Lock, RouteStop, RouteViolation, ViolationCause, Visit};
 pub use solution::{
     Solution, StepKind, StopReason, Summary, Tour, TourFigures, TourStep, Unassigned,
     UnassignedReason,

@@ -48,6 +48,8 @@ pub struct TourStep {
     pub distance_m: i64,
     /// Driving time since the start, seconds.
     pub travel_s: i64,
+    /// Plan mode: the rules this step breaks (empty otherwise).
+    pub violations: Vec<super::route::RouteViolation>,
 }
 
 /// The six figures of a tour; a plan's summary and the pooling report sum them. The
@@ -99,6 +101,9 @@ pub struct Tour {
     pub steps: Vec<TourStep>,
     /// Its figures.
     pub figures: TourFigures,
+    /// Plan mode: the rules the tour breaks, each cause once, delays and lead times
+    /// summed (empty otherwise).
+    pub violations: Vec<super::route::RouteViolation>,
 }
 
 /// Why a task was left out.
@@ -123,6 +128,8 @@ pub enum UnassignedReason {
     IncompatibleGoods,
     /// The drivers' breaks cannot be placed on any compatible vehicle's tour with it.
     Breaks,
+    /// Plan mode: no given route visits it.
+    NotInPlan,
 }
 
 impl UnassignedReason {
@@ -150,6 +157,7 @@ impl UnassignedReason {
             UnassignedReason::Breaks => {
                 "no compatible vehicle can take its driver's breaks on a tour with it"
             }
+            UnassignedReason::NotInPlan => "plan mode: no given route visits it",
         }
     }
 
@@ -165,6 +173,7 @@ impl UnassignedReason {
             UnassignedReason::FleetFull => "fleet_full",
             UnassignedReason::IncompatibleGoods => "incompatible_goods",
             UnassignedReason::Breaks => "breaks",
+            UnassignedReason::NotInPlan => "not_in_plan",
         }
     }
 }

@@ -27,6 +27,7 @@ pub fn solution(instance: &Instance, state: &State) -> Solution {
             vehicle,
             steps,
             figures,
+            violations: Vec::new(),
         });
     }
     unassigned_tasks.sort_unstable();

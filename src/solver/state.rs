@@ -7,12 +7,16 @@ use super::route::evaluate::{Scratch, evaluate};
 use crate::domain::Objective;
 use crate::domain::TourFigures;
 
+/// What leaving out a task locked on a vehicle weighs: more than every unlocked task
+/// together (at most 101 each), so a plan drops a locked task only when no plan keeps it.
+const LOCKED_WEIGHT: u64 = 1 << 32;
+
 /// What the search minimises, compared field by field: unassigned priority, unassigned
 /// count, vehicles (for the vehicles-first objective), then the objective's value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Score {
     /// Sum of `1 + priority` over unassigned tasks, so any served task beats none and
-    /// higher priorities weigh more.
+    /// higher priorities weigh more ([`LOCKED_WEIGHT`] more for a locked one).
     pub unassigned_weight: u64,
     /// Unassigned tasks.
     pub unassigned: usize,
@@ -95,7 +99,10 @@ impl State {
         let unassigned_weight = self
             .unassigned
             .iter()
-            .map(|&task| 1 + u64::from(instance.problem.tasks[task].priority))
+            .map(|&task| {
+                let locked = instance.locks.vehicle[task].map_or(0, |_| LOCKED_WEIGHT);
+                locked + 1 + u64::from(instance.problem.tasks[task].priority)
+            })
             .sum();
         let vehicles = match instance.objective {
             Objective::Vehicles => self.routes.iter().filter(|route| !route.is_empty()).count(),

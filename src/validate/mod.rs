@@ -10,6 +10,7 @@ mod ids;
 mod limits;
 mod options;
 mod pooling;
+mod routes;
 mod sites;
 mod tasks;
 mod violation;
@@ -78,6 +79,12 @@ pub fn problem_within(request: &pb::SolveRequest, policy: &Policy) -> Result<Pro
         &profiles,
         dimensions,
     );
+    let routes = routes::routes(
+        &mut collector,
+        request,
+        (&vehicles, &tasks),
+        options.plan_only,
+    );
     let problem = Problem {
         sites,
         producers,
@@ -91,6 +98,7 @@ pub fn problem_within(request: &pb::SolveRequest, policy: &Policy) -> Result<Pro
         goods_kinds,
         incompatible_goods,
         apart_on_board,
+        routes,
     };
     collector.finish(problem)
 }

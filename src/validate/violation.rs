@@ -54,6 +54,9 @@ pub enum Code {
     DfcClosedDuringSlot,
     /// No vehicle: none in the document and no default fleet in the options.
     DfcNoVehicle,
+    /// A given route visits a shipment's delivery before its pickup, or one without the
+    /// other (allowed in plan mode, which reports it as a `precedence` violation).
+    RouteOrder,
 }
 
 impl Code {
@@ -83,6 +86,7 @@ impl Code {
             Code::DfcNoPlanningDate => "dfc.no_planning_date",
             Code::DfcClosedDuringSlot => "dfc.closed_during_slot",
             Code::DfcNoVehicle => "dfc.no_vehicle",
+            Code::RouteOrder => "route_order",
         }
     }
 }

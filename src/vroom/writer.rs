@@ -15,8 +15,8 @@
 use serde_json::{Value, json};
 
 use crate::domain::{
-    Amount, Break, Problem, Site, Solution, StepKind, Task, TaskKind, Tour, TourStep, TravelSource,
-    Unassigned,
+    Amount, Break, Problem, RouteViolation, Site, Solution, StepKind, Task, TaskKind, Tour,
+    TourStep, TravelSource, Unassigned,
 };
 
 /// Writes `solution` of `problem` in VROOM's output format (`code` 0).
@@ -47,7 +47,7 @@ pub fn vroom_output(problem: &Problem, solution: &Solution) -> Value {
             "waiting_time": summary.waiting,
             "priority": summary.priority,
             "distance": summary.distance,
-            "violations": [],
+            "violations": violations(&crate::eta::summary(&solution.tours)),
             "computing_times": { "loading": 0, "solving": solution.elapsed_ms, "routing": 0 },
         },
         "unassigned": unassigned,
@@ -138,7 +138,7 @@ fn route(problem: &Problem, tour: &Tour, summary: &mut Totals) -> Value {
         "priority": totals.priority,
         "distance": totals.distance,
         "steps": steps,
-        "violations": [],
+        "violations": violations(&tour.violations),
     });
     let producer = vehicle.and_then(|vehicle| vehicle.producer);
     if let Some(producer) = producer.and_then(|producer| problem.producers.get(producer)) {
@@ -186,7 +186,7 @@ fn step(
         "arrival": step.arrival_s,
         "duration": step.travel_s,
         "distance": step.distance_m,
-        "violations": [],
+        "violations": violations(&step.violations),
     });
     if let Some(site) = site.and_then(|site| problem.sites.get(site)) {
         locate(problem, site, &mut value);
@@ -245,6 +245,17 @@ fn task_step(task: &Task, step: &TourStep, totals: &mut Totals, value: &mut Valu
     if !stop.description.is_empty() {
         value["description"] = json!(stop.description);
     }
+}
+
+/// Plan mode's violations as VROOM writes them: `cause`, and `duration` for a delay or
+/// a lead time (empty outside plan mode).
+fn violations(list: &[RouteViolation]) -> Value {
+    list.iter()
+        .map(|violation| match violation.duration_s {
+            Some(duration_s) => json!({"cause": violation.cause.code(), "duration": duration_s}),
+            None => json!({"cause": violation.cause.code()}),
+        })
+        .collect()
 }
 
 /// One entry per VROOM task: one for a job, two (pickup, delivery) for a shipment.

@@ -16,13 +16,15 @@ use crate::solver::instance::{Instance, Stop};
 /// vehicle with a working-time limit the caller verifies the best placements by
 /// simulation; the duration objective, vehicles that reload (whose reloads move with
 /// every insertion), vehicles with driver breaks (which move with every insertion too,
-/// and may hold a stop's load), goods kept apart on board (which depends on the order)
+/// and may hold a stop's load), routes with sequence-locked stops (whose order only
+/// `evaluate` checks), goods kept apart on board (which depends on the order)
 /// and fair workloads (which weigh each route's working time) always simulate.
 pub fn supports(instance: &Instance, vehicle: usize, cache: &RouteCache, task: usize) -> bool {
     let v = &instance.problem.vehicles[vehicle];
     instance.objective != Objective::Duration
         && v.reload.is_none()
         && v.breaks.is_empty()
+        && !instance.locks.sequenced[vehicle]
         && !instance.kept_apart_on_board(task)
         && instance.problem.options.balance_per_hour <= 0.0
         && !cache.limited_on_board

@@ -324,6 +324,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             load: self.load.to_vec(),
             distance_m: self.distance_m,
             travel_s: self.travel_s,
+            violations: Vec::new(),
         }
     }
 
