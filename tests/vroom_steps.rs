@@ -66,7 +66,12 @@ fn a_warm_start_is_accepted_and_never_worsened() {
     let good = solve(request(), 300);
     // One iteration from scratch is worse than 300: a start that helps can be seen.
     let cold = solve(request(), 1);
-    assert!(cost(&cold) > cost(&good), "{} ≤ {}", cost(&cold), cost(&good));
+    assert!(
+        cost(&cold) > cost(&good),
+        "{} ≤ {}",
+        cost(&cold),
+        cost(&good)
+    );
 
     let mut given = document.clone();
     let answer = tournee::vroom::vroom_answer(&good);
@@ -76,7 +81,12 @@ fn a_warm_start_is_accepted_and_never_worsened() {
         entry["steps"] = steps;
     }
     let warm = solve(tournee::vroom::parse_vroom(&given.to_string()).unwrap(), 1);
-    assert!(cost(&warm) <= cost(&good), "{} > {}", cost(&warm), cost(&good));
+    assert!(
+        cost(&warm) <= cost(&good),
+        "{} > {}",
+        cost(&warm),
+        cost(&good)
+    );
     assert!(warm.solution.unassigned.is_empty());
 
     // Plan mode times the same routes at the same cost, without a violation.
@@ -115,7 +125,11 @@ fn locked() -> Value {
         None => json!({"type": "job", "id": id}),
     };
     on_a_line([
-        json!([job(3, Some("sequence")), job(1, Some("sequence")), job(5, None)]),
+        json!([
+            job(3, Some("sequence")),
+            job(1, Some("sequence")),
+            job(5, None)
+        ]),
         json!([job(2, Some("vehicle")), job(4, None), job(6, None)]),
     ])
 }
@@ -190,7 +204,9 @@ fn the_checker_rejects_a_plan_that_moves_a_locked_stop() {
         tournee::checker::check(&problem, &unlocked.matrices, &unlocked.solution).unwrap_err();
     let rules: Vec<String> = findings.iter().map(ToString::to_string).collect();
     assert!(
-        rules.iter().any(|r| r.starts_with("task[2]: locked on vehicle 2")),
+        rules
+            .iter()
+            .any(|r| r.starts_with("task[2]: locked on vehicle 2")),
         "{rules:?}"
     );
     assert!(
@@ -241,8 +257,14 @@ fn bad_routes_are_violations_with_field_paths() {
         (format!("{route}[4].kind"), "out_of_range"),
         (format!("{route}[5].id"), "unknown_id"),
         (format!("{route}[6].kind"), "out_of_range"),
-        ("vehicles[1].initial_route[0].id".to_string(), "duplicate_id"),
-        ("vehicles[1].initial_route[1].lock".to_string(), "out_of_range"),
+        (
+            "vehicles[1].initial_route[0].id".to_string(),
+            "duplicate_id",
+        ),
+        (
+            "vehicles[1].initial_route[1].lock".to_string(),
+            "out_of_range",
+        ),
         // Kept stops: job 2 is [0], the delivery [1], the pickup [2].
         (format!("{route}[1]"), "route_order"),
     ] {
@@ -284,7 +306,10 @@ fn vroom_command() -> std::path::PathBuf {
 
 /// Runs `program args… -c -i FILE` on `input`; its answer.
 fn plan_mode(program: &std::path::Path, args: &[&str], input: &Value, name: &str) -> Value {
-    let file = std::env::temp_dir().join(format!("tournee-vroom-steps-{}-{name}.json", std::process::id()));
+    let file = std::env::temp_dir().join(format!(
+        "tournee-vroom-steps-{}-{name}.json",
+        std::process::id()
+    ));
     std::fs::write(&file, input.to_string()).unwrap();
     let output = Command::new(program)
         .args(args)
@@ -293,7 +318,12 @@ fn plan_mode(program: &std::path::Path, args: &[&str], input: &Value, name: &str
         .output()
         .unwrap();
     let _ = std::fs::remove_file(&file);
-    assert!(output.status.success(), "{}: {}", program.display(), String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}: {}",
+        program.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
@@ -318,18 +348,45 @@ fn figures(answer: &Value) -> Vec<String> {
         "summary cost {} violations {:?} unassigned {:?}",
         answer["summary"]["cost"],
         causes(&answer["summary"]["violations"]),
-        answer["unassigned"].as_array().unwrap().iter().map(|u| u["id"].clone()).collect::<Vec<_>>()
+        answer["unassigned"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["id"].clone())
+            .collect::<Vec<_>>()
     )];
     for route in answer["routes"].as_array().unwrap() {
         lines.push(format!(
             "route {} cost {} duration {} setup {} service {} waiting {} violations {:?}",
-            route["vehicle"], route["cost"], route["duration"], route["setup"], route["service"],
-            route["waiting_time"], causes(&route["violations"])
+            route["vehicle"],
+            route["cost"],
+            route["duration"],
+            route["setup"],
+            route["service"],
+            route["waiting_time"],
+            causes(&route["violations"])
         ));
         for step in route["steps"].as_array().unwrap() {
-            let keys = ["type", "id", "arrival", "waiting_time", "setup", "service", "load", "duration", "distance"];
-            let values: Vec<String> = keys.iter().map(|k| format!("{k} {}", step.get(*k).unwrap_or(&Value::Null))).collect();
-            lines.push(format!("  {} violations {:?}", values.join(" "), causes(&step["violations"])));
+            let keys = [
+                "type",
+                "id",
+                "arrival",
+                "waiting_time",
+                "setup",
+                "service",
+                "load",
+                "duration",
+                "distance",
+            ];
+            let values: Vec<String> = keys
+                .iter()
+                .map(|k| format!("{k} {}", step.get(*k).unwrap_or(&Value::Null)))
+                .collect();
+            lines.push(format!(
+                "  {} violations {:?}",
+                values.join(" "),
+                causes(&step["violations"])
+            ));
         }
     }
     lines

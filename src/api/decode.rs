@@ -1,9 +1,9 @@
 //! `SolveResponse` → domain [`Solution`], resolving ids against the problem, so that an
 //! answer received over the wire can be handed to the checker.
 
-use crate::domain::{RouteViolation, ViolationCause,
-    Problem, Solution, StepKind, StopReason, Summary, Tour, TourFigures, TourStep, Unassigned,
-    UnassignedReason, Vehicle, micro_currency,
+use crate::domain::{
+    Problem, RouteViolation, Solution, StepKind, StopReason, Summary, Tour, TourFigures, TourStep,
+    Unassigned, UnassignedReason, Vehicle, ViolationCause, micro_currency,
 };
 use crate::pb;
 

@@ -3,8 +3,8 @@
 //! solver progress → `Progress`, a computed matrix → `ComputeMatrixResponse`.
 
 use crate::domain::{
-    Objective, Problem, RouteViolation, StepKind, StopReason, Summary, Tour, TourStep, UNREACHABLE, Unassigned,
-    UnassignedReason, Vehicle, currency,
+    Objective, Problem, RouteViolation, StepKind, StopReason, Summary, Tour, TourStep, UNREACHABLE,
+    Unassigned, UnassignedReason, Vehicle, currency,
 };
 use crate::pb;
 use crate::pipeline::Solved;

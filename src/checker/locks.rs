@@ -49,7 +49,10 @@ pub(super) fn check(problem: &Problem, solution: &Solution) -> Vec<Finding> {
             }
             if last_position.is_some_and(|last| position < last) {
                 let rule = "a sequence-locked stop served before one given ahead of it";
-                findings.push(Finding::new(format!("tour[{vehicle_id}] step {position}"), rule));
+                findings.push(Finding::new(
+                    format!("tour[{vehicle_id}] step {position}"),
+                    rule,
+                ));
             }
             last_position = Some(position);
         }

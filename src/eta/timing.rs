@@ -39,7 +39,14 @@ pub fn time(problem: &Problem, matrix: &TravelMatrix, route: &InitialRoute) -> T
     let shift_start_s = problem.vehicles[route.vehicle].shift.start_s;
     let first = drive(problem, matrix, route.vehicle, &nodes, shift_start_s);
     let put_off_s = first.put_off_s.max(0);
-    let mut tour = drive(problem, matrix, route.vehicle, &nodes, shift_start_s + put_off_s).tour;
+    let mut tour = drive(
+        problem,
+        matrix,
+        route.vehicle,
+        &nodes,
+        shift_start_s + put_off_s,
+    )
+    .tour;
     let shift_end_s = problem.vehicles[route.vehicle].shift.end_s;
     if let Some(end) = tour.steps.last_mut()
         && end.arrival_s > shift_end_s
@@ -244,7 +251,10 @@ impl Walk {
         let earliest_s = arrival_s.max(node.after_s.unwrap_or(i64::MIN));
         let (start_s, window_end_s) = match node.windows.iter().find(|w| w.end_s >= earliest_s) {
             Some(window) => (earliest_s.max(window.start_s), window.end_s),
-            None => (earliest_s, node.windows.last().map_or(i64::MAX, |w| w.end_s)),
+            None => (
+                earliest_s,
+                node.windows.last().map_or(i64::MAX, |w| w.end_s),
+            ),
         };
         let latest_s = window_end_s.min(node.before_s.unwrap_or(i64::MAX));
         let waiting_s = start_s - arrival_s;

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::domain::{
-    InitialRoute, Problem, RouteViolation, StepKind, Tour, ViolationCause, Visit,
+    InitialRoute, Problem, RouteViolation, StepKind, Tour, TourStep, Vehicle, ViolationCause, Visit,
 };
 
 /// Marks `tour`'s steps with what they break; returns the tour's own list.
@@ -18,10 +18,7 @@ pub fn mark(problem: &Problem, route: &InitialRoute, tour: &mut Tour) -> Vec<Rou
     let mut waiting_delivery: BTreeMap<usize, usize> = BTreeMap::new();
     let mut delivered_first: Vec<usize> = Vec::new();
     for (position, step) in tour.steps.iter_mut().enumerate() {
-        let mut causes = Vec::new();
-        if step.load.iter().zip(&vehicle.capacity).any(|(l, c)| l > c) {
-            causes.push(ViolationCause::Load);
-        }
+        let mut causes = limits(vehicle, step);
         if let Some(task) = step.task {
             let skills = &problem.tasks[task].skills;
             if !skills.iter().all(|skill| vehicle.skills.contains(skill)) {
@@ -47,30 +44,12 @@ pub fn mark(problem: &Problem, route: &InitialRoute, tour: &mut Tour) -> Vec<Rou
                 causes.push(ViolationCause::Precedence);
             }
         }
-        if step.kind != StepKind::Start {
-            if vehicle
-                .max_travel_time_s
-                .is_some_and(|limit| step.travel_s > limit)
-            {
-                causes.push(ViolationCause::MaxTravelTime);
-            }
-            if vehicle
-                .max_distance_m
-                .is_some_and(|limit| step.distance_m > limit)
-            {
-                causes.push(ViolationCause::MaxDistance);
-            }
-        }
-        let break_load = step
-            .driver_break
-            .and_then(|index| vehicle.breaks[index].max_load.as_ref());
-        if break_load.is_some_and(|max| step.load.iter().zip(max).any(|(l, m)| l > m)) {
-            causes.push(ViolationCause::MaxLoad);
-        }
-        step.violations.extend(causes.into_iter().map(|cause| RouteViolation {
-            cause,
-            duration_s: None,
-        }));
+        causes.sort();
+        step.violations
+            .extend(causes.into_iter().map(|cause| RouteViolation {
+                cause,
+                duration_s: None,
+            }));
     }
     for (_, position) in waiting_delivery {
         tour.steps[position].violations.push(RouteViolation {
@@ -78,13 +57,7 @@ pub fn mark(problem: &Problem, route: &InitialRoute, tour: &mut Tour) -> Vec<Rou
             duration_s: None,
         });
     }
-    let mut tour_causes: BTreeMap<ViolationCause, Option<i64>> = BTreeMap::new();
-    for violation in tour.steps.iter().flat_map(|step| &step.violations) {
-        let entry = tour_causes.entry(violation.cause).or_default();
-        if let Some(duration_s) = violation.duration_s {
-            *entry = Some(entry.unwrap_or(0) + duration_s);
-        }
-    }
+    let mut tour_causes = merge(tour.steps.iter().flat_map(|step| &step.violations));
     let taken = |index: usize| {
         route
             .stops
@@ -92,18 +65,55 @@ pub fn mark(problem: &Problem, route: &InitialRoute, tour: &mut Tour) -> Vec<Rou
             .any(|stop| stop.visit == Visit::Break(index))
     };
     if (0..vehicle.breaks.len()).any(|index| !taken(index)) {
-        tour_causes.insert(ViolationCause::MissingBreak, None);
+        tour_causes.push(RouteViolation {
+            cause: ViolationCause::MissingBreak,
+            duration_s: None,
+        });
+        tour_causes.sort_by_key(|violation| violation.cause);
     }
     tour_causes
-        .into_iter()
-        .map(|(cause, duration_s)| RouteViolation { cause, duration_s })
-        .collect()
+}
+
+/// What `step` breaks of `vehicle`'s limits: capacity, a break's `max_load`, and the
+/// travel time and distance so far (from the first leg on).
+fn limits(vehicle: &Vehicle, step: &TourStep) -> Vec<ViolationCause> {
+    let mut causes = Vec::new();
+    if step.load.iter().zip(&vehicle.capacity).any(|(l, c)| l > c) {
+        causes.push(ViolationCause::Load);
+    }
+    let break_load = step
+        .driver_break
+        .and_then(|index| vehicle.breaks[index].max_load.as_ref());
+    if break_load.is_some_and(|max| step.load.iter().zip(max).any(|(l, m)| l > m)) {
+        causes.push(ViolationCause::MaxLoad);
+    }
+    if step.kind == StepKind::Start {
+        return causes;
+    }
+    if vehicle
+        .max_travel_time_s
+        .is_some_and(|limit| step.travel_s > limit)
+    {
+        causes.push(ViolationCause::MaxTravelTime);
+    }
+    if vehicle
+        .max_distance_m
+        .is_some_and(|limit| step.distance_m > limit)
+    {
+        causes.push(ViolationCause::MaxDistance);
+    }
+    causes
 }
 
 /// The summary's list: every cause of `tours`, once, delays and lead times summed.
 pub fn summary(tours: &[Tour]) -> Vec<RouteViolation> {
+    merge(tours.iter().flat_map(|tour| &tour.violations))
+}
+
+/// Each cause of `violations` once, its durations summed (none when it has none).
+fn merge<'a>(violations: impl Iterator<Item = &'a RouteViolation>) -> Vec<RouteViolation> {
     let mut causes: BTreeMap<ViolationCause, Option<i64>> = BTreeMap::new();
-    for violation in tours.iter().flat_map(|tour| &tour.violations) {
+    for violation in violations {
         let entry = causes.entry(violation.cause).or_default();
         if let Some(duration_s) = violation.duration_s {
             *entry = Some(entry.unwrap_or(0) + duration_s);

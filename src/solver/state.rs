@@ -54,7 +54,8 @@ impl State {
     }
 
     /// The plan of a warm start: its routes as given, each repaired if it breaks a
-    /// constraint, and every task it leaves out (or names twice, or by half) unassigned.
+    /// constraint, and every task it leaves out (or names twice, or by half, or on a
+    /// vehicle it may not ride on) unassigned.
     pub fn from_warm_start(
         instance: &Instance,
         warm: &super::warm_start::WarmStart,
@@ -69,9 +70,11 @@ impl State {
                 }
             }
         }
-        // A task is placed only if each of its stops appears exactly once, in one route.
-        let placeable = |task: usize, route: &[(usize, usize)]| {
+        // A task is placed only if each of its stops appears exactly once, in one route,
+        // of a vehicle it may ride on (a client's given route may name any).
+        let placeable = |task: usize, vehicle: usize, route: &[(usize, usize)]| {
             task < instance.task_count()
+                && instance.compatible[task][vehicle]
                 && seen[task] == instance.task_stops[task].len()
                 && (0..instance.task_stops[task].len())
                     .all(|which| route.iter().filter(|&&stop| stop == (task, which)).count() == 1)
@@ -79,7 +82,7 @@ impl State {
         for (vehicle, route) in warm.routes.iter().take(state.routes.len()).enumerate() {
             state.routes[vehicle] = route
                 .iter()
-                .filter(|&&(task, _)| placeable(task, route))
+                .filter(|&&(task, _)| placeable(task, vehicle, route))
                 .map(|&(task, which)| instance.task_stops[task][which])
                 .collect();
         }

@@ -40,7 +40,12 @@ pub fn routes(
         let mut stops = Vec::new();
         for (position, stop) in pb_vehicle.initial_route.iter().enumerate() {
             let field = format!("{field}[{position}]");
-            let visit = visit(collector, &field, stop, (domain_vehicle, tasks, &task_index));
+            let visit = visit(
+                collector,
+                &field,
+                stop,
+                (domain_vehicle, tasks, &task_index),
+            );
             let Some(visit) = visit else { continue };
             if let Visit::Task { task, which } = visit
                 && let Some(&(other, _)) = given.get(&(task, which))

@@ -92,9 +92,8 @@ pub(super) fn steps(
             "pickup" => (pb::StepKind::Pickup, Some("pickup")),
             "delivery" => (pb::StepKind::Delivery, Some("delivery")),
             other => {
-                let message = format!(
-                    "expected start, job, pickup, delivery, break or end, found {other:?}"
-                );
+                let message =
+                    format!("expected start, job, pickup, delivery, break or end, found {other:?}");
                 return Err(FormatError::field(kind_field, message));
             }
         };

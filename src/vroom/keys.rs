@@ -97,13 +97,11 @@ const MATRICES: &[&str] = &["durations", "distances"];
 const OPTIONS: &[&str] = &["g", "c"];
 
 /// Keys VROOM defines that tournee refuses, by the object they belong to, and why.
-const REFUSED: &[(&str, &str, &str)] = &[
-    (
-        "matrices",
-        "costs",
-        "custom cost matrices are not supported by tournee yet (costs come from the vehicles' fixed, per_hour and per_km)",
-    ),
-];
+const REFUSED: &[(&str, &str, &str)] = &[(
+    "matrices",
+    "costs",
+    "custom cost matrices are not supported by tournee yet (costs come from the vehicles' fixed, per_hour and per_km)",
+)];
 
 /// The keys of `document` tournee does not know (warnings, by path), or the first key
 /// it refuses (an error naming its path).

@@ -195,9 +195,15 @@ mod tests {
         assert_eq!(route[3].kind, pb::StepKind::Delivery as i32);
         assert_eq!(route[3].service_before_s, Some(9000));
         for (step, field) in [
-            (json!({"type": "pickup", "id": 2}), "vehicles[0].steps[0].id"),
+            (
+                json!({"type": "pickup", "id": 2}),
+                "vehicles[0].steps[0].id",
+            ),
             (json!({"type": "walk"}), "vehicles[0].steps[0].type"),
-            (json!({"type": "job", "id": 1, "lock": "day"}), "vehicles[0].steps[0].lock"),
+            (
+                json!({"type": "job", "id": 1, "lock": "day"}),
+                "vehicles[0].steps[0].lock",
+            ),
         ] {
             let mut bad = small_problem();
             bad["vehicles"][0]["steps"] = json!([step]);

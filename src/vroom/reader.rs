@@ -215,7 +215,8 @@ impl Reader {
         let max_time_on_board = path(field, "max_time_on_board");
         let id = format!("s{pickup_id}-{delivery_id}");
         self.shipment_ends.insert(("pickup", pickup_id), id.clone());
-        self.shipment_ends.insert(("delivery", delivery_id), id.clone());
+        self.shipment_ends
+            .insert(("delivery", delivery_id), id.clone());
         Ok(pb::Shipment {
             id,
             producer_id: self.producer(&shipment.producer, field)?,
