@@ -469,6 +469,19 @@ fn overload() -> Value {
     })
 }
 
+/// A stop served before its window spares a later one a delay (VROOM counts both alike,
+/// then prefers the shorter day and the earlier times), and a van that leaves before
+/// its shift to be on time.
+fn lead_time() -> Value {
+    let mut input = late_stop();
+    input["jobs"][0]["time_windows"] = json!([[2000, 3000]]);
+    input["jobs"][1]["time_windows"] = json!([[0, 2500]]);
+    input["vehicles"][1]["time_window"] = json!([4500, 20000]);
+    input["vehicles"][1]["steps"] = json!([{"type": "job", "id": 5}, {"type": "job", "id": 6}]);
+    input["jobs"][4]["time_windows"] = json!([[0, 5000]]);
+    input
+}
+
 #[test]
 fn plan_mode_reports_what_vroom_reports() {
     let vroom = vroom_command();
@@ -477,6 +490,7 @@ fn plan_mode_reports_what_vroom_reports() {
         ("late", late_stop(), "delay:250"),
         ("break", missing_break(), "missing_break"),
         ("overload", overload(), "load"),
+        ("lead", lead_time(), "lead_time:"),
     ] {
         let theirs = plan_mode(&vroom, &["-t", "1"], &input, &format!("{name}-vroom"));
         let ours = plan_mode(&tournee, &["vroom", "-t", "1"], &input, name);

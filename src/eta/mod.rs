@@ -9,17 +9,18 @@
 //! them and must still be timed to the end. The checker is no fit either: it judges a
 //! timed plan, it does not time one.
 //!
-//! Timing follows VROOM 1.15's choice (`choose_ETA.cpp`: fewest violations, then the
-//! shortest working time, then every service as early as possible): each stop is
-//! served as early as it can be reached, in the first window not yet closed (a delay
-//! past the last one otherwise), and the departure is then put off by as much as
-//! removes waiting without making any stop later than its window. Known differences,
-//! where VROOM's linear program trades one violation for another: tournee never
-//! serves a stop before its window to spare a later delay (no `lead_time` on task
-//! steps), a `service_before` that cannot be met is a `delay` rather than an error,
-//! and a break is taken where the previous stop left the vehicle, before the next leg
-//! (VROOM may drive part of the leg first when the break's window opens later).
+//! Timing follows VROOM 1.15's choice (`choose_ETA.cpp`): the fewest seconds of
+//! `lead_time` and `delay`, then the shortest working time, then every service as
+//! early as possible, by the same three levels of linear programs ([`schedule`]), so
+//! that a stop may be served before its window to spare a later one a delay, and a van
+//! may leave before its shift. Known differences: each stop's window is the one an
+//! as-early-as-possible drive reaches (VROOM chooses among several windows with binary
+//! variables, and may wait for a later one); a break is taken where the previous stop
+//! left the vehicle, before the next leg (VROOM may drive part of the leg first when
+//! that spares waiting); `service_*` bounds that cannot all hold fall back to the
+//! earliest drive with delays rather than VROOM's error.
 
+mod schedule;
 mod timing;
 mod violations;
 

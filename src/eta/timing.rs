@@ -1,11 +1,15 @@
 //! The timing of one given route: when each step is reached, waits and is served, and
-//! how late it is. Two drives of the route: the first from the start of the shift, as
-//! early as every stop allows, measures how long the departure can be put off without
-//! making any stop later; the second drives it from that departure and writes the
-//! steps. A step served after its window (or its `service_before`) gets its `delay`
-//! here; the other rules are `violations.rs`'s.
+//! how early or late it is. Two drives of the route: the first from the start of the
+//! shift, every stop as early as it can be, picks each stop's window and gives the
+//! legs; `schedule` then chooses the service starts as VROOM does, and the second
+//! drive serves at them and writes the steps. Should the program find no answer, the
+//! second drive leaves as late as keeps every stop as early as in the first (no more
+//! waiting than needed). A step served before its window gets its `lead_time`, after
+//! it (or its `service_before`) its `delay`, here; the other rules are
+//! `violations.rs`'s.
 
 use super::job_delivery;
+use super::schedule::{self, Slot, Times};
 use crate::domain::{
     InitialRoute, Problem, RouteViolation, StepKind, TaskKind, TimeWindow, Tour, TourFigures,
     TourStep, TravelMatrix, ViolationCause, Visit,
@@ -36,18 +40,24 @@ pub fn time(problem: &Problem, matrix: &TravelMatrix, route: &InitialRoute) -> T
         .iter()
         .filter_map(|stop| node(problem, route.vehicle, stop))
         .collect();
-    let shift_start_s = problem.vehicles[route.vehicle].shift.start_s;
-    let first = drive(problem, matrix, route.vehicle, &nodes, shift_start_s);
-    let put_off_s = first.put_off_s.max(0);
-    let mut tour = drive(
-        problem,
-        matrix,
-        route.vehicle,
-        &nodes,
-        shift_start_s + put_off_s,
-    )
-    .tour;
-    let shift_end_s = problem.vehicles[route.vehicle].shift.end_s;
+    let shift = problem.vehicles[route.vehicle].shift;
+    let route_of = (problem, matrix, route.vehicle, &nodes[..]);
+    let first = drive(route_of, shift.start_s, None);
+    let times = schedule::choose(shift, &first.slots, first.end_leg_s).unwrap_or_else(|| Times {
+        departure_s: shift.start_s + first.put_off_s.max(0),
+        starts_s: Vec::new(),
+    });
+    let planned = Some((&times.starts_s[..], &first.slots[..]));
+    let mut tour = drive(route_of, times.departure_s, planned).tour;
+    if let Some(start) = tour.steps.first_mut()
+        && times.departure_s < shift.start_s
+    {
+        start.violations.push(RouteViolation {
+            cause: ViolationCause::LeadTime,
+            duration_s: Some(shift.start_s - times.departure_s),
+        });
+    }
+    let shift_end_s = shift.end_s;
     if let Some(end) = tour.steps.last_mut()
         && end.arrival_s > shift_end_s
     {
@@ -119,20 +129,24 @@ fn node<'a>(
     })
 }
 
-/// A drive of the route: the tour, and how long its departure could be put off.
+/// A drive of the route: the tour, how long its departure could be put off, and the
+/// steps as `schedule` sees them.
 struct Drive {
     tour: Tour,
     put_off_s: i64,
+    slots: Vec<Slot>,
+    end_leg_s: i64,
 }
 
-/// Drives `nodes` for `vehicle` leaving at `departure_s`, every stop served as early as
-/// it can be.
+/// The route to drive: the problem, the vehicle's matrix, the vehicle, its nodes.
+type RouteOf<'a> = (&'a Problem, &'a TravelMatrix, usize, &'a [Node<'a>]);
+
+/// Drives the route leaving at `departure_s`, every stop served as early as it can be,
+/// or at the start `planned` for it (no earlier than reached) in the window it had.
 fn drive(
-    problem: &Problem,
-    matrix: &TravelMatrix,
-    vehicle_index: usize,
-    nodes: &[Node],
+    (problem, matrix, vehicle_index, nodes): RouteOf,
     departure_s: i64,
+    planned: Option<(&[i64], &[Slot])>,
 ) -> Drive {
     let vehicle = &problem.vehicles[vehicle_index];
     let leg = |from: Option<usize>, to: Option<usize>| match (from, to) {
@@ -163,9 +177,10 @@ fn drive(
         waited_s: 0,
         put_off_s: i64::MAX,
         steps: Vec::with_capacity(nodes.len() + 2),
+        slots: Vec::with_capacity(nodes.len()),
     };
     walk.still(StepKind::Start, vehicle.start_site, &load);
-    for node in nodes {
+    for (index, node) in nodes.iter().enumerate() {
         let to = node.site.or(walk.site);
         let (duration_s, distance_m) = match node.site {
             Some(_) => leg(walk.site, to),
@@ -178,7 +193,9 @@ fn drive(
             (Some(site), Some(_)) if walk.site != Some(site) => problem.sites[site].setup_s,
             _ => 0,
         };
-        walk.serve(node, to, (duration_s, distance_m), setup_s, &load);
+        let plan =
+            planned.and_then(|(starts, slots)| Some((*starts.get(index)?, *slots.get(index)?)));
+        walk.serve(node, to, (duration_s, distance_m, setup_s), &load, plan);
     }
     let end_site = vehicle.end_site;
     let (duration_s, distance_m) = leg(walk.site, end_site);
@@ -201,6 +218,8 @@ fn drive(
             violations: Vec::new(),
         },
         put_off_s,
+        slots: walk.slots,
+        end_leg_s: duration_s,
     }
 }
 
@@ -214,6 +233,8 @@ struct Walk {
     /// The most the departure can be put off by so far, seconds.
     put_off_s: i64,
     steps: Vec<TourStep>,
+    /// The steps served so far, as `schedule` sees them.
+    slots: Vec<Slot>,
 }
 
 impl Walk {
@@ -236,27 +257,38 @@ impl Walk {
         });
     }
 
-    /// Drives the leg to `node` at `site`, waits for its window and serves it.
+    /// Drives the leg to `node` at `site`, waits for its window (or its `planned` start,
+    /// in the window it had) and serves it.
     fn serve(
         &mut self,
         node: &Node,
         site: Option<usize>,
-        (leg_s, leg_m): (i64, i64),
-        setup_s: i64,
+        (leg_s, leg_m, setup_s): (i64, i64, i64),
         load: &[i64],
+        planned: Option<(i64, Slot)>,
     ) {
         self.figures.travel_s += leg_s;
         self.figures.distance_m += leg_m;
         let arrival_s = self.time_s + leg_s;
         let earliest_s = arrival_s.max(node.after_s.unwrap_or(i64::MIN));
-        let (start_s, window_end_s) = match node.windows.iter().find(|w| w.end_s >= earliest_s) {
-            Some(window) => (earliest_s.max(window.start_s), window.end_s),
-            None => (
-                earliest_s,
-                node.windows.last().map_or(i64::MAX, |w| w.end_s),
-            ),
+        let window = node.windows.iter().find(|w| w.end_s >= earliest_s);
+        let (start_s, open_s, window_end_s) = match (planned, window) {
+            (Some((start_s, slot)), _) => (start_s.max(arrival_s), slot.open_s, slot.close_s),
+            (None, Some(w)) => (earliest_s.max(w.start_s), w.start_s, w.end_s),
+            (None, None) => {
+                let closed_s = node.windows.last().map_or(i64::MAX, |w| w.end_s);
+                (earliest_s, i64::MIN, closed_s)
+            }
         };
         let latest_s = window_end_s.min(node.before_s.unwrap_or(i64::MAX));
+        self.slots.push(Slot {
+            leg_s,
+            action_s: setup_s + node.service_s,
+            open_s,
+            close_s: window_end_s,
+            after_s: node.after_s,
+            before_s: node.before_s,
+        });
         let waiting_s = start_s - arrival_s;
         // Putting the departure off by more than the waiting so far, this one's
         // included, and the slack left in the window would make this stop later.
@@ -271,6 +303,12 @@ impl Walk {
         self.time_s = start_s + service_s;
         self.site = site;
         let mut violations = Vec::new();
+        if start_s < open_s {
+            violations.push(RouteViolation {
+                cause: ViolationCause::LeadTime,
+                duration_s: Some(open_s - start_s),
+            });
+        }
         if start_s > latest_s {
             violations.push(RouteViolation {
                 cause: ViolationCause::Delay,
