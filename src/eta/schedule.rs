@@ -50,7 +50,7 @@ pub fn choose(shift: TimeWindow, slots: &[Slot], end_leg_s: i64) -> Option<Times
     let program = Program::new(shift, slots, end_leg_s);
     let violation = program.solve(program.violation(), &[])?;
     let fixed_violation = (program.violation(), violation.0);
-    let makespan = program.solve(program.makespan(), &[fixed_violation.clone()])?;
+    let makespan = program.solve(program.makespan(), std::slice::from_ref(&fixed_violation))?;
     let all_times = program
         .times
         .iter()
