@@ -169,3 +169,41 @@ impl<'a> Program<'a> {
         Some((objective.eval_with(&solved), values))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slot(leg_s: i64, open_s: i64, close_s: i64) -> Slot {
+        Slot {
+            leg_s,
+            action_s: 300,
+            open_s,
+            close_s,
+            after_s: None,
+            before_s: None,
+        }
+    }
+
+    #[test]
+    fn an_early_stop_spares_a_later_delay_and_the_day_starts_no_earlier_than_needed() {
+        let shift = TimeWindow {
+            start_s: 0,
+            end_s: 20_000,
+        };
+        // Served at its opening (2,000 s) the first stop makes the second 100 s late;
+        // 100 s early costs the same and shortens nothing, but serves earlier.
+        let slots = [slot(600, 2000, 3000), slot(300, 0, 2500)];
+        let times = choose(shift, &slots, 900).unwrap();
+        assert_eq!(times.starts_s, [1900, 2500]);
+        assert_eq!(times.departure_s, 1300);
+        // Nothing to trade: the van leaves just in time, no waiting.
+        let slots = [slot(600, 5000, 6000)];
+        let times = choose(shift, &slots, 600).unwrap();
+        assert_eq!((times.departure_s, times.starts_s[0]), (4400, 5000));
+        // Hard bounds that cannot hold: no answer, the caller drives as early as it can.
+        let mut bounded = slot(600, 0, 100_000);
+        bounded.before_s = Some(100);
+        assert_eq!(choose(shift, &[bounded], 600), None);
+    }
+}
