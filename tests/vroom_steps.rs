@@ -446,12 +446,13 @@ fn missing_break() -> Value {
     })
 }
 
-/// An overloaded van (and one missing a skill, over its task limit, and delivering a
-/// shipment before its pickup; past its travel time and distance limits).
+/// An overloaded van without a start (it starts at its first stop), and one missing a
+/// skill, over its task limit, and delivering a shipment before its pickup; past its
+/// travel time and distance limits, without an end.
 fn overload() -> Value {
     json!({
         "vehicles": [
-            {"id": 1, "start_index": 0, "end_index": 0, "capacity": [2],
+            {"id": 1, "end_index": 0, "capacity": [2],
              "steps": [{"type": "job", "id": 1}, {"type": "job", "id": 2}, {"type": "job", "id": 3}]},
             {"id": 2, "start_index": 0, "capacity": [5], "max_tasks": 2, "max_travel_time": 1000,
              "max_distance": 10000,

@@ -108,8 +108,9 @@ fn route(problem: &Problem, tour: &Tour, summary: &mut Totals) -> Value {
     totals.duration = tour.figures.travel_s;
     totals.waiting = tour.figures.waiting_s;
     totals.distance = tour.figures.distance_m;
-    // An open tour ends where its last stop is, as VROOM writes it.
-    let mut last_site = None;
+    // An open tour starts where its first stop is and ends where its last stop is, as
+    // VROOM writes it.
+    let mut last_site = tour.steps.iter().find_map(|step| step.task.and(step.site));
     let breaks = problem
         .vehicles
         .get(tour.vehicle)
@@ -117,7 +118,7 @@ fn route(problem: &Problem, tour: &Tour, summary: &mut Totals) -> Value {
     let steps: Vec<Value> = tour
         .steps
         .iter()
-        .filter_map(|tour_step| {
+        .map(|tour_step| {
             let written = step(problem, breaks, tour_step, last_site, &mut totals);
             last_site = tour_step.site.or(last_site);
             written
@@ -150,15 +151,15 @@ fn route(problem: &Problem, tour: &Tour, summary: &mut Totals) -> Value {
     route
 }
 
-/// One step; `None` for the start of a tour with an open start (VROOM has no such
-/// step). The end of an open tour stands at `last_site`, the last stop's.
+/// One step. The start of a tour with an open start stands at `last_site`, the first
+/// stop's; its end at `last_site`, the last stop's.
 fn step(
     problem: &Problem,
     breaks: &[Break],
     step: &TourStep,
     last_site: Option<usize>,
     totals: &mut Totals,
-) -> Option<Value> {
+) -> Value {
     let kind = match step.kind {
         StepKind::Start => "start",
         StepKind::Job => "job",
@@ -168,11 +169,8 @@ fn step(
         StepKind::Reload => "reload",
         StepKind::Break => "break",
     };
-    if step.kind == StepKind::Start && step.site.is_none() {
-        return None;
-    }
     let site = match step.kind {
-        StepKind::End => step.site.or(last_site),
+        StepKind::Start | StepKind::End => step.site.or(last_site),
         // VROOM's breaks have no location of their own.
         StepKind::Break => None,
         _ => step.site,
@@ -203,7 +201,7 @@ fn step(
             value["description"] = json!(driver_break.description);
         }
     }
-    Some(value)
+    value
 }
 
 /// What a task's step adds to `value` (its id, setup, service, description) and to
