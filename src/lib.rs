@@ -38,6 +38,8 @@
 //!   supplied matrices, the road graph, an OSRM server or straight lines;
 //! - [`solver`]: a problem and its matrices → a solution (construction, ruin & recreate,
 //!   local search, parallel searches), sync, CPU-only and deterministic;
+//! - [`eta`]: plan mode (VROOM's `-c`): the given routes timed as they are, with what
+//!   they break;
 //! - [`checker`]: the one independent feasibility-and-cost evaluator every test and
 //!   benchmark trusts;
 //! - [`pooling`]: the same orders with every producer alone and every group between,
@@ -78,6 +80,7 @@ pub mod travel;
 pub mod solver;
 pub mod checker;
 pub mod pooling;
+pub mod eta;
 pub mod error;
 pub mod pipeline;
 

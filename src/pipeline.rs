@@ -138,6 +138,21 @@ pub fn solve_problem_through(
         None => whole,
     };
     let (matrices, travel) = travel::matrices(&problem, config)?;
+    if problem.options.plan_only {
+        // Plan mode: the given routes are the plan; no search, no pooling report.
+        let mut solution = crate::eta::plan(&problem, &matrices);
+        solution.elapsed_ms = started.elapsed().as_millis() as u64;
+        return Ok(Solved {
+            problem,
+            matrices,
+            solution,
+            travel,
+            pooling: None,
+        });
+    }
+    // A checkpoint is newer than the routes the request gave.
+    let given = solver::WarmStart::from_problem(&problem);
+    let warm = warm.or(given.as_ref());
     let solution = solver::solve_checkpointed(
         &problem,
         &matrices,

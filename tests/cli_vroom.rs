@@ -175,16 +175,15 @@ fn errors_come_as_vroom_writes_them() {
     let closed = common::osrm::free_port().to_string();
     let port = format!("car:{closed}");
     let coordinates = by_coordinates();
-    let steps = r#"{"vehicles": [{"id": 1, "steps": [{"type": "start"}]}]}"#;
-    let cases: [(Vec<&str>, u8, &str); 5] = [
+    let steps = r#"{"vehicles": [{"id": 1, "start": [9.5, 47.1], "steps": [{"type": "pickup", "id": 4}]}]}"#;
+    let cases: [(Vec<&str>, u8, &str); 4] = [
         (vec!["vroom", "{\"vehicles\": ["], 2, "invalid JSON"),
-        (vec!["vroom", steps], 2, "vehicles[0].steps"),
+        (vec!["vroom", steps], 2, "vehicles[0].steps[0].id"),
         (
             vec!["vroom", "-r", "valhalla", "-i", COOPERATIVE],
             2,
             "routing engine",
         ),
-        (vec!["vroom", "-c", "-i", COOPERATIVE], 2, "plan mode"),
         (
             vec!["vroom", "-a", "car:127.0.0.1", "-p", &port, &coordinates],
             3,

@@ -104,9 +104,9 @@ async fn vroom_errors_are_written_as_vroom_express_writes_them() {
         assert_eq!(error["code"], 2);
         assert!(error["error"].as_str().unwrap().contains(says), "{error}");
     }
-    // Keys tournee cannot honour yet are input errors; unknown keys are warnings.
+    // A step naming no shipment's pickup is an input error; unknown keys are warnings.
     let mut input: Value = serde_json::from_str(COOPERATIVE).unwrap();
-    input["vehicles"][0]["steps"] = json!([{"type": "start"}]);
+    input["vehicles"][0]["steps"] = json!([{"type": "start"}, {"type": "pickup", "id": 999}]);
     let (status, _, error) =
         answer(server.post("/", input.to_string()).send().await.unwrap()).await;
     assert_eq!((status, &error["code"]), (400, &json!(2)), "{error}");
@@ -114,7 +114,7 @@ async fn vroom_errors_are_written_as_vroom_express_writes_them() {
         error["error"]
             .as_str()
             .unwrap()
-            .contains("vehicles[0].steps"),
+            .contains("vehicles[0].steps[1].id"),
         "{error}"
     );
     let mut input: Value = serde_json::from_str(COOPERATIVE).unwrap();
@@ -177,5 +177,61 @@ async fn a_site_no_road_reaches_is_a_routing_error_as_in_vroom() {
             .unwrap()
             .contains("nearest drivable road"),
         "{error}"
+    );
+}
+
+#[tokio::test]
+async fn options_c_is_plan_mode_at_both_doors() {
+    let server = start_http(ServerConfig::default()).await;
+    // Job 2 closes at 1,000 s, the van reaches it at 1,200 s; job 3 is in no route.
+    let input = json!({
+        "vehicles": [{"id": 1, "start_index": 0, "end_index": 0, "capacity": [1],
+                      "steps": [{"type": "job", "id": 1}, {"type": "job", "id": 2}]}],
+        "jobs": [{"id": 1, "location_index": 1, "service": 300, "delivery": [1]},
+                 {"id": 2, "location_index": 2, "service": 300, "delivery": [1],
+                  "time_windows": [[0, 1000]]},
+                 {"id": 3, "location_index": 1}],
+        "matrices": {"car": {"durations": [[0, 600, 900], [600, 0, 300], [900, 300, 0]]}},
+        "options": {"c": true}
+    });
+    let (status, _, output) =
+        answer(server.post("/", input.to_string()).send().await.unwrap()).await;
+    assert_eq!(status, 200, "{output}");
+    let steps = output["routes"][0]["steps"].as_array().unwrap();
+    let ids: Vec<&Value> = steps.iter().map(|step| &step["id"]).collect();
+    assert_eq!(
+        ids,
+        [&Value::Null, &json!(1), &json!(2), &Value::Null],
+        "{output}"
+    );
+    assert_eq!(
+        steps[0]["violations"],
+        json!([{"cause": "load"}]),
+        "{output}"
+    );
+    assert_eq!(steps[2]["arrival"], 1200);
+    assert_eq!(
+        steps[2]["violations"],
+        json!([{"cause": "delay", "duration": 200}])
+    );
+    assert_eq!(output["unassigned"][0]["id"], 3);
+    // The native door: `options.plan_only`, violations on the tour's steps.
+    let mut request = tournee::vroom::parse_vroom(&input.to_string()).unwrap();
+    request.options = Some(tournee::pb::SolveOptions {
+        plan_only: true,
+        ..quick_options(1)
+    });
+    let sent = server.post("/v1/solve", serde_json::to_string(&request).unwrap());
+    let (status, _, native) = answer(sent.send().await.unwrap()).await;
+    assert_eq!(status, 200, "{native}");
+    let tour = &native["tours"][0];
+    assert_eq!(
+        tour["steps"][2]["violations"],
+        json!([{"cause": "delay", "durationS": "200"}]),
+        "{native}"
+    );
+    assert_eq!(
+        native["unassigned"][0]["reason"],
+        "UNASSIGNED_REASON_NOT_IN_PLAN"
     );
 }

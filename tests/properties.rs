@@ -141,6 +141,46 @@ fn soft_windows(draw: u64, objective: i32) -> Vec<pb::TimeWindow> {
         .collect()
 }
 
+/// Half the problems give the vehicles routes (a warm start), every task on one of
+/// them, a shipment's pickup right before its delivery, each task free, locked on its
+/// vehicle or in sequence.
+fn given_routes(
+    vehicles: &mut [pb::Vehicle],
+    shipments: &[pb::Shipment],
+    jobs: &[pb::Job],
+    seed: u64,
+) {
+    if seed % 2 == 1 {
+        return;
+    }
+    let locks = [
+        pb::StopLock::None,
+        pb::StopLock::OnVehicle,
+        pb::StopLock::InSequence,
+    ];
+    let stops = shipments.iter().flat_map(|s| {
+        [
+            (pb::StepKind::Pickup, &s.id),
+            (pb::StepKind::Delivery, &s.id),
+        ]
+    });
+    let stops = stops.chain(jobs.iter().map(|j| (pb::StepKind::Job, &j.id)));
+    let mut task = 0;
+    for (index, (kind, id)) in stops.enumerate() {
+        if kind != pb::StepKind::Delivery {
+            task = index;
+        }
+        let draw = seed / 2 + task as u64;
+        let vehicle = draw as usize % vehicles.len();
+        vehicles[vehicle].initial_route.push(pb::RouteStop {
+            kind: kind as i32,
+            id: id.clone(),
+            lock: locks[(draw / 3 % 3) as usize] as i32,
+            ..Default::default()
+        });
+    }
+}
+
 prop_compose! {
     fn arbitrary_problem()(site_count in 2usize..7)(
         sites in (0..site_count).map(arbitrary_site).collect::<Vec<_>>(),
@@ -153,7 +193,7 @@ prop_compose! {
     ) -> pb::SolveRequest {
         let site_count = sites.len();
         let site_id = |i: usize| format!("site-{i}");
-        let vehicles = vehicles.into_iter().enumerate().map(|(index, (start, end, cap0, cap1, cold, shift_start, max_stops, max_work))| {
+        let mut vehicles: Vec<pb::Vehicle> = vehicles.into_iter().enumerate().map(|(index, (start, end, cap0, cap1, cold, shift_start, max_stops, max_work))| {
             let shifts = shifts(index as u64 + seed / 7, shift_start, cap0, max_stops);
             let breaks = if shifts.is_empty() { breaks(index as u64 + seed, shift_start, cap0) } else { Vec::new() };
             pb::Vehicle {
@@ -198,7 +238,7 @@ prop_compose! {
         } else {
             Vec::new()
         };
-        let jobs = jobs.into_iter().enumerate().map(|(index, (at, delivery, pickup, cold))| pb::Job {
+        let jobs: Vec<pb::Job> = jobs.into_iter().enumerate().map(|(index, (at, delivery, pickup, cold))| pb::Job {
             id: format!("job-{index}"),
             stop: Some(pb::TaskStop { site_id: site_id(at), time_windows: soft_windows(seed + 5 * index as u64 + 3, objective), ..Default::default() }),
             delivery: vec![delivery, 0],
@@ -207,13 +247,17 @@ prop_compose! {
             goods_kind: ["", "meal", "meat"][index % 3].into(),
             ..Default::default()
         }).collect();
+        // Given routes are refused with shifts (a route names a vehicle, not a shift).
+        if vehicles.iter().all(|v| v.shifts.is_empty()) {
+            given_routes(&mut vehicles, &shipments, &jobs, seed);
+        }
         pb::SolveRequest {
             sites,
             vehicles,
             shipments,
             jobs,
             incompatible_goods,
-            options: Some(pb::SolveOptions { seed, objective, threads: 1, max_iterations: Some(40), time_limit_ms: Some(3_600_000), geometry: false, effort: None, balance_per_hour: if seed % 3 == 2 { 40.0 } else { 0.0 } }),
+            options: Some(pb::SolveOptions { seed, objective, threads: 1, max_iterations: Some(40), time_limit_ms: Some(3_600_000), geometry: false, effort: None, balance_per_hour: if seed % 3 == 2 { 40.0 } else { 0.0 }, plan_only: false }),
             ..Default::default()
         }
     }
@@ -242,6 +286,22 @@ proptest! {
         let shipment_stops = 2 * request.shipments.len() + request.jobs.len();
         let unassigned_stops: usize = solved.solution.unassigned.iter().map(|u| if u.task < request.shipments.len() { 2 } else { 1 }).sum();
         prop_assert_eq!(served + unassigned_stops, shipment_stops);
+    }
+
+    #[test]
+    fn plan_mode_keeps_the_given_routes(request in arbitrary_problem()) {
+        let mut request = request;
+        if let Some(options) = request.options.as_mut() { options.plan_only = true; }
+        let solved = solve(&request);
+        for tour in &solved.solution.tours {
+            let vehicle = &request.vehicles[tour.vehicle];
+            let driven: Vec<&str> = tour.steps.iter().filter_map(|s| s.task).map(|t| solved.problem.tasks[t].id.as_str()).collect();
+            let given: Vec<&str> = vehicle.initial_route.iter().map(|s| s.id.as_str()).collect();
+            prop_assert_eq!(driven, given);
+        }
+        let given: usize = request.vehicles.iter().map(|v| v.initial_route.len()).sum();
+        let unassigned_stops: usize = solved.solution.unassigned.iter().map(|u| if u.task < request.shipments.len() { 2 } else { 1 }).sum();
+        prop_assert_eq!(given + unassigned_stops, 2 * request.shipments.len() + request.jobs.len());
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! answer received over the wire can be handed to the checker.
 
 use crate::domain::{
-    Problem, Solution, StepKind, StopReason, Summary, Tour, TourFigures, TourStep, Unassigned,
-    UnassignedReason, Vehicle, micro_currency,
+    Problem, RouteViolation, Solution, StepKind, StopReason, Summary, Tour, TourFigures, TourStep,
+    Unassigned, UnassignedReason, Vehicle, ViolationCause, micro_currency,
 };
 use crate::pb;
 
@@ -97,6 +97,7 @@ fn tour(problem: &Problem, tour: &pb::Tour) -> Result<Tour, DecodeError> {
             early_s: tour.early_s,
             penalty_micro: micro_currency(tour.penalty),
         },
+        violations: tour.violations.iter().filter_map(violation).collect(),
     })
 }
 
@@ -130,6 +131,29 @@ fn step(problem: &Problem, vehicle: &Vehicle, step: &pb::Step) -> Result<TourSte
         late_s: step.late_s,
         early_s: step.early_s,
         penalty_micro: micro_currency(step.penalty),
+        violations: step.violations.iter().filter_map(violation).collect(),
+    })
+}
+
+/// A wire violation; an unknown cause is read past (a newer server's).
+fn violation(given: &pb::RouteViolation) -> Option<RouteViolation> {
+    let cause = [
+        ViolationCause::LeadTime,
+        ViolationCause::Delay,
+        ViolationCause::Load,
+        ViolationCause::MaxTasks,
+        ViolationCause::Skills,
+        ViolationCause::Precedence,
+        ViolationCause::MissingBreak,
+        ViolationCause::MaxTravelTime,
+        ViolationCause::MaxLoad,
+        ViolationCause::MaxDistance,
+    ]
+    .into_iter()
+    .find(|cause| cause.code() == given.cause)?;
+    Some(RouteViolation {
+        cause,
+        duration_s: given.duration_s,
     })
 }
 
@@ -166,6 +190,7 @@ fn unassigned_reason(reason: i32) -> UnassignedReason {
         Ok(pb::UnassignedReason::Unreachable) => UnassignedReason::Unreachable,
         Ok(pb::UnassignedReason::IncompatibleGoods) => UnassignedReason::IncompatibleGoods,
         Ok(pb::UnassignedReason::Breaks) => UnassignedReason::Breaks,
+        Ok(pb::UnassignedReason::NotInPlan) => UnassignedReason::NotInPlan,
         _ => UnassignedReason::FleetFull,
     }
 }

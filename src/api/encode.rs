@@ -3,8 +3,8 @@
 //! solver progress → `Progress`, a computed matrix → `ComputeMatrixResponse`.
 
 use crate::domain::{
-    Objective, Problem, StepKind, StopReason, Summary, Tour, TourStep, UNREACHABLE, Unassigned,
-    UnassignedReason, Vehicle, currency, day_of,
+    Objective, Problem, RouteViolation, StepKind, StopReason, Summary, Tour, TourStep, UNREACHABLE,
+    Unassigned, UnassignedReason, Vehicle, currency, day_of,
 };
 use crate::pb;
 use crate::pipeline::Solved;
@@ -76,7 +76,18 @@ fn tour(problem: &Problem, tour: &Tour) -> pb::Tour {
         late_s: tour.figures.late_s,
         early_s: tour.figures.early_s,
         penalty: currency(tour.figures.penalty_micro),
+        violations: violations(&tour.violations),
     }
+}
+
+/// Plan mode's violations on the wire.
+fn violations(list: &[RouteViolation]) -> Vec<pb::RouteViolation> {
+    list.iter()
+        .map(|violation| pb::RouteViolation {
+            cause: violation.cause.code().to_string(),
+            duration_s: violation.duration_s,
+        })
+        .collect()
 }
 
 /// One step; `with_day` (a tour on a shift of a week) also names its day.
@@ -108,6 +119,7 @@ fn step(problem: &Problem, vehicle: &Vehicle, step: &TourStep, with_day: bool) -
         late_s: step.late_s,
         early_s: step.early_s,
         penalty: currency(step.penalty_micro),
+        violations: violations(&step.violations),
     }
 }
 
@@ -232,6 +244,7 @@ fn reason(reason: UnassignedReason) -> pb::UnassignedReason {
         UnassignedReason::FleetFull => pb::UnassignedReason::FleetFull,
         UnassignedReason::IncompatibleGoods => pb::UnassignedReason::IncompatibleGoods,
         UnassignedReason::Breaks => pb::UnassignedReason::Breaks,
+        UnassignedReason::NotInPlan => pb::UnassignedReason::NotInPlan,
     }
 }
 

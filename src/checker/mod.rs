@@ -28,10 +28,12 @@
 //! - a used vehicle's driver takes each of its breaks once, where the previous step
 //!   left the vehicle, starting inside one of the break's windows (waiting for it when
 //!   early), for its duration (counted as service), with no more than its `max_load`
-//!   on board; for the departure's delay a break counts as a stop without a leg.
+//!   on board; for the departure's delay a break counts as a stop without a leg;
+//! - a task locked on a vehicle by a given route is served by that vehicle (or left
+//!   out), and the route's sequence-locked stops keep their given order.
 //!
 //! Where each rule lives: `assignment` holds the rules across tours (each task and
-//! vehicle once, shipments whole, skills, goods); for each tour, `visits` resolves
+//! vehicle once, shipments whole, skills, goods), `locks` the given routes' locks; for each tour, `visits` resolves
 //! the steps to stops and trip loads, `replay` walks them leg by leg with the time
 //! and distance rules of `schedule`, `tour` holds the tour to its vehicle's limits,
 //! and `compare` sets what the tour reports against what was recomputed. This file
@@ -40,6 +42,7 @@
 mod assignment;
 mod compare;
 mod finding;
+mod locks;
 mod on_board;
 mod replay;
 mod schedule;
@@ -61,6 +64,7 @@ pub fn check(
     solution: &Solution,
 ) -> Result<(), Vec<Finding>> {
     let mut findings = assignment::check(problem, solution);
+    findings.append(&mut locks::check(problem, solution));
     let mut totals = crate::domain::Summary::default();
     for tour in &solution.tours {
         match evaluate_tour(problem, matrices, tour) {

@@ -104,12 +104,14 @@ mod tests {
             late_s: 0,
             early_s: 0,
             penalty_micro: 0,
+            violations: Vec::new(),
         };
         Tour {
             vehicle: 0,
             shift: Some(shift),
             steps: vec![step(StepKind::Start, from_s), step(StepKind::End, to_s)],
             figures: TourFigures::default(),
+            violations: Vec::new(),
         }
     }
 

@@ -8,9 +8,9 @@
 //! Coordinates are routed as VROOM routes them: by OSRM (`-r osrm`, the default, at
 //! `-a PROFILE:HOST` and `-p PROFILE:PORT`, by default 0.0.0.0:5000), or on tournee's
 //! embedded road graph of an extract (`--osm`); matrices in the input are used as
-//! given. `-x` (0–5) is tournee's effort level, `-l` the time limit in seconds. What
-//! tournee does not do is refused, never ignored: other routers, and the plan mode
-//! (`-c`).
+//! given. `-x` (0–5) is tournee's effort level, `-l` the time limit in seconds, `-c`
+//! plan mode (the vehicles' `steps` timed as given, violations reported; see
+//! `tournee::eta`). What tournee does not do is refused, never ignored: other routers.
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -61,7 +61,7 @@ pub struct VroomArguments {
     /// Routing server port, PROFILE:PORT or PORT (profile car).
     #[arg(short = 'p', value_name = "PROFILE:PORT")]
     ports: Vec<String>,
-    /// Plan mode (choose the timing of given steps): not supported yet, refused.
+    /// Plan mode: time the vehicles' given `steps` as they are and report violations.
     #[arg(short = 'c')]
     choose_eta: bool,
     /// Route on the embedded road graph of this OpenStreetMap extract instead of OSRM.
@@ -121,11 +121,6 @@ pub fn run(arguments: &VroomArguments) -> anyhow::Result<()> {
 
 /// Reads, solves and writes the answer as VROOM's JSON.
 fn solve(arguments: &VroomArguments) -> Result<serde_json::Value, Failure> {
-    if arguments.choose_eta {
-        return Err(Failure::input(
-            "plan mode (-c) is not supported by tournee yet",
-        ));
-    }
     let config = travel(arguments)?;
     let text = input_text(arguments)?;
     let read =
@@ -135,6 +130,7 @@ fn solve(arguments: &VroomArguments) -> Result<serde_json::Value, Failure> {
     options.threads = arguments.threads;
     options.effort = Some(arguments.exploration.min(5));
     options.geometry |= arguments.geometry;
+    options.plan_only |= arguments.choose_eta;
     if arguments.max_iterations.is_some() {
         options.max_iterations = arguments.max_iterations;
     }

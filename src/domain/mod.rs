@@ -5,6 +5,7 @@
 mod problem;
 mod shift;
 mod soft_window;
+mod route;
 mod solution;
 mod time_window;
 mod tour_slots;
@@ -15,6 +16,7 @@ pub use problem::{
     Objective, PoolingOptions, Problem, Producer, Reload, SearchOptions, Site, SiteKind, Task,
     TaskKind, TaskStop, Vehicle, currency, micro_currency,
 };
+pub use route::{InitialRoute, Lock, RouteStop, RouteViolation, ViolationCause, Visit};
 pub use shift::{Break, DAY_S, Shift, day_of};
 pub use soft_window::{SoftStart, Softness, soft_start};
 pub use solution::{

@@ -271,6 +271,9 @@ pub struct SearchOptions {
     /// Run the local search after recreate (off for the many small coalition solves of
     /// the pooling report, whose iteration budgets were set without it).
     pub local_search: bool,
+    /// Plan mode: time the given routes as they are, reporting what they break; no
+    /// search.
+    pub plan_only: bool,
 }
 
 impl Default for SearchOptions {
@@ -285,6 +288,7 @@ impl Default for SearchOptions {
             geometry: false,
             balance_per_hour: 0.0,
             local_search: true,
+            plan_only: false,
         }
     }
 }
@@ -317,6 +321,8 @@ pub struct Problem {
     pub incompatible_goods: Vec<(usize, usize)>,
     /// Pairs of goods kinds that may share a tour but are never on board together.
     pub apart_on_board: Vec<(usize, usize)>,
+    /// The vehicles' given routes (only those given), by vehicle index.
+    pub routes: Vec<super::route::InitialRoute>,
 }
 
 impl Problem {

@@ -54,6 +54,8 @@ pub struct TourStep {
     pub early_s: i64,
     /// What that lateness and earliness cost, micro-currency.
     pub penalty_micro: i64,
+    /// Plan mode: the rules this step breaks (empty otherwise).
+    pub violations: Vec<super::route::RouteViolation>,
 }
 
 /// The figures of a tour; a plan's summary and the pooling report sum them. The
@@ -117,6 +119,9 @@ pub struct Tour {
     pub steps: Vec<TourStep>,
     /// Its figures.
     pub figures: TourFigures,
+    /// Plan mode: the rules the tour breaks, each cause once, delays and lead times
+    /// summed (empty otherwise).
+    pub violations: Vec<super::route::RouteViolation>,
 }
 
 /// Why a task was left out.
@@ -141,6 +146,8 @@ pub enum UnassignedReason {
     IncompatibleGoods,
     /// The drivers' breaks cannot be placed on any compatible vehicle's tour with it.
     Breaks,
+    /// Plan mode: no given route visits it.
+    NotInPlan,
 }
 
 impl UnassignedReason {
@@ -168,6 +175,7 @@ impl UnassignedReason {
             UnassignedReason::Breaks => {
                 "no compatible vehicle can take its driver's breaks on a tour with it"
             }
+            UnassignedReason::NotInPlan => "plan mode: no given route visits it",
         }
     }
 
@@ -183,6 +191,7 @@ impl UnassignedReason {
             UnassignedReason::FleetFull => "fleet_full",
             UnassignedReason::IncompatibleGoods => "incompatible_goods",
             UnassignedReason::Breaks => "breaks",
+            UnassignedReason::NotInPlan => "not_in_plan",
         }
     }
 }

@@ -4,7 +4,8 @@
 //! path (keys, admission, deadline, logging, metrics under the method `Vroom`), with
 //! the server's travel source for coordinates (`serve --osm`, `--osrm-url`), each
 //! route's geometry when `options.g` asks for it, and a `warnings` entry for each key
-//! read past (as `tournee vroom` answers).
+//! read past (as `tournee vroom` answers). vroom-express's `options.c` (plan mode, its
+//! `-c`) times the vehicles' given `steps` instead of solving (see [`crate::eta`]).
 //!
 //! Errors are written as vroom-express writes them, `{"code": N, "error": "…"}`, with
 //! its codes and HTTP statuses: 2 (input) → 400, 3 (routing) → 500, 1 (internal) → 500,

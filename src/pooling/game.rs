@@ -223,6 +223,9 @@ pub fn sub_problem(
             vehicles,
             options,
             pooling: None,
+            // Given routes name the whole problem's tasks and vehicles; a coalition
+            // plans its own.
+            routes: Vec::new(),
             ..problem.clone()
         },
         tasks: task_indices,

@@ -170,6 +170,7 @@ fn options(config: &BenchConfig, seed: u64) -> pb::SolveOptions {
         max_iterations: config.max_iterations,
         effort: config.effort,
         balance_per_hour: 0.0,
+        plan_only: false,
     }
 }
 

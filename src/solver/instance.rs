@@ -5,6 +5,7 @@ use rayon::prelude::*;
 
 use crate::domain::{Objective, Problem, Softness, TaskKind, TaskStop, TimeWindow, TravelMatrix};
 
+mod locks;
 mod on_board;
 
 /// What a stop does.
@@ -67,6 +68,8 @@ pub struct Instance<'a> {
     /// Whether some soft window allows early service: routes are then also walked
     /// serving early wherever allowed, and the cheaper walk kept.
     pub early_allowed: bool,
+    /// What the given routes' locks keep.
+    pub locks: locks::Locks,
     /// `clashes[kind][other]`: goods of these kinds never share a tour (empty when the
     /// problem has no incompatible goods).
     clashes: Vec<Vec<bool>>,
@@ -151,7 +154,15 @@ impl<'a> Instance<'a> {
                 }
             }
         }
-        let compatible = compatibility(problem);
+        let locks = locks::Locks::new(problem, &task_stops, stops.len());
+        let mut compatible = compatibility(problem);
+        for (task, locked) in locks.vehicle.iter().enumerate() {
+            if let Some(locked) = *locked {
+                for (vehicle, allowed) in compatible[task].iter_mut().enumerate() {
+                    *allowed &= vehicle == locked;
+                }
+            }
+        }
         let neighbours = neighbours(&stops, matrices.first());
         let kinds = problem.goods_kinds.len();
         let clashes = kind_pairs(kinds, &problem.incompatible_goods);
@@ -175,6 +186,7 @@ impl<'a> Instance<'a> {
             compatible,
             neighbours,
             objective: problem.options.objective,
+            locks,
         }
     }
 

@@ -28,6 +28,7 @@ pub fn solution(instance: &Instance, state: &State) -> Solution {
             shift: None,
             steps,
             figures,
+            violations: Vec::new(),
         });
     }
     unassigned_tasks.sort_unstable();

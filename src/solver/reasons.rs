@@ -68,6 +68,8 @@ pub fn reason(
         // A task alone never clashes with itself: the other goods took the vehicles.
         Infeasible::IncompatibleGoods => UnassignedReason::FleetFull,
         Infeasible::Breaks => UnassignedReason::Breaks,
+        // A task alone keeps its own order: the other locked stops are in the way.
+        Infeasible::Locks => UnassignedReason::FleetFull,
         Infeasible::Precedence => match problem.tasks[task].kind {
             TaskKind::Shipment { .. } => UnassignedReason::TimeWindows,
             TaskKind::Job { .. } => UnassignedReason::VehicleLimits,

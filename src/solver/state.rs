@@ -7,12 +7,16 @@ use super::route::evaluate::{Scratch, evaluate};
 use crate::domain::Objective;
 use crate::domain::TourFigures;
 
+/// What leaving out a task locked on a vehicle weighs: more than every unlocked task
+/// together (at most 101 each), so a plan drops a locked task only when no plan keeps it.
+const LOCKED_WEIGHT: u64 = 1 << 32;
+
 /// What the search minimises, compared field by field: unassigned priority, unassigned
 /// count, vehicles (for the vehicles-first objective), then the objective's value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Score {
     /// Sum of `1 + priority` over unassigned tasks, so any served task beats none and
-    /// higher priorities weigh more.
+    /// higher priorities weigh more ([`LOCKED_WEIGHT`] more for a locked one).
     pub unassigned_weight: u64,
     /// Unassigned tasks.
     pub unassigned: usize,
@@ -50,7 +54,8 @@ impl State {
     }
 
     /// The plan of a warm start: its routes as given, each repaired if it breaks a
-    /// constraint, and every task it leaves out (or names twice, or by half) unassigned.
+    /// constraint, and every task it leaves out (or names twice, or by half, or on a
+    /// vehicle it may not ride on) unassigned.
     pub fn from_warm_start(
         instance: &Instance,
         warm: &super::warm_start::WarmStart,
@@ -65,9 +70,11 @@ impl State {
                 }
             }
         }
-        // A task is placed only if each of its stops appears exactly once, in one route.
-        let placeable = |task: usize, route: &[(usize, usize)]| {
+        // A task is placed only if each of its stops appears exactly once, in one route,
+        // of a vehicle it may ride on (a client's given route may name any).
+        let placeable = |task: usize, vehicle: usize, route: &[(usize, usize)]| {
             task < instance.task_count()
+                && instance.compatible[task][vehicle]
                 && seen[task] == instance.task_stops[task].len()
                 && (0..instance.task_stops[task].len())
                     .all(|which| route.iter().filter(|&&stop| stop == (task, which)).count() == 1)
@@ -75,7 +82,7 @@ impl State {
         for (vehicle, route) in warm.routes.iter().take(state.routes.len()).enumerate() {
             state.routes[vehicle] = route
                 .iter()
-                .filter(|&&(task, _)| placeable(task, route))
+                .filter(|&&(task, _)| placeable(task, vehicle, route))
                 .map(|&(task, which)| instance.task_stops[task][which])
                 .collect();
         }
@@ -95,7 +102,10 @@ impl State {
         let unassigned_weight = self
             .unassigned
             .iter()
-            .map(|&task| 1 + u64::from(instance.problem.tasks[task].priority))
+            .map(|&task| {
+                let locked = instance.locks.vehicle[task].map_or(0, |_| LOCKED_WEIGHT);
+                locked + 1 + u64::from(instance.problem.tasks[task].priority)
+            })
             .sum();
         let vehicles = match instance.objective {
             Objective::Vehicles => self.routes.iter().filter(|route| !route.is_empty()).count(),

@@ -11,6 +11,7 @@ mod limits;
 mod options;
 mod pooling;
 mod shifts;
+mod routes;
 mod sites;
 mod soft_windows;
 mod tasks;
@@ -87,6 +88,12 @@ pub fn problem_within(request: &pb::SolveRequest, policy: &Policy) -> Result<Pro
         crate::domain::TaskKind::Job { stop, .. } => !stop.soft.is_empty(),
     });
     soft_windows::objective(&mut collector, options.objective, any_soft);
+    let routes = routes::routes(
+        &mut collector,
+        request,
+        (&vehicles, &tasks),
+        options.plan_only,
+    );
     let problem = Problem {
         sites,
         producers,
@@ -100,6 +107,7 @@ pub fn problem_within(request: &pb::SolveRequest, policy: &Policy) -> Result<Pro
         goods_kinds,
         incompatible_goods,
         apart_on_board,
+        routes,
     };
     collector.finish(problem)
 }

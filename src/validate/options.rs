@@ -99,6 +99,7 @@ pub fn search_options(
         geometry: options.geometry,
         balance_per_hour,
         local_search: true,
+        plan_only: options.plan_only,
     }
 }
 

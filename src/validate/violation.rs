@@ -64,6 +64,9 @@ pub enum Code {
     /// overlapping soft windows of one stop, or soft windows under an objective that
     /// cannot price them.
     SoftWindow,
+    /// A given route visits a shipment's delivery before its pickup, or one without the
+    /// other (allowed in plan mode, which reports it as a `precedence` violation).
+    RouteOrder,
 }
 
 impl Code {
@@ -96,6 +99,7 @@ impl Code {
             Code::ShiftOverlap => "shift_overlap",
             Code::ShiftConflict => "shift_conflict",
             Code::SoftWindow => "soft_window",
+            Code::RouteOrder => "route_order",
         }
     }
 }

@@ -5,7 +5,9 @@
 use std::collections::HashSet;
 
 use super::json::{Field, array, path};
-use super::model::{Break, GoodsKind, Id, Stop};
+use std::collections::HashMap;
+
+use super::model::{Break, GoodsKind, Id, Step, Stop};
 use crate::format_error::FormatError;
 use crate::pb;
 
@@ -63,6 +65,77 @@ pub(super) fn breaks(
             })
         })
         .collect()
+}
+
+/// A vehicle's `steps` as its native given route: a job step names the job, a pickup
+/// or delivery step the shipment whose end has that id (`shipment_ends`), a break step
+/// the vehicle's break. Kinds and ids must exist here; the native validation checks
+/// the route itself (a task in two routes, a delivery first, …).
+pub(super) fn steps(
+    list: &Field<Vec<Field<Step>>>,
+    field: &str,
+    shipment_ends: &HashMap<(&'static str, String), String>,
+) -> Result<Vec<pb::RouteStop>, FormatError> {
+    let list_field = path(field, "steps");
+    let elements = list.read(&list_field)?.unwrap_or_default();
+    let mut route = Vec::with_capacity(elements.len());
+    for (index, element) in elements.iter().enumerate() {
+        let field = format!("{list_field}[{index}]");
+        let given = element.read_element(&field)?;
+        let kind_field = path(&field, "type");
+        let kind = given.kind.read(&kind_field)?.unwrap_or_default();
+        let (kind, end) = match kind.as_str() {
+            "start" => (pb::StepKind::Start, None),
+            "end" => (pb::StepKind::End, None),
+            "job" => (pb::StepKind::Job, None),
+            "break" => (pb::StepKind::Break, None),
+            "pickup" => (pb::StepKind::Pickup, Some("pickup")),
+            "delivery" => (pb::StepKind::Delivery, Some("delivery")),
+            other => {
+                let message =
+                    format!("expected start, job, pickup, delivery, break or end, found {other:?}");
+                return Err(FormatError::field(kind_field, message));
+            }
+        };
+        let step_id = match kind {
+            pb::StepKind::Start | pb::StepKind::End => String::new(),
+            _ => id(&given.id, &field)?,
+        };
+        let step_id = match end {
+            Some(end) => shipment_ends
+                .get(&(end, step_id.clone()))
+                .cloned()
+                .ok_or_else(|| {
+                    let message = format!("no shipment has a {end} with id {step_id}");
+                    FormatError::field(path(&field, "id"), message)
+                })?,
+            None => step_id,
+        };
+        let time = |value: &Field<i64>, key| value.read(&path(&field, key));
+        route.push(pb::RouteStop {
+            kind: kind as i32,
+            id: step_id,
+            lock: lock(&given.lock, &field)? as i32,
+            service_at_s: time(&given.service_at, "service_at")?,
+            service_after_s: time(&given.service_after, "service_after")?,
+            service_before_s: time(&given.service_before, "service_before")?,
+        });
+    }
+    Ok(route)
+}
+
+/// The extension `lock` of a step: `"vehicle"` or `"sequence"`, none when absent.
+fn lock(lock: &Field<String>, field: &str) -> Result<pb::StopLock, FormatError> {
+    let field = path(field, "lock");
+    match lock.read(&field)?.as_deref() {
+        None => Ok(pb::StopLock::None),
+        Some("vehicle") => Ok(pb::StopLock::OnVehicle),
+        Some("sequence") => Ok(pb::StopLock::InSequence),
+        Some(other) => Err(FormatError::field(
+            field,
+            format!("expected \"vehicle\" or \"sequence\", found {other:?}"),
+        )),
+    }
 }
 
 /// An array of integers, empty when absent; a value that is not an array, and each

@@ -1,6 +1,5 @@
 //! Which keys of a VROOM document tournee reads, which it refuses and which it does not
-//! know. A key VROOM defines but tournee cannot honour yet (fixed `steps`, custom
-//! `costs` matrices) changes the plan a user expects, so it is an input
+//! know. A key VROOM defines but tournee cannot honour yet (custom `costs` matrices) changes the plan a user expects, so it is an input
 //! error naming its path rather than something silently dropped; a key VROOM does not
 //! define either (a typo, another tool's extension) is read past with a warning in the
 //! answer. The model (`model.rs`) reads what is known; this module only sorts keys.
@@ -39,6 +38,17 @@ const VEHICLE: &[&str] = &[
     "max_distance",
     "producer",
     "breaks",
+    "steps",
+];
+
+/// Keys of a vehicle's step (with tournee's `lock`).
+const STEP: &[&str] = &[
+    "type",
+    "id",
+    "service_at",
+    "service_after",
+    "service_before",
+    "lock",
 ];
 
 /// Keys of a vehicle's break.
@@ -84,21 +94,14 @@ const SHIPMENT: &[&str] = &[
 const MATRICES: &[&str] = &["durations", "distances"];
 
 /// Keys of `options`.
-const OPTIONS: &[&str] = &["g"];
+const OPTIONS: &[&str] = &["g", "c"];
 
 /// Keys VROOM defines that tournee refuses, by the object they belong to, and why.
-const REFUSED: &[(&str, &str, &str)] = &[
-    (
-        "vehicles",
-        "steps",
-        "fixed or initial steps are not supported by tournee yet",
-    ),
-    (
-        "matrices",
-        "costs",
-        "custom cost matrices are not supported by tournee yet (costs come from the vehicles' fixed, per_hour and per_km)",
-    ),
-];
+const REFUSED: &[(&str, &str, &str)] = &[(
+    "matrices",
+    "costs",
+    "custom cost matrices are not supported by tournee yet (costs come from the vehicles' fixed, per_hour and per_km)",
+)];
 
 /// The keys of `document` tournee does not know (warnings, by path), or the first key
 /// it refuses (an error naming its path).
@@ -113,6 +116,9 @@ pub fn check(document: &Value) -> Result<Vec<String>, FormatError> {
         sort(vehicle, &path, "vehicles", &[VEHICLE])?;
         if let Some(costs) = vehicle.get("costs") {
             sort(costs, &format!("{path}.costs"), "costs", &[COSTS])?;
+        }
+        for (s, step) in elements(vehicle, "steps") {
+            sort(step, &format!("{path}.steps[{s}]"), "steps", &[STEP])?;
         }
         for (b, driver_break) in elements(vehicle, "breaks") {
             sort(
@@ -223,9 +229,8 @@ mod tests {
         let breaks =
             json!({"vehicles": [{"id": 1, "breaks": [{"id": 1, "service": 60, "nap": 1}]}]});
         assert_eq!(check(&breaks).unwrap(), ["vehicles[0].breaks[0].nap"]);
-        let steps = json!({"vehicles": [{"id": 1, "steps": [{"type": "start"}]}]});
-        let error = check(&steps).unwrap_err().to_string();
-        assert!(error.contains("vehicles[0].steps"), "{error}");
+        let steps = json!({"vehicles": [{"id": 1, "steps": [{"type": "start", "eta": 1}]}]});
+        assert_eq!(check(&steps).unwrap(), ["vehicles[0].steps[0].eta"]);
         let costs = json!({"matrices": {"car": {"durations": [[0]], "costs": [[0]]}}});
         let error = check(&costs).unwrap_err().to_string();
         assert!(error.contains("matrices.car.costs"), "{error}");

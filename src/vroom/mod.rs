@@ -78,7 +78,7 @@ pub struct ReadVroom {
 }
 
 /// Parses VROOM input JSON text, keeping the unknown keys' paths. Keys VROOM defines
-/// that tournee cannot honour yet (`steps`, `costs` matrices) are errors.
+/// that tournee cannot honour yet (`costs` matrices) are errors.
 pub fn read_vroom(text: &str) -> Result<ReadVroom, FormatError> {
     let value: Value = serde_json::from_str(text).map_err(|error| FormatError::Json {
         line: error.line(),
@@ -165,7 +165,7 @@ mod tests {
     }
 
     #[test]
-    fn unknown_keys_become_warnings_and_steps_an_error() {
+    fn unknown_keys_become_warnings_and_steps_a_given_route() {
         let read = read_vroom(&small_problem().to_string()).unwrap();
         assert_eq!(read.unknown_keys, ["unknown"]);
         let answer = with_warnings(serde_json::json!({"code": 0}), &read.unknown_keys);
@@ -184,9 +184,32 @@ mod tests {
             ("7", 2700, &[3][..])
         );
         let mut steps = small_problem();
-        steps["vehicles"][0]["steps"] = json!([{"type": "start"}]);
-        let error = read_vroom(&steps.to_string()).unwrap_err().to_string();
-        assert!(error.contains("vehicles[0].steps"), "{error}");
+        steps["vehicles"][0]["steps"] = json!([{"type": "start"}, {"type": "job", "id": 2},
+            {"type": "pickup", "id": 1, "lock": "sequence"},
+            {"type": "delivery", "id": 2, "service_before": 9000}, {"type": "end"}]);
+        let read = read_vroom(&steps.to_string()).unwrap();
+        let route = &read.request.vehicles[0].initial_route;
+        let ids: Vec<&str> = route.iter().map(|stop| stop.id.as_str()).collect();
+        assert_eq!(ids, ["", "2", "s1-2", "s1-2", ""]);
+        assert_eq!(route[2].lock, pb::StopLock::InSequence as i32);
+        assert_eq!(route[3].kind, pb::StepKind::Delivery as i32);
+        assert_eq!(route[3].service_before_s, Some(9000));
+        for (step, field) in [
+            (
+                json!({"type": "pickup", "id": 2}),
+                "vehicles[0].steps[0].id",
+            ),
+            (json!({"type": "walk"}), "vehicles[0].steps[0].type"),
+            (
+                json!({"type": "job", "id": 1, "lock": "day"}),
+                "vehicles[0].steps[0].lock",
+            ),
+        ] {
+            let mut bad = small_problem();
+            bad["vehicles"][0]["steps"] = json!([step]);
+            let error = read_vroom(&bad.to_string()).unwrap_err().to_string();
+            assert!(error.contains(field), "{error}");
+        }
     }
 
     #[test]

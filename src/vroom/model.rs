@@ -5,7 +5,7 @@
 //! request is [`super::reader`]'s.
 //!
 //! Keys outside the model are sorted by `keys.rs`: VROOM features tournee has no
-//! equivalent for yet (`steps`, `costs` matrices) are refused, keys VROOM does
+//! equivalent for yet (`costs` matrices) are refused, keys VROOM does
 //! not define either are read past with a warning. Every value is a [`Field`], checked when the reader reads it, so
 //! that errors keep tournee's messages, paths and order (see [`super::json`]).
 
@@ -42,6 +42,8 @@ pub struct Input {
 pub struct Options {
     /// Add each route's geometry (an encoded polyline) and distances.
     pub g: Field<bool>,
+    /// Plan mode, as vroom-express's `options.c` passes `-c` to `vroom`.
+    pub c: Field<bool>,
 }
 
 /// A vehicle.
@@ -82,6 +84,27 @@ pub struct Vehicle {
     pub speed_factor: Field<f64>,
     /// The driver's breaks.
     pub breaks: Field<Vec<Field<Break>>>,
+    /// A given route: the search's start, or the plan itself in plan mode (`-c`).
+    pub steps: Field<Vec<Field<Step>>>,
+}
+
+/// A step of a vehicle's given route.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Step {
+    /// `start`, `job`, `pickup`, `delivery`, `break` or `end`.
+    #[serde(rename = "type")]
+    pub kind: Field<String>,
+    /// The job's, shipment end's or break's id (required for those).
+    pub id: Field<Id>,
+    /// Plan mode: service starts exactly then.
+    pub service_at: Field<i64>,
+    /// Plan mode: service starts no earlier.
+    pub service_after: Field<i64>,
+    /// Plan mode: service starts no later.
+    pub service_before: Field<i64>,
+    /// Extension: what a re-optimisation keeps, `"vehicle"` or `"sequence"`.
+    pub lock: Field<String>,
 }
 
 /// A driver's break of a vehicle.
@@ -200,6 +223,7 @@ read_object!(
     Input,
     Vehicle,
     Break,
+    Step,
     Costs,
     Stop,
     Job,

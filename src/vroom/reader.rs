@@ -28,7 +28,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
-use super::fields::{breaks, goods_kind, id, ints, priority, shipment_end, skills};
+use super::fields::{breaks, goods_kind, id, ints, priority, shipment_end, skills, steps};
 use super::json::{Field, Read, path};
 use super::model::{Coordinates, Input, Job, ProducerId, Shipment, Stop, Vehicle};
 use super::travel::travel;
@@ -58,9 +58,12 @@ pub fn request_from_vroom(input: &Value) -> Result<pb::SolveRequest, FormatError
     let jobs = reader.list(&input.jobs, "jobs", Reader::job)?;
     let vehicles = reader.list(&input.vehicles, "vehicles", Reader::vehicle)?;
     let incompatible_goods = input.incompatible_goods.read("incompatible_goods")?;
-    let geometry = match input.options.read("options")? {
-        Some(options) => options.g.read("options.g")?.unwrap_or(false),
-        None => false,
+    let (geometry, plan_only) = match input.options.read("options")? {
+        Some(options) => (
+            options.g.read("options.g")?.unwrap_or(false),
+            options.c.read("options.c")?.unwrap_or(false),
+        ),
+        None => (false, false),
     };
     Ok(pb::SolveRequest {
         sites: reader.sites,
@@ -68,8 +71,9 @@ pub fn request_from_vroom(input: &Value) -> Result<pb::SolveRequest, FormatError
         vehicles,
         shipments,
         jobs,
-        options: geometry.then(|| pb::SolveOptions {
-            geometry: true,
+        options: (geometry || plan_only).then(|| pb::SolveOptions {
+            geometry,
+            plan_only,
             ..Default::default()
         }),
         travel,
@@ -95,6 +99,8 @@ struct Reader {
     producer_ids: HashSet<String>,
     pickup_ids: HashSet<String>,
     delivery_ids: HashSet<String>,
+    /// (`pickup` or `delivery`, VROOM id) → the native shipment id, for vehicle steps.
+    shipment_ends: HashMap<(&'static str, String), String>,
 }
 
 /// Reads one VROOM object (a vehicle, job or shipment) at a field path.
@@ -182,6 +188,7 @@ impl Reader {
             breaks: breaks(&vehicle.breaks, field)?,
             // VROOM has no shifts: one tour within its time window.
             shifts: Vec::new(),
+            initial_route: steps(&vehicle.steps, field, &self.shipment_ends)?,
         })
     }
 
@@ -208,8 +215,12 @@ impl Reader {
             &mut self.delivery_ids,
         )?;
         let max_time_on_board = path(field, "max_time_on_board");
+        let id = format!("s{pickup_id}-{delivery_id}");
+        self.shipment_ends.insert(("pickup", pickup_id), id.clone());
+        self.shipment_ends
+            .insert(("delivery", delivery_id), id.clone());
         Ok(pb::Shipment {
-            id: format!("s{pickup_id}-{delivery_id}"),
+            id,
             producer_id: self.producer(&shipment.producer, field)?,
             pickup: Some(self.stop(&pickup, &pickup_field)?),
             delivery: Some(self.stop(&delivery, &delivery_field)?),

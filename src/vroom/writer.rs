@@ -15,8 +15,8 @@
 use serde_json::{Value, json};
 
 use crate::domain::{
-    Amount, Break, Problem, Site, Solution, StepKind, Task, TaskKind, Tour, TourStep, TravelSource,
-    Unassigned,
+    Amount, Break, Problem, RouteViolation, Site, Solution, StepKind, Task, TaskKind, Tour,
+    TourStep, TravelSource, Unassigned,
 };
 
 /// Writes `solution` of `problem` in VROOM's output format (`code` 0).
@@ -47,7 +47,7 @@ pub fn vroom_output(problem: &Problem, solution: &Solution) -> Value {
             "waiting_time": summary.waiting,
             "priority": summary.priority,
             "distance": summary.distance,
-            "violations": [],
+            "violations": violations(&crate::eta::summary(&solution.tours)),
             "computing_times": { "loading": 0, "solving": solution.elapsed_ms, "routing": 0 },
         },
         "unassigned": unassigned,
@@ -108,15 +108,16 @@ fn route(problem: &Problem, tour: &Tour, summary: &mut Totals) -> Value {
     totals.duration = tour.figures.travel_s;
     totals.waiting = tour.figures.waiting_s;
     totals.distance = tour.figures.distance_m;
-    // An open tour ends where its last stop is, as VROOM writes it.
-    let mut last_site = None;
+    // An open tour starts where its first stop is and ends where its last stop is, as
+    // VROOM writes it.
+    let mut last_site = tour.steps.iter().find_map(|step| step.task.and(step.site));
     // On a shift, the shift's breaks (`Vehicle::on_shift`).
     let driver = problem.tour_vehicle(tour.vehicle, tour.shift);
     let breaks = driver.as_deref().map_or(&[][..], |v| &v.breaks);
     let steps: Vec<Value> = tour
         .steps
         .iter()
-        .filter_map(|tour_step| {
+        .map(|tour_step| {
             let written = step(problem, breaks, tour_step, last_site, &mut totals);
             last_site = tour_step.site.or(last_site);
             written
@@ -137,7 +138,7 @@ fn route(problem: &Problem, tour: &Tour, summary: &mut Totals) -> Value {
         "priority": totals.priority,
         "distance": totals.distance,
         "steps": steps,
-        "violations": [],
+        "violations": violations(&tour.violations),
     });
     let producer = vehicle.and_then(|vehicle| vehicle.producer);
     if let Some(producer) = producer.and_then(|producer| problem.producers.get(producer)) {
@@ -155,15 +156,15 @@ fn route(problem: &Problem, tour: &Tour, summary: &mut Totals) -> Value {
     route
 }
 
-/// One step; `None` for the start of a tour with an open start (VROOM has no such
-/// step). The end of an open tour stands at `last_site`, the last stop's.
+/// One step. The start of a tour with an open start stands at `last_site`, the first
+/// stop's; its end at `last_site`, the last stop's.
 fn step(
     problem: &Problem,
     breaks: &[Break],
     step: &TourStep,
     last_site: Option<usize>,
     totals: &mut Totals,
-) -> Option<Value> {
+) -> Value {
     let kind = match step.kind {
         StepKind::Start => "start",
         StepKind::Job => "job",
@@ -173,11 +174,8 @@ fn step(
         StepKind::Reload => "reload",
         StepKind::Break => "break",
     };
-    if step.kind == StepKind::Start && step.site.is_none() {
-        return None;
-    }
     let site = match step.kind {
-        StepKind::End => step.site.or(last_site),
+        StepKind::Start | StepKind::End => step.site.or(last_site),
         // VROOM's breaks have no location of their own.
         StepKind::Break => None,
         _ => step.site,
@@ -191,7 +189,7 @@ fn step(
         "arrival": step.arrival_s,
         "duration": step.travel_s,
         "distance": step.distance_m,
-        "violations": [],
+        "violations": violations(&step.violations),
     });
     if let Some(site) = site.and_then(|site| problem.sites.get(site)) {
         locate(problem, site, &mut value);
@@ -208,7 +206,7 @@ fn step(
             value["description"] = json!(driver_break.description);
         }
     }
-    Some(value)
+    value
 }
 
 /// What a task's step adds to `value` (its id, setup, service, description) and to
@@ -250,6 +248,17 @@ fn task_step(task: &Task, step: &TourStep, totals: &mut Totals, value: &mut Valu
     if !stop.description.is_empty() {
         value["description"] = json!(stop.description);
     }
+}
+
+/// Plan mode's violations as VROOM writes them: `cause`, and `duration` for a delay or
+/// a lead time (empty outside plan mode).
+fn violations(list: &[RouteViolation]) -> Value {
+    list.iter()
+        .map(|violation| match violation.duration_s {
+            Some(duration_s) => json!({"cause": violation.cause.code(), "duration": duration_s}),
+            None => json!({"cause": violation.cause.code()}),
+        })
+        .collect()
 }
 
 /// One entry per VROOM task: one for a job, two (pickup, delivery) for a shipment.

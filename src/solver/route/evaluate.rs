@@ -53,6 +53,9 @@ pub fn evaluate(
     if instance.route_clashes(stops) {
         return Err(Infeasible::IncompatibleGoods);
     }
+    if !instance.locks.in_order(vehicle, stops) {
+        return Err(Infeasible::Locks);
+    }
     if instance.problem.vehicles[vehicle].reload.is_some() {
         scratch.trips.split(instance, vehicle, stops)?;
     } else {

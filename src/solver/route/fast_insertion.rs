@@ -16,7 +16,8 @@ use crate::solver::instance::{Instance, Stop};
 /// vehicle with a working-time limit the caller verifies the best placements by
 /// simulation; the duration objective, vehicles that reload (whose reloads move with
 /// every insertion), vehicles with driver breaks (which move with every insertion too,
-/// and may hold a stop's load), goods kept apart on board (which depends on the order)
+/// and may hold a stop's load), routes with sequence-locked stops (whose order only
+/// `evaluate` checks), goods kept apart on board (which depends on the order)
 /// fair workloads (which weigh each route's working time) and soft windows (whose
 /// lateness and earliness the cached latest arrivals and the cost here do not price)
 /// always simulate.
@@ -25,6 +26,7 @@ pub fn supports(instance: &Instance, vehicle: usize, cache: &RouteCache, task: u
     instance.objective != Objective::Duration
         && v.reload.is_none()
         && v.breaks.is_empty()
+        && !instance.locks.sequenced[vehicle]
         && !instance.kept_apart_on_board(task)
         && instance.problem.options.balance_per_hour <= 0.0
         && !instance.soft_windows

@@ -20,4 +20,6 @@ pub enum Infeasible {
     IncompatibleGoods,
     /// A driver's break cannot start inside its windows with its max load on board.
     Breaks,
+    /// Sequence-locked stops out of their given order.
+    Locks,
 }

@@ -341,6 +341,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             late_s: arrival.late_s,
             early_s: arrival.early_s,
             penalty_micro: arrival.penalty_micro,
+            violations: Vec::new(),
         }
     }
 
