@@ -278,10 +278,17 @@ fn supplied_matrices(
                 );
             }
         }
+        let cost = super::cost_matrix::cost_cells(
+            collector,
+            &format!("{field}.costs"),
+            &entry.costs,
+            size,
+        );
         matrices.push(TravelMatrix {
             size,
             duration_s,
             distance_m,
+            cost,
         });
     }
     matrices

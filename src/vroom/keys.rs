@@ -1,6 +1,6 @@
 //! Which keys of a VROOM document tournee reads, which it refuses and which it does not
-//! know. A key VROOM defines but tournee cannot honour yet (fixed `steps`, custom
-//! `costs` matrices) changes the plan a user expects, so it is an input
+//! know. A key VROOM defines but tournee cannot honour yet (fixed `steps`) changes the
+//! plan a user expects, so it is an input
 //! error naming its path rather than something silently dropped; a key VROOM does not
 //! define either (a typo, another tool's extension) is read past with a warning in the
 //! answer. The model (`model.rs`) reads what is known; this module only sorts keys.
@@ -81,7 +81,7 @@ const SHIPMENT: &[&str] = &[
 ];
 
 /// Keys of a profile's `matrices` entry.
-const MATRICES: &[&str] = &["durations", "distances"];
+const MATRICES: &[&str] = &["durations", "distances", "costs"];
 
 /// Keys of `options`.
 const OPTIONS: &[&str] = &["g"];
@@ -92,11 +92,6 @@ const REFUSED: &[(&str, &str, &str)] = &[
         "vehicles",
         "steps",
         "fixed or initial steps are not supported by tournee yet",
-    ),
-    (
-        "matrices",
-        "costs",
-        "custom cost matrices are not supported by tournee yet (costs come from the vehicles' fixed, per_hour and per_km)",
     ),
 ];
 
@@ -227,7 +222,6 @@ mod tests {
         let error = check(&steps).unwrap_err().to_string();
         assert!(error.contains("vehicles[0].steps"), "{error}");
         let costs = json!({"matrices": {"car": {"durations": [[0]], "costs": [[0]]}}});
-        let error = check(&costs).unwrap_err().to_string();
-        assert!(error.contains("matrices.car.costs"), "{error}");
+        assert_eq!(check(&costs).unwrap(), Vec::<String>::new());
     }
 }

@@ -7,10 +7,12 @@
 //! VROOM ids are recovered from the conventions of [`super::request_from_vroom`]: task
 //! `"7"` is job 7, task `"s3-4"` the shipment of pickup 3 and delivery 4, vehicle `"2"`
 //! vehicle 2. Ids that do not follow them (a problem sent in the native format) are
-//! written as strings. Extensions: `reason` and `description` on unassigned tasks (why
-//! it was left out), `producer` on a route whose vehicle has one. As VROOM does, an open
-//! tour still ends with an `end` step (at its last stop), a shipment's priority counts
-//! at both its steps, and the deprecated `amount` repeats `delivery`.
+//! written as strings. Extensions: `reason` and `explanation` on unassigned tasks (why
+//! it was left out; `description` is the task's own, as in VROOM), `producer` on a
+//! route whose vehicle has one. As VROOM does, an open
+//! tour still starts with a `start` step (at its first stop) and ends with an `end` step
+//! (at its last stop), a shipment's priority counts at both its steps, and the
+//! deprecated `amount` repeats `delivery` and `job` a task step's `id`.
 
 use serde_json::{Value, json};
 
@@ -108,7 +110,9 @@ fn route(problem: &Problem, tour: &Tour, summary: &mut Totals) -> Value {
     totals.duration = tour.figures.travel_s;
     totals.waiting = tour.figures.waiting_s;
     totals.distance = tour.figures.distance_m;
-    // An open tour ends where its last stop is, as VROOM writes it.
+    // An open tour starts where its first stop is and ends where its last stop is, as
+    // VROOM writes it.
+    let first_site = tour.steps.iter().find_map(|step| step.site);
     let mut last_site = None;
     let breaks = problem
         .vehicles
@@ -117,8 +121,12 @@ fn route(problem: &Problem, tour: &Tour, summary: &mut Totals) -> Value {
     let steps: Vec<Value> = tour
         .steps
         .iter()
-        .filter_map(|tour_step| {
-            let written = step(problem, breaks, tour_step, last_site, &mut totals);
+        .map(|tour_step| {
+            let stand_in = match tour_step.kind {
+                StepKind::Start => first_site,
+                _ => last_site,
+            };
+            let written = step(problem, breaks, tour_step, stand_in, &mut totals);
             last_site = tour_step.site.or(last_site);
             written
         })
@@ -150,15 +158,15 @@ fn route(problem: &Problem, tour: &Tour, summary: &mut Totals) -> Value {
     route
 }
 
-/// One step; `None` for the start of a tour with an open start (VROOM has no such
-/// step). The end of an open tour stands at `last_site`, the last stop's.
+/// One step. The start of an open start and the end of an open end stand at
+/// `stand_in`, the first stop's and the last stop's site.
 fn step(
     problem: &Problem,
     breaks: &[Break],
     step: &TourStep,
-    last_site: Option<usize>,
+    stand_in: Option<usize>,
     totals: &mut Totals,
-) -> Option<Value> {
+) -> Value {
     let kind = match step.kind {
         StepKind::Start => "start",
         StepKind::Job => "job",
@@ -168,11 +176,8 @@ fn step(
         StepKind::Reload => "reload",
         StepKind::Break => "break",
     };
-    if step.kind == StepKind::Start && step.site.is_none() {
-        return None;
-    }
     let site = match step.kind {
-        StepKind::End => step.site.or(last_site),
+        StepKind::Start | StepKind::End => step.site.or(stand_in),
         // VROOM's breaks have no location of their own.
         StepKind::Break => None,
         _ => step.site,
@@ -203,7 +208,7 @@ fn step(
             value["description"] = json!(driver_break.description);
         }
     }
-    Some(value)
+    value
 }
 
 /// What a task's step adds to `value` (its id, setup, service, description) and to
@@ -239,6 +244,8 @@ fn task_step(task: &Task, step: &TourStep, totals: &mut Totals, value: &mut Valu
     let setup = step.service_s - service;
     totals.setup += setup;
     totals.service += service;
+    // VROOM still writes the deprecated `job` beside `id`.
+    value["job"] = id.clone();
     value["id"] = id;
     value["setup"] = json!(setup);
     value["service"] = json!(service);
@@ -378,11 +385,8 @@ mod tests {
         for route in routes {
             let steps = route["steps"].as_array().unwrap();
             assert_eq!(steps[0]["type"], "start");
-            // Vehicle 2 has no end: VROOM shows no end step.
-            assert_eq!(
-                steps[steps.len() - 1]["type"] == "end",
-                route["vehicle"] == 1
-            );
+            // Vehicle 2 has no end: VROOM still writes an end step, at its last stop.
+            assert_eq!(steps[steps.len() - 1]["type"], "end");
             assert_eq!(
                 route["producer"].as_str(),
                 (route["vehicle"] == 1).then_some("ferme-a")

@@ -17,10 +17,12 @@ use crate::solver::instance::{Instance, Stop};
 /// simulation; the duration objective, vehicles that reload (whose reloads move with
 /// every insertion), vehicles with driver breaks (which move with every insertion too,
 /// and may hold a stop's load), goods kept apart on board (which depends on the order)
-/// and fair workloads (which weigh each route's working time) always simulate.
+/// and fair workloads (which weigh each route's working time) always simulate. So do
+/// vehicles priced by a cost matrix: the cache keeps no running sum of its cells.
 pub fn supports(instance: &Instance, vehicle: usize, cache: &RouteCache, task: usize) -> bool {
     let v = &instance.problem.vehicles[vehicle];
     instance.objective != Objective::Duration
+        && !instance.matrices[v.profile].has_costs()
         && v.reload.is_none()
         && v.breaks.is_empty()
         && !instance.kept_apart_on_board(task)
@@ -98,7 +100,7 @@ pub(super) fn objective(instance: &Instance, vehicle: usize, after: &After) -> O
         Objective::Distance => after.distance_m,
         _ => v
             .costs
-            .tour_cost_micro(after.distance_m, after.travel_s, after.service_s),
+            .tour_cost_micro(after.distance_m, after.travel_s, after.service_s, 0),
     })
 }
 

@@ -1,5 +1,5 @@
 //! The pieces of one simulation of a route: a [`Walk`] carries the running figures
-//! (place, clock, load, distance, driving, service, waiting) from the departure to the
+//! (place, clock, load, distance, driving, cost matrix cells, service, waiting) from the departure to the
 //! end. Every node, a stop or the hub, is reached the same way ([`Walk::arrive`]: the
 //! leg, then the first window that still opens) and accounted the same way
 //! ([`Walk::serve`]); only what happens to the load differs. Small pieces in the
@@ -20,6 +20,8 @@ pub struct Arrival {
     leg_s: i64,
     /// Distance, metres.
     leg_m: i64,
+    /// Cost from the profile's cost matrix, currency units (0 without one).
+    leg_cost: i64,
     /// At the node, seconds.
     arrival_s: i64,
     /// Service starts (arrival plus waiting for the window), seconds.
@@ -33,6 +35,7 @@ impl Arrival {
         Arrival {
             leg_s: 0,
             leg_m: 0,
+            leg_cost: 0,
             arrival_s: time_s,
             start_s: time_s,
         }
@@ -56,6 +59,8 @@ pub struct Walk<'a, 'p> {
     pub distance_m: i64,
     /// Driven so far, seconds.
     pub travel_s: i64,
+    /// Cost matrix cells driven so far, currency units.
+    pub matrix_cost: i64,
     /// Setup, service and reloads so far, seconds.
     pub service_s: i64,
     /// Waited for windows so far, seconds.
@@ -85,6 +90,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             load,
             distance_m: 0,
             travel_s: 0,
+            matrix_cost: 0,
             service_s: 0,
             waiting_s: 0,
         }
@@ -93,12 +99,14 @@ impl<'a, 'p> Walk<'a, 'p> {
     /// Drives to `location` and waits for the first of `windows` still open.
     #[inline]
     fn arrive(&self, location: usize, windows: &[TimeWindow]) -> Result<Arrival, Infeasible> {
-        let (leg_s, leg_m) = leg(self.instance, self.vehicle_index, self.location, location)?;
+        let (leg_s, leg_m, leg_cost) =
+            leg(self.instance, self.vehicle_index, self.location, location)?;
         let arrival_s = self.time_s + leg_s;
         let start_s = earliest_start_s(windows, arrival_s).ok_or(Infeasible::TimeWindows)?;
         Ok(Arrival {
             leg_s,
             leg_m,
+            leg_cost,
             arrival_s,
             start_s,
         })
@@ -109,6 +117,7 @@ impl<'a, 'p> Walk<'a, 'p> {
     fn serve(&mut self, arrival: &Arrival, service_s: i64, location: usize, site: usize) {
         self.distance_m += arrival.leg_m;
         self.travel_s += arrival.leg_s;
+        self.matrix_cost += arrival.leg_cost;
         self.service_s += service_s;
         self.waiting_s += arrival.start_s - arrival.arrival_s;
         self.time_s = arrival.start_s + service_s;
@@ -136,7 +145,7 @@ impl<'a, 'p> Walk<'a, 'p> {
     #[inline]
     pub fn starts_at(&self, stop_index: usize, time_s: i64, start_s: i64) -> bool {
         let stop = &self.instance.stops[stop_index];
-        let Ok((leg_s, _)) = leg(
+        let Ok((leg_s, _, _)) = leg(
             self.instance,
             self.vehicle_index,
             self.location,
@@ -169,6 +178,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         let arrival = Arrival {
             leg_s: 0,
             leg_m: 0,
+            leg_cost: 0,
             arrival_s: self.time_s,
             start_s,
         };
@@ -263,17 +273,18 @@ impl<'a, 'p> Walk<'a, 'p> {
     /// shift; the clock then reads the end.
     #[inline]
     pub fn finish(&mut self) -> Result<(), Infeasible> {
-        let (leg_s, leg_m) = match self.vehicle.end_site {
+        let (leg_s, leg_m, leg_cost) = match self.vehicle.end_site {
             Some(site) => leg(
                 self.instance,
                 self.vehicle_index,
                 self.location,
                 self.instance.problem.sites[site].matrix_index,
             )?,
-            None => (0, 0),
+            None => (0, 0, 0),
         };
         self.distance_m += leg_m;
         self.travel_s += leg_s;
+        self.matrix_cost += leg_cost;
         let end_s = self.time_s + leg_s;
         if end_s > self.vehicle.shift.end_s {
             return Err(Infeasible::TimeWindows);
@@ -348,16 +359,17 @@ impl<'a, 'p> Walk<'a, 'p> {
     }
 }
 
-/// Driving time and distance from `from` (none: an open start, free) to `to`.
+/// Driving time, distance and cost matrix cell from `from` (none: an open start, free)
+/// to `to`.
 #[inline]
 fn leg(
     instance: &Instance,
     vehicle: usize,
     from: Option<usize>,
     to: usize,
-) -> Result<(i64, i64), Infeasible> {
+) -> Result<(i64, i64, i64), Infeasible> {
     let Some(from) = from else {
-        return Ok((0, 0));
+        return Ok((0, 0, 0));
     };
     let (leg_s, leg_m) = (
         instance.duration_s(vehicle, from, to),
@@ -366,5 +378,5 @@ fn leg(
     if leg_s >= UNREACHABLE || leg_m >= UNREACHABLE {
         return Err(Infeasible::Unreachable);
     }
-    Ok((leg_s, leg_m))
+    Ok((leg_s, leg_m, instance.cost(vehicle, from, to)))
 }
