@@ -73,6 +73,10 @@ pub struct TravelMatrix {
     /// Travel costs, whole currency units per leg, `size * size` values; empty when the
     /// profile has no cost matrix.
     pub cost: Vec<i64>,
+    /// Whether the distances are known: supplied durations without distances leave
+    /// `distance_m` at 0 and this false, so that answers can leave distances out
+    /// rather than report a distance of 0 (as VROOM does).
+    pub distances_known: bool,
 }
 
 impl TravelMatrix {
@@ -83,6 +87,7 @@ impl TravelMatrix {
             duration_s: vec![0; size * size],
             distance_m: vec![0; size * size],
             cost: Vec::new(),
+            distances_known: true,
         }
     }
 

@@ -8,11 +8,14 @@ use crate::domain::Objective;
 use crate::domain::TourFigures;
 
 /// What the search minimises, compared field by field: unassigned priority, unassigned
-/// count, vehicles (for the vehicles-first objective), then the objective's value.
+/// count, vehicles (for the vehicles-first objective), then the objective's value. In the
+/// unassigned weight a shipment counts as its two stops, as VROOM counts a pickup and a
+/// delivery as two tasks: leaving a shipment out weighs more than leaving out a job of
+/// the same priority, so VROOM's inputs keep VROOM's choice of what to serve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Score {
-    /// Sum of `1 + priority` over unassigned tasks, so any served task beats none and
-    /// higher priorities weigh more.
+    /// Sum of `1 + priority` over the stops of unassigned tasks, so any served task
+    /// beats none and higher priorities weigh more.
     pub unassigned_weight: u64,
     /// Unassigned tasks.
     pub unassigned: usize,
@@ -92,10 +95,11 @@ impl State {
 
     /// The score of the state.
     pub fn score(&self, instance: &Instance) -> Score {
+        let stops = |task: usize| instance.task_stops[task].len();
         let unassigned_weight = self
             .unassigned
             .iter()
-            .map(|&task| 1 + u64::from(instance.problem.tasks[task].priority))
+            .map(|&task| (1 + u64::from(instance.problem.tasks[task].priority)) * stops(task) as u64)
             .sum();
         let vehicles = match instance.objective {
             Objective::Vehicles => self.routes.iter().filter(|route| !route.is_empty()).count(),

@@ -289,6 +289,7 @@ fn supplied_matrices(
             duration_s,
             distance_m,
             cost,
+            distances_known: !entry.distances_m.is_empty(),
         });
     }
     matrices

@@ -34,7 +34,7 @@ pub fn vroom_output(problem: &Problem, solution: &Solution) -> Value {
         .iter()
         .flat_map(|entry| unassigned(problem, entry))
         .collect();
-    json!({
+    let mut answer = json!({
         "code": 0,
         "summary": {
             "cost": summary.cost,
@@ -54,7 +54,39 @@ pub fn vroom_output(problem: &Problem, solution: &Solution) -> Value {
         },
         "unassigned": unassigned,
         "routes": routes,
-    })
+    });
+    leave_out_unknowns(problem, &mut answer);
+    answer
+}
+
+/// Drops the figures VROOM leaves out when the input does not give them: amounts and
+/// loads when nothing has a capacity dimension, distances when matrices come without
+/// distances.
+fn leave_out_unknowns(problem: &Problem, answer: &mut Value) {
+    let mut unknown: Vec<&str> = Vec::new();
+    if problem.dimensions == 0 {
+        unknown.extend(["delivery", "amount", "pickup", "load"]);
+    }
+    if let TravelSource::Supplied(matrices) = &problem.travel
+        && matrices.iter().any(|matrix| !matrix.distances_known)
+    {
+        unknown.push("distance");
+    }
+    if unknown.is_empty() {
+        return;
+    }
+    let mut forget = |object: &mut Value| {
+        if let Some(object) = object.as_object_mut() {
+            object.retain(|key, _| !unknown.contains(&key.as_str()));
+        }
+    };
+    forget(&mut answer["summary"]);
+    for route in answer["routes"].as_array_mut().into_iter().flatten() {
+        for step in route["steps"].as_array_mut().into_iter().flatten() {
+            forget(step);
+        }
+        forget(route);
+    }
 }
 
 /// Figures VROOM reports per route and in the summary.
@@ -99,9 +131,9 @@ fn add_amount(total: &mut Amount, amount: &[i64]) {
     }
 }
 
-/// Micro-currency → VROOM's integer cost.
+/// Micro-currency → VROOM's integer cost, rounded down as VROOM rounds a route's cost.
 fn cost(micro: i64) -> i64 {
-    (micro + 500_000).div_euclid(1_000_000)
+    micro.div_euclid(1_000_000)
 }
 
 fn route(problem: &Problem, tour: &Tour, summary: &mut Totals) -> Value {
@@ -486,7 +518,7 @@ mod tests {
         assert_eq!(shipment_ids("s3-4"), (json!(3), json!(4)));
         assert_eq!(shipment_ids("s3-x"), (json!("s3-x"), json!("s3-x")));
         assert_eq!(shipment_ids("eggs"), (json!("eggs"), json!("eggs")));
-        assert_eq!(cost(1_499_999), 1);
-        assert_eq!(cost(1_500_000), 2);
+        assert_eq!(cost(1_999_999), 1);
+        assert_eq!(cost(2_000_000), 2);
     }
 }

@@ -244,7 +244,7 @@ def profiles():
              "costs": {"fixed": 300}},
             {"id": 2, "profile": "bike", "start_index": 0, "end_index": 0, "capacity": [3]},
             {"id": 3, "profile": "car", "start_index": 0, "capacity": [10],
-             "speed_factor": 1.2, "costs": {"per_hour": 1800, "per_km": 1}},
+             "costs": {"per_hour": 1800, "per_km": 1}},
         ],
         "jobs": [{"id": t, "location_index": t, "service": 200, "delivery": [1]}
                  for t in range(1, 13)],
