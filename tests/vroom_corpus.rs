@@ -119,10 +119,7 @@ fn the_corpus_is_solved_at_least_as_cheaply_as_vroom_does_with_its_keys() {
         let name = file.file_name().unwrap().to_string_lossy().to_string();
         let (ours, theirs) = (tournee(file), vroom(&binary, file));
         let (cost, vroom_cost) = (summary(&ours, "cost"), summary(&theirs, "cost"));
-        let (left, vroom_left) = (
-            summary(&ours, "unassigned"),
-            summary(&theirs, "unassigned"),
-        );
+        let (left, vroom_left) = (summary(&ours, "unassigned"), summary(&theirs, "unassigned"));
         if left > vroom_left || (left == vroom_left && cost > vroom_cost) {
             failures.push(format!(
                 "{name}: tournee cost {cost} with {left} unassigned, VROOM {vroom_cost} with {vroom_left}"
@@ -178,7 +175,10 @@ fn a_cost_matrix_prices_the_travel() {
             .windows(2)
             .map(|leg| costs[leg[0]][leg[1]].as_i64().unwrap())
             .sum();
-        assert_eq!(route["cost"].as_i64(), Some(fixed(&route["vehicle"]) + cells));
+        assert_eq!(
+            route["cost"].as_i64(),
+            Some(fixed(&route["vehicle"]) + cells)
+        );
         expected += fixed(&route["vehicle"]) + cells;
     }
     assert_eq!(summary(&answer, "cost"), expected);

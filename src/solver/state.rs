@@ -99,7 +99,9 @@ impl State {
         let unassigned_weight = self
             .unassigned
             .iter()
-            .map(|&task| (1 + u64::from(instance.problem.tasks[task].priority)) * stops(task) as u64)
+            .map(|&task| {
+                (1 + u64::from(instance.problem.tasks[task].priority)) * stops(task) as u64
+            })
             .sum();
         let vehicles = match instance.objective {
             Objective::Vehicles => self.routes.iter().filter(|route| !route.is_empty()).count(),

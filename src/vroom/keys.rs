@@ -87,13 +87,11 @@ const MATRICES: &[&str] = &["durations", "distances", "costs"];
 const OPTIONS: &[&str] = &["g"];
 
 /// Keys VROOM defines that tournee refuses, by the object they belong to, and why.
-const REFUSED: &[(&str, &str, &str)] = &[
-    (
-        "vehicles",
-        "steps",
-        "fixed or initial steps are not supported by tournee yet",
-    ),
-];
+const REFUSED: &[(&str, &str, &str)] = &[(
+    "vehicles",
+    "steps",
+    "fixed or initial steps are not supported by tournee yet",
+)];
 
 /// The keys of `document` tournee does not know (warnings, by path), or the first key
 /// it refuses (an error naming its path).

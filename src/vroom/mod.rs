@@ -211,7 +211,10 @@ mod tests {
         };
         assert_eq!(profile.costs[0].values, [0, 100, 1]);
         let costs = request.vehicles[0].costs.unwrap();
-        assert_eq!((costs.fixed, costs.per_hour, costs.per_km), (10.0, 0.0, 0.0));
+        assert_eq!(
+            (costs.fixed, costs.per_hour, costs.per_km),
+            (10.0, 0.0, 0.0)
+        );
         let (problem, solution) = solve(&mut request, 50);
         let output = vroom_output(&problem, &solution);
         let visits: Vec<&Value> = output["routes"][0]["steps"]

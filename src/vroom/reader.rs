@@ -137,9 +137,11 @@ impl Reader {
             return Err(FormatError::field(path(field, key), message));
         }
         let profile = vehicle.profile.read(&path(field, "profile"))?;
-        let cost_matrix = self
-            .cost_profiles
-            .contains(&profile.clone().unwrap_or_else(|| DEFAULT_PROFILE.to_string()));
+        let cost_matrix = self.cost_profiles.contains(
+            &profile
+                .clone()
+                .unwrap_or_else(|| DEFAULT_PROFILE.to_string()),
+        );
         let costs = costs(&vehicle.costs, field, cost_matrix)?;
         let producer_id = self.producer(&vehicle.producer, field)?;
         Ok(pb::Vehicle {

@@ -75,7 +75,7 @@ fn leave_out_unknowns(problem: &Problem, answer: &mut Value) {
     if unknown.is_empty() {
         return;
     }
-    let mut forget = |object: &mut Value| {
+    let forget = |object: &mut Value| {
         if let Some(object) = object.as_object_mut() {
             object.retain(|key, _| !unknown.contains(&key.as_str()));
         }

@@ -295,9 +295,12 @@ fn simulate(
 /// The figures of a walk that reached its end, `duration_s` after its departure.
 #[inline]
 fn figures(vehicle: &crate::domain::Vehicle, walk: &Walk, duration_s: i64) -> TourFigures {
-    let cost_micro = vehicle
-        .costs
-        .tour_cost_micro(walk.distance_m, walk.travel_s, walk.service_s, walk.matrix_cost);
+    let cost_micro = vehicle.costs.tour_cost_micro(
+        walk.distance_m,
+        walk.travel_s,
+        walk.service_s,
+        walk.matrix_cost,
+    );
     TourFigures {
         cost_micro,
         distance_m: walk.distance_m,
