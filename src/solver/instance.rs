@@ -236,8 +236,7 @@ impl<'a> Instance<'a> {
         self.matrices[v.profile].distance_m(from, to)
     }
 
-    /// Travel cost of `vehicle` from `from` to `to` read from its profile's cost
-    /// matrix, currency units (0 when the profile has none).
+    /// Cost matrix cell of `vehicle` from `from` to `to`, currency units (0: none).
     #[inline]
     pub fn cost(&self, vehicle: usize, from: usize, to: usize) -> i64 {
         let v = &self.problem.vehicles[vehicle];
@@ -365,7 +364,6 @@ fn neighbours(stops: &[Stop], matrix: Option<&TravelMatrix>) -> Vec<Vec<usize>> 
 
 /// How near `to` is from `from`: the cost matrix's cell when the profile has one (what
 /// the search minimises then), else the travel time.
-#[inline]
 fn proximity(matrix: &TravelMatrix, from: usize, to: usize) -> i64 {
     if matrix.has_costs() {
         matrix.cost(from, to)
