@@ -321,6 +321,7 @@ async fn a_request_above_the_nats_max_payload_is_refused_naming_the_limit() {
                     profile: String::new(),
                     durations_s: (0..size).map(row).collect(),
                     distances_m: (0..size).map(row).collect(),
+                    ..Default::default()
                 }],
             })),
         }),

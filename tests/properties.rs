@@ -251,7 +251,7 @@ prop_compose! {
         if vehicles.iter().all(|v| v.shifts.is_empty()) {
             given_routes(&mut vehicles, &shipments, &jobs, seed);
         }
-        pb::SolveRequest {
+        let mut request = pb::SolveRequest {
             sites,
             vehicles,
             shipments,
@@ -259,8 +259,64 @@ prop_compose! {
             incompatible_goods,
             options: Some(pb::SolveOptions { seed, objective, threads: 1, max_iterations: Some(40), time_limit_ms: Some(3_600_000), geometry: false, effort: None, balance_per_hour: if seed % 3 == 2 { 40.0 } else { 0.0 }, plan_only: false }),
             ..Default::default()
+        };
+        // A fifth of the problems travel on supplied matrices with a cost matrix
+        // (VROOM's `costs`), whose cells owe nothing to the durations.
+        if seed % 5 == 4 {
+            with_cost_matrix(&mut request, seed);
         }
+        request
     }
+}
+
+/// Moves `request` onto supplied matrices (durations and distances from the sites'
+/// coordinates, costs drawn from `seed`) and prices its vehicles by the cost matrix.
+fn with_cost_matrix(request: &mut pb::SolveRequest, seed: u64) {
+    let degrees: Vec<(f64, f64)> = request
+        .sites
+        .iter()
+        .map(|site| match site.location.as_ref().and_then(|l| l.kind) {
+            Some(pb::location::Kind::Coordinates(point)) => (point.lat_deg, point.lon_deg),
+            _ => (0.0, 0.0),
+        })
+        .collect();
+    let row = |values: Vec<i64>| pb::MatrixRow { values };
+    let table = |cell: &dyn Fn(usize, usize) -> i64| {
+        (0..degrees.len())
+            .map(|i| row((0..degrees.len()).map(|j| cell(i, j)).collect()))
+            .collect::<Vec<_>>()
+    };
+    let duration = |i: usize, j: usize| {
+        ((degrees[i].0 - degrees[j].0).abs() + (degrees[i].1 - degrees[j].1).abs()) * 20_000.0
+    };
+    let matrices = pb::ProfileMatrices {
+        profile: String::new(),
+        durations_s: table(&|i, j| duration(i, j).round() as i64),
+        distances_m: table(&|i, j| (duration(i, j) * 12.0).round() as i64),
+        costs: table(&|i, j| {
+            if i == j {
+                0
+            } else {
+                ((i as u64 * 7 + j as u64 * 13 + seed) % 50) as i64
+            }
+        }),
+    };
+    for (index, site) in request.sites.iter_mut().enumerate() {
+        site.location = Some(pb::Location {
+            kind: Some(pb::location::Kind::MatrixIndex(index as u32)),
+        });
+    }
+    for vehicle in &mut request.vehicles {
+        vehicle.costs = Some(pb::VehicleCosts {
+            fixed: 5.0,
+            ..Default::default()
+        });
+    }
+    request.travel = Some(pb::TravelOptions {
+        source: Some(pb::travel_options::Source::Matrices(pb::SuppliedMatrices {
+            profiles: vec![matrices],
+        })),
+    });
 }
 
 fn solve(request: &pb::SolveRequest) -> pipeline::Solved {
@@ -364,7 +420,7 @@ proptest! {
         request.sites[0].location = Some(pb::Location { kind: Some(pb::location::Kind::MatrixIndex(index)) });
         request.sites[1].location = Some(pb::Location { kind: Some(pb::location::Kind::MatrixIndex(0)) });
         request.travel = Some(pb::TravelOptions { source: Some(pb::travel_options::Source::Matrices(pb::SuppliedMatrices {
-            profiles: vec![pb::ProfileMatrices { profile: String::new(), durations_s: vec![pb::MatrixRow { values: vec![0, service] }, pb::MatrixRow { values: vec![end, 0] }], distances_m: Vec::new() }],
+            profiles: vec![pb::ProfileMatrices { profile: String::new(), durations_s: vec![pb::MatrixRow { values: vec![0, service] }, pb::MatrixRow { values: vec![end, 0] }], distances_m: Vec::new(), costs: Vec::new() }],
         })) });
         match pipeline::solve(&request, &budget, &|_| {}) {
             Ok(solved) => prop_assert!(tournee::checker::check(&solved.problem, &solved.matrices, &solved.solution).is_ok()),

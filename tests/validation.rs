@@ -250,6 +250,7 @@ fn to_matrices(request: &mut pb::SolveRequest, durations: Vec<Vec<i64>>) {
                     .map(|values| pb::MatrixRow { values })
                     .collect(),
                 distances_m: Vec::new(),
+                costs: Vec::new(),
             }],
         })),
     });

@@ -73,6 +73,8 @@ struct Walk<'a> {
     load: Vec<i64>,
     /// Running distance, driving, service and waiting; cost and duration come at the end.
     figures: TourFigures,
+    /// Running sum of the cost matrix's cells, currency units.
+    matrix_cost: i64,
     steps: Vec<Expected>,
     findings: Vec<Finding>,
 }
@@ -97,6 +99,7 @@ impl<'a> Walk<'a> {
             time_s: departure_s,
             site: legs.vehicle.start_site,
             figures: TourFigures::default(),
+            matrix_cost: 0,
             steps: Vec::new(),
             findings,
         };
@@ -258,6 +261,7 @@ impl<'a> Walk<'a> {
     fn drive(&mut self, leg: Leg) {
         self.figures.distance_m += leg.distance_m;
         self.figures.travel_s += leg.duration_s;
+        self.matrix_cost += leg.cost;
     }
 
     /// Drives to the end site (none for an open end) and closes the figures.
@@ -274,10 +278,12 @@ impl<'a> Walk<'a> {
         self.record_still(vehicle.end_site, end_s);
         let figures = &mut self.figures;
         figures.duration_s = end_s - self.departure_s;
-        let driving_micro =
-            vehicle
-                .costs
-                .tour_cost_micro(figures.distance_m, figures.travel_s, figures.service_s);
+        let driving_micro = vehicle.costs.tour_cost_micro(
+            figures.distance_m,
+            figures.travel_s,
+            figures.service_s,
+            self.matrix_cost,
+        );
         figures.cost_micro = driving_micro
             .saturating_add(figures.penalty_micro)
             .min(MAX_TOUR_COST_MICRO);

@@ -11,6 +11,8 @@ use crate::domain::{Problem, TimeWindow, TravelMatrix, UNREACHABLE, Vehicle};
 pub(super) struct Leg {
     pub duration_s: i64,
     pub distance_m: i64,
+    /// The cell of the profile's cost matrix, currency units (0 without one).
+    pub cost: i64,
 }
 
 impl Leg {
@@ -52,6 +54,7 @@ impl<'a> Legs<'a> {
                 .vehicle
                 .travel_duration_s(self.matrix.duration_s(from, to)),
             distance_m: self.matrix.distance_m(from, to),
+            cost: self.matrix.cost(from, to),
         }
     }
 }

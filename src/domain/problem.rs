@@ -80,10 +80,21 @@ pub struct Costs {
     pub per_task_hour_micro: i64,
 }
 
+/// One currency unit of a cost matrix cell, micro-currency.
+const MICRO_PER_CURRENCY: i64 = 1_000_000;
+
 impl Costs {
-    /// Cost of a used tour with these totals, micro-currency. The one cost formula of the
-    /// crate: the solver and the checker both price tours with it.
-    pub fn tour_cost_micro(&self, distance_m: i64, travel_s: i64, service_s: i64) -> i64 {
+    /// Cost of a used tour with these totals, micro-currency; `matrix_cost` is the sum of
+    /// the cost matrix's cells along the tour (currency units; 0 when its profile has
+    /// none, and then `per_hour` and `per_km` are 0). The one cost formula of the crate:
+    /// the solver and the checker both price tours with it.
+    pub fn tour_cost_micro(
+        &self,
+        distance_m: i64,
+        travel_s: i64,
+        service_s: i64,
+        matrix_cost: i64,
+    ) -> i64 {
         let per = |rate: i64, quantity: i64, unit: i128| -> i64 {
             let numerator = i128::from(rate) * i128::from(quantity);
             let rounded = (numerator + unit / 2).div_euclid(unit);
@@ -93,7 +104,8 @@ impl Costs {
             .fixed_micro
             .saturating_add(per(self.per_km_micro, distance_m, 1000))
             .saturating_add(per(self.per_hour_micro, travel_s, 3600))
-            .saturating_add(per(self.per_task_hour_micro, service_s, 3600));
+            .saturating_add(per(self.per_task_hour_micro, service_s, 3600))
+            .saturating_add(per(MICRO_PER_CURRENCY, matrix_cost, 1));
         total.min(MAX_TOUR_COST_MICRO)
     }
 }

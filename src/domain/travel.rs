@@ -1,6 +1,6 @@
 //! Travel between sites: where its numbers come from ([`TravelSource`], with the
-//! defaults of every source named once), and the matrices of durations and distances
-//! between matrix indices, one per profile.
+//! defaults of every source named once), and the matrices of durations, distances and
+//! (when supplied) costs between matrix indices, one per profile.
 
 use super::time_window::HORIZON_S;
 
@@ -59,7 +59,9 @@ pub enum TravelSource {
 pub const UNREACHABLE: i64 = HORIZON_S;
 
 /// Square matrices of travel durations (seconds) and distances (metres), row-major,
-/// row = from, column = to. An unreachable pair holds [`UNREACHABLE`] in both.
+/// row = from, column = to. An unreachable pair holds [`UNREACHABLE`] in both. A
+/// profile may also come with a cost matrix (VROOM's `costs`): then what its vehicles
+/// pay to drive is the sum of its cells along their tours, not a price per hour and km.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TravelMatrix {
     /// Rows (= columns).
@@ -68,6 +70,13 @@ pub struct TravelMatrix {
     pub duration_s: Vec<i64>,
     /// Distances, metres, `size * size` values.
     pub distance_m: Vec<i64>,
+    /// Travel costs, whole currency units per leg, `size * size` values; empty when the
+    /// profile has no cost matrix.
+    pub cost: Vec<i64>,
+    /// Whether the distances are known: supplied durations without distances leave
+    /// `distance_m` at 0 and this false, so that answers can leave distances out
+    /// rather than report a distance of 0 (as VROOM does).
+    pub distances_known: bool,
 }
 
 impl TravelMatrix {
@@ -77,6 +86,24 @@ impl TravelMatrix {
             size,
             duration_s: vec![0; size * size],
             distance_m: vec![0; size * size],
+            cost: Vec::new(),
+            distances_known: true,
+        }
+    }
+
+    /// Whether travel on this profile is priced by a cost matrix.
+    #[inline]
+    pub fn has_costs(&self) -> bool {
+        !self.cost.is_empty()
+    }
+
+    /// Travel cost from `from` to `to`, currency units (0 without a cost matrix).
+    #[inline]
+    pub fn cost(&self, from: usize, to: usize) -> i64 {
+        if self.cost.is_empty() {
+            0
+        } else {
+            self.cost[from * self.size + to]
         }
     }
 

@@ -206,10 +206,21 @@ fn drive(
     walk.still(StepKind::End, end_site.or(walk.site), &load);
     let mut figures = walk.figures;
     figures.duration_s = walk.time_s - departure_s;
-    figures.cost_micro =
-        vehicle
-            .costs
-            .tour_cost_micro(figures.distance_m, figures.travel_s, figures.service_s);
+    // A profile's cost matrix prices the legs as driven, site to site.
+    let sites: Vec<usize> = walk.steps.iter().filter_map(|step| step.site).collect();
+    let matrix_cost = sites
+        .windows(2)
+        .map(|pair| {
+            let index = |site: usize| problem.sites[site].matrix_index;
+            matrix.cost(index(pair[0]), index(pair[1]))
+        })
+        .sum();
+    figures.cost_micro = vehicle.costs.tour_cost_micro(
+        figures.distance_m,
+        figures.travel_s,
+        figures.service_s,
+        matrix_cost,
+    );
     Drive {
         tour: Tour {
             vehicle: vehicle_index,

@@ -55,5 +55,7 @@ fn alone_trip_micro(problem: &Problem, matrices: &[TravelMatrix], task: usize) -
     }
     let distance_m = matrix.distance_m(from, to) + matrix.distance_m(to, from);
     let travel_s = matrix.duration_s(from, to) + matrix.duration_s(to, from);
-    van.costs.tour_cost_micro(distance_m, travel_s, service_s)
+    let matrix_cost = matrix.cost(from, to) + matrix.cost(to, from);
+    van.costs
+        .tour_cost_micro(distance_m, travel_s, service_s, matrix_cost)
 }

@@ -258,6 +258,7 @@ fn matrices(nodes: &[Node], convention: DistanceConvention) -> pb::TravelOptions
                 profile: "car".to_string(),
                 durations_s,
                 distances_m,
+                costs: Vec::new(),
             }],
         })),
     }

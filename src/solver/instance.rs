@@ -263,6 +263,13 @@ impl<'a> Instance<'a> {
         self.matrices[v.profile].distance_m(from, to)
     }
 
+    /// Cost matrix cell of `vehicle` from `from` to `to`, currency units (0: none).
+    #[inline]
+    pub fn cost(&self, vehicle: usize, from: usize, to: usize) -> i64 {
+        let v = &self.problem.vehicles[vehicle];
+        self.matrices[v.profile].cost(from, to)
+    }
+
     /// Number of tasks.
     pub fn task_count(&self) -> usize {
         self.task_stops.len()
@@ -370,7 +377,7 @@ fn neighbours(stops: &[Stop], matrix: Option<&TravelMatrix>) -> Vec<Vec<usize>> 
             let mut back = vec![vec![0_i64; stops.len()]; chunk.len()];
             for (other, o) in stops.iter().enumerate() {
                 for (k, stop) in chunk.iter().enumerate() {
-                    back[k][other] = matrix.duration_s(o.location, stop.location);
+                    back[k][other] = proximity(matrix, o.location, stop.location);
                 }
             }
             chunk
@@ -380,6 +387,16 @@ fn neighbours(stops: &[Stop], matrix: Option<&TravelMatrix>) -> Vec<Vec<usize>> 
                 .map(move |(k, (stop, back))| nearest(stops, matrix, first + k, stop, &back))
         })
         .collect()
+}
+
+/// How near `to` is from `from`: the cost matrix's cell when the profile has one (what
+/// the search minimises then), else the travel time.
+fn proximity(matrix: &TravelMatrix, from: usize, to: usize) -> i64 {
+    if matrix.has_costs() {
+        matrix.cost(from, to)
+    } else {
+        matrix.duration_s(from, to)
+    }
 }
 
 /// The stops nearest to `stop` (number `index`), given the times from each to it.
@@ -395,9 +412,7 @@ fn nearest(
         .enumerate()
         .filter(|(other, _)| *other != index)
         .map(|(other, o)| {
-            let d = matrix
-                .duration_s(stop.location, o.location)
-                .min(back[other]);
+            let d = proximity(matrix, stop.location, o.location).min(back[other]);
             (d, other)
         })
         .collect();

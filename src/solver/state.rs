@@ -12,11 +12,15 @@ use crate::domain::TourFigures;
 const LOCKED_WEIGHT: u64 = 1 << 32;
 
 /// What the search minimises, compared field by field: unassigned priority, unassigned
-/// count, vehicles (for the vehicles-first objective), then the objective's value.
+/// count, vehicles (for the vehicles-first objective), then the objective's value. In the
+/// unassigned weight a shipment counts as its two stops, as VROOM counts a pickup and a
+/// delivery as two tasks: leaving a shipment out weighs more than leaving out a job of
+/// the same priority, so VROOM's inputs keep VROOM's choice of what to serve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Score {
-    /// Sum of `1 + priority` over unassigned tasks, so any served task beats none and
-    /// higher priorities weigh more ([`LOCKED_WEIGHT`] more for a locked one).
+    /// Sum of `1 + priority` over the stops of unassigned tasks, so any served task
+    /// beats none and higher priorities weigh more ([`LOCKED_WEIGHT`] more for a locked
+    /// one).
     pub unassigned_weight: u64,
     /// Unassigned tasks.
     pub unassigned: usize,
@@ -99,12 +103,13 @@ impl State {
 
     /// The score of the state.
     pub fn score(&self, instance: &Instance) -> Score {
+        let stops = |task: usize| instance.task_stops[task].len();
         let unassigned_weight = self
             .unassigned
             .iter()
             .map(|&task| {
                 let locked = instance.locks.vehicle[task].map_or(0, |_| LOCKED_WEIGHT);
-                locked + 1 + u64::from(instance.problem.tasks[task].priority)
+                locked + (1 + u64::from(instance.problem.tasks[task].priority)) * stops(task) as u64
             })
             .sum();
         let vehicles = match instance.objective {

@@ -207,6 +207,7 @@ fn supplied_cells(
         for (name, rows) in [
             ("durations_s", &profile.durations_s),
             ("distances_m", &profile.distances_m),
+            ("costs", &profile.costs),
         ] {
             let rows = rows.len() as u64;
             largest = largest.max(rows.saturating_mul(rows));

@@ -3,6 +3,7 @@
 //! serve (missing skill, too big) is not a violation: the solver reports it unassigned.
 
 mod breaks;
+mod cost_matrix;
 mod effort;
 mod fleet;
 mod goods;
@@ -58,7 +59,7 @@ pub fn problem_within(request: &pb::SolveRequest, policy: &Policy) -> Result<Pro
         site_list: &sites,
         dimensions,
     };
-    let (vehicles, profiles) = fleet::vehicles(&mut collector, &request.vehicles, &context);
+    let (mut vehicles, profiles) = fleet::vehicles(&mut collector, &request.vehicles, &context);
     let mut tasks = tasks::tasks(&mut collector, request, &context);
     let (goods_kinds, (incompatible_goods, apart_on_board)) =
         goods::goods(&mut collector, request, &mut tasks);
@@ -74,6 +75,13 @@ pub fn problem_within(request: &pb::SolveRequest, policy: &Policy) -> Result<Pro
         &sites,
         &profiles,
         policy,
+    );
+    cost_matrix::price_by_cost_matrices(
+        &mut collector,
+        &request.vehicles,
+        &mut vehicles,
+        &travel,
+        &profiles,
     );
     let pooling = pooling::pooling_options(
         &mut collector,

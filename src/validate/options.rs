@@ -279,10 +279,18 @@ fn supplied_matrices(
                 );
             }
         }
+        let cost = super::cost_matrix::cost_cells(
+            collector,
+            &format!("{field}.costs"),
+            &entry.costs,
+            size,
+        );
         matrices.push(TravelMatrix {
             size,
             duration_s,
             distance_m,
+            cost,
+            distances_known: !entry.distances_m.is_empty(),
         });
     }
     matrices

@@ -1,5 +1,5 @@
 //! The VROOM input's small values read with their field paths: ids, shipment ends,
-//! breaks, integer lists, skills, priorities and goods kinds. Apart from `reader.rs`,
+//! breaks, vehicle costs, integer lists, skills, priorities and goods kinds. Apart from `reader.rs`,
 //! which owns how a whole document maps onto the native request.
 
 use std::collections::HashSet;
@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use super::json::{Field, array, path};
 use std::collections::HashMap;
 
-use super::model::{Break, GoodsKind, Id, Step, Stop};
+use super::model::{Break, Costs, GoodsKind, Id, Step, Stop};
 use crate::format_error::FormatError;
 use crate::pb;
 
@@ -169,4 +169,43 @@ pub(super) fn priority(priority: &Field<u32>, field: &str) -> Result<u32, Format
 pub(super) fn goods_kind(kind: &Field<GoodsKind>, field: &str) -> Result<String, FormatError> {
     let kind = kind.read(&path(field, "goods_kind"))?;
     Ok(kind.map(|GoodsKind(kind)| kind).unwrap_or_default())
+}
+
+/// VROOM's default cost per hour of travel (one cost unit per second).
+const DEFAULT_PER_HOUR: f64 = 3600.0;
+
+/// A vehicle's `costs`, VROOM's defaults applied. With a cost matrix for the vehicle's
+/// profile (`cost_matrix`) the matrix prices its travel, as in VROOM: `per_hour` must
+/// keep its default (VROOM refuses any other value) and `per_km` does not apply (VROOM
+/// ignores it); both are 0 natively, where the matrix replaces them.
+pub(super) fn costs(
+    costs: &Field<Costs>,
+    field: &str,
+    cost_matrix: bool,
+) -> Result<pb::VehicleCosts, FormatError> {
+    let field = path(field, "costs");
+    let Some(costs) = costs.read(&field)? else {
+        let per_hour = if cost_matrix { 0.0 } else { DEFAULT_PER_HOUR };
+        return Ok(pb::VehicleCosts {
+            per_hour,
+            ..Default::default()
+        });
+    };
+    let cost = |value: &Field<f64>, key, default| {
+        Ok::<_, FormatError>(value.read(&path(&field, key))?.unwrap_or(default))
+    };
+    let per_hour = cost(&costs.per_hour, "per_hour", DEFAULT_PER_HOUR)?;
+    if cost_matrix && per_hour != DEFAULT_PER_HOUR {
+        return Err(FormatError::field(
+            path(&field, "per_hour"),
+            "custom costs are incompatible with using a per_hour value (the profile's cost matrix prices the travel)",
+        ));
+    }
+    let travel_rate = |rate: f64| if cost_matrix { 0.0 } else { rate };
+    Ok(pb::VehicleCosts {
+        fixed: cost(&costs.fixed, "fixed", 0.0)?,
+        per_hour: travel_rate(per_hour),
+        per_km: travel_rate(cost(&costs.per_km, "per_km", 0.0)?),
+        per_task_hour: cost(&costs.per_task_hour, "per_task_hour", 0.0)?,
+    })
 }

@@ -5,7 +5,7 @@
 //! request is [`super::reader`]'s.
 //!
 //! Keys outside the model are sorted by `keys.rs`: VROOM features tournee has no
-//! equivalent for yet (`costs` matrices) are refused, keys VROOM does
+//! equivalent for (none today) are refused, keys VROOM does
 //! not define either are read past with a warning. Every value is a [`Field`], checked when the reader reads it, so
 //! that errors keep tournee's messages, paths and order (see [`super::json`]).
 
@@ -26,7 +26,7 @@ pub struct Input {
     pub jobs: Field<Vec<Field<Job>>>,
     /// Pickup-and-delivery pairs.
     pub shipments: Field<Vec<Field<Shipment>>>,
-    /// Per profile, supplied durations and distances.
+    /// Per profile, supplied durations, distances and costs.
     pub matrices: Field<Matrices>,
     /// Legacy: the durations of profile `car`.
     pub matrix: Field<Vec<Vec<i64>>>,
@@ -205,6 +205,8 @@ pub struct ProfileMatrices {
     pub durations: Field<Vec<Vec<i64>>>,
     /// Metres.
     pub distances: Field<Vec<Vec<i64>>>,
+    /// Cost of each leg; replaces `per_hour` and `per_km` for the profile's vehicles.
+    pub costs: Field<Vec<Vec<i64>>>,
 }
 
 /// Objects are read in two steps: the shape here, each key when the reader needs it.

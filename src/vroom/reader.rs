@@ -15,7 +15,8 @@
 //! Costs: VROOM's cost unit is abstract; its default `per_hour` of 3600 makes the cost
 //! the travel time in seconds. The native `per_hour` is currency per hour, so VROOM's
 //! figures map one to one and tournee's costs equal VROOM's (`per_hour` 3600 when
-//! `costs` or its `per_hour` is absent).
+//! `costs` or its `per_hour` is absent). A profile's `costs` matrix prices the travel
+//! of its vehicles instead (see [`super::fields::costs`]).
 //!
 //! With `matrices` (or the legacy `matrix`, durations of profile `car`) every location
 //! must be a `location_index`; coordinates given alongside are dropped, since a native
@@ -28,16 +29,16 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
-use super::fields::{breaks, goods_kind, id, ints, priority, shipment_end, skills, steps};
+use super::fields::{breaks, costs, goods_kind, id, ints, priority, shipment_end, skills, steps};
 use super::json::{Field, Read, path};
 use super::model::{Coordinates, Input, Job, ProducerId, Shipment, Stop, Vehicle};
-use super::travel::travel;
+use super::travel::{profiles_with_costs, travel};
 use crate::format_error::FormatError;
 use crate::pb;
 use pb::location::Kind;
 
-/// VROOM's default cost per hour of travel (one cost unit per second).
-const DEFAULT_PER_HOUR: f64 = 3600.0;
+/// VROOM's profile when a vehicle names none.
+const DEFAULT_PROFILE: &str = "car";
 
 /// Converts VROOM input (a parsed JSON document) into a native request, ready for
 /// `validate::problem`. Errors name the offending VROOM field (`vehicles[2].start`).
@@ -51,6 +52,7 @@ pub fn request_from_vroom(input: &Value) -> Result<pb::SolveRequest, FormatError
     );
     let mut reader = Reader {
         matrices,
+        cost_profiles: profiles_with_costs(travel.as_ref()),
         ..Reader::default()
     };
     // Tasks first: vehicles then start and end at the tasks' sites where they coincide.
@@ -92,6 +94,8 @@ struct Place {
 #[derive(Default)]
 struct Reader {
     matrices: bool,
+    /// Profiles whose vehicles a cost matrix prices.
+    cost_profiles: Vec<String>,
     sites: Vec<pb::Site>,
     site_ids: HashSet<String>,
     first_site_at: HashMap<String, String>,
@@ -138,25 +142,13 @@ impl Reader {
             let message = format!("give `{key}`, the matching end or both");
             return Err(FormatError::field(path(field, key), message));
         }
-        let costs = match vehicle.costs.read(&path(field, "costs"))? {
-            None => pb::VehicleCosts {
-                per_hour: DEFAULT_PER_HOUR,
-                ..Default::default()
-            },
-            Some(costs) => {
-                let field = path(field, "costs");
-                let cost = |value: &Field<f64>, key, default| {
-                    Ok::<_, FormatError>(value.read(&path(&field, key))?.unwrap_or(default))
-                };
-                pb::VehicleCosts {
-                    fixed: cost(&costs.fixed, "fixed", 0.0)?,
-                    per_hour: cost(&costs.per_hour, "per_hour", DEFAULT_PER_HOUR)?,
-                    per_km: cost(&costs.per_km, "per_km", 0.0)?,
-                    per_task_hour: cost(&costs.per_task_hour, "per_task_hour", 0.0)?,
-                }
-            }
-        };
         let profile = vehicle.profile.read(&path(field, "profile"))?;
+        let cost_matrix = self.cost_profiles.contains(
+            &profile
+                .clone()
+                .unwrap_or_else(|| DEFAULT_PROFILE.to_string()),
+        );
+        let costs = costs(&vehicle.costs, field, cost_matrix)?;
         let producer_id = self.producer(&vehicle.producer, field)?;
         Ok(pb::Vehicle {
             id,

@@ -1,6 +1,8 @@
-//! VROOM's `matrices` (per profile) or legacy `matrix` → the native travel source. Apart
-//! from the reader because whether matrices are supplied decides how every location is
-//! read (a `location_index` or `[lon, lat]`), so it is settled before any task.
+//! VROOM's `matrices` (per profile: durations, distances, costs) or legacy `matrix` →
+//! the native travel source. Apart from the reader because whether matrices are
+//! supplied decides how every location is read (a `location_index` or `[lon, lat]`),
+//! and which profiles have a cost matrix how their vehicles are priced, so it is settled
+//! before any task or vehicle.
 
 use super::json::path;
 use super::model::Input;
@@ -22,10 +24,12 @@ pub(super) fn travel(input: &Input) -> Result<Option<pb::TravelOptions>, FormatE
                 let durations_s = rows(entry.durations.read(&durations)?)
                     .ok_or_else(|| FormatError::field(durations, "required"))?;
                 let distances = entry.distances.read(&path(&field, "distances"))?;
+                let costs = entry.costs.read(&path(&field, "costs"))?;
                 Ok(pb::ProfileMatrices {
                     profile,
                     durations_s,
                     distances_m: rows(distances).unwrap_or_default(),
+                    costs: rows(costs).unwrap_or_default(),
                 })
             })
             .collect::<Result<Vec<_>, FormatError>>()?;
@@ -35,6 +39,7 @@ pub(super) fn travel(input: &Input) -> Result<Option<pb::TravelOptions>, FormatE
             profile: "car".to_string(),
             durations_s: rows(Some(matrix)).unwrap_or_default(),
             distances_m: Vec::new(),
+            costs: Vec::new(),
         };
         pb::travel_options::Source::Matrices(pb::SuppliedMatrices {
             profiles: vec![profile],
@@ -53,4 +58,17 @@ fn rows(matrix: Option<Vec<Vec<i64>>>) -> Option<Vec<pb::MatrixRow>> {
         let row = |values| pb::MatrixRow { values };
         rows.into_iter().map(row).collect()
     })
+}
+
+/// The profiles of `travel` that come with a cost matrix.
+pub(super) fn profiles_with_costs(travel: Option<&pb::TravelOptions>) -> Vec<String> {
+    match travel.and_then(|t| t.source.as_ref()) {
+        Some(pb::travel_options::Source::Matrices(supplied)) => supplied
+            .profiles
+            .iter()
+            .filter(|entry| !entry.costs.is_empty())
+            .map(|entry| entry.profile.clone())
+            .collect(),
+        _ => Vec::new(),
+    }
 }

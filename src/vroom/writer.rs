@@ -7,10 +7,12 @@
 //! VROOM ids are recovered from the conventions of [`super::request_from_vroom`]: task
 //! `"7"` is job 7, task `"s3-4"` the shipment of pickup 3 and delivery 4, vehicle `"2"`
 //! vehicle 2. Ids that do not follow them (a problem sent in the native format) are
-//! written as strings. Extensions: `reason` and `description` on unassigned tasks (why
-//! it was left out), `producer` on a route whose vehicle has one. As VROOM does, an open
-//! tour still ends with an `end` step (at its last stop), a shipment's priority counts
-//! at both its steps, and the deprecated `amount` repeats `delivery`.
+//! written as strings. Extensions: `reason` and `explanation` on unassigned tasks (why
+//! it was left out; `description` is the task's own, as in VROOM), `producer` on a
+//! route whose vehicle has one. As VROOM does, an open
+//! tour still starts with a `start` step (at its first stop) and ends with an `end` step
+//! (at its last stop), a shipment's priority counts at both its steps, and the
+//! deprecated `amount` repeats `delivery` and `job` a task step's `id`.
 
 use serde_json::{Value, json};
 
@@ -32,7 +34,7 @@ pub fn vroom_output(problem: &Problem, solution: &Solution) -> Value {
         .iter()
         .flat_map(|entry| unassigned(problem, entry))
         .collect();
-    json!({
+    let mut answer = json!({
         "code": 0,
         "summary": {
             "cost": summary.cost,
@@ -52,7 +54,39 @@ pub fn vroom_output(problem: &Problem, solution: &Solution) -> Value {
         },
         "unassigned": unassigned,
         "routes": routes,
-    })
+    });
+    leave_out_unknowns(problem, &mut answer);
+    answer
+}
+
+/// Drops the figures VROOM leaves out when the input does not give them: amounts and
+/// loads when nothing has a capacity dimension, distances when matrices come without
+/// distances.
+fn leave_out_unknowns(problem: &Problem, answer: &mut Value) {
+    let mut unknown: Vec<&str> = Vec::new();
+    if problem.dimensions == 0 {
+        unknown.extend(["delivery", "amount", "pickup", "load"]);
+    }
+    if let TravelSource::Supplied(matrices) = &problem.travel
+        && matrices.iter().any(|matrix| !matrix.distances_known)
+    {
+        unknown.push("distance");
+    }
+    if unknown.is_empty() {
+        return;
+    }
+    let forget = |object: &mut Value| {
+        if let Some(object) = object.as_object_mut() {
+            object.retain(|key, _| !unknown.contains(&key.as_str()));
+        }
+    };
+    forget(&mut answer["summary"]);
+    for route in answer["routes"].as_array_mut().into_iter().flatten() {
+        for step in route["steps"].as_array_mut().into_iter().flatten() {
+            forget(step);
+        }
+        forget(route);
+    }
 }
 
 /// Figures VROOM reports per route and in the summary.
@@ -97,9 +131,9 @@ fn add_amount(total: &mut Amount, amount: &[i64]) {
     }
 }
 
-/// Micro-currency → VROOM's integer cost.
+/// Micro-currency → VROOM's integer cost, rounded down as VROOM rounds a route's cost.
 fn cost(micro: i64) -> i64 {
-    (micro + 500_000).div_euclid(1_000_000)
+    micro.div_euclid(1_000_000)
 }
 
 fn route(problem: &Problem, tour: &Tour, summary: &mut Totals) -> Value {
@@ -110,7 +144,8 @@ fn route(problem: &Problem, tour: &Tour, summary: &mut Totals) -> Value {
     totals.distance = tour.figures.distance_m;
     // An open tour starts where its first stop is and ends where its last stop is, as
     // VROOM writes it.
-    let mut last_site = tour.steps.iter().find_map(|step| step.task.and(step.site));
+    let first_site = tour.steps.iter().find_map(|step| step.site);
+    let mut last_site = None;
     // On a shift, the shift's breaks (`Vehicle::on_shift`).
     let driver = problem.tour_vehicle(tour.vehicle, tour.shift);
     let breaks = driver.as_deref().map_or(&[][..], |v| &v.breaks);
@@ -118,7 +153,11 @@ fn route(problem: &Problem, tour: &Tour, summary: &mut Totals) -> Value {
         .steps
         .iter()
         .map(|tour_step| {
-            let written = step(problem, breaks, tour_step, last_site, &mut totals);
+            let stand_in = match tour_step.kind {
+                StepKind::Start => first_site,
+                _ => last_site,
+            };
+            let written = step(problem, breaks, tour_step, stand_in, &mut totals);
             last_site = tour_step.site.or(last_site);
             written
         })
@@ -156,13 +195,13 @@ fn route(problem: &Problem, tour: &Tour, summary: &mut Totals) -> Value {
     route
 }
 
-/// One step. The start of a tour with an open start stands at `last_site`, the first
-/// stop's; its end at `last_site`, the last stop's.
+/// One step. The start of an open start and the end of an open end stand at
+/// `stand_in`, the first stop's and the last stop's site.
 fn step(
     problem: &Problem,
     breaks: &[Break],
     step: &TourStep,
-    last_site: Option<usize>,
+    stand_in: Option<usize>,
     totals: &mut Totals,
 ) -> Value {
     let kind = match step.kind {
@@ -175,7 +214,7 @@ fn step(
         StepKind::Break => "break",
     };
     let site = match step.kind {
-        StepKind::Start | StepKind::End => step.site.or(last_site),
+        StepKind::Start | StepKind::End => step.site.or(stand_in),
         // VROOM's breaks have no location of their own.
         StepKind::Break => None,
         _ => step.site,
@@ -242,6 +281,8 @@ fn task_step(task: &Task, step: &TourStep, totals: &mut Totals, value: &mut Valu
     let setup = step.service_s - service;
     totals.setup += setup;
     totals.service += service;
+    // VROOM still writes the deprecated `job` beside `id`.
+    value["job"] = id.clone();
     value["id"] = id;
     value["setup"] = json!(setup);
     value["service"] = json!(service);
@@ -392,11 +433,8 @@ mod tests {
         for route in routes {
             let steps = route["steps"].as_array().unwrap();
             assert_eq!(steps[0]["type"], "start");
-            // Vehicle 2 has no end: VROOM shows no end step.
-            assert_eq!(
-                steps[steps.len() - 1]["type"] == "end",
-                route["vehicle"] == 1
-            );
+            // Vehicle 2 has no end: VROOM still writes an end step, at its last stop.
+            assert_eq!(steps[steps.len() - 1]["type"], "end");
             assert_eq!(
                 route["producer"].as_str(),
                 (route["vehicle"] == 1).then_some("ferme-a")
@@ -496,7 +534,7 @@ mod tests {
         assert_eq!(shipment_ids("s3-4"), (json!(3), json!(4)));
         assert_eq!(shipment_ids("s3-x"), (json!("s3-x"), json!("s3-x")));
         assert_eq!(shipment_ids("eggs"), (json!("eggs"), json!("eggs")));
-        assert_eq!(cost(1_499_999), 1);
-        assert_eq!(cost(1_500_000), 2);
+        assert_eq!(cost(1_999_999), 1);
+        assert_eq!(cost(2_000_000), 2);
     }
 }

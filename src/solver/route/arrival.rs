@@ -13,6 +13,8 @@ pub struct Arrival {
     pub(super) leg_s: i64,
     /// Distance, metres.
     pub(super) leg_m: i64,
+    /// Cost from the profile's cost matrix, currency units (0 without one).
+    pub(super) leg_cost: i64,
     /// At the node, seconds.
     pub(super) arrival_s: i64,
     /// Service starts (arrival plus waiting for the window), seconds.
@@ -32,6 +34,7 @@ impl Arrival {
         Arrival {
             leg_s: 0,
             leg_m: 0,
+            leg_cost: 0,
             arrival_s: time_s,
             start_s: time_s,
             late_s: 0,
@@ -40,13 +43,18 @@ impl Arrival {
         }
     }
 
-    /// Reached after a leg of (`leg_s`, `leg_m`) at `arrival_s`, starting at `start_s`
-    /// in a hard window (or a break's): no lateness, no earliness.
+    /// Reached after a leg of (`leg_s`, `leg_m`, `leg_cost`) at `arrival_s`, starting
+    /// at `start_s` in a hard window (or a break's): no lateness, no earliness.
     #[inline]
-    pub(super) fn hard((leg_s, leg_m): (i64, i64), arrival_s: i64, start_s: i64) -> Self {
+    pub(super) fn hard(
+        (leg_s, leg_m, leg_cost): (i64, i64, i64),
+        arrival_s: i64,
+        start_s: i64,
+    ) -> Self {
         Arrival {
             leg_s,
             leg_m,
+            leg_cost,
             arrival_s,
             start_s,
             late_s: 0,
@@ -56,16 +64,17 @@ impl Arrival {
     }
 }
 
-/// Driving time and distance from `from` (none: an open start, free) to `to`.
+/// Driving time, distance and cost matrix cell from `from` (none: an open start, free)
+/// to `to`.
 #[inline]
 pub(super) fn leg(
     instance: &Instance,
     vehicle: usize,
     from: Option<usize>,
     to: usize,
-) -> Result<(i64, i64), Infeasible> {
+) -> Result<(i64, i64, i64), Infeasible> {
     let Some(from) = from else {
-        return Ok((0, 0));
+        return Ok((0, 0, 0));
     };
     let (leg_s, leg_m) = (
         instance.duration_s(vehicle, from, to),
@@ -74,5 +83,5 @@ pub(super) fn leg(
     if leg_s >= UNREACHABLE || leg_m >= UNREACHABLE {
         return Err(Infeasible::Unreachable);
     }
-    Ok((leg_s, leg_m))
+    Ok((leg_s, leg_m, instance.cost(vehicle, from, to)))
 }

@@ -263,7 +263,12 @@ fn simulate(
 fn figures(vehicle: &crate::domain::Vehicle, walk: &Walk, duration_s: i64) -> TourFigures {
     let cost_micro = vehicle
         .costs
-        .tour_cost_micro(walk.distance_m, walk.travel_s, walk.service_s)
+        .tour_cost_micro(
+            walk.distance_m,
+            walk.travel_s,
+            walk.service_s,
+            walk.matrix_cost,
+        )
         .saturating_add(walk.penalty_micro)
         .min(MAX_TOUR_COST_MICRO);
     TourFigures {

@@ -20,10 +20,12 @@ use crate::solver::instance::{Instance, Stop};
 /// `evaluate` checks), goods kept apart on board (which depends on the order)
 /// fair workloads (which weigh each route's working time) and soft windows (whose
 /// lateness and earliness the cached latest arrivals and the cost here do not price)
-/// always simulate.
+/// always simulate. So do vehicles priced by a cost matrix: the cache keeps no running
+/// sum of its cells.
 pub fn supports(instance: &Instance, vehicle: usize, cache: &RouteCache, task: usize) -> bool {
     let v = &instance.problem.vehicles[vehicle];
     instance.objective != Objective::Duration
+        && !instance.matrices[v.profile].has_costs()
         && v.reload.is_none()
         && v.breaks.is_empty()
         && !instance.locks.sequenced[vehicle]
@@ -103,7 +105,7 @@ pub(super) fn objective(instance: &Instance, vehicle: usize, after: &After) -> O
         Objective::Distance => after.distance_m,
         _ => v
             .costs
-            .tour_cost_micro(after.distance_m, after.travel_s, after.service_s),
+            .tour_cost_micro(after.distance_m, after.travel_s, after.service_s, 0),
     })
 }
 

@@ -181,7 +181,7 @@ impl<'a> Bound<'a> {
             Objective::Distance => distance_m,
             _ => self.instance.problem.vehicles[self.vehicle]
                 .costs
-                .tour_cost_micro(distance_m, travel_s, 0),
+                .tour_cost_micro(distance_m, travel_s, 0, 0),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The pieces of one simulation of a route: a [`Walk`] carries the running figures
-//! (place, clock, load, distance, driving, service, waiting) from the departure to the
+//! (place, clock, load, distance, driving, cost matrix cells, service, waiting) from the
+//! departure to the
 //! end. Every node, a stop or the hub, is reached the same way ([`Walk::arrive`]: the
 //! leg, then the first window that still opens) and accounted the same way
 //! ([`Walk::serve`]); only what happens to the load differs. A stop with soft windows
@@ -32,6 +33,8 @@ pub struct Walk<'a, 'p> {
     pub distance_m: i64,
     /// Driven so far, seconds.
     pub travel_s: i64,
+    /// Cost matrix cells driven so far, currency units.
+    pub matrix_cost: i64,
     /// Setup, service and reloads so far, seconds.
     pub service_s: i64,
     /// Waited for windows so far, seconds.
@@ -70,6 +73,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             load,
             distance_m: 0,
             travel_s: 0,
+            matrix_cost: 0,
             service_s: 0,
             waiting_s: 0,
             serve_early: false,
@@ -82,10 +86,11 @@ impl<'a, 'p> Walk<'a, 'p> {
     /// Drives to `location` and waits for the first of `windows` still open.
     #[inline]
     fn arrive(&self, location: usize, windows: &[TimeWindow]) -> Result<Arrival, Infeasible> {
-        let (leg_s, leg_m) = leg(self.instance, self.vehicle_index, self.location, location)?;
+        let (leg_s, leg_m, leg_cost) =
+            leg(self.instance, self.vehicle_index, self.location, location)?;
         let arrival_s = self.time_s + leg_s;
         let start_s = earliest_start_s(windows, arrival_s).ok_or(Infeasible::TimeWindows)?;
-        Ok(Arrival::hard((leg_s, leg_m), arrival_s, start_s))
+        Ok(Arrival::hard((leg_s, leg_m, leg_cost), arrival_s, start_s))
     }
 
     /// Drives to task stop `stop` and starts its service: in its hard windows as
@@ -95,7 +100,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         if stop.soft.is_empty() {
             return self.arrive(stop.location, &stop.windows);
         }
-        let (leg_s, leg_m) = leg(
+        let (leg_s, leg_m, leg_cost) = leg(
             self.instance,
             self.vehicle_index,
             self.location,
@@ -107,6 +112,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         Ok(Arrival {
             leg_s,
             leg_m,
+            leg_cost,
             arrival_s,
             start_s: start.start_s,
             late_s: start.late_s,
@@ -120,6 +126,7 @@ impl<'a, 'p> Walk<'a, 'p> {
     fn serve(&mut self, arrival: &Arrival, service_s: i64, location: usize, site: usize) {
         self.distance_m += arrival.leg_m;
         self.travel_s += arrival.leg_s;
+        self.matrix_cost += arrival.leg_cost;
         self.service_s += service_s;
         self.waiting_s += arrival.start_s - arrival.arrival_s;
         self.late_s += arrival.late_s;
@@ -150,7 +157,7 @@ impl<'a, 'p> Walk<'a, 'p> {
     #[inline]
     pub fn starts_at(&self, stop_index: usize, time_s: i64, start_s: i64) -> bool {
         let stop = &self.instance.stops[stop_index];
-        let Ok((leg_s, _)) = leg(
+        let Ok((leg_s, _, _)) = leg(
             self.instance,
             self.vehicle_index,
             self.location,
@@ -185,7 +192,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         if !self.break_load_fits(driver_break) {
             return Err(Infeasible::Breaks);
         }
-        let arrival = Arrival::hard((0, 0), self.time_s, start_s);
+        let arrival = Arrival::hard((0, 0, 0), self.time_s, start_s);
         self.service_s += driver_break.duration_s;
         self.waiting_s += start_s - self.time_s;
         self.time_s = start_s + driver_break.duration_s;
@@ -277,17 +284,18 @@ impl<'a, 'p> Walk<'a, 'p> {
     /// shift; the clock then reads the end.
     #[inline]
     pub fn finish(&mut self) -> Result<(), Infeasible> {
-        let (leg_s, leg_m) = match self.vehicle.end_site {
+        let (leg_s, leg_m, leg_cost) = match self.vehicle.end_site {
             Some(site) => leg(
                 self.instance,
                 self.vehicle_index,
                 self.location,
                 self.instance.problem.sites[site].matrix_index,
             )?,
-            None => (0, 0),
+            None => (0, 0, 0),
         };
         self.distance_m += leg_m;
         self.travel_s += leg_s;
+        self.matrix_cost += leg_cost;
         let end_s = self.time_s + leg_s;
         if end_s > self.vehicle.shift.end_s {
             return Err(Infeasible::TimeWindows);

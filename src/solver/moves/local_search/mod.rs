@@ -131,8 +131,10 @@ pub fn arc(instance: &Instance, vehicle: usize, from: Option<usize>, to: Option<
             let costs = &instance.problem.vehicles[vehicle].costs;
             let metres = instance.distance_m(vehicle, from, to);
             let seconds = instance.duration_s(vehicle, from, to);
+            let matrix_cost = instance.cost(vehicle, from, to);
             (i128::from(costs.per_km_micro) * i128::from(metres) / 1000
-                + i128::from(costs.per_hour_micro) * i128::from(seconds) / 3600) as i64
+                + i128::from(costs.per_hour_micro) * i128::from(seconds) / 3600
+                + i128::from(matrix_cost) * 1_000_000) as i64
         }
     }
 }
