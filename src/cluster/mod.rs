@@ -104,50 +104,20 @@ impl Cluster {
             .await
             .map_err(|error| ClusterError::Connect(url.to_string(), error.to_string()))?;
         let jetstream = jetstream::new(client);
-        jetstream
-            .get_or_create_stream(stream::Config {
-                name: JOBS_STREAM.to_string(),
-                subjects: vec![JOBS_SUBJECT.to_string()],
-                retention: stream::RetentionPolicy::WorkQueue,
-                storage: stream::StorageType::File,
-                duplicate_window: Duration::from_secs(120),
-                ..Default::default()
-            })
-            .await
-            .map_err(ClusterError::declare(JOBS_STREAM))?;
-        jetstream
-            .get_or_create_stream(stream::Config {
-                name: DEAD_STREAM.to_string(),
-                subjects: vec![DEAD_SUBJECT.to_string()],
-                storage: stream::StorageType::File,
-                ..Default::default()
-            })
-            .await
-            .map_err(ClusterError::declare(DEAD_STREAM))?;
-        pooling::declare(&jetstream, records_ttl).await?;
-        // The bucket's stream declared as the key-value convention has it, rather than
-        // through `create_key_value`, whose account query nats-server 2.9 answers in a
-        // shape this client does not read.
-        jetstream
-            .get_or_create_stream(stream::Config {
-                name: format!("KV_{OPERATIONS_BUCKET}"),
-                subjects: vec![format!("$KV.{OPERATIONS_BUCKET}.>")],
-                max_messages_per_subject: HISTORY,
-                max_age: records_ttl,
-                storage: stream::StorageType::File,
-                allow_rollup: true,
-                deny_delete: true,
-                allow_direct: true,
-                discard: stream::DiscardPolicy::New,
-                num_replicas: 1,
-                ..Default::default()
-            })
-            .await
-            .map_err(ClusterError::declare(OPERATIONS_BUCKET))?;
-        let operations = jetstream
-            .get_key_value(OPERATIONS_BUCKET)
-            .await
-            .map_err(ClusterError::declare(OPERATIONS_BUCKET))?;
+        // A busy or just-started server can time a declaration out: a front end or a
+        // worker that gave up there would exit while its peers run.
+        let mut tries = 1;
+        let operations = loop {
+            match declare(&jetstream, records_ttl).await {
+                Ok(operations) => break operations,
+                Err(error) if tries < DECLARE_TRIES => {
+                    tracing::warn!(%error, tries, "declaring the NATS layout failed; trying again");
+                    tries += 1;
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                Err(error) => return Err(error),
+            }
+        };
         Ok(Cluster {
             jetstream,
             operations,
@@ -238,6 +208,60 @@ pub fn key_of(name: &str) -> Option<&str> {
             .bytes()
             .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_');
     valid.then_some(id)
+}
+
+/// How often a front end or worker tries to declare the layout before giving up.
+const DECLARE_TRIES: u32 = 5;
+
+/// Declares the streams and the bucket if missing; the bucket of operation records.
+async fn declare(
+    jetstream: &jetstream::Context,
+    records_ttl: Duration,
+) -> Result<async_nats::jetstream::kv::Store, ClusterError> {
+    jetstream
+        .get_or_create_stream(stream::Config {
+            name: JOBS_STREAM.to_string(),
+            subjects: vec![JOBS_SUBJECT.to_string()],
+            retention: stream::RetentionPolicy::WorkQueue,
+            storage: stream::StorageType::File,
+            duplicate_window: Duration::from_secs(120),
+            ..Default::default()
+        })
+        .await
+        .map_err(ClusterError::declare(JOBS_STREAM))?;
+    jetstream
+        .get_or_create_stream(stream::Config {
+            name: DEAD_STREAM.to_string(),
+            subjects: vec![DEAD_SUBJECT.to_string()],
+            storage: stream::StorageType::File,
+            ..Default::default()
+        })
+        .await
+        .map_err(ClusterError::declare(DEAD_STREAM))?;
+    pooling::declare(jetstream, records_ttl).await?;
+    // The bucket's stream declared as the key-value convention has it, rather than
+    // through `create_key_value`, whose account query nats-server 2.9 answers in a
+    // shape this client does not read.
+    jetstream
+        .get_or_create_stream(stream::Config {
+            name: format!("KV_{OPERATIONS_BUCKET}"),
+            subjects: vec![format!("$KV.{OPERATIONS_BUCKET}.>")],
+            max_messages_per_subject: HISTORY,
+            max_age: records_ttl,
+            storage: stream::StorageType::File,
+            allow_rollup: true,
+            deny_delete: true,
+            allow_direct: true,
+            discard: stream::DiscardPolicy::New,
+            num_replicas: 1,
+            ..Default::default()
+        })
+        .await
+        .map_err(ClusterError::declare(OPERATIONS_BUCKET))?;
+    jetstream
+        .get_key_value(OPERATIONS_BUCKET)
+        .await
+        .map_err(ClusterError::declare(OPERATIONS_BUCKET))
 }
 
 #[cfg(test)]

@@ -162,14 +162,7 @@ fn drive(
         }
         _ => (0, 0),
     };
-    let mut load = vec![0; problem.dimensions];
-    for node in nodes.iter().filter(|node| node.kind == StepKind::Job) {
-        if let Some(task) = node.task {
-            for (l, d) in load.iter_mut().zip(job_delivery(problem, task)) {
-                *l += d;
-            }
-        }
-    }
+    let mut load = starting_load(problem, nodes);
     let mut walk = Walk {
         site: vehicle.start_site,
         time_s: departure_s,
@@ -206,15 +199,7 @@ fn drive(
     walk.still(StepKind::End, end_site.or(walk.site), &load);
     let mut figures = walk.figures;
     figures.duration_s = walk.time_s - departure_s;
-    // A profile's cost matrix prices the legs as driven, site to site.
-    let sites: Vec<usize> = walk.steps.iter().filter_map(|step| step.site).collect();
-    let matrix_cost = sites
-        .windows(2)
-        .map(|pair| {
-            let index = |site: usize| problem.sites[site].matrix_index;
-            matrix.cost(index(pair[0]), index(pair[1]))
-        })
-        .sum();
+    let matrix_cost = matrix_cost(problem, matrix, &walk.steps);
     figures.cost_micro = vehicle.costs.tour_cost_micro(
         figures.distance_m,
         figures.travel_s,
@@ -349,4 +334,30 @@ impl Walk {
             violations,
         });
     }
+}
+
+/// What a profile's cost matrix charges for the legs of `steps`, driven site to site
+/// (0 without a cost matrix).
+fn matrix_cost(problem: &Problem, matrix: &TravelMatrix, steps: &[TourStep]) -> i64 {
+    let sites: Vec<usize> = steps.iter().filter_map(|step| step.site).collect();
+    sites
+        .windows(2)
+        .map(|pair| {
+            let index = |site: usize| problem.sites[site].matrix_index;
+            matrix.cost(index(pair[0]), index(pair[1]))
+        })
+        .sum()
+}
+
+/// What the van carries when it leaves: every job's delivery on the route.
+fn starting_load(problem: &Problem, nodes: &[Node]) -> Vec<i64> {
+    let mut load = vec![0; problem.dimensions];
+    for node in nodes.iter().filter(|node| node.kind == StepKind::Job) {
+        if let Some(task) = node.task {
+            for (l, d) in load.iter_mut().zip(job_delivery(problem, task)) {
+                *l += d;
+            }
+        }
+    }
+    load
 }

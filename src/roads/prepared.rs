@@ -22,11 +22,12 @@ use cch::{Cch, Metric};
 use super::RoadError;
 use super::graph::{GraphStats, RoadGraph};
 
+mod check;
+
 /// The first bytes of a prepared file.
 pub const MAGIC: &[u8; 8] = b"TOURNEEG";
 /// Bumped when the layout below changes.
 pub const FORMAT_VERSION: u32 = 1;
-const INVALID: u32 = u32::MAX;
 /// Longest string in a header (profile, extract name), bytes.
 const MAX_TEXT_BYTES: u64 = 4096;
 
@@ -381,85 +382,5 @@ impl PreparedReader {
             );
         }
         Ok(values)
-    }
-}
-
-/// The bounds every index array must keep, so that queries, customization and path
-/// searches on a loaded network index only within their arrays.
-mod check {
-    use super::{INVALID, PreparedParts};
-
-    type Checked = Result<(), &'static str>;
-
-    fn all_below(values: &[u32], bound: usize, invalid_allowed: bool) -> bool {
-        values
-            .iter()
-            .all(|&v| (v as usize) < bound || (invalid_allowed && v == INVALID))
-    }
-
-    /// A CSR offsets array: `count + 1` entries, non-decreasing, ending at `total`.
-    fn offsets(first: &[u32], count: usize, total: usize) -> bool {
-        first.len() == count + 1
-            && first.first() == Some(&0)
-            && first.windows(2).all(|w| w[0] <= w[1])
-            && first.last().map(|&l| l as usize) == Some(total)
-    }
-
-    pub fn parts(parts: &PreparedParts) -> Checked {
-        let graph = &parts.graph;
-        let (nodes, arcs) = (graph.node_count(), graph.arc_count());
-        let graph_ok = offsets(&graph.first_out, nodes, arcs)
-            && graph.tail.len() == arcs
-            && graph.duration_ms.len() == arcs
-            && graph.distance_dm.len() == arcs
-            && all_below(&graph.tail, nodes, false)
-            && all_below(&graph.head, nodes, false);
-        if !graph_ok {
-            return Err("graph arrays");
-        }
-        cch(parts, nodes, arcs)
-    }
-
-    fn cch(parts: &PreparedParts, nodes: usize, arcs: usize) -> Checked {
-        let cch = &parts.cch;
-        let shortcuts = cch.up_head.len();
-        let per_node = [&cch.rank, &cch.order, &cch.elimination_tree_parent];
-        let per_shortcut = [
-            &cch.up_tail,
-            &cch.down_head,
-            &cch.down_to_up,
-            &cch.forward_input_arc_of_cch,
-            &cch.backward_input_arc_of_cch,
-            &parts.duration_metric.forward,
-            &parts.duration_metric.backward,
-        ];
-        let ok = per_node.iter().all(|a| a.len() == nodes)
-            && per_shortcut.iter().all(|a| a.len() == shortcuts)
-            && all_below(&cch.rank, nodes, false)
-            && all_below(&cch.order, nodes, false)
-            && all_below(&cch.elimination_tree_parent, nodes, true)
-            && offsets(&cch.up_first_out, nodes, shortcuts)
-            && offsets(&cch.down_first_out, nodes, shortcuts)
-            && all_below(&cch.up_head, nodes, false)
-            && all_below(&cch.up_tail, nodes, false)
-            && all_below(&cch.down_head, nodes, false)
-            && all_below(&cch.down_to_up, shortcuts, false)
-            && cch.input_arc_to_cch_arc.len() == arcs
-            && all_below(&cch.input_arc_to_cch_arc, shortcuts, false)
-            && all_below(&cch.forward_input_arc_of_cch, arcs, true)
-            && all_below(&cch.backward_input_arc_of_cch, arcs, true)
-            && offsets(
-                &cch.first_extra_forward_input_arc_of_cch,
-                shortcuts,
-                cch.extra_forward_input_arc_of_cch.len(),
-            )
-            && offsets(
-                &cch.first_extra_backward_input_arc_of_cch,
-                shortcuts,
-                cch.extra_backward_input_arc_of_cch.len(),
-            )
-            && all_below(&cch.extra_forward_input_arc_of_cch, arcs, false)
-            && all_below(&cch.extra_backward_input_arc_of_cch, arcs, false);
-        if ok { Ok(()) } else { Err("hierarchy arrays") }
     }
 }

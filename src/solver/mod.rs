@@ -102,6 +102,23 @@ pub fn solve_from(
     solve_checkpointed(problem, matrices, budget, on_progress, warm, None)
 }
 
+/// Runs one search per thread, each on its own stream of the seed.
+fn run_streams(
+    threads: usize,
+    run: impl Fn(u64) -> search::Outcome + Sync + Send,
+) -> Result<Vec<search::Outcome>, SolveError> {
+    if threads == 1 {
+        // On the caller's thread: callers that already run many solves in parallel
+        // (the pooling report) need no pool per solve.
+        return Ok(vec![run(0)]);
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|error| SolveError::ThreadPool(error.to_string()))?;
+    Ok(pool.install(|| (0..threads as u64).into_par_iter().map(&run).collect()))
+}
+
 /// Solves `problem` like [`solve_from`], each search also handing its best plan to
 /// `checkpoints` now and then when given.
 pub fn solve_checkpointed(
@@ -124,10 +141,9 @@ pub fn solve_checkpointed(
     let split = shifts::Split::of(problem);
     let instance =
         instance::Instance::new(split.as_ref().map_or(problem, |s| &s.problem), matrices);
-    let threads = if options.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        options.threads
+    let threads = match options.threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        threads => threads,
     };
     let global_best: Mutex<Option<state::Score>> = Mutex::new(None);
     let on_improvement = |score: state::Score| {
@@ -152,17 +168,7 @@ pub fn solve_checkpointed(
             (warm, checkpoints),
         )
     };
-    let outcomes: Vec<search::Outcome> = if threads == 1 {
-        // On the caller's thread: callers that already run many solves in parallel
-        // (the pooling report) need no pool per solve.
-        vec![run(0)]
-    } else {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .map_err(|error| SolveError::ThreadPool(error.to_string()))?;
-        pool.install(|| (0..threads as u64).into_par_iter().map(run).collect())
-    };
+    let outcomes = run_streams(threads, run)?;
     let iterations = outcomes.iter().map(|o| o.iterations).sum();
     let best = outcomes
         .into_iter()

@@ -71,6 +71,28 @@ fn at_most(collector: &mut Collector, field: &str, count: u64, limit: u64, what:
     }
 }
 
+/// The solver plans each shift as a vehicle of its own: a vehicle with shifts counts
+/// once per shift.
+fn vehicles_within(collector: &mut Collector, request: &pb::SolveRequest, limits: &RequestLimits) {
+    let vehicles: u64 = request
+        .vehicles
+        .iter()
+        .map(|v| v.shifts.len().max(1) as u64)
+        .sum();
+    let what = if vehicles > request.vehicles.len() as u64 {
+        "vehicles (one per shift of a vehicle with shifts)"
+    } else {
+        "vehicles"
+    };
+    at_most(
+        collector,
+        "vehicles",
+        vehicles,
+        limits.max_vehicles as u64,
+        what,
+    );
+}
+
 /// Checks a Solve request's sizes against `limits`.
 pub fn check_problem(
     collector: &mut Collector,
@@ -93,25 +115,7 @@ pub fn check_problem(
         limits.max_tasks as u64,
         "tasks (shipments + jobs)",
     );
-    // The solver plans each shift as a vehicle of its own: a vehicle with shifts
-    // counts once per shift.
-    let vehicles: u64 = request
-        .vehicles
-        .iter()
-        .map(|v| v.shifts.len().max(1) as u64)
-        .sum();
-    let what = if vehicles > request.vehicles.len() as u64 {
-        "vehicles (one per shift of a vehicle with shifts)"
-    } else {
-        "vehicles"
-    };
-    at_most(
-        collector,
-        "vehicles",
-        vehicles,
-        limits.max_vehicles as u64,
-        what,
-    );
+    vehicles_within(collector, request, limits);
     if !collector.is_empty() {
         return;
     }

@@ -49,10 +49,7 @@ pub fn problem_within(request: &pb::SolveRequest, policy: &Policy) -> Result<Pro
         "producers",
         request.producers.iter().map(|p| p.id.as_str()),
     );
-    let dimensions = request
-        .vehicles
-        .first()
-        .map_or(0, |vehicle| vehicle.capacity.len());
+    let dimensions = request.vehicles.first().map_or(0, |v| v.capacity.len());
     let context = ids::Context {
         sites: &site_ids,
         producers: &producer_ids,
@@ -89,13 +86,7 @@ pub fn problem_within(request: &pb::SolveRequest, policy: &Policy) -> Result<Pro
         &profiles,
         dimensions,
     );
-    let any_soft = tasks.iter().any(|task| match &task.kind {
-        crate::domain::TaskKind::Shipment {
-            pickup, delivery, ..
-        } => !pickup.soft.is_empty() || !delivery.soft.is_empty(),
-        crate::domain::TaskKind::Job { stop, .. } => !stop.soft.is_empty(),
-    });
-    soft_windows::objective(&mut collector, options.objective, any_soft);
+    soft_windows::objective(&mut collector, options.objective, &tasks);
     let routes = routes::routes(
         &mut collector,
         request,

@@ -6,7 +6,7 @@
 //! cost objective.
 
 use super::violation::{Code, Collector, is_soft};
-use crate::domain::{HORIZON_S, Objective, Softness, TimeWindow, micro_currency};
+use crate::domain::{HORIZON_S, Objective, Softness, Task, TaskKind, TimeWindow, micro_currency};
 use crate::pb;
 
 /// Highest price of a deviation, currency units per hour.
@@ -121,7 +121,13 @@ fn side(
 
 /// Soft windows are priced in currency: a distance or duration objective cannot weigh
 /// them, so such a request is refused at `options.objective`.
-pub fn objective(collector: &mut Collector, objective: Objective, any_soft: bool) {
+pub fn objective(collector: &mut Collector, objective: Objective, tasks: &[Task]) {
+    let any_soft = tasks.iter().any(|task| match &task.kind {
+        TaskKind::Shipment {
+            pickup, delivery, ..
+        } => !pickup.soft.is_empty() || !delivery.soft.is_empty(),
+        TaskKind::Job { stop, .. } => !stop.soft.is_empty(),
+    });
     if any_soft && matches!(objective, Objective::Distance | Objective::Duration) {
         collector.push(
             Code::SoftWindow,
