@@ -112,14 +112,14 @@ fn write_all(
         .iter()
         .map(|&(lat, lon)| (lat.to_bits(), lon.to_bits()))
         .unzip();
-    write_u64s(out, &lat)?;
-    write_u64s(out, &lon)?;
+    write_array(out, &lat)?;
+    write_array(out, &lon)?;
     for array in graph_arrays(graph)
         .into_iter()
         .chain(cch_arrays(cch))
         .chain([&metric.forward, &metric.backward])
     {
-        write_u32s(out, array)?;
+        write_array(out, array)?;
     }
     Ok(())
 }
@@ -160,19 +160,42 @@ fn write_text(out: &mut impl Write, text: &str) -> std::io::Result<()> {
     out.write_all(text.as_bytes())
 }
 
-fn write_u32s(out: &mut impl Write, values: &[u32]) -> std::io::Result<()> {
-    out.write_all(&(values.len() as u64).to_le_bytes())?;
-    for chunk in values.chunks(1 << 16) {
-        let bytes: Vec<u8> = chunk.iter().flat_map(|v| v.to_le_bytes()).collect();
-        out.write_all(&bytes)?;
-    }
-    Ok(())
+/// A number written to a prepared file as `N` little-endian bytes.
+trait LittleEndian<const N: usize>: Copy {
+    fn to_bytes(self) -> [u8; N];
+    fn from_bytes(bytes: [u8; N]) -> Self;
 }
 
-fn write_u64s(out: &mut impl Write, values: &[u64]) -> std::io::Result<()> {
+impl LittleEndian<4> for u32 {
+    fn to_bytes(self) -> [u8; 4] {
+        self.to_le_bytes()
+    }
+    fn from_bytes(bytes: [u8; 4]) -> Self {
+        u32::from_le_bytes(bytes)
+    }
+}
+
+impl LittleEndian<8> for u64 {
+    fn to_bytes(self) -> [u8; 8] {
+        self.to_le_bytes()
+    }
+    fn from_bytes(bytes: [u8; 8]) -> Self {
+        u64::from_le_bytes(bytes)
+    }
+}
+
+/// Bytes moved per write or read of an array: large enough to stream, small enough not
+/// to double the memory of a region's arrays.
+const CHUNK_BYTES: usize = 1 << 18;
+
+/// An array: its length (u64), then its values.
+fn write_array<const N: usize, T: LittleEndian<N>>(
+    out: &mut impl Write,
+    values: &[T],
+) -> std::io::Result<()> {
     out.write_all(&(values.len() as u64).to_le_bytes())?;
-    for chunk in values.chunks(1 << 15) {
-        let bytes: Vec<u8> = chunk.iter().flat_map(|v| v.to_le_bytes()).collect();
+    for chunk in values.chunks(CHUNK_BYTES / N) {
+        let bytes: Vec<u8> = chunk.iter().flat_map(|v| v.to_bytes()).collect();
         out.write_all(&bytes)?;
     }
     Ok(())
@@ -248,14 +271,14 @@ impl PreparedReader {
 
     /// Reads the arrays and checks every index in them.
     pub fn parts(mut self, header: &PreparedHeader) -> Result<PreparedParts, RoadError> {
-        let lat = self.u64s()?;
-        let lon = self.u64s()?;
+        let lat = self.values::<8, u64>()?;
+        let lon = self.values::<8, u64>()?;
         let lat_lon_deg = lat
             .iter()
             .zip(&lon)
             .map(|(&lat, &lon)| (f64::from_bits(lat), f64::from_bits(lon)))
             .collect();
-        let mut next = || self.u32s();
+        let mut next = || self.values::<4, u32>();
         let graph = RoadGraph {
             lat_lon_deg,
             first_out: next()?,
@@ -352,34 +375,19 @@ impl PreparedReader {
         String::from_utf8(bytes).map_err(|_| self.damaged("a name is not UTF-8"))
     }
 
-    fn u32s(&mut self) -> Result<Vec<u32>, RoadError> {
-        let count = self.length(4)?;
+    /// An array written by [`write_array`].
+    fn values<const N: usize, T: LittleEndian<N>>(&mut self) -> Result<Vec<T>, RoadError> {
+        let count = self.length(N as u64)?;
         let mut values = Vec::with_capacity(count);
-        let mut buffer = vec![0u8; 4 << 16];
+        let mut buffer = vec![0u8; CHUNK_BYTES];
         while values.len() < count {
-            let take = (count - values.len()).min(1 << 16);
-            self.bytes(&mut buffer[..take * 4])?;
-            values.extend(
-                buffer[..take * 4]
-                    .chunks_exact(4)
-                    .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
-            );
-        }
-        Ok(values)
-    }
-
-    fn u64s(&mut self) -> Result<Vec<u64>, RoadError> {
-        let count = self.length(8)?;
-        let mut values = Vec::with_capacity(count);
-        let mut buffer = vec![0u8; 8 << 15];
-        while values.len() < count {
-            let take = (count - values.len()).min(1 << 15);
-            self.bytes(&mut buffer[..take * 8])?;
-            values.extend(
-                buffer[..take * 8]
-                    .chunks_exact(8)
-                    .map(|b| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])),
-            );
+            let take = (count - values.len()).min(CHUNK_BYTES / N);
+            self.bytes(&mut buffer[..take * N])?;
+            values.extend(buffer[..take * N].chunks_exact(N).map(|b| {
+                let mut bytes = [0u8; N];
+                bytes.copy_from_slice(b);
+                T::from_bytes(bytes)
+            }));
         }
         Ok(values)
     }
