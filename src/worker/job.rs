@@ -16,8 +16,8 @@ use super::solve::Solved;
 use crate::api::status::status as failure;
 use crate::cluster::{DeadLetter, Job};
 use crate::pb;
-use crate::server::operations::record::{Record, now_unix_ms};
-use crate::server::operations::{Ending, cancelled_error, mark_running, record_ending};
+use crate::server::operations::record::Record;
+use crate::server::operations::{Ending, mark_running, record_ending, requeue};
 
 /// Delay before a failed job is delivered again, per try so far.
 const RETRY_DELAY_PER_TRY: Duration = Duration::from_secs(1);
@@ -177,23 +177,6 @@ fn note(record: &mut Record, reason: &str, ttl_ms: i64) -> bool {
     }
     record.last_failure = reason.to_string();
     requeue(record, ttl_ms)
-}
-
-/// Marks `record` queued again, or ends it CANCELLED if a cancel was asked for
-/// meanwhile: whether to write it back.
-fn requeue(record: &mut Record, ttl_ms: i64) -> bool {
-    if record.done() {
-        return false;
-    }
-    if record.cancel_requested {
-        let result = pb::operation::Result::Error(cancelled_error());
-        record.finish(pb::OperationState::Cancelled, result, now_unix_ms(), ttl_ms);
-        return true;
-    }
-    let metadata = record.metadata_mut();
-    metadata.state = pb::OperationState::Queued as i32;
-    metadata.phase = "queued".to_string();
-    true
 }
 
 /// Sends `kind` for the job of `name`; a lost acknowledgement only means a redelivery,

@@ -290,3 +290,21 @@ fn solve(
     }))
     .unwrap_or_else(|_| Err(Error::Internal("the solve panicked".to_string())))
 }
+
+/// An unfinished record queued again, or ended CANCELLED if a cancel was asked for
+/// meanwhile (a server restarting, a worker handing its job back): whether to write it
+/// back.
+pub fn requeue(record: &mut Record, ttl_ms: i64) -> bool {
+    if record.done() {
+        return false;
+    }
+    if record.cancel_requested {
+        let result = pb::operation::Result::Error(cancelled_error());
+        record.finish(pb::OperationState::Cancelled, result, now_unix_ms(), ttl_ms);
+        return true;
+    }
+    let metadata = record.metadata_mut();
+    metadata.state = pb::OperationState::Queued as i32;
+    metadata.phase = "queued".to_string();
+    true
+}

@@ -7,11 +7,10 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use super::caller_of;
-use super::job::{Admitted, cancelled_error};
-use super::record::{Record, now_unix_ms};
+use super::job::{Admitted, requeue};
+use super::record::now_unix_ms;
 use super::{OperationError, Operations};
 use crate::error::Error;
-use crate::pb;
 use crate::server::admission::RETRY_AFTER_MS;
 use crate::server::auth::Caller;
 
@@ -100,20 +99,4 @@ impl Operations {
             tracing::warn!("operations still running at exit; the next start resumes them");
         }
     }
-}
-
-/// An unfinished record queued again: whether to write it back.
-fn requeue(record: &mut Record, ttl_ms: i64) -> bool {
-    if record.done() {
-        return false;
-    }
-    if record.cancel_requested {
-        let result = pb::operation::Result::Error(cancelled_error());
-        record.finish(pb::OperationState::Cancelled, result, now_unix_ms(), ttl_ms);
-        return true;
-    }
-    let metadata = record.metadata_mut();
-    metadata.state = pb::OperationState::Queued as i32;
-    metadata.phase = "queued".to_string();
-    true
 }

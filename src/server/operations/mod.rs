@@ -44,7 +44,7 @@ use crate::validate::Policy;
 pub use api::{Embedded, OperationsApi};
 pub use error::OperationError;
 pub use jetstream::JetStreamOperations;
-pub use job::{Ending, cancelled_error, end as record_ending, start as mark_running};
+pub use job::{Ending, cancelled_error, end as record_ending, requeue, start as mark_running};
 pub use kv_records::KvRecords;
 use record::Record;
 pub use store::FILE_NAME;
