@@ -56,6 +56,11 @@ fn the_prepared_file_reads_back_as_the_network_that_was_prepared() {
     let points = points_deg(150);
     assert_eq!(read.matrix(&points), network.matrix(&points));
     assert_eq!(
+        read.snap(&points),
+        network.snap(&points),
+        "the snapping grid"
+    );
+    assert_eq!(
         read.path_lat_lon(read.graph.head[0], read.graph.tail[5]),
         network.path_lat_lon(network.graph.head[0], network.graph.tail[5])
     );

@@ -8,37 +8,71 @@
 //! reads only the buckets on its way (the classic bucket many-to-many of contraction
 //! hierarchies, on the elimination tree). Both walks visit every ancestor, so the
 //! answer is exact on a customized metric, as the crate's is.
+//!
+//! Labels are (duration, distance) pairs packed in one `u64` (`companion::label`), so
+//! one query gives each cell's fastest time and that path's length.
 
-use cch::{CchView, INF_WEIGHT, MetricView};
+use cch::{CchView, MetricView};
 use rayon::prelude::*;
+
+use super::companion::{UNREACHED, add, label};
 
 const INVALID: u32 = u32::MAX;
 
 /// Sources per parallel chunk: each chunk owns one distance array of the graph's size.
 const SOURCE_CHUNK: usize = 32;
 
+/// One direction's arc weights: durations (the duration metric) and the distances of
+/// the paths they stand for (its companion).
+#[derive(Clone, Copy)]
+pub struct Weights<'a> {
+    /// Milliseconds per hierarchy arc.
+    pub duration_ms: &'a [u32],
+    /// Decimetres per hierarchy arc.
+    pub distance_dm: &'a [u32],
+}
+
+impl<'a> Weights<'a> {
+    /// The forward and backward weights of a duration metric and its companion.
+    pub fn of(durations: &MetricView<'a>, distances: &MetricView<'a>) -> [Weights<'a>; 2] {
+        [
+            Weights {
+                duration_ms: durations.forward,
+                distance_dm: distances.forward,
+            },
+            Weights {
+                duration_ms: durations.backward,
+                distance_dm: distances.backward,
+            },
+        ]
+    }
+}
+
 /// Walks `start`'s elimination-tree ancestors, relaxing their upward arcs with
-/// `weights`, and calls `visit(node, distance)` at each reached ancestor with its final
-/// distance. Leaves `distance` all infinite again: upward arcs only reach ancestors,
+/// `weights`, and calls `visit(node, label)` at each reached ancestor with its final
+/// label. Leaves `distance` all unreached again: upward arcs only reach ancestors,
 /// each reset once it is visited.
 fn walk(
     cch: &CchView,
-    weights: &[u32],
+    weights: Weights,
     start: u32,
-    distance: &mut [u32],
-    mut visit: impl FnMut(u32, u32),
+    distance: &mut [u64],
+    mut visit: impl FnMut(u32, u64),
 ) {
     distance[start as usize] = 0;
     let mut x = start;
     loop {
         let dx = distance[x as usize];
-        distance[x as usize] = INF_WEIGHT;
-        if dx < INF_WEIGHT {
+        distance[x as usize] = UNREACHED;
+        if dx < UNREACHED {
             visit(x, dx);
             let arcs =
                 cch.up_first_out[x as usize] as usize..cch.up_first_out[x as usize + 1] as usize;
-            for (&y, &w) in cch.up_head[arcs.clone()].iter().zip(&weights[arcs]) {
-                let candidate = dx.saturating_add(w).min(INF_WEIGHT);
+            let durations = &weights.duration_ms[arcs.clone()];
+            let distances = &weights.distance_dm[arcs.clone()];
+            for ((&y, &duration), &length) in cch.up_head[arcs].iter().zip(durations).zip(distances)
+            {
+                let candidate = add(dx, label(duration, length));
                 let slot = &mut distance[y as usize];
                 if candidate < *slot {
                     *slot = candidate;
@@ -53,22 +87,22 @@ fn walk(
     }
 }
 
-/// Per node, the (target index, distance from the node to the target) of every target
+/// Per node, the (target index, label from the node to the target) of every target
 /// whose backward walk reached it: a CSR over the hierarchy's nodes.
 struct Buckets {
     first: Vec<u32>,
     target: Vec<u32>,
-    distance: Vec<u32>,
+    distance: Vec<u64>,
 }
 
 impl Buckets {
-    fn new(cch: &CchView, metric: &MetricView, targets: &[u32]) -> Buckets {
+    fn new(cch: &CchView, backward: Weights, targets: &[u32]) -> Buckets {
         let nodes = cch.rank.len();
-        let mut distance = vec![INF_WEIGHT; nodes];
-        let mut reached: Vec<(u32, u32, u32)> = Vec::new();
+        let mut distance = vec![UNREACHED; nodes];
+        let mut reached: Vec<(u32, u32, u64)> = Vec::new();
         for (index, &t) in targets.iter().enumerate() {
             let start = cch.rank[t as usize];
-            walk(cch, metric.backward, start, &mut distance, |x, d| {
+            walk(cch, backward, start, &mut distance, |x, d| {
                 reached.push((x, index as u32, d));
             });
         }
@@ -95,43 +129,38 @@ impl Buckets {
     }
 }
 
-/// `sources × targets` distances, row-major; [`INF_WEIGHT`] where no path exists.
-pub fn distance_matrix(
+/// `sources × targets` labels (`companion::split` reads them), row-major;
+/// [`UNREACHED`] where no path exists.
+pub fn label_matrix(
     cch: &CchView,
-    metric: &MetricView,
+    [forward, backward]: [Weights; 2],
     sources: &[u32],
     targets: &[u32],
-) -> Vec<u32> {
+) -> Vec<u64> {
     if sources.is_empty() || targets.is_empty() {
         return Vec::new();
     }
-    let buckets = Buckets::new(cch, metric, targets);
+    let buckets = Buckets::new(cch, backward, targets);
     sources
         .par_chunks(SOURCE_CHUNK)
         .flat_map_iter(|chunk| {
-            let mut distance = vec![INF_WEIGHT; cch.rank.len()];
-            let mut rows = vec![INF_WEIGHT; chunk.len() * targets.len()];
+            let mut distance = vec![UNREACHED; cch.rank.len()];
+            let mut rows = vec![UNREACHED; chunk.len() * targets.len()];
             for (row, &s) in rows.chunks_mut(targets.len()).zip(chunk) {
-                walk(
-                    cch,
-                    metric.forward,
-                    cch.rank[s as usize],
-                    &mut distance,
-                    |x, d| {
-                        let entries = buckets.first[x as usize] as usize
-                            ..buckets.first[x as usize + 1] as usize;
-                        for (&t, &to_t) in buckets.target[entries.clone()]
-                            .iter()
-                            .zip(&buckets.distance[entries])
-                        {
-                            let via = d.saturating_add(to_t).min(INF_WEIGHT);
-                            let cell = &mut row[t as usize];
-                            if via < *cell {
-                                *cell = via;
-                            }
+                walk(cch, forward, cch.rank[s as usize], &mut distance, |x, d| {
+                    let entries =
+                        buckets.first[x as usize] as usize..buckets.first[x as usize + 1] as usize;
+                    for (&t, &to_t) in buckets.target[entries.clone()]
+                        .iter()
+                        .zip(&buckets.distance[entries])
+                    {
+                        let via = add(d, to_t);
+                        let cell = &mut row[t as usize];
+                        if via < *cell {
+                            *cell = via;
                         }
-                    },
-                );
+                    }
+                });
             }
             rows
         })

@@ -8,6 +8,7 @@
 //! speed. For a region, `tournee prepare` writes the prepared network to a file once
 //! ([`prepared`]) and every later start reads it instead of preparing again.
 
+mod companion;
 pub mod dijkstra;
 pub mod engine;
 mod error;
@@ -214,26 +215,28 @@ impl RoadNetwork {
         let started = Instant::now();
         let parts = reader.parts(&header)?;
         let read = started.elapsed();
-        let started = Instant::now();
-        let snap_index = SnapIndex::new(&parts.graph);
         Ok(RoadNetwork {
             times: PrepareTimes {
                 parse: read,
-                graph: started.elapsed(),
+                graph: Duration::ZERO,
                 hierarchy: Duration::ZERO,
             },
             graph: parts.graph,
             stats: header.stats,
             source: path.to_path_buf(),
             extract_sha256: header.extract_sha256,
-            snap_index,
-            engine: CchEngine::from_parts(parts.cch, parts.duration_metric),
+            snap_index: parts.snap_index,
+            engine: CchEngine::from_parts(
+                parts.cch,
+                parts.duration_metric,
+                parts.distance_companion,
+            ),
         })
     }
 
-    /// The hierarchy and its duration metric (a prepared file's round trip is tested
-    /// against them).
-    pub fn hierarchy(&self) -> (&cch::Cch, &cch::Metric) {
+    /// The hierarchy, its duration metric and the metric's distance companion (a
+    /// prepared file's round trip is tested against them).
+    pub fn hierarchy(&self) -> (&cch::Cch, &cch::Metric, &cch::Metric) {
         self.engine.parts()
     }
 
@@ -287,7 +290,7 @@ impl RoadNetwork {
     /// Writes the prepared network to `path` for [`Self::load`] to read back without
     /// preparing again; returns the file's size in bytes.
     pub fn save_prepared(&self, path: &Path) -> Result<u64, RoadError> {
-        let (cch, metric) = self.engine.parts();
+        let (cch, metric, companion) = self.engine.parts();
         let header = prepared::PreparedHeader {
             extract_sha256: self.extract_sha256,
             profile_version: PROFILE_VERSION.to_string(),
@@ -298,7 +301,13 @@ impl RoadNetwork {
                 .unwrap_or_default(),
             stats: self.stats,
         };
-        prepared::write(path, &header, &self.graph, cch, metric)
+        prepared::write(
+            path,
+            &header,
+            &self.graph,
+            (cch, metric, companion),
+            &self.snap_index,
+        )
     }
 
     /// Moves each (lat, lon) point to the nearer end of its nearest road segment.
@@ -333,7 +342,7 @@ impl RoadNetwork {
     pub fn matrix(&self, points_deg: &[(f64, f64)]) -> RoadMatrix {
         let snapped = self.snap(points_deg);
         let nodes: Vec<u32> = snapped.iter().map(|s| s.node).collect();
-        let node_matrix = self.engine.node_matrix(&self.graph, &nodes, &nodes);
+        let node_matrix = self.engine.node_matrix(&nodes, &nodes);
         road_matrix(snapped, &node_matrix)
     }
 
@@ -352,7 +361,7 @@ impl RoadNetwork {
 
     /// The hierarchy's node-to-node answer (for tests against the oracle).
     pub fn node_matrix(&self, sources: &[u32], targets: &[u32]) -> NodeMatrix {
-        self.engine.node_matrix(&self.graph, sources, targets)
+        self.engine.node_matrix(sources, targets)
     }
 
     /// The fastest road path between two snapped nodes, as (lat, lon) points.

@@ -3,8 +3,9 @@
 //! Preparing a region (parse, strongly connected filter, hierarchy order, build and
 //! customization) takes minutes on millions of nodes; a server should pay it once, not
 //! at every start. A prepared file holds what preparation produced — the graph, the
-//! contraction hierarchy and its duration metric — so that loading is reading arrays.
-//! Only the snapping R-tree is rebuilt at load (a bulk load, linear-time in practice).
+//! contraction hierarchy, its duration metric and that metric's distance companion,
+//! the snapping grid — so that loading
+//! is reading arrays.
 //!
 //! The header records the extract's SHA-256 and the profile version: a file written by
 //! another profile or format is refused with the command that fixes it, and a network
@@ -21,13 +22,14 @@ use cch::{Cch, Metric};
 
 use super::RoadError;
 use super::graph::{GraphStats, RoadGraph};
+use super::snap::{GridFrame, SnapIndex};
 
 mod check;
 
 /// The first bytes of a prepared file.
 pub const MAGIC: &[u8; 8] = b"TOURNEEG";
 /// Bumped when the layout below changes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// Longest string in a header (profile, extract name), bytes.
 const MAX_TEXT_BYTES: u64 = 4096;
 
@@ -52,6 +54,10 @@ pub struct PreparedParts {
     pub cch: Cch,
     /// The hierarchy customized for durations.
     pub duration_metric: Metric,
+    /// The distances of the duration metric's paths.
+    pub distance_companion: Metric,
+    /// The snapping grid.
+    pub snap_index: SnapIndex,
 }
 
 /// Whether `path` starts with [`MAGIC`] (a prepared file rather than a PBF).
@@ -68,8 +74,8 @@ pub fn write(
     path: &Path,
     header: &PreparedHeader,
     graph: &RoadGraph,
-    cch: &Cch,
-    metric: &Metric,
+    (cch, metric, companion): (&Cch, &Metric, &Metric),
+    snap_index: &SnapIndex,
 ) -> Result<u64, RoadError> {
     let temporary = path.with_extension("graph-partial");
     let failed = |e: std::io::Error| RoadError::Prepared {
@@ -77,7 +83,8 @@ pub fn write(
         message: e.to_string(),
     };
     let mut out = BufWriter::new(File::create(&temporary).map_err(failed)?);
-    write_all(&mut out, header, graph, cch, metric).map_err(failed)?;
+    write_all(&mut out, header, graph, (cch, metric, companion)).map_err(failed)?;
+    write_grid(&mut out, snap_index).map_err(failed)?;
     out.into_inner()
         .map_err(|e| failed(e.into_error()))?
         .sync_all()
@@ -90,8 +97,7 @@ fn write_all(
     out: &mut impl Write,
     header: &PreparedHeader,
     graph: &RoadGraph,
-    cch: &Cch,
-    metric: &Metric,
+    (cch, metric, companion): (&Cch, &Metric, &Metric),
 ) -> std::io::Result<()> {
     out.write_all(MAGIC)?;
     out.write_all(&FORMAT_VERSION.to_le_bytes())?;
@@ -118,10 +124,26 @@ fn write_all(
         .into_iter()
         .chain(cch_arrays(cch))
         .chain([&metric.forward, &metric.backward])
+        .chain([&companion.forward, &companion.backward])
     {
         write_array(out, array)?;
     }
     Ok(())
+}
+
+/// The grid's frame (numbers as f64 bits, then the cell counts), then its two arrays.
+fn write_grid(out: &mut impl Write, snap_index: &SnapIndex) -> std::io::Result<()> {
+    let (frame, cell_first, cell_arcs) = snap_index.parts();
+    let numbers = [
+        frame.mean_lat_deg,
+        frame.origin_m[0],
+        frame.origin_m[1],
+        frame.cell_m,
+    ];
+    write_array(out, &numbers.map(f64::to_bits))?;
+    write_array(out, &[frame.columns, frame.rows])?;
+    write_array(out, cell_first)?;
+    write_array(out, cell_arcs)
 }
 
 fn graph_arrays(graph: &RoadGraph) -> [&Vec<u32>; 5] {
@@ -309,10 +331,17 @@ impl PreparedReader {
             forward: next()?,
             backward: next()?,
         };
+        let distance_companion = Metric {
+            forward: next()?,
+            backward: next()?,
+        };
+        let snap_index = self.grid(graph.arc_count())?;
         let parts = PreparedParts {
             graph,
             cch,
             duration_metric,
+            distance_companion,
+            snap_index,
         };
         let lengths_agree =
             lat.len() == lon.len() && parts.graph.node_count() == header.stats.nodes;
@@ -320,6 +349,27 @@ impl PreparedReader {
             Ok(()) => Ok(parts),
             Err(what) => Err(self.damaged(&format!("its {what} do not agree"))),
         }
+    }
+
+    /// The snapping grid written by [`write_grid`], its frame and arrays checked.
+    fn grid(&mut self, arcs: usize) -> Result<SnapIndex, RoadError> {
+        let numbers = self.values::<8, u64>()?;
+        let cells = self.values::<4, u32>()?;
+        let (cell_first, cell_arcs) = (self.values::<4, u32>()?, self.values::<4, u32>()?);
+        let frame = match (numbers.as_slice(), cells.as_slice()) {
+            (&[lat, x, y, side], &[columns, rows]) => GridFrame {
+                mean_lat_deg: f64::from_bits(lat),
+                origin_m: [f64::from_bits(x), f64::from_bits(y)],
+                cell_m: f64::from_bits(side),
+                columns,
+                rows,
+            },
+            _ => return Err(self.damaged("its snapping grid has no frame")),
+        };
+        if !check::grid(&frame, &cell_first, &cell_arcs, arcs) {
+            return Err(self.damaged("its snapping grid arrays do not agree"));
+        }
+        Ok(SnapIndex::from_parts(frame, cell_first, cell_arcs))
     }
 
     fn damaged(&self, what: &str) -> RoadError {
@@ -375,19 +425,22 @@ impl PreparedReader {
         String::from_utf8(bytes).map_err(|_| self.damaged("a name is not UTF-8"))
     }
 
-    /// An array written by [`write_array`].
-    fn values<const N: usize, T: LittleEndian<N>>(&mut self) -> Result<Vec<T>, RoadError> {
+    /// An array written by [`write_array`], read straight into its vector: the file's
+    /// little-endian bytes are the vector's own on every machine tournee builds for
+    /// today, and the in-place swap is a no-op there.
+    fn values<const N: usize, T>(&mut self) -> Result<Vec<T>, RoadError>
+    where
+        T: LittleEndian<N> + bytemuck::Pod,
+    {
         let count = self.length(N as u64)?;
-        let mut values = Vec::with_capacity(count);
-        let mut buffer = vec![0u8; CHUNK_BYTES];
-        while values.len() < count {
-            let take = (count - values.len()).min(CHUNK_BYTES / N);
-            self.bytes(&mut buffer[..take * N])?;
-            values.extend(buffer[..take * N].chunks_exact(N).map(|b| {
+        let mut values = vec![T::zeroed(); count];
+        self.bytes(bytemuck::cast_slice_mut(&mut values))?;
+        if cfg!(target_endian = "big") {
+            for value in &mut values {
                 let mut bytes = [0u8; N];
-                bytes.copy_from_slice(b);
-                T::from_bytes(bytes)
-            }));
+                bytes.copy_from_slice(bytemuck::bytes_of(value));
+                *value = T::from_bytes(bytes);
+            }
         }
         Ok(values)
     }

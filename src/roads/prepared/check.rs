@@ -2,6 +2,7 @@
 //! customization and path searches on a loaded network index only within their arrays.
 
 use super::PreparedParts;
+use crate::roads::snap::GridFrame;
 
 const INVALID: u32 = u32::MAX;
 
@@ -49,6 +50,8 @@ fn cch(parts: &PreparedParts, nodes: usize, arcs: usize) -> Checked {
         &cch.backward_input_arc_of_cch,
         &parts.duration_metric.forward,
         &parts.duration_metric.backward,
+        &parts.distance_companion.forward,
+        &parts.distance_companion.backward,
     ];
     let ok = per_node.iter().all(|a| a.len() == nodes)
         && per_shortcut.iter().all(|a| a.len() == shortcuts)
@@ -78,4 +81,21 @@ fn cch(parts: &PreparedParts, nodes: usize, arcs: usize) -> Checked {
         && all_below(&cch.extra_forward_input_arc_of_cch, arcs, false)
         && all_below(&cch.extra_backward_input_arc_of_cch, arcs, false);
     if ok { Ok(()) } else { Err("hierarchy arrays") }
+}
+
+/// A snapping grid whose frame is finite with at least one cell, whose offsets cover
+/// its arcs, and whose arcs are arcs of the graph.
+pub fn grid(frame: &GridFrame, cell_first: &[u32], cell_arcs: &[u32], arcs: usize) -> bool {
+    let numbers = [
+        frame.mean_lat_deg,
+        frame.origin_m[0],
+        frame.origin_m[1],
+        frame.cell_m,
+    ];
+    let cells = frame.columns as usize * frame.rows as usize;
+    numbers.iter().all(|n| n.is_finite())
+        && frame.cell_m > 0.0
+        && cells > 0
+        && offsets(cell_first, cells, cell_arcs.len())
+        && all_below(cell_arcs, arcs, false)
 }
