@@ -38,7 +38,7 @@ pub fn run(arguments: &PrepareArguments) -> anyhow::Result<()> {
         stats.components
     );
     println!(
-        "prepared in {prepared_s:.2} s (parse {:.2} s, graph and R-tree {:.2} s, hierarchy {:.2} s); written in {:.2} s, {:.1} MB",
+        "prepared in {prepared_s:.2} s (parse {:.2} s, graph and snapping grid {:.2} s, hierarchy {:.2} s); written in {:.2} s, {:.1} MB",
         times.parse.as_secs_f64(),
         times.graph.as_secs_f64(),
         times.hierarchy.as_secs_f64(),

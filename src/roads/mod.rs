@@ -2,7 +2,7 @@
 //! (largest strongly connected component) → snapping → many-to-many matrices and
 //! road geometry, with no server and no network.
 //!
-//! Preparation (parse, components, R-tree, hierarchy) happens once per extract and
+//! Preparation (parse, components, snapping grid, hierarchy) happens once per extract and
 //! process: [`RoadNetwork::load`] keeps prepared networks keyed by the extract's SHA-256
 //! and the profile version, so a server answers every request after the first at query
 //! speed. For a region, `tournee prepare` writes the prepared network to a file once
@@ -68,7 +68,7 @@ pub struct RoadMatrix {
 pub struct PrepareTimes {
     /// Reading the PBF.
     pub parse: Duration,
-    /// Components, forward star and R-tree.
+    /// Components, forward star and snapping grid.
     pub graph: Duration,
     /// Ordering, building and customizing the hierarchy.
     pub hierarchy: Duration,
