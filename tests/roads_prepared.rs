@@ -22,30 +22,70 @@ fn points_deg(count: usize) -> Vec<(f64, f64)> {
         .collect()
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tournee-prepared-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+/// A scratch file under the target directory, removed when dropped — when its test
+/// fails too — so that runs leave nothing behind (they used to leave their graphs in
+/// the system's temporary directory); the process id in its name keeps two runs at
+/// once apart.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("roads_prepared");
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir.join(format!("{}-{name}", std::process::id())))
+    }
+
+    /// A scratch file holding `bytes`.
+    fn holding(name: &str, bytes: &[u8]) -> Scratch {
+        let file = Scratch::new(name);
+        std::fs::write(&file, bytes).unwrap();
+        file
+    }
 }
 
-/// The extract prepared, and its prepared file written once for every test here.
-fn prepared() -> &'static (RoadNetwork, PathBuf, Vec<u8>) {
-    static PREPARED: std::sync::OnceLock<(RoadNetwork, PathBuf, Vec<u8>)> =
-        std::sync::OnceLock::new();
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+fn scratch(name: &str) -> Scratch {
+    Scratch::new(name)
+}
+
+/// The extract prepared, and the bytes of its prepared file, made once for every test
+/// here; a test that reads a file writes these bytes to a scratch file of its own.
+fn prepared() -> &'static (RoadNetwork, Vec<u8>) {
+    static PREPARED: std::sync::OnceLock<(RoadNetwork, Vec<u8>)> = std::sync::OnceLock::new();
     PREPARED.get_or_init(|| {
         let network = RoadNetwork::prepare(Path::new(EXTRACT)).unwrap();
         let path = scratch("liechtenstein.graph");
         let size = network.save_prepared(&path).unwrap();
         let bytes = std::fs::read(&path).unwrap();
         assert_eq!(size, bytes.len() as u64);
-        (network, path, bytes)
+        (network, bytes)
     })
 }
 
 #[test]
 fn the_prepared_file_reads_back_as_the_network_that_was_prepared() {
-    let (network, path, _) = prepared();
-    let read = RoadNetwork::read_prepared(path).unwrap();
+    let (network, bytes) = prepared();
+    let path = Scratch::holding("read-back.graph", bytes);
+    let read = RoadNetwork::read_prepared(&path).unwrap();
     assert_eq!(read.stats, network.stats);
     assert_eq!(read.extract_sha256, network.extract_sha256);
     assert_eq!(read.graph.lat_lon_deg, network.graph.lat_lon_deg);
@@ -68,8 +108,9 @@ fn the_prepared_file_reads_back_as_the_network_that_was_prepared() {
 
 #[test]
 fn loading_the_prepared_file_shares_the_extracts_cache_entry() {
-    let (_, path, _) = prepared();
-    let from_file = RoadNetwork::load(path).unwrap();
+    let (_, bytes) = prepared();
+    let path = Scratch::holding("shared.graph", bytes);
+    let from_file = RoadNetwork::load(&path).unwrap();
     let from_extract = RoadNetwork::load(Path::new(EXTRACT)).unwrap();
     assert!(std::sync::Arc::ptr_eq(&from_file, &from_extract));
 }
@@ -86,7 +127,7 @@ fn with_profile(bytes: &[u8], profile: &str) -> Vec<u8> {
 
 #[test]
 fn a_file_of_another_profile_is_refused_with_the_command_that_fixes_it() {
-    let (_, _, bytes) = prepared();
+    let (_, bytes) = prepared();
     let stale = scratch("stale.graph");
     std::fs::write(&stale, with_profile(bytes, "car-0")).unwrap();
     let error = RoadNetwork::load(&stale).unwrap_err();
@@ -101,7 +142,7 @@ fn a_file_of_another_profile_is_refused_with_the_command_that_fixes_it() {
 
 #[test]
 fn a_truncated_file_is_an_error_not_a_panic() {
-    let (_, _, bytes) = prepared();
+    let (_, bytes) = prepared();
     let cut = scratch("cut.graph");
     for length in [
         9,
@@ -123,7 +164,7 @@ fn a_truncated_file_is_an_error_not_a_panic() {
 
 #[test]
 fn an_index_out_of_its_array_is_an_error_not_a_panic() {
-    let (network, _, bytes) = prepared();
+    let (network, bytes) = prepared();
     // Header: magic, format, profile, SHA-256, extract name, four counts; then the
     // latitudes and longitudes (u64 each), first_out, tail and head (u32 each), every
     // array after its u64 length.
