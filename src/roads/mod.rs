@@ -11,6 +11,7 @@
 pub mod dijkstra;
 pub mod engine;
 mod error;
+pub mod extent;
 pub mod graph;
 mod many_to_many;
 pub mod osm;
