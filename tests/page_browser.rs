@@ -183,6 +183,10 @@ async fn tiles(browser: &Browser) {
     browser.wait_for(&requested, CEILING, "a tile request").await;
     let attribution = seen["attribution"].as_str().unwrap();
     assert!(attribution.contains(&format!("Map tiles: {address}")), "{attribution}");
+    let note = browser
+        .run("return document.querySelector('[data-i18n=privacy]').textContent;")
+        .await;
+    assert!(note.as_str().unwrap().contains(&address.to_string()), "{note}");
     browser.screenshot(&artifact("planner-tiles.png")).await;
 }
 

@@ -297,8 +297,18 @@ function setUpDrop() {
   });
 }
 
+// With the operator's map tiles (serve --map-tiles), the privacy note names their server.
+async function readConfig() {
+  const config = await (await fetch("/planner/config.json")).json();
+  if (config.mapTiles) {
+    const host = config.mapTiles.replace(/^https?:\/\//, "").split("/")[0];
+    document.querySelector("[data-i18n=privacy]").textContent = t("privacyTiles", host);
+  }
+}
+
 function start() {
   translatePage();
+  readConfig().catch(() => {});
   setUpDrop();
   byId("file").addEventListener("change", (event) => loadFile(event.target.files[0]));
   const examples = [["demo", "demo.json", "cooperative.json"], ["vroom-example", "vroom-example.json", "cooperative-vroom.json"], ["dfc-example", "dfc-example.jsonld", "two-farms.jsonld"]];
