@@ -112,12 +112,21 @@ async fn post_at_the_root_is_still_vroom() {
 async fn converts_vroom_and_dfc_files_to_native_requests() {
     let server = start_http(ServerConfig::default()).await;
     let vroom = include_str!("../data/vroom/cooperative.json");
-    let (status, _, request) =
-        answer(server.post("/v1/convert/vroom", vroom).send().await.unwrap()).await;
+    let (status, _, request) = answer(
+        server
+            .post("/v1/convert/vroom", vroom)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(status, 200, "{request}");
     let native: pb::SolveRequest = serde_json::from_value(request).unwrap();
     let vehicles: Value = serde_json::from_str(vroom).unwrap();
-    assert_eq!(native.vehicles.len(), vehicles["vehicles"].as_array().unwrap().len());
+    assert_eq!(
+        native.vehicles.len(),
+        vehicles["vehicles"].as_array().unwrap().len()
+    );
     assert!(!native.sites.is_empty() && !native.shipments.is_empty());
     tournee::validate::problem(&native).expect("a valid native request");
 
@@ -155,7 +164,10 @@ async fn a_bad_vroom_or_dfc_file_names_its_fields() {
     .await;
     assert_eq!(status, 400, "{error}");
     assert_eq!(error["code"], "INVALID_ARGUMENT");
-    assert_eq!(error["violations"][0]["field"], "vehicles[0].start", "{error}");
+    assert_eq!(
+        error["violations"][0]["field"], "vehicles[0].start",
+        "{error}"
+    );
 
     let mut dfc: Value =
         serde_json::from_str(include_str!("../data/dfc/dev-b-two-farms.jsonld")).unwrap();
@@ -178,7 +190,10 @@ async fn a_bad_vroom_or_dfc_file_names_its_fields() {
     for violation in violations {
         let reason = violation["reason"].as_str().unwrap();
         assert!(reason.starts_with("dfc."), "{violation}");
-        assert!(!violation["field"].as_str().unwrap().is_empty(), "{violation}");
+        assert!(
+            !violation["field"].as_str().unwrap().is_empty(),
+            "{violation}"
+        );
     }
 }
 
@@ -228,15 +243,24 @@ async fn watch_streams_progress_until_the_done_operation() {
         .await
         .unwrap();
     assert_eq!(stream.status(), 200);
-    let content_type = stream.headers()["content-type"].to_str().unwrap().to_string();
-    assert!(content_type.starts_with("text/event-stream"), "{content_type}");
+    let content_type = stream.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        content_type.starts_with("text/event-stream"),
+        "{content_type}"
+    );
     let events = events(stream).await;
     let (last, others) = events.split_last().expect("events");
     assert_eq!(last.0, "done", "{events:?}");
     let done = &last.1["operation"];
     assert_eq!(done["done"], true);
     assert!(last.1["elapsedMs"].as_i64().unwrap() >= 0);
-    assert!(others.iter().all(|(name, _)| name == "progress"), "{events:?}");
+    assert!(
+        others.iter().all(|(name, _)| name == "progress"),
+        "{events:?}"
+    );
     // The best cost never rises from one event to the next once a plan is known.
     let costs: Vec<f64> = events
         .iter()
@@ -244,14 +268,23 @@ async fn watch_streams_progress_until_the_done_operation() {
         .filter(|cost| *cost > 0.0)
         .collect();
     assert!(!costs.is_empty(), "{events:?}");
-    assert!(costs.windows(2).all(|pair| pair[1] <= pair[0] + 1e-9), "{costs:?}");
+    assert!(
+        costs.windows(2).all(|pair| pair[1] <= pair[0] + 1e-9),
+        "{costs:?}"
+    );
     // The pooling report's coalitions: all of those planned were solved.
     let metadata = &done["metadata"];
     let total = metadata["coalitionsTotal"].as_u64().unwrap_or(0);
-    assert!(total >= 30, "5 producers: 30 coalitions besides the pooled plan, {metadata}");
-    assert_eq!(metadata["coalitionsDone"].as_u64(), Some(total), "{metadata}");
-    let response: pb::SolveResponse =
-        serde_json::from_value(done["response"].clone()).unwrap();
+    assert!(
+        total >= 30,
+        "5 producers: 30 coalitions besides the pooled plan, {metadata}"
+    );
+    assert_eq!(
+        metadata["coalitionsDone"].as_u64(),
+        Some(total),
+        "{metadata}"
+    );
+    let response: pb::SolveResponse = serde_json::from_value(done["response"].clone()).unwrap();
     assert_feasible(&request, &response);
     assert!(response.pooling.is_some());
 }
@@ -283,7 +316,11 @@ async fn roads_in_a_box_come_from_the_road_graph() {
     assert_eq!(status, 200, "{roads}");
     let lines = roads["roads"].as_array().unwrap();
     assert!(lines.len() > 10, "{} roads", lines.len());
-    assert!(roads["source"].as_str().unwrap().contains("liechtenstein"), "{}", roads["source"]);
+    assert!(
+        roads["source"].as_str().unwrap().contains("liechtenstein"),
+        "{}",
+        roads["source"]
+    );
     for bad in ["9.54,47.12,9.50,47.16", "9.5,47.1", "east,47.1,9.6,47.2"] {
         let url = server.url(&format!("/v1/roads?bbox={bad}"));
         let (status, _, error) = answer(server.client.get(url).send().await.unwrap()).await;
@@ -297,11 +334,15 @@ async fn roads_in_a_box_come_from_the_road_graph() {
 }
 
 /// A server whose page draws tiles from `template`, on 127.0.0.1:0.
-async fn start_with_tiles(template: &str) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
+async fn start_with_tiles(
+    template: &str,
+) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
     let grpc = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    let door = tournee::http::HttpDoor::new(listener).with_map_tiles(template).unwrap();
+    let door = tournee::http::HttpDoor::new(listener)
+        .with_map_tiles(template)
+        .unwrap();
     let (sender, receiver) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {
         let shutdown = async {
@@ -319,9 +360,15 @@ async fn start_with_tiles(template: &str) -> (std::net::SocketAddr, tokio::sync:
 async fn the_page_reads_the_tile_template_and_may_load_its_images() {
     let server = start_http(ServerConfig::default()).await;
     let (_, _, config) = get(&server, "/planner/config.json").await;
-    assert_eq!(serde_json::from_str::<Value>(&config).unwrap(), json!({"mapTiles": null}));
+    assert_eq!(
+        serde_json::from_str::<Value>(&config).unwrap(),
+        json!({"mapTiles": null})
+    );
     let page = server.client.get(server.url("/")).send().await.unwrap();
-    let policy = page.headers()["content-security-policy"].to_str().unwrap().to_string();
+    let policy = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(policy.contains("img-src 'self' data: blob:;"), "{policy}");
 
     let template = "https://tile.example.org/{z}/{x}/{y}.png";
@@ -336,10 +383,22 @@ async fn the_page_reads_the_tile_template_and_may_load_its_images() {
         .await
         .unwrap();
     assert_eq!(config, json!({"mapTiles": template}));
-    let page = client.get(format!("http://{address}/planner")).send().await.unwrap();
-    let policy = page.headers()["content-security-policy"].to_str().unwrap().to_string();
-    assert!(policy.contains("img-src 'self' data: blob: https://tile.example.org;"), "{policy}");
-    assert!(tournee::http::HttpDoor::new(tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap())
-        .with_map_tiles("https://tile.example.org/{z}/{x}.png")
-        .is_err());
+    let page = client
+        .get(format!("http://{address}/planner"))
+        .send()
+        .await
+        .unwrap();
+    let policy = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        policy.contains("img-src 'self' data: blob: https://tile.example.org;"),
+        "{policy}"
+    );
+    assert!(
+        tournee::http::HttpDoor::new(tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap())
+            .with_map_tiles("https://tile.example.org/{z}/{x}.png")
+            .is_err()
+    );
 }

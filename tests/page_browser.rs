@@ -103,8 +103,9 @@ async fn plans_the_demo_in_a_real_browser() {
 /// Without `--map-tiles`: the road graph drawn under the tours as vectors, its
 /// attribution shown, and no tile asked for.
 async fn road_vectors_and_no_tiles(browser: &Browser) {
-    let drawn = "return Number(document.body.dataset.roads) > 0;";
-    browser.wait_for(drawn, CEILING, "the road vectors").await;
+    // The background is drawn (or given up) once the server answered.
+    let settled = "return /^[0-9]+$/.test(document.body.dataset.roads || '');";
+    browser.wait_for(settled, CEILING, "the road vectors").await;
     let seen = browser
         .run(
             "return {roads: document.querySelectorAll('#map g.roads path.road').length, \
@@ -119,9 +120,16 @@ async fn road_vectors_and_no_tiles(browser: &Browser) {
     assert!(seen["roads"].as_u64().unwrap() > 0, "{seen}");
     assert_eq!(seen["underTours"], true, "{seen}");
     assert_eq!(seen["tiles"], 0, "{seen}");
-    assert_eq!(seen["requested"], json!([]), "nothing from elsewhere: {seen}");
+    assert_eq!(
+        seen["requested"],
+        json!([]),
+        "nothing from elsewhere: {seen}"
+    );
     let attribution = seen["attribution"].as_str().unwrap();
-    assert!(attribution.contains("OpenStreetMap contributors"), "{attribution}");
+    assert!(
+        attribution.contains("OpenStreetMap contributors"),
+        "{attribution}"
+    );
     assert!(attribution.contains("Road network"), "{attribution}");
 }
 
@@ -151,9 +159,10 @@ async fn tiles(browser: &Browser) {
     let loaded = "return !document.getElementById('solve').disabled;";
     browser.wait_for(loaded, CEILING, "the demo").await;
     solve_in_page(browser, "30").await;
-    let drawn = "return Number(document.body.dataset.tiles) > 0 && \
-                 Number(document.body.dataset.roads) >= 0;";
-    browser.wait_for(drawn, CEILING, "the tiles").await;
+    let settled = "return /^[0-9]+$/.test(document.body.dataset.roads || '');";
+    browser
+        .wait_for(settled, CEILING, "the map's background")
+        .await;
     let seen = browser
         .run(
             "return {hrefs: [...document.querySelectorAll('#map g.tiles image.tile')] \
@@ -174,19 +183,30 @@ async fn tiles(browser: &Browser) {
         let [z, x, y] = numbers[..] else {
             panic!("{href}")
         };
-        assert!((8..=18).contains(&z) && x < (1 << z) && y < (1 << z), "{href}");
+        assert!(
+            (8..=18).contains(&z) && x < (1 << z) && y < (1 << z),
+            "{href}"
+        );
     }
     let requested = format!(
         "return performance.getEntriesByType('resource') \
          .some(entry => entry.name.startsWith('{prefix}'));"
     );
-    browser.wait_for(&requested, CEILING, "a tile request").await;
+    browser
+        .wait_for(&requested, CEILING, "a tile request")
+        .await;
     let attribution = seen["attribution"].as_str().unwrap();
-    assert!(attribution.contains(&format!("Map tiles: {address}")), "{attribution}");
+    assert!(
+        attribution.contains(&format!("Map tiles: {address}")),
+        "{attribution}"
+    );
     let note = browser
         .run("return document.querySelector('[data-i18n=privacy]').textContent;")
         .await;
-    assert!(note.as_str().unwrap().contains(&address.to_string()), "{note}");
+    assert!(
+        note.as_str().unwrap().contains(&address.to_string()),
+        "{note}"
+    );
     browser.screenshot(&artifact("planner-tiles.png")).await;
 }
 
@@ -235,7 +255,9 @@ async fn breaks(server: &http::HttpServer, browser: &Browser) {
         .type_into("#file[type=file]", file.to_str().unwrap())
         .await;
     let loaded = "return document.getElementById('loaded').textContent.includes('breaks.json');";
-    browser.wait_for(loaded, CEILING, "the file with breaks").await;
+    browser
+        .wait_for(loaded, CEILING, "the file with breaks")
+        .await;
     solve_in_page(browser, "30").await;
     let answer = latest_answer(server).await;
     let steps: Vec<&Value> = answer["tours"]
@@ -247,7 +269,9 @@ async fn breaks(server: &http::HttpServer, browser: &Browser) {
         .collect();
     assert!(!steps.is_empty(), "{answer}");
     let rows = browser
-        .run("return [...document.querySelectorAll('.sheet tr.break')].map(row => row.textContent);")
+        .run(
+            "return [...document.querySelectorAll('.sheet tr.break')].map(row => row.textContent);",
+        )
         .await;
     let rows: Vec<String> = serde_json::from_value(rows).unwrap();
     assert_eq!(rows.len(), steps.len(), "{rows:?}");
@@ -388,7 +412,9 @@ async fn pooling_statement(server: &http::HttpServer, browser: &Browser) {
     assert_eq!(progress["how"], "events", "{progress}");
     let texts = progress["texts"].as_array().unwrap();
     assert!(
-        texts.iter().any(|text| text.as_str().unwrap().contains("best cost")),
+        texts
+            .iter()
+            .any(|text| text.as_str().unwrap().contains("best cost")),
         "{progress}"
     );
     let last = progress["last"].as_str().unwrap();

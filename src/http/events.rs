@@ -92,7 +92,12 @@ impl Watched<'_> {
                 None => true,
             };
             if due {
-                if self.sender.send(Ok(event("progress", &operation))).await.is_err() {
+                if self
+                    .sender
+                    .send(Ok(event("progress", &operation)))
+                    .await
+                    .is_err()
+                {
                     return;
                 }
                 last_sent = Some((metadata, Instant::now()));
@@ -101,7 +106,11 @@ impl Watched<'_> {
             if self.sender.is_closed() {
                 return;
             }
-            operation = match self.operations.get(self.owner.clone(), self.name.clone()).await {
+            operation = match self
+                .operations
+                .get(self.owner.clone(), self.name.clone())
+                .await
+            {
                 Ok(operation) => operation,
                 Err(error) => {
                     let error = ApiError::from_status(&error.status());

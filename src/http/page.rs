@@ -50,8 +50,13 @@ impl PageConfig {
             .strip_prefix("https://")
             .or_else(|| template.strip_prefix("http://"))
             .ok_or_else(|| format!("--map-tiles {template:?}: not an http:// or https:// URL"))?;
-        if let Some(missing) = ["{z}", "{x}", "{y}"].iter().find(|key| !template.contains(**key)) {
-            return Err(format!("--map-tiles {template:?}: no {missing} in the template"));
+        if let Some(missing) = ["{z}", "{x}", "{y}"]
+            .iter()
+            .find(|key| !template.contains(**key))
+        {
+            return Err(format!(
+                "--map-tiles {template:?}: no {missing} in the template"
+            ));
         }
         let host = rest.split('/').next().unwrap_or_default();
         let scheme_length = template.len() - rest.len();
@@ -161,7 +166,9 @@ pub async fn config(State(http): State<Http>) -> Response {
     let body = json!({"mapTiles": http.page.map_tiles});
     let mut response = super::json_response(StatusCode::OK, &body);
     let no_cache = HeaderValue::from_static("no-cache");
-    response.headers_mut().insert(header::CACHE_CONTROL, no_cache);
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, no_cache);
     response
 }
 
@@ -196,11 +203,18 @@ mod tests {
     fn a_tile_template_opens_its_origin_to_images_only() {
         let page = PageConfig::with_tiles("https://tile.example.org/{z}/{x}/{y}.png").unwrap();
         let policy = page.content_security_policy();
-        assert!(policy.contains("img-src 'self' data: blob: https://tile.example.org;"), "{policy}");
+        assert!(
+            policy.contains("img-src 'self' data: blob: https://tile.example.org;"),
+            "{policy}"
+        );
         assert!(policy.starts_with("default-src 'self';"), "{policy}");
         let closed = PageConfig::default().content_security_policy();
         assert!(closed.contains("img-src 'self' data: blob:;"), "{closed}");
-        for bad in ["tile.example.org/{z}/{x}/{y}", "https://t/{z}/{x}.png", "https:///{z}/{x}/{y}"] {
+        for bad in [
+            "tile.example.org/{z}/{x}/{y}",
+            "https://t/{z}/{x}.png",
+            "https:///{z}/{x}/{y}",
+        ] {
             assert!(PageConfig::with_tiles(bad).is_err(), "{bad}");
         }
     }

@@ -37,8 +37,7 @@ pub async fn roads(State(http): State<Http>, headers: HeaderMap, uri: Uri) -> Re
             let network = osm
                 .load()
                 .map_err(|error| ApiError::new(Code::Unavailable, error.to_string()))?;
-            let lines = roads_within(&network.graph, &bbox, MAX_ROAD_SEGMENTS)
-                .map_err(too_many)?;
+            let lines = roads_within(&network.graph, &bbox, MAX_ROAD_SEGMENTS).map_err(too_many)?;
             let roads: Vec<String> = lines
                 .iter()
                 .map(|line| crate::travel::encode_polyline5(line))
@@ -65,7 +64,8 @@ fn parse_bbox(text: &str) -> Result<BoundingBox, ApiError> {
     let [min_lon_deg, min_lat_deg, max_lon_deg, max_lat_deg] = numbers[..] else {
         return Err(bad_bbox(text, "four numbers"));
     };
-    let longitudes = (-180.0..=180.0).contains(&min_lon_deg) && (-180.0..=180.0).contains(&max_lon_deg);
+    let longitudes =
+        (-180.0..=180.0).contains(&min_lon_deg) && (-180.0..=180.0).contains(&max_lon_deg);
     let latitudes = (-90.0..=90.0).contains(&min_lat_deg) && (-90.0..=90.0).contains(&max_lat_deg);
     if !(longitudes && latitudes && min_lon_deg < max_lon_deg && min_lat_deg < max_lat_deg) {
         return Err(bad_bbox(text, "degrees with west < east and south < north"));

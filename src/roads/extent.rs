@@ -38,7 +38,9 @@ pub fn roads_within(
 ) -> Result<Vec<Vec<(f64, f64)>>, usize> {
     let position = |node: u32| graph.lat_lon_deg[node as usize];
     let mut edges: Vec<(u32, u32)> = (0..graph.arc_count())
-        .filter(|&arc| bbox.contains(position(graph.tail[arc])) || bbox.contains(position(graph.head[arc])))
+        .filter(|&arc| {
+            bbox.contains(position(graph.tail[arc])) || bbox.contains(position(graph.head[arc]))
+        })
         .map(|arc| {
             let (tail, head) = (graph.tail[arc], graph.head[arc]);
             (tail.min(head), tail.max(head))
@@ -113,8 +115,24 @@ mod tests {
 
     /// A two-way road 0-1-2-3 with a one-way branch 1→4, and a node 5 far away.
     fn graph() -> RoadGraph {
-        let nodes = vec![(47.0, 9.0), (47.0, 9.1), (47.0, 9.2), (47.0, 9.3), (47.1, 9.1), (48.0, 10.0)];
-        let arcs = vec![arc(0, 1), arc(1, 0), arc(1, 2), arc(2, 1), arc(2, 3), arc(3, 2), arc(1, 4), arc(3, 5)];
+        let nodes = vec![
+            (47.0, 9.0),
+            (47.0, 9.1),
+            (47.0, 9.2),
+            (47.0, 9.3),
+            (47.1, 9.1),
+            (48.0, 10.0),
+        ];
+        let arcs = vec![
+            arc(0, 1),
+            arc(1, 0),
+            arc(1, 2),
+            arc(2, 1),
+            arc(2, 3),
+            arc(3, 2),
+            arc(1, 4),
+            arc(3, 5),
+        ];
         RoadGraph::from_arcs(nodes, arcs)
     }
 
@@ -130,7 +148,10 @@ mod tests {
         let segments: usize = lines.iter().map(|line| line.len() - 1).sum();
         // 0-1, 1-2, 2-3 (3 is outside, 2 inside) and 1-4; not 3-5.
         assert_eq!(segments, 4, "{lines:?}");
-        assert!(lines.iter().any(|line| line.len() == 3), "1-2-3 joined: {lines:?}");
+        assert!(
+            lines.iter().any(|line| line.len() == 3),
+            "1-2-3 joined: {lines:?}"
+        );
         assert!(lines.iter().flatten().all(|&(lat, _)| lat < 47.5));
     }
 
