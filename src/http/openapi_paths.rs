@@ -279,15 +279,6 @@ pub fn extra_schemas() -> Map<String, Value> {
                 "@graph": {"type": "array", "items": {"type": "object", "required": ["@id", "@type"]}},
             },
         },
-        "Roads": {
-            "type": "object",
-            "required": ["source", "roads"],
-            "additionalProperties": false,
-            "properties": {
-                "source": {"type": "string", "description": "The extract the road graph was prepared from; empty without one."},
-                "roads": {"type": "array", "items": {"type": "string"}, "description": "Encoded polylines, precision 5."},
-            },
-        },
         "VroomError": {
             "type": "object",
             "required": ["code", "error"],
@@ -295,6 +286,24 @@ pub fn extra_schemas() -> Map<String, Value> {
             "properties": {
                 "code": {"type": "integer", "enum": [1, 2, 3, 4], "description": "1 internal, 2 input, 3 routing, 4 too large."},
                 "error": {"type": "string"},
+            },
+        },
+    });
+    let mut map = schemas.as_object().cloned().unwrap_or_default();
+    map.extend(page_schemas());
+    map
+}
+
+/// The schemas of what the planner page asks for besides the API messages.
+fn page_schemas() -> Map<String, Value> {
+    let schemas = json!({
+        "Roads": {
+            "type": "object",
+            "required": ["source", "roads"],
+            "additionalProperties": false,
+            "properties": {
+                "source": {"type": "string", "description": "The extract the road graph was prepared from; empty without one."},
+                "roads": {"type": "array", "items": {"type": "string"}, "description": "Encoded polylines, precision 5."},
             },
         },
     });
