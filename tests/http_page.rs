@@ -402,3 +402,35 @@ async fn the_page_reads_the_tile_template_and_may_load_its_images() {
             .is_err()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_ends_when_the_server_shuts_down() {
+    let mut config = ServerConfig::default();
+    config.grace_period = std::time::Duration::from_millis(100);
+    let mut server = start_http(config).await;
+    let mut request = demo_request();
+    let mut options = quick_options(1);
+    options.max_iterations = None;
+    request.options = Some(options);
+    let body = serde_json::to_string(&request).unwrap();
+    let (status, _, submitted) =
+        answer(server.post("/v1/operations", body).send().await.unwrap()).await;
+    assert_eq!(status, 200, "{submitted}");
+    let name = submitted["name"].as_str().unwrap();
+    let mut stream = server
+        .client
+        .get(server.url(&format!("/v1/{name}/watch")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    stream.chunk().await.unwrap().expect("a first event");
+    server.shut_down();
+    // A ceiling, not a measure: without the end the stream would run for ever.
+    let ceiling = std::time::Duration::from_secs(300);
+    let ended = tokio::time::timeout(ceiling, async {
+        while stream.chunk().await.ok().flatten().is_some() {}
+    })
+    .await;
+    assert!(ended.is_ok(), "the stream outlived the server's shutdown");
+}

@@ -16,6 +16,8 @@
 //! operation's creation, by the server's clock.
 
 use std::convert::Infallible;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::extract::{Path, State};
@@ -49,7 +51,7 @@ pub async fn watch(
         Err(error) => return error.into_response(),
     };
     let (owner, name) = (owner_of(&admitted), format!("operations/{id}"));
-    let operations = http.routing.operations.clone();
+    let (operations, draining) = (http.routing.operations.clone(), http.draining.clone());
     let first = match operations.get(owner.clone(), name.clone()).await {
         Ok(operation) => operation,
         Err(error) => return ApiError::from_status(&error.status()).into_response(),
@@ -61,6 +63,7 @@ pub async fn watch(
             owner,
             name,
             sender,
+            draining,
         };
         watched.run(first).await;
     });
@@ -73,11 +76,15 @@ struct Watched<'a> {
     owner: String,
     name: String,
     sender: mpsc::Sender<Result<Event, Infallible>>,
+    /// Set when the server begins to shut down: the stream ends then (a client falls
+    /// back to polling), or the graceful shutdown would wait for an operation that
+    /// the stop checkpoints rather than ends.
+    draining: Arc<AtomicBool>,
 }
 
 impl Watched<'_> {
-    /// Sends `first` then each change until the operation is done, it disappears or the
-    /// client goes away.
+    /// Sends `first` then each change until the operation is done, it disappears, the
+    /// client goes away or the server begins to shut down.
     async fn run(&self, first: pb::Operation) {
         let mut operation = first;
         let mut last_sent: Option<(pb::OperationMetadata, Instant)> = None;
@@ -103,7 +110,7 @@ impl Watched<'_> {
                 last_sent = Some((metadata, Instant::now()));
             }
             tokio::time::sleep(POLL).await;
-            if self.sender.is_closed() {
+            if self.sender.is_closed() || self.draining.load(Ordering::Acquire) {
                 return;
             }
             operation = match self
