@@ -405,8 +405,10 @@ async fn the_page_reads_the_tile_template_and_may_load_its_images() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn watch_ends_when_the_server_shuts_down() {
-    let mut config = ServerConfig::default();
-    config.grace_period = std::time::Duration::from_millis(100);
+    let config = ServerConfig {
+        grace_period: std::time::Duration::from_millis(100),
+        ..Default::default()
+    };
     let mut server = start_http(config).await;
     let mut request = demo_request();
     let mut options = quick_options(1);
