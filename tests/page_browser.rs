@@ -81,7 +81,7 @@ async fn solve_in_page(browser: &Browser, iterations: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn plans_the_demo_in_a_real_browser() {
-    let server = http::start_http(ServerConfig::default()).await;
+    let server = http::start_http(ServerConfig::new(common::liechtenstein_config())).await;
     let browser = Browser::start(&artifact("chromium-profile-en"), "en-US", 1200).await;
     browser.go(&server.url("/")).await;
     browser.click("#demo").await;
@@ -90,10 +90,195 @@ async fn plans_the_demo_in_a_real_browser() {
     solve_in_page(&browser, "30").await;
     let answer = latest_answer(&server).await;
     map(&browser, &answer).await;
+    road_vectors_and_no_tiles(&browser).await;
     sheets(&browser, &answer).await;
     pooling_statement(&server, &browser).await;
+    breaks(&server, &browser).await;
     cancel(&browser).await;
     errors(&browser).await;
+    vroom_and_dfc_files(&server, &browser).await;
+    tiles(&browser).await;
+}
+
+/// Without `--map-tiles`: the road graph drawn under the tours as vectors, its
+/// attribution shown, and no tile asked for.
+async fn road_vectors_and_no_tiles(browser: &Browser) {
+    // The background is drawn (or given up) once the server answered.
+    let settled = "return /^[0-9]+$/.test(document.body.dataset.roads || '');";
+    browser.wait_for(settled, CEILING, "the road vectors").await;
+    let seen = browser
+        .run(
+            "return {roads: document.querySelectorAll('#map g.roads path.road').length, \
+             underTours: document.querySelector('#map g.roads').compareDocumentPosition( \
+               document.querySelector('#map path.tour-path')) === Node.DOCUMENT_POSITION_FOLLOWING, \
+             tiles: document.querySelectorAll('#map image').length, \
+             requested: performance.getEntriesByType('resource').map(entry => entry.name) \
+               .filter(name => !name.startsWith(location.origin)), \
+             attribution: document.getElementById('attribution').textContent};",
+        )
+        .await;
+    assert!(seen["roads"].as_u64().unwrap() > 0, "{seen}");
+    assert_eq!(seen["underTours"], true, "{seen}");
+    assert_eq!(seen["tiles"], 0, "{seen}");
+    assert_eq!(
+        seen["requested"],
+        json!([]),
+        "nothing from elsewhere: {seen}"
+    );
+    let attribution = seen["attribution"].as_str().unwrap();
+    assert!(
+        attribution.contains("OpenStreetMap contributors"),
+        "{attribution}"
+    );
+    assert!(attribution.contains("Road network"), "{attribution}");
+}
+
+/// With `--map-tiles` (a template on the test server itself: no network), the page
+/// asks for the tiles under the map with that template, and says where they are from.
+async fn tiles(browser: &Browser) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let template = format!("http://{address}/tiles/{{z}}/{{x}}/{{y}}.png");
+    let door = tournee::http::HttpDoor::new(listener)
+        .with_map_tiles(&template)
+        .unwrap();
+    let grpc = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let door: Box<dyn tournee::server::Door> = Box::new(door);
+        let shutdown = async {
+            let _ = stopped.await;
+        };
+        let config = ServerConfig::new(common::liechtenstein_config());
+        tournee::server::run_with_door(grpc, Some(door), shutdown, config)
+            .await
+            .unwrap();
+    });
+    browser.go(&format!("http://{address}/")).await;
+    browser.click("#demo").await;
+    let loaded = "return !document.getElementById('solve').disabled;";
+    browser.wait_for(loaded, CEILING, "the demo").await;
+    solve_in_page(browser, "30").await;
+    let settled = "return /^[0-9]+$/.test(document.body.dataset.roads || '');";
+    browser
+        .wait_for(settled, CEILING, "the map's background")
+        .await;
+    let seen = browser
+        .run(
+            "return {hrefs: [...document.querySelectorAll('#map g.tiles image.tile')] \
+               .map(image => image.getAttribute('href')), \
+             attribution: document.getElementById('attribution').textContent};",
+        )
+        .await;
+    let hrefs: Vec<String> = serde_json::from_value(seen["hrefs"].clone()).unwrap();
+    assert!(!hrefs.is_empty() && hrefs.len() <= 64, "{seen}");
+    let prefix = format!("http://{address}/tiles/");
+    for href in &hrefs {
+        let rest = href.strip_prefix(&prefix).expect(href);
+        let numbers: Vec<u32> = rest
+            .trim_end_matches(".png")
+            .split('/')
+            .map(|n| n.parse().unwrap())
+            .collect();
+        let [z, x, y] = numbers[..] else {
+            panic!("{href}")
+        };
+        assert!(
+            (8..=18).contains(&z) && x < (1 << z) && y < (1 << z),
+            "{href}"
+        );
+    }
+    let requested = format!(
+        "return performance.getEntriesByType('resource') \
+         .some(entry => entry.name.startsWith('{prefix}'));"
+    );
+    browser
+        .wait_for(&requested, CEILING, "a tile request")
+        .await;
+    let attribution = seen["attribution"].as_str().unwrap();
+    assert!(
+        attribution.contains(&format!("Map tiles: {address}")),
+        "{attribution}"
+    );
+    let note = browser
+        .run("return document.querySelector('[data-i18n=privacy]').textContent;")
+        .await;
+    assert!(
+        note.as_str().unwrap().contains(&address.to_string()),
+        "{note}"
+    );
+    browser.screenshot(&artifact("planner-tiles.png")).await;
+}
+
+/// The bundled VROOM example, read by the server and planned like a native file; the
+/// DFC example read; a bad VROOM file refused, naming its field.
+async fn vroom_and_dfc_files(server: &http::HttpServer, browser: &Browser) {
+    browser.click("#vroom-example").await;
+    let loaded = "return document.getElementById('loaded').textContent.includes('(VROOM)') && \
+                  !document.getElementById('solve').disabled;";
+    browser.wait_for(loaded, CEILING, "the VROOM example").await;
+    solve_in_page(browser, "30").await;
+    let answer = latest_answer(server).await;
+    let paths = browser
+        .run("return document.querySelectorAll('#map path.tour-path').length;")
+        .await;
+    assert_eq!(paths, json!(answer["tours"].as_array().unwrap().len()));
+    assert!(paths.as_u64().unwrap() > 0);
+
+    browser.click("#dfc-example").await;
+    let loaded = "return document.getElementById('loaded').textContent.includes('(DFC)') && \
+                  !document.getElementById('solve').disabled;";
+    browser.wait_for(loaded, CEILING, "the DFC example").await;
+
+    let file = artifact("bad-vroom.json");
+    let bad = json!({"vehicles": [{"id": 1, "start": "here"}], "jobs": [{"id": 7, "location": [9.5, 47.1]}]});
+    std::fs::write(&file, bad.to_string()).unwrap();
+    browser
+        .type_into("#file[type=file]", file.to_str().unwrap())
+        .await;
+    let refused = "return !document.getElementById('errors').hidden && \
+                   document.getElementById('violations').textContent.includes('vehicles[0].start');";
+    browser.wait_for(refused, CEILING, "the VROOM error").await;
+}
+
+/// A file whose vans take a lunch break: each break step of the answer is a row of
+/// its driver's sheet, with its time.
+async fn breaks(server: &http::HttpServer, browser: &Browser) {
+    let mut request: Value = serde_json::from_str(DEMO).unwrap();
+    for vehicle in request["vehicles"].as_array_mut().unwrap() {
+        vehicle["breaks"] = json!([{"id": "lunch", "durationS": "1800",
+            "windows": [{"startS": "36000", "endS": "61200"}]}]);
+    }
+    let file = artifact("breaks.json");
+    std::fs::write(&file, request.to_string()).unwrap();
+    browser
+        .type_into("#file[type=file]", file.to_str().unwrap())
+        .await;
+    let loaded = "return document.getElementById('loaded').textContent.includes('breaks.json');";
+    browser
+        .wait_for(loaded, CEILING, "the file with breaks")
+        .await;
+    solve_in_page(browser, "30").await;
+    let answer = latest_answer(server).await;
+    let steps: Vec<&Value> = answer["tours"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|tour| tour["steps"].as_array().unwrap())
+        .filter(|step| step["kind"] == "STEP_KIND_BREAK")
+        .collect();
+    assert!(!steps.is_empty(), "{answer}");
+    let rows = browser
+        .run(
+            "return [...document.querySelectorAll('.sheet tr.break')].map(row => row.textContent);",
+        )
+        .await;
+    let rows: Vec<String> = serde_json::from_value(rows).unwrap();
+    assert_eq!(rows.len(), steps.len(), "{rows:?}");
+    for row in &rows {
+        assert!(row.contains("Break lunch: 0:30 from"), "{row}");
+        assert!(row.contains("10:00–17:00"), "its window: {row}");
+    }
 }
 
 /// The map: one path per tour, the stops numbered 1..n per tour, a legend of what is
@@ -207,8 +392,34 @@ async fn pooling_statement(server: &http::HttpServer, browser: &Browser) {
         .await;
     let checked = "return document.getElementById('pooling').checked;";
     browser.wait_for(checked, CEILING, "the pooled file").await;
+    browser
+        .run(
+            "window.progressTexts = []; new MutationObserver(() => window.progressTexts.push( \
+             document.getElementById('progress').textContent)).observe( \
+             document.getElementById('progress'), {childList: true, characterData: true, subtree: true}); \
+             return true;",
+        )
+        .await;
     solve_in_page(browser, "30").await;
     let answer = latest_answer(server).await;
+    // The progress came as server-sent events, the coalitions counted to the end.
+    let progress = browser
+        .run(
+            "return {how: document.body.dataset.progress, \
+             texts: window.progressTexts, last: document.getElementById('progress').textContent};",
+        )
+        .await;
+    assert_eq!(progress["how"], "events", "{progress}");
+    let texts = progress["texts"].as_array().unwrap();
+    assert!(
+        texts
+            .iter()
+            .any(|text| text.as_str().unwrap().contains("best cost")),
+        "{progress}"
+    );
+    let last = progress["last"].as_str().unwrap();
+    let counted = regex_free_fraction(last).expect(last);
+    assert!(counted.0 == counted.1 && counted.1 >= 30, "{last}");
     let pooled = answer["pooling"]["pooled"]["cost"].as_f64().unwrap();
     let table = browser
         .run(
@@ -333,4 +544,12 @@ async fn speaks_french_to_a_french_phone() {
         .run("document.getElementById('plan').scrollIntoView(); return true;")
         .await;
     browser.screenshot(&artifact("planner-fr.png")).await;
+}
+
+/// The "N / M" of "Pooling report: N / M coalitions solved.", if there.
+fn regex_free_fraction(text: &str) -> Option<(u64, u64)> {
+    let rest = text.split("Pooling report: ").nth(1)?;
+    let (done, rest) = rest.split_once(" / ")?;
+    let total = rest.split(' ').next()?;
+    Some((done.trim().parse().ok()?, total.parse().ok()?))
 }

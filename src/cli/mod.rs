@@ -42,8 +42,10 @@ enum Command {
         roads: RoadArgs,
         #[command(flatten)]
         limits: serve::LimitArgs,
+        // Boxed: the server's many flags would make this variant far larger than the
+        // others (clippy's large_enum_variant).
         #[command(flatten)]
-        service: serve::ServiceArgs,
+        service: Box<serve::ServiceArgs>,
         #[command(flatten)]
         access: access::AccessArgs,
         /// An OSRM server a request may name in travel.osrm.url, besides --osrm-url

@@ -84,6 +84,12 @@ pub struct ServiceArgs {
     /// solvers, queue, keys and limits as gRPC.
     #[arg(long, value_name = "ADDR")]
     http_addr: Option<String>,
+    /// The planner page (GET / on --http-addr) draws raster map tiles from this URL
+    /// template under its tours, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
+    /// (mind the tile server's usage policy). Off by default: the page then draws the
+    /// --osm road graph's roads and asks nothing of another server.
+    #[arg(long, value_name = "URL_TEMPLATE", requires = "http_addr")]
+    map_tiles: Option<String>,
     #[command(flatten)]
     operations: super::operations::OperationArgs,
 }
@@ -266,9 +272,16 @@ pub fn run(
             max_request_bytes_in_flight: usize::try_from(service.max_request_bytes_in_flight)
                 .unwrap_or(usize::MAX),
         };
-        let door = http.map(|listener| {
-            Box::new(tournee::http::HttpDoor::new(listener)) as Box<dyn tournee::server::Door>
-        });
+        let door = match http {
+            Some(listener) => {
+                let mut door = tournee::http::HttpDoor::new(listener);
+                if let Some(template) = &service.map_tiles {
+                    door = door.with_map_tiles(template).map_err(anyhow::Error::msg)?;
+                }
+                Some(Box::new(door) as Box<dyn tournee::server::Door>)
+            }
+            None => None,
+        };
         tournee::server::run_with_door(listener, door, shutdown, config).await?;
         tracing::info!("every call answered; exiting");
         Ok(())

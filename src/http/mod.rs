@@ -5,8 +5,11 @@
 //! |---|---|---|
 //! | `POST /v1/solve`, `POST /v1/matrix` | the gRPC API's Solve and ComputeMatrix in its proto3 JSON mapping | `api.rs` |
 //! | `/v1/operations…` | the long-running operations (SubmitSolve, Get, Wait, Cancel, List, Delete) | `operations.rs` |
+//! | `GET /v1/operations/ID/watch` | an operation's progress as server-sent events | `events.rs` |
+//! | `POST /v1/convert/vroom`, `POST /v1/convert/dfc` | a VROOM or DFC document as the native `SolveRequest`, unsolved (for the planner page) | `convert.rs` |
 //! | `POST /`, `POST /optimization` | vroom-express and openrouteservice: VROOM JSON both ways | `vroom.rs` |
 //! | `POST /dfc/v1/plan` | the gRPC API's PlanDfc: a DFC JSON-LD order cycle in, the rounds and cost shares as DFC JSON-LD out | `dfc.rs` |
+//! | `GET /v1/roads?bbox=` | the road graph's roads in a box, for the page's offline map | `roads.rs` |
 //! | `GET /health` | 200 serving, 503 draining | `health.rs` |
 //! | `GET /`, `GET /planner…` | the planner page and its files, embedded | `page.rs`, `page/` |
 //! | `GET /openapi.json` | the OpenAPI 3.1 document | `openapi.rs`, `openapi_paths.rs` |
@@ -23,6 +26,7 @@
 mod api;
 mod bound;
 mod call;
+mod convert;
 mod dfc;
 pub mod error;
 mod health;
@@ -30,7 +34,9 @@ pub mod openapi;
 mod openapi_paths;
 mod operations;
 mod page;
+mod roads;
 mod vroom;
+mod events;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -58,6 +64,8 @@ pub struct Http {
     routing: RoutingService,
     authenticator: Authenticator,
     draining: Arc<AtomicBool>,
+    /// The planner page's settings (`serve --map-tiles`).
+    page: Arc<page::PageConfig>,
 }
 
 impl Http {
@@ -67,11 +75,13 @@ impl Http {
         routing: RoutingService,
         authenticator: Authenticator,
         draining: Arc<AtomicBool>,
+        page: Arc<page::PageConfig>,
     ) -> Self {
         Http {
             routing,
             authenticator,
             draining,
+            page,
         }
     }
 }
@@ -94,12 +104,28 @@ impl Stopping {
 
 /// The HTTP listener as a [`Door`] of the gRPC server: opened onto its Routing service.
 #[derive(Debug)]
-pub struct HttpDoor(TcpListener);
+pub struct HttpDoor {
+    listener: TcpListener,
+    page: page::PageConfig,
+}
 
 impl HttpDoor {
-    /// The HTTP/JSON API on `listener`.
+    /// The HTTP/JSON API on `listener`; the planner page draws no map tiles.
     pub fn new(listener: TcpListener) -> Self {
-        HttpDoor(listener)
+        HttpDoor {
+            listener,
+            page: page::PageConfig::default(),
+        }
+    }
+
+    /// The same, the planner page drawing raster tiles from `template` under its map
+    /// (`serve --map-tiles`, e.g. `https://tile.openstreetmap.org/{z}/{x}/{y}.png`), or
+    /// why the template cannot be used.
+    pub fn with_map_tiles(self, template: &str) -> Result<Self, String> {
+        Ok(HttpDoor {
+            page: page::PageConfig::with_tiles(template)?,
+            ..self
+        })
     }
 }
 
@@ -111,7 +137,8 @@ impl Door for HttpDoor {
     ) -> (BeginStop, DoorServing) {
         let draining = Arc::new(AtomicBool::new(false));
         let (stop, mut stopped) = watch::channel(false);
-        let http = Http::new(routing, Authenticator::new(keys), draining.clone());
+        let page = Arc::new(self.page);
+        let http = Http::new(routing, Authenticator::new(keys), draining.clone(), page);
         let shutdown = async move {
             // An error means the server dropped its side without a stop: stop too.
             let _ = stopped.wait_for(|stop| *stop).await;
@@ -119,7 +146,7 @@ impl Door for HttpDoor {
         let stopping = Stopping { draining, stop };
         (
             Box::new(move || stopping.begin()),
-            Box::pin(serve(self.0, http, shutdown)),
+            Box::pin(serve(self.listener, http, shutdown)),
         )
     }
 }
@@ -151,10 +178,15 @@ pub fn router(http: Http) -> Router {
         )
         .route("/v1/operations/{id}/wait", post(operations::wait))
         .route("/v1/operations/{id}/cancel", post(operations::cancel))
+        .route("/v1/operations/{id}/watch", get(events::watch))
+        .route("/v1/convert/vroom", post(convert::vroom))
+        .route("/v1/convert/dfc", post(convert::dfc))
         .route("/", get(page::index).post(vroom::solve))
         .route("/planner", get(page::index))
         .route("/planner/", get(page::index))
+        .route("/planner/config.json", get(page::config))
         .route("/planner/{name}", get(page::asset))
+        .route("/v1/roads", get(roads::roads))
         .route("/optimization", post(vroom::solve))
         .route("/dfc/v1/plan", post(dfc::plan))
         .route("/health", get(health::health))

@@ -35,6 +35,27 @@ pub fn paths() -> Value {
             "DfcEnvelope",
             "DfcPlan",
         ),
+        "/v1/convert/vroom": native(
+            "ConvertVroom",
+            "Reads a VROOM document as the native SolveRequest (nothing solved), as the planner page does before submitting it; bad fields are violations with VROOM's paths.",
+            "VroomInput",
+            "SolveRequest",
+        ),
+        "/v1/convert/dfc": native(
+            "ConvertDfc",
+            "Reads a DFC JSON-LD document (alone or in the envelope of /dfc/v1/plan) as the native SolveRequest (nothing solved); its problems are violations with reasons dfc.*.",
+            "DfcEnvelope",
+            "SolveRequest",
+        ),
+        "/v1/roads": {"get": method(
+            "Roads",
+            "The road graph's roads (serve --osm) with an end inside the box, as encoded polylines (precision 5); none without a road graph; 400 at bbox when the box holds more than 50,000 segments.",
+            None,
+            "Roads",
+            vec![json!({"name": "bbox", "in": "query", "required": true,
+                        "description": "minLon,minLat,maxLon,maxLat in degrees.",
+                        "schema": {"type": "string"}})],
+        )},
         "/health": {"get": {
             "operationId": "health",
             "summary": "Whether the server takes calls (503 while it drains at shutdown).",
@@ -125,6 +146,17 @@ fn operations() -> Value {
                            None, "Operation",
                            vec![id.clone(), query("timeoutMs", "Longest wait, milliseconds; 0: 60,000.")]),
         },
+        "/v1/operations/{id}/watch": {"get": {
+            "operationId": "WatchOperation",
+            "summary": "The operation's progress as server-sent events: `progress` {operation, elapsedMs} at each change of its metadata and at least every second, then `done` with the done operation (or `failure` with an Error), and the stream ends.",
+            "security": [{"apiKey": []}],
+            "parameters": [id.clone()],
+            "responses": {
+                "200": {"description": "text/event-stream of events.", "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+                "401": {"description": "UNAUTHENTICATED: no valid API key.", "content": json_of("Error")},
+                "404": {"description": "NOT_FOUND: no such operation.", "content": json_of("Error")},
+            },
+        }},
         "/v1/operations/{id}/cancel": {
             "post": method("CancelOperation", "Cancels the operation; it ends CANCELLED.", None,
                            "Operation", vec![id]),
@@ -254,6 +286,24 @@ pub fn extra_schemas() -> Map<String, Value> {
             "properties": {
                 "code": {"type": "integer", "enum": [1, 2, 3, 4], "description": "1 internal, 2 input, 3 routing, 4 too large."},
                 "error": {"type": "string"},
+            },
+        },
+    });
+    let mut map = schemas.as_object().cloned().unwrap_or_default();
+    map.extend(page_schemas());
+    map
+}
+
+/// The schemas of what the planner page asks for besides the API messages.
+fn page_schemas() -> Map<String, Value> {
+    let schemas = json!({
+        "Roads": {
+            "type": "object",
+            "required": ["source", "roads"],
+            "additionalProperties": false,
+            "properties": {
+                "source": {"type": "string", "description": "The extract the road graph was prepared from; empty without one."},
+                "roads": {"type": "array", "items": {"type": "string"}, "description": "Encoded polylines, precision 5."},
             },
         },
     });

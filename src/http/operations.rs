@@ -144,7 +144,7 @@ fn with_message<T>(admitted: tonic::Request<()>, message: T) -> tonic::Request<T
 
 /// The value of the query parameter `key`, if given, percent-decoded (a page token is
 /// an operation's name, whose `/` a client may send as `%2F`).
-fn query(uri: &Uri, key: &str) -> Option<String> {
+pub(super) fn query(uri: &Uri, key: &str) -> Option<String> {
     uri.query()?
         .split('&')
         .filter_map(|pair| pair.split_once('='))

@@ -55,6 +55,7 @@ pub fn solve_all(
     let mut by_size: Vec<u64> = masks.to_vec();
     by_size.sort_by_key(|mask| (mask.count_ones(), *mask));
     let mut solved_so_far = 0;
+    solver.progress(0, masks.len());
     let alone = |plans: &Plans| -> Option<Vec<Totals>> {
         (0..players.len()).map(|i| plans.get(1u64 << i)).collect()
     };
@@ -91,6 +92,7 @@ pub fn solve_all(
             });
         }
         solved_so_far += finished;
+        solver.progress(solved_so_far, masks.len());
         pace.record(finished, members, iterations);
         insert_solved(plans, layer, solved);
     }

@@ -65,6 +65,10 @@ pub trait Coalitions: Sync {
         layer: &[Coalition],
         budget: &Budget,
     ) -> Result<Vec<Option<Plan>>, solver::SolveError>;
+
+    /// Told before a batch's first layer (`done` 0) and after each layer: `done` of the
+    /// batch's `total` coalitions are solved. Nothing by default; see `Counted`.
+    fn progress(&self, _done: usize, _total: usize) {}
 }
 
 /// Solves every coalition of a layer on this machine, in parallel.

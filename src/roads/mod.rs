@@ -12,6 +12,7 @@ mod companion;
 pub mod dijkstra;
 pub mod engine;
 mod error;
+pub mod extent;
 pub mod graph;
 mod many_to_many;
 pub mod osm;

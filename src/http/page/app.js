@@ -1,12 +1,14 @@
-// The planner page's flow: load a request (file, drop or the bundled demo), apply the
+// The planner page's flow: load a request (a native, VROOM or DFC file, dropped or
+// chosen, or a bundled example; VROOM and DFC converted by the server), apply the
 // form (time limit, iteration cap, pooling), submit it as a long-running operation
-// (POST /v1/operations), poll it (GET /v1/operations/ID) for the best cost so far,
+// (POST /v1/operations), follow its progress (server-sent events from
+// GET /v1/operations/ID/watch, else polling GET /v1/operations/ID),
 // cancel it (POST /v1/operations/ID/cancel), then draw the plan. A refused request
 // (400) lists every bad field the server named.
 "use strict";
 
 const POLL_MS = 500;
-const state = { request: null, operation: null, started: 0, timer: null };
+const state = { request: null, operation: null, started: 0, timer: null, source: null };
 
 function byId(id) {
   return document.getElementById(id);
@@ -59,13 +61,48 @@ function useRequest(request, name) {
   byId("solve").disabled = false;
 }
 
+// What a parsed file is: a native request, a DFC JSON-LD order cycle, a VROOM problem.
+function fileKind(json) {
+  if (!json || typeof json !== "object") return null;
+  if (Array.isArray(json["@graph"]) || "@context" in json || (json.document && typeof json.document === "object")) return "dfc";
+  if (Array.isArray(json.sites) && Array.isArray(json.vehicles)) return "native";
+  if (Array.isArray(json.vehicles) && (Array.isArray(json.jobs) || Array.isArray(json.shipments))) return "vroom";
+  return Array.isArray(json) ? null : "native";
+}
+
+function refuseFile(message, violations = [], more = 0) {
+  state.request = null;
+  byId("solve").disabled = true;
+  showError(message, violations, more);
+}
+
+// A VROOM or DFC file becomes a native request through the server's own readers
+// (POST /v1/convert/vroom or /dfc), then is used like a native file.
+async function convert(kind, text, name) {
+  byId("loaded").textContent = t("converting", name, kind.toUpperCase());
+  const answer = await call("POST", `/v1/convert/${kind}`, text);
+  if (!answer.ok) {
+    byId("loaded").textContent = "";
+    refuseFile(t("notConverted", kind.toUpperCase(), answer.json.message || answer.status), answer.json.violations || [], answer.json.more || 0);
+    return;
+  }
+  useRequest(answer.json, `${name} (${kind.toUpperCase()})`);
+}
+
 function loadText(text, name) {
+  let json = null;
   try {
-    useRequest(JSON.parse(text), name);
+    json = JSON.parse(text);
   } catch (error) {
-    state.request = null;
-    byId("solve").disabled = true;
-    showError(t("notJson", error.message));
+    refuseFile(t("notJson", error.message));
+    return;
+  }
+  const kind = fileKind(json);
+  if (kind === "vroom" || kind === "dfc") {
+    clearError();
+    convert(kind, text, name).catch((error) => refuseFile(t("network", error.message)));
+  } else {
+    useRequest(json, name);
   }
 }
 
@@ -73,9 +110,10 @@ function loadFile(file) {
   if (file) file.text().then((text) => loadText(text, file.name));
 }
 
-async function loadDemo() {
-  const answer = await fetch("/planner/demo.json");
-  loadText(await answer.text(), "cooperative.json");
+// One of the bundled examples: `file` under /planner/, shown as `name`.
+async function loadExample(file, name) {
+  const answer = await fetch(`/planner/${file}`);
+  loadText(await answer.text(), name);
 }
 
 // The request as the form says: the file's own request with the options changed.
@@ -128,11 +166,61 @@ async function solve(event) {
     state.operation = answer.json.name;
     state.started = performance.now();
     state.sent = request;
-    poll();
+    watch(state.operation);
   } catch (error) {
     setRunning(false);
     showError(t("network", error.message));
   }
+}
+
+// The progress line: phase, best cost, tasks left out, elapsed time and, while a
+// pooling report solves its coalitions, how many of them are done.
+function showProgress(operation, elapsedMs) {
+  const metadata = operation.metadata || {};
+  const elapsed = (elapsedMs === undefined ? performance.now() - state.started : Number(elapsedMs)) / 1000;
+  const key = `phase_${metadata.phase || "queued"}`;
+  const phase = key in WORDS.en ? t(key) : metadata.phase;
+  let text = t("progress", phase, formatNumber(metadata.bestCost), metadata.bestUnassigned || 0, elapsed.toFixed(1));
+  if (Number(metadata.coalitionsTotal || 0) > 0) text += ` — ${t("coalitions", metadata.coalitionsDone || 0, metadata.coalitionsTotal)}`;
+  byId("progress").textContent = text;
+}
+
+// Follows the operation `name` through its server-sent events (GET …/watch); falls
+// back to polling when the browser cannot (EventSource sends no Authorization header,
+// so with an API key) or the stream breaks before the end.
+function watch(name) {
+  if (!window.EventSource || byId("api-key").value.trim()) {
+    poll();
+    return;
+  }
+  const source = new EventSource(`/v1/${name}/watch`);
+  state.source = source;
+  document.body.dataset.progress = "events";
+  const stop = () => {
+    source.close();
+    if (state.source === source) state.source = null;
+  };
+  source.addEventListener("progress", (event) => {
+    if (name !== state.operation) return stop();
+    const data = JSON.parse(event.data);
+    showProgress(data.operation, data.elapsedMs);
+  });
+  source.addEventListener("done", (event) => {
+    stop();
+    if (name === state.operation) finish(JSON.parse(event.data).operation);
+  });
+  source.addEventListener("failure", (event) => {
+    stop();
+    if (name !== state.operation) return;
+    state.operation = null;
+    setRunning(false);
+    showError(t("network", JSON.parse(event.data).message || ""));
+  });
+  source.onerror = () => {
+    stop();
+    document.body.dataset.progress = "polling";
+    if (name === state.operation) poll();
+  };
 }
 
 async function poll() {
@@ -143,12 +231,8 @@ async function poll() {
     if (name !== state.operation) return;
     if (!answer.ok) throw new Error(answer.json.message || String(answer.status));
     const operation = answer.json;
-    const metadata = operation.metadata || {};
     if (!operation.done) {
-      const elapsed = ((performance.now() - state.started) / 1000).toFixed(1);
-      const key = `phase_${metadata.phase || "queued"}`;
-      const phase = key in WORDS.en ? t(key) : metadata.phase;
-      byId("progress").textContent = t("progress", phase, formatNumber(metadata.bestCost), metadata.bestUnassigned || 0, elapsed);
+      showProgress(operation);
       state.timer = setTimeout(poll, POLL_MS);
       return;
     }
@@ -169,6 +253,10 @@ function finish(operation) {
     return;
   }
   showPlan(state.sent, operation.response || {});
+  const metadata = operation.metadata || {};
+  if (Number(metadata.coalitionsTotal || 0) > 0) {
+    byId("progress").textContent += ` ${t("coalitionsSolved", metadata.coalitionsDone || 0, metadata.coalitionsTotal)}`;
+  }
 }
 
 function showPlan(request, response) {
@@ -209,11 +297,24 @@ function setUpDrop() {
   });
 }
 
+// With the operator's map tiles (serve --map-tiles), the privacy note names their server.
+async function readConfig() {
+  const config = await (await fetch("/planner/config.json")).json();
+  if (config.mapTiles) {
+    const host = config.mapTiles.replace(/^https?:\/\//, "").split("/")[0];
+    document.querySelector("[data-i18n=privacy]").textContent = t("privacyTiles", host);
+  }
+}
+
 function start() {
   translatePage();
+  readConfig().catch(() => {});
   setUpDrop();
   byId("file").addEventListener("change", (event) => loadFile(event.target.files[0]));
-  byId("demo").addEventListener("click", () => loadDemo().catch((error) => showError(t("network", error.message))));
+  const examples = [["demo", "demo.json", "cooperative.json"], ["vroom-example", "vroom-example.json", "cooperative-vroom.json"], ["dfc-example", "dfc-example.jsonld", "two-farms.jsonld"]];
+  for (const [id, file, name] of examples) {
+    byId(id).addEventListener("click", () => loadExample(file, name).catch((error) => showError(t("network", error.message))));
+  }
   byId("form").addEventListener("submit", solve);
   byId("cancel").addEventListener("click", () => cancel().catch((error) => showError(t("network", error.message))));
 }

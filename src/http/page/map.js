@@ -70,10 +70,15 @@ function projection(points, width, height, margin) {
   const scale = Math.min((width - 2 * margin) / spanX, (height - 2 * margin) / spanY);
   const offsetX = (width - spanX * scale) / 2;
   const offsetY = (height - spanY * scale) / 2;
-  return ([lat, lon]) => [
+  const project = ([lat, lon]) => [
     offsetX + (lon - west) * squeeze * scale,
     offsetY + (north - lat) * scale,
   ];
+  // Where a point of the drawing is: [lat, lon].
+  project.inverse = ([x, y]) => [north - (y - offsetY) / scale, west + (x - offsetX) / (squeeze * scale)];
+  // Pixels per degree of longitude.
+  project.pixelsPerDegree = squeeze * scale;
+  return project;
 }
 
 // The drawing's size: 800 px wide, as tall as the places' extent asks (400 to 1000).
@@ -190,10 +195,12 @@ function drawMap(request, response) {
   symbolScale = Math.min(2.2, Math.max(1, width / (svg.clientWidth || width)));
   svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
   const layers = { paths: svgElement("g", { class: "paths" }), sites: svgElement("g"), stops: svgElement("g") };
-  svg.append(layers.paths, layers.sites, layers.stops);
+  const background = { tiles: svgElement("g", { class: "tiles" }), roads: svgElement("g", { class: "roads" }) };
+  svg.append(background.tiles, background.roads, layers.paths, layers.sites, layers.stops);
   let roads = false;
   if (all.length > 0) {
     const project = projection(all, width, height, 40);
+    drawBackground(background, project, width, height);
     tours.forEach((tour, index) => {
       roads = drawTour(layers, tour, index, tours.length, project, positions, siteNames) || roads;
       legend.append(legendItem({ colour: tourColour(index) }, `${t("tour", tour.vehicleId)}${vehicleNote(request, tour.vehicleId)}`));
@@ -211,7 +218,11 @@ function drawMap(request, response) {
   if ((response.unassigned || []).length > 0) legend.append(legendItem({ className: "swatch-unserved" }, t("unassigned")));
   // Geometry of straight-line travel is straight segments, not OpenStreetMap's roads.
   const onRoads = roads && !/straight/.test(response.travelSource || "");
-  document.getElementById("attribution").textContent = onRoads ? t("roads") : t("straight");
+  const attribution = document.getElementById("attribution");
+  attribution.dataset.tours = onRoads ? t("roads") : t("straight");
+  attribution.dataset.roads = "";
+  attribution.dataset.tiles = "";
+  showAttribution();
   drawUnassigned(response);
 }
 
@@ -262,4 +273,82 @@ function drawUnassigned(response) {
     list.append(item);
   }
   document.getElementById("unassigned-box").hidden = list.children.length === 0;
+}
+
+// The attribution line: how the tours are drawn, and what the background is drawn from.
+function showAttribution() {
+  const line = document.getElementById("attribution");
+  line.textContent = [line.dataset.tours, line.dataset.roads, line.dataset.tiles].filter(Boolean).join(" ");
+}
+
+// The map's background, drawn once the server answers: the operator's raster tiles
+// (serve --map-tiles) when set, and the server's road graph as light grey vectors, so
+// that the map shows the roads even offline. Drawn under the tours; a newer map
+// drawing makes an older answer moot.
+let backgroundDrawing = 0;
+async function drawBackground(layers, project, width, height) {
+  const drawing = ++backgroundDrawing;
+  document.body.dataset.roads = "pending";
+  const [north, west] = project.inverse([0, 0]);
+  const [south, east] = project.inverse([width, height]);
+  const box = [west, south, east, north].map((v) => v.toFixed(5)).join(",");
+  try {
+    const config = await (await fetch("/planner/config.json")).json();
+    if (drawing !== backgroundDrawing) return;
+    if (config.mapTiles) drawTiles(layers.tiles, project, config.mapTiles, [north, west, south, east]);
+    const answer = await fetch(`/v1/roads?bbox=${box}`, { headers: headers() });
+    const json = await answer.json();
+    if (drawing !== backgroundDrawing) return;
+    for (const line of answer.ok ? json.roads || [] : []) {
+      const d = decodePolyline(line).map(project).map(([x, y], i) => `${i ? "L" : "M"}${x.toFixed(1)} ${y.toFixed(1)}`).join("");
+      layers.roads.append(svgElement("path", { d, class: "road" }));
+    }
+    document.body.dataset.roads = String(layers.roads.children.length);
+    if (layers.roads.children.length > 0) document.getElementById("attribution").dataset.roads = t("roadsDrawn");
+  } catch (_) {
+    // The background is a help, not the plan: without it the tours stand alone.
+    document.body.dataset.roads = "0";
+  }
+  showAttribution();
+}
+
+// Web Mercator tile numbers of a point at zoom `z`.
+function tileOf([lat, lon], z) {
+  const n = 2 ** z;
+  const rad = (lat * Math.PI) / 180;
+  const x = Math.floor(((lon + 180) / 360) * n);
+  const y = Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n);
+  return [Math.min(Math.max(x, 0), n - 1), Math.min(Math.max(y, 0), n - 1)];
+}
+
+// The north-west corner of tile (x, y) at zoom `z`: [lat, lon].
+function tileCorner(x, y, z) {
+  const n = 2 ** z;
+  const lat = (Math.atan(Math.sinh(Math.PI * (1 - (2 * y) / n))) * 180) / Math.PI;
+  return [lat, (x / n) * 360 - 180];
+}
+
+// The tiles covering the box at the zoom whose tiles are about 256 px wide here (at
+// most 64 of them), each placed through the map's own projection.
+function drawTiles(layer, project, template, [north, west, south, east]) {
+  let z = Math.min(18, Math.max(0, Math.round(Math.log2((360 * project.pixelsPerDegree) / 256))));
+  let [[x0, y0], [x1, y1]] = [tileOf([north, west], z), tileOf([south, east], z)];
+  while (z > 0 && (x1 - x0 + 1) * (y1 - y0 + 1) > 64) {
+    z -= 1;
+    [[x0, y0], [x1, y1]] = [tileOf([north, west], z), tileOf([south, east], z)];
+  }
+  for (let x = x0; x <= x1; x += 1) {
+    for (let y = y0; y <= y1; y += 1) {
+      const [left, top] = project(tileCorner(x, y, z));
+      const [right, bottom] = project(tileCorner(x + 1, y + 1, z));
+      const href = template.replace("{z}", z).replace("{x}", x).replace("{y}", y).replace("{s}", "a");
+      layer.append(svgElement("image", {
+        href, class: "tile", x: left.toFixed(1), y: top.toFixed(1), preserveAspectRatio: "none",
+        width: (right - left).toFixed(1), height: (bottom - top).toFixed(1),
+      }));
+    }
+  }
+  const host = template.replace(/^https?:\/\//, "").split("/")[0];
+  document.getElementById("attribution").dataset.tiles = t("tilesFrom", host);
+  document.body.dataset.tiles = String(layer.children.length);
 }

@@ -20,8 +20,29 @@ function tableRow(cells, header = false) {
   return row;
 }
 
-// The windows a step had to meet: its task stop's, else its site's.
+// The break a step takes, from its vehicle's breaks (or its shift's).
+function breakOf(request, vehicleId, breakId) {
+  const vehicle = (request.vehicles || []).find((v) => v.id === vehicleId) || {};
+  const all = [...(vehicle.breaks || []), ...(vehicle.shifts || []).flatMap((shift) => shift.breaks || [])];
+  return all.find((b) => b.id === breakId) || null;
+}
+
+// A break in words: how long, from when to when, and its note.
+function breakAction(request, step) {
+  const rest = breakOf(request, step.vehicleId, step.breakId || step.taskId);
+  const start = Number(step.serviceStartS || step.arrivalS || 0);
+  const duration = Number(step.serviceS || (rest && rest.durationS) || 0);
+  const note = rest && rest.description ? ` — ${rest.description}` : "";
+  return `${t("breakTask", step.breakId || step.taskId || "", clock(duration), clock(start), clock(start + duration))}${note}`;
+}
+
+// The windows a step had to meet: its task stop's, else its site's (a break's own).
 function stepWindow(request, step) {
+  if (step.kind === "STEP_KIND_BREAK") {
+    const rest = breakOf(request, step.vehicleId, step.breakId || step.taskId);
+    const windows = (rest && rest.windows) || [];
+    return windows.length ? windows.map((w) => `${clock(w.startS)}–${clock(w.endS)}`).join(", ") : t("anyTime");
+  }
   const task = taskOf(request, step.taskId);
   let stop = null;
   if (task && task.kind === "shipment") stop = step.kind === "STEP_KIND_DELIVERY" ? task.value.delivery : task.value.pickup;
@@ -56,6 +77,7 @@ function stepAction(request, step) {
   const kind = step.kind || "";
   if (kind === "STEP_KIND_START") return t("start");
   if (kind === "STEP_KIND_END") return t("end");
+  if (kind === "STEP_KIND_BREAK") return breakAction(request, step);
   if (kind === "STEP_KIND_RELOAD") return t("reload");
   const task = taskOf(request, step.taskId);
   if (!task) return step.taskId || "";
@@ -78,10 +100,13 @@ function drawSheet(request, tour, index) {
   let number = 0;
   let previousSite = null;
   for (const step of tour.steps || []) {
-    const isTask = !["STEP_KIND_START", "STEP_KIND_END"].includes(step.kind) && step.siteId;
+    const isBreak = step.kind === "STEP_KIND_BREAK";
+    const isTask = !["STEP_KIND_START", "STEP_KIND_END"].includes(step.kind) && !isBreak && step.siteId;
     if (isTask && step.siteId !== previousSite) number += 1;
-    previousSite = isTask ? step.siteId : null;
-    table.append(tableRow([isTask ? number : "", clock(step.arrivalS), stepWindow(request, step), names.get(step.siteId) || step.siteId || "", stepAction(request, step), amounts(step.load)]));
+    if (!isBreak) previousSite = isTask ? step.siteId : null;
+    const row = tableRow([isTask ? number : "", clock(step.arrivalS), stepWindow(request, { ...step, vehicleId: tour.vehicleId }), names.get(step.siteId) || step.siteId || "", stepAction(request, { ...step, vehicleId: tour.vehicleId }), amounts(step.load)]);
+    if (isBreak) row.className = "break";
+    table.append(row);
   }
   const print = element("button", { type: "button", class: "no-print" }, t("print"));
   print.addEventListener("click", () => printSheets(sheet));

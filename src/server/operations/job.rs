@@ -173,6 +173,8 @@ impl Operations {
                     }
                     end(record, ending, ttl_ms);
                     let metadata = record.metadata_mut();
+                    metadata.coalitions_done = progress.coalitions_done;
+                    metadata.coalitions_total = progress.coalitions_total;
                     if metadata.phase == "checkpointed" {
                         metadata.best_cost = progress.best_cost;
                         metadata.best_unassigned = progress.best_unassigned;
@@ -266,6 +268,14 @@ fn solve(
             live.phase = "searching";
         }
     };
+    let on_coalitions = |counted: crate::pooling::CoalitionProgress| {
+        if let Ok(mut live) = live.progress.lock() {
+            live.coalitions_done = counted.done as u32;
+            live.coalitions_total = counted.total as u32;
+            live.phase = "pooling";
+        }
+    };
+    let coalitions = crate::pooling::Counted::new(&crate::pooling::Local, &on_coalitions);
     if let Ok(mut progress) = live.progress.lock() {
         progress.phase = "preparing";
     }
@@ -274,12 +284,13 @@ fn solve(
     let checkpoints = Checkpoints { every, sink: &sink };
     // A panic must not leave the job running for ever: it fails the operation.
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let solved = pipeline::solve_problem_from(
+        let solved = pipeline::solve_problem_through(
             problem,
             &budget,
             &on_progress,
             &solving.travel,
             (warm.as_ref(), Some(&checkpoints)),
+            &coalitions,
         )?;
         let response = encode::response(&solved);
         observe::solved(&solving.metrics, &response);

@@ -197,6 +197,9 @@ struct LiveProgress {
     phase: &'static str,
     /// Iterations per parallel search, as of each one's latest snapshot.
     iterations: Vec<u64>,
+    /// The pooling report's coalitions solved so far, and planned so far.
+    coalitions_done: u32,
+    coalitions_total: u32,
 }
 
 impl Operations {
@@ -260,6 +263,8 @@ impl Operations {
                 metadata.best_unassigned = progress.best_unassigned;
                 metadata.phase = progress.phase.to_string();
                 metadata.iterations = progress.iterations.iter().sum();
+                metadata.coalitions_done = progress.coalitions_done;
+                metadata.coalitions_total = progress.coalitions_total;
             }
         }
         operation
