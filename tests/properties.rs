@@ -260,12 +260,31 @@ prop_compose! {
             options: Some(pb::SolveOptions { seed, objective, threads: 1, max_iterations: Some(40), time_limit_ms: Some(3_600_000), geometry: false, effort: None, balance_per_hour: if seed % 3 == 2 { 40.0 } else { 0.0 }, plan_only: false }),
             ..Default::default()
         };
+        // A quarter of the problems (odd seeds: no given routes; no shifts) let every
+        // other shipment change vehicle at the first site.
+        if seed % 4 == 1 && request.vehicles.iter().all(|v| v.shifts.is_empty()) {
+            with_transfer_point(&mut request, seed);
+        }
         // A fifth of the problems travel on supplied matrices with a cost matrix
         // (VROOM's `costs`), whose cells owe nothing to the durations.
         if seed % 5 == 4 {
             with_cost_matrix(&mut request, seed);
         }
         request
+    }
+}
+
+/// Declares `site-0` a transfer point (hours and handling drawn from `seed`) and lets
+/// every other shipment use it.
+fn with_transfer_point(request: &mut pb::SolveRequest, seed: u64) {
+    let opening_windows = if seed % 8 == 1 { vec![window(10_000, 20_000)] } else { Vec::new() };
+    request.transfer_points = vec![pb::TransferPoint {
+        site_id: "site-0".into(),
+        opening_windows,
+        handling_s: (seed % 5) as i64 * 300,
+    }];
+    for shipment in request.shipments.iter_mut().step_by(2) {
+        shipment.allow_transfer = true;
     }
 }
 
@@ -338,7 +357,9 @@ proptest! {
         let checked = tournee::checker::check(&solved.problem, &solved.matrices, &solved.solution);
         prop_assert!(checked.is_ok(), "{:?}", checked);
         // Every task is either served or unassigned with a reason, exactly once.
-        let served: usize = solved.solution.tours.iter().map(|t| t.steps.iter().filter(|s| s.task.is_some()).count()).sum();
+        // A transferred shipment's second leg repeats its two stops.
+        let second_leg = |s: &&tournee::domain::TourStep| s.transfer_leg == Some(tournee::domain::TransferLeg::Second);
+        let served: usize = solved.solution.tours.iter().map(|t| t.steps.iter().filter(|s| s.task.is_some()).filter(|s| !second_leg(s)).count()).sum();
         let shipment_stops = 2 * request.shipments.len() + request.jobs.len();
         let unassigned_stops: usize = solved.solution.unassigned.iter().map(|u| if u.task < request.shipments.len() { 2 } else { 1 }).sum();
         prop_assert_eq!(served + unassigned_stops, shipment_stops);
@@ -348,6 +369,8 @@ proptest! {
     fn plan_mode_keeps_the_given_routes(request in arbitrary_problem()) {
         // Plan mode is refused with shifts (a route names a vehicle, not a shift).
         prop_assume!(request.vehicles.iter().all(|v| v.shifts.is_empty()));
+        // So are transfer points.
+        prop_assume!(request.transfer_points.is_empty());
         let mut request = request;
         if let Some(options) = request.options.as_mut() { options.plan_only = true; }
         let solved = solve(&request);

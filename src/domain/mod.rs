@@ -9,6 +9,7 @@ mod route;
 mod solution;
 mod time_window;
 mod tour_slots;
+mod transfer;
 mod travel;
 
 pub use problem::{
@@ -23,6 +24,7 @@ pub use solution::{
     Solution, StepKind, StopReason, Summary, Tour, TourFigures, TourStep, Unassigned,
     UnassignedReason,
 };
+pub use transfer::{TransferLeg, TransferPoint};
 pub use time_window::{HORIZON_S, TimeWindow, earliest_start_s, earliest_window_s};
 pub use travel::{
     DEFAULT_DETOUR_FACTOR, DEFAULT_MAX_SNAP_DISTANCE_M, DEFAULT_OSRM_MAX_TABLE_SIZE,

@@ -18,6 +18,7 @@ mod route;
 mod search;
 mod shifts;
 mod state;
+mod transfers;
 mod warm_start;
 
 use std::sync::Mutex;
@@ -139,8 +140,20 @@ pub fn solve_checkpointed(
         )
         .with_max_iterations(options.max_iterations);
     let split = shifts::Split::of(problem);
-    let instance =
-        instance::Instance::new(split.as_ref().map_or(problem, |s| &s.problem), matrices);
+    // Validation refuses transfer points beside shifts.
+    let expansion = split
+        .is_none()
+        .then(|| transfers::Expansion::of(problem, matrices))
+        .flatten();
+    let searched = match (&split, &expansion) {
+        (Some(split), _) => &split.problem,
+        (None, Some(expansion)) => &expansion.problem,
+        (None, None) => problem,
+    };
+    let mut instance = instance::Instance::new(searched, matrices);
+    if let Some(expansion) = &expansion {
+        instance.roles = instance::transfers::roles(instance.task_count(), &expansion.groups);
+    }
     let threads = match options.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         threads => threads,
@@ -184,6 +197,9 @@ pub fn solve_checkpointed(
     solution.elapsed_ms = started.elapsed().as_millis() as u64;
     if let Some(split) = &split {
         split.join(&mut solution);
+    }
+    if let Some(expansion) = &expansion {
+        expansion.join(&mut solution);
     }
     #[cfg(debug_assertions)]
     if let Err(violations) = crate::checker::check(problem, matrices, &solution) {
