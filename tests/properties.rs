@@ -280,15 +280,29 @@ prop_compose! {
 /// delivered in the afternoon: only a transfer serves them (when neither end is the
 /// transfer point and the vans' limits allow).
 fn with_transfer_point(request: &mut pb::SolveRequest, seed: u64) {
-    let opening_windows = if seed % 8 == 1 { vec![window(10_000, 20_000)] } else { Vec::new() };
+    let opening_windows = if seed % 8 == 1 {
+        vec![window(10_000, 20_000)]
+    } else {
+        Vec::new()
+    };
     request.transfer_points = vec![pb::TransferPoint {
         site_id: "site-0".into(),
         opening_windows,
         handling_s: (seed % 5) as i64 * 300,
     }];
     let split = request.vehicles.len() >= 2;
+    if split {
+        // The hub opens around noon only: drops and pickups come close in time, so a
+        // second leg that left early would show.
+        request.transfer_points[0].opening_windows = vec![window(24_000, 2_000)];
+        request.transfer_points[0].handling_s = 600 + (seed % 3) as i64 * 600;
+    }
     for (index, vehicle) in request.vehicles.iter_mut().enumerate().filter(|_| split) {
-        vehicle.shift = Some(if index % 2 == 0 { window(0, 26_000) } else { window(24_000, 26_000) });
+        vehicle.shift = Some(if index % 2 == 0 {
+            window(0, 26_000)
+        } else {
+            window(24_000, 26_000)
+        });
         vehicle.breaks.clear();
     }
     for shipment in request.shipments.iter_mut().step_by(2) {
@@ -297,8 +311,12 @@ fn with_transfer_point(request: &mut pb::SolveRequest, seed: u64) {
             // Small and without skills: any van can carry it.
             (shipment.amount, shipment.skills) = (vec![1, 0], Vec::new());
             shipment.max_time_on_board_s = None;
-            if let Some(pickup) = shipment.pickup.as_mut() { pickup.time_windows = vec![window(0, 20_000)]; }
-            if let Some(delivery) = shipment.delivery.as_mut() { delivery.time_windows = vec![window(30_000, 20_000)]; }
+            if let Some(pickup) = shipment.pickup.as_mut() {
+                pickup.time_windows = vec![window(0, 20_000)];
+            }
+            if let Some(delivery) = shipment.delivery.as_mut() {
+                delivery.time_windows = vec![window(30_000, 20_000)];
+            }
         }
     }
 }

@@ -16,7 +16,7 @@ use tournee::pb;
 /// 08:00 in seconds from midnight: every shift starts then.
 const EIGHT: i64 = 8 * 3600;
 /// About 25 km of longitude at 45° north.
-const SPOKE_DEG: f64 = 0.318;
+const SPOKE_DEG: f64 = 0.3175;
 
 fn window(start_s: i64, end_s: i64) -> pb::TimeWindow {
     pb::TimeWindow {
@@ -26,7 +26,12 @@ fn window(start_s: i64, end_s: i64) -> pb::TimeWindow {
     }
 }
 
-fn van(id: &str, depot: &str, (fixed, per_km): (f64, f64), max_distance_m: Option<i64>) -> pb::Vehicle {
+fn van(
+    id: &str,
+    depot: &str,
+    (fixed, per_km): (f64, f64),
+    max_distance_m: Option<i64>,
+) -> pb::Vehicle {
     pb::Vehicle {
         id: id.into(),
         start_site_id: depot.into(),
@@ -134,19 +139,35 @@ fn legs(response: &pb::SolveResponse, task_id: &str) -> Vec<(String, i32, i32, S
 async fn goods_cross_at_the_hub_when_no_van_may_carry_them_direct_cheaply() {
     let allowed = solve(&crossing()).await;
     assert!(allowed.unassigned.is_empty(), "{allowed:?}");
-    let summary = allowed.summary.clone().unwrap();
+    let summary = allowed.summary.unwrap();
     assert_eq!(summary.transferred, 4, "{summary:?}");
-    let used: Vec<&str> = allowed.tours.iter().map(|t| t.vehicle_id.as_str()).collect();
+    let used: Vec<&str> = allowed
+        .tours
+        .iter()
+        .map(|t| t.vehicle_id.as_str())
+        .collect();
     assert!(!used.contains(&"long-range"), "{used:?}");
     let w1 = legs(&allowed, "w1");
     let first = pb::TransferLeg::First as i32;
     let second = pb::TransferLeg::Second as i32;
     let delivery = pb::StepKind::Delivery as i32;
     let pickup = pb::StepKind::Pickup as i32;
-    assert!(w1.contains(&("van-west".into(), pickup, first, "farm-w1".into())), "{w1:?}");
-    assert!(w1.contains(&("van-west".into(), delivery, first, "hub".into())), "{w1:?}");
-    assert!(w1.contains(&("van-east".into(), pickup, second, "hub".into())), "{w1:?}");
-    assert!(w1.contains(&("van-east".into(), delivery, second, "point-e1".into())), "{w1:?}");
+    assert!(
+        w1.contains(&("van-west".into(), pickup, first, "farm-w1".into())),
+        "{w1:?}"
+    );
+    assert!(
+        w1.contains(&("van-west".into(), delivery, first, "hub".into())),
+        "{w1:?}"
+    );
+    assert!(
+        w1.contains(&("van-east".into(), pickup, second, "hub".into())),
+        "{w1:?}"
+    );
+    assert!(
+        w1.contains(&("van-east".into(), delivery, second, "point-e1".into())),
+        "{w1:?}"
+    );
 
     let mut forbidden = crossing();
     forbidden.transfer_points.clear();
@@ -180,7 +201,12 @@ async fn the_checker_rejects_a_second_leg_that_leaves_before_the_first_arrives()
     let mut slow = problem.clone();
     slow.transfer_points[0].handling_s = 24 * 3600;
     let findings = tournee::checker::check(&slow, &matrices, &solution).unwrap_err();
-    assert!(findings.iter().any(|f| f.rule.contains("before the drop's end")), "{findings:?}");
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.rule.contains("before the drop's end")),
+        "{findings:?}"
+    );
 
     // The legs swapped on one shipment: the hub's drop now belongs to the second leg.
     let mut swapped = solution.clone();
@@ -188,7 +214,9 @@ async fn the_checker_rejects_a_second_leg_that_leaves_before_the_first_arrives()
     for step in swapped.tours.iter_mut().flat_map(|t| &mut t.steps) {
         if step.task == Some(w1) {
             step.transfer_leg = match step.transfer_leg {
-                Some(tournee::domain::TransferLeg::First) => Some(tournee::domain::TransferLeg::Second),
+                Some(tournee::domain::TransferLeg::First) => {
+                    Some(tournee::domain::TransferLeg::Second)
+                }
                 _ => Some(tournee::domain::TransferLeg::First),
             };
         }
@@ -199,12 +227,16 @@ async fn the_checker_rejects_a_second_leg_that_leaves_before_the_first_arrives()
     let mut strict = problem.clone();
     strict.tasks[w1].allow_transfer = false;
     let findings = tournee::checker::check(&strict, &matrices, &solution).unwrap_err();
-    assert!(findings.iter().any(|f| f.place == "task[w1]"), "{findings:?}");
+    assert!(
+        findings.iter().any(|f| f.place == "task[w1]"),
+        "{findings:?}"
+    );
 }
 
 #[tokio::test]
 async fn bad_transfer_fields_name_the_field() {
-    let cases: Vec<(fn(&mut pb::SolveRequest), &str)> = vec![
+    type Breaker = fn(&mut pb::SolveRequest);
+    let cases: Vec<(Breaker, &str)> = vec![
         (
             |r| r.transfer_points[0].site_id = "nowhere".into(),
             "transfer_points[0].site_id",
@@ -231,7 +263,10 @@ async fn bad_transfer_fields_name_the_field() {
         assert_eq!(status.code(), tonic::Code::InvalidArgument, "{field}");
         let bad_request = status.get_details_bad_request().expect("BadRequest");
         assert!(
-            bad_request.field_violations.iter().any(|v| v.field == field),
+            bad_request
+                .field_violations
+                .iter()
+                .any(|v| v.field == field),
             "{field} not in {:?}",
             bad_request.field_violations
         );
@@ -252,11 +287,22 @@ fn the_command_line_plans_transfers_and_names_a_bad_field() {
         .output()
         .expect("runs");
     let _ = std::fs::remove_file(&path);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let answer: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
     assert_eq!(answer["summary"]["transferred"], 4, "{answer}");
-    let legs = answer["tours"].as_array().unwrap().iter().flat_map(|t| t["steps"].as_array().unwrap());
-    assert!(legs.clone().any(|s| s["transferLeg"] == "TRANSFER_LEG_SECOND"));
+    let legs = answer["tours"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["steps"].as_array().unwrap());
+    assert!(
+        legs.clone()
+            .any(|s| s["transferLeg"] == "TRANSFER_LEG_SECOND")
+    );
 
     let mut bad = crossing();
     bad.transfer_points[0].handling_s = -5;
@@ -269,5 +315,8 @@ fn the_command_line_plans_transfers_and_names_a_bad_field() {
     assert_eq!(output.status.code(), Some(2));
     let message = String::from_utf8_lossy(&output.stderr);
     assert_eq!(message.trim_end().lines().count(), 1, "{message}");
-    assert!(message.contains("transfer_points[0].handling_s"), "{message}");
+    assert!(
+        message.contains("transfer_points[0].handling_s"),
+        "{message}"
+    );
 }

@@ -3,8 +3,8 @@
 //! solver progress → `Progress`, a computed matrix → `ComputeMatrixResponse`.
 
 use crate::domain::{
-    Objective, Problem, RouteViolation, Solution, StepKind, StopReason, Summary, Tour, TourStep, UNREACHABLE,
-    Unassigned, UnassignedReason, TransferLeg, Vehicle, currency, day_of,
+    Objective, Problem, RouteViolation, Solution, StepKind, StopReason, Summary, Tour, TourStep,
+    TransferLeg, UNREACHABLE, Unassigned, UnassignedReason, Vehicle, currency, day_of,
 };
 use crate::pb;
 use crate::pipeline::Solved;
@@ -143,9 +143,13 @@ fn unassigned(problem: &Problem, entry: &Unassigned) -> pb::Unassigned {
 
 /// Shipments that changed vehicle: one first-leg pickup each.
 fn transferred(solution: &Solution) -> u32 {
-    let first_pickups = solution.tours.iter().flat_map(|tour| &tour.steps).filter(|step| {
-        step.kind == StepKind::Pickup && step.transfer_leg == Some(TransferLeg::First)
-    });
+    let first_pickups = solution
+        .tours
+        .iter()
+        .flat_map(|tour| &tour.steps)
+        .filter(|step| {
+            step.kind == StepKind::Pickup && step.transfer_leg == Some(TransferLeg::First)
+        });
     first_pickups.count() as u32
 }
 

@@ -131,7 +131,9 @@ impl LegView {
             let Some(legs) = legs else { continue };
             let hub = legs.drop.first().and_then(|&at| step_at(solution, at).site);
             let reported = |steps: &[(usize, usize)]| {
-                steps.first().map(|&at| step_at(solution, at).service_start_s)
+                steps
+                    .first()
+                    .map(|&at| step_at(solution, at).service_start_s)
             };
             let handed_over = (reported(&legs.drop), reported(&legs.collect));
             let Some(second) = split(problem, task, hub, handed_over) else {

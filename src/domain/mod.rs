@@ -24,8 +24,8 @@ pub use solution::{
     Solution, StepKind, StopReason, Summary, Tour, TourFigures, TourStep, Unassigned,
     UnassignedReason,
 };
-pub use transfer::{TransferLeg, TransferPoint};
 pub use time_window::{HORIZON_S, TimeWindow, earliest_start_s, earliest_window_s};
+pub use transfer::{TransferLeg, TransferPoint};
 pub use travel::{
     DEFAULT_DETOUR_FACTOR, DEFAULT_MAX_SNAP_DISTANCE_M, DEFAULT_OSRM_MAX_TABLE_SIZE,
     DEFAULT_OSRM_TIMEOUT_MS, DEFAULT_STRAIGHT_LINE_SPEED_KMH, TravelMatrix, TravelSource,

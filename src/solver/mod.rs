@@ -120,6 +120,26 @@ fn run_streams(
     Ok(pool.install(|| (0..threads as u64).into_par_iter().map(&run).collect()))
 }
 
+/// The instance the searches run on: the problem, its split into shifts, or its
+/// expansion with transfer legs.
+fn searched_instance<'a>(
+    problem: &'a Problem,
+    matrices: &'a [TravelMatrix],
+    split: Option<&'a shifts::Split>,
+    expansion: Option<&'a transfers::Expansion>,
+) -> instance::Instance<'a> {
+    let searched = match (split, expansion) {
+        (Some(split), _) => &split.problem,
+        (None, Some(expansion)) => &expansion.problem,
+        (None, None) => problem,
+    };
+    let mut instance = instance::Instance::new(searched, matrices);
+    if let Some(expansion) = expansion {
+        instance.roles = instance::transfers::roles(instance.task_count(), &expansion.groups);
+    }
+    instance
+}
+
 /// Solves `problem` like [`solve_from`], each search also handing its best plan to
 /// `checkpoints` now and then when given.
 pub fn solve_checkpointed(
@@ -145,15 +165,7 @@ pub fn solve_checkpointed(
         .is_none()
         .then(|| transfers::Expansion::of(problem, matrices))
         .flatten();
-    let searched = match (&split, &expansion) {
-        (Some(split), _) => &split.problem,
-        (None, Some(expansion)) => &expansion.problem,
-        (None, None) => problem,
-    };
-    let mut instance = instance::Instance::new(searched, matrices);
-    if let Some(expansion) = &expansion {
-        instance.roles = instance::transfers::roles(instance.task_count(), &expansion.groups);
-    }
+    let instance = searched_instance(problem, matrices, split.as_ref(), expansion.as_ref());
     let threads = match options.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         threads => threads,

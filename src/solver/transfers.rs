@@ -13,8 +13,8 @@
 //! choice, which the checker does not rely on (it checks the precedence itself).
 
 use crate::domain::{
-    HORIZON_S, Problem, Solution, Task, TaskKind, TaskStop, TimeWindow, TransferLeg,
-    TransferPoint, TravelMatrix,
+    HORIZON_S, Problem, Solution, Task, TaskKind, TaskStop, TimeWindow, TransferLeg, TransferPoint,
+    TravelMatrix,
 };
 
 /// The tasks of one transferable shipment in the expanded problem.
@@ -129,7 +129,12 @@ fn legs(problem: &Problem, matrix: &TravelMatrix, task: &Task) -> Option<(Task, 
         .transfer_points
         .iter()
         .filter(|point| point.site != pickup.site && point.site != delivery.site)
-        .filter_map(|point| Some((via(point), split(problem, matrix, (pickup, delivery), point)?)))
+        .filter_map(|point| {
+            Some((
+                via(point),
+                split(problem, matrix, (pickup, delivery), point)?,
+            ))
+        })
         .min_by_key(|(through_s, _)| *through_s)?
         .1;
     let leg = |suffix: &str, from: TaskStop, to: TaskStop| Task {

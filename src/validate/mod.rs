@@ -58,8 +58,7 @@ pub fn problem_within(request: &pb::SolveRequest, policy: &Policy) -> Result<Pro
         dimensions,
     };
     let (mut vehicles, profiles) = fleet::vehicles(&mut collector, &request.vehicles, &context);
-    let mut tasks = tasks::tasks(&mut collector, request, &context);
-    let transfer_points = transfers::transfer_points(&mut collector, request, &mut tasks, &context);
+    let (mut tasks, transfer_points) = transfers::with_tasks(&mut collector, request, &context);
     let (goods_kinds, (incompatible_goods, apart_on_board)) =
         goods::goods(&mut collector, request, &mut tasks);
     let options = options::search_options(

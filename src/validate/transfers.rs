@@ -9,9 +9,20 @@ use super::violation::{Code, Collector};
 use crate::domain::{Task, TaskKind, TransferPoint};
 use crate::pb;
 
+/// The request's tasks (`tasks::tasks`) and transfer points.
+pub fn with_tasks(
+    collector: &mut Collector,
+    request: &pb::SolveRequest,
+    context: &Context,
+) -> (Vec<Task>, Vec<TransferPoint>) {
+    let mut tasks = super::tasks::tasks(collector, request, context);
+    let points = transfer_points(collector, request, &mut tasks, context);
+    (tasks, points)
+}
+
 /// The request's transfer points; marks the shipments of `tasks` (shipments first,
 /// in request order) that allow a transfer.
-pub fn transfer_points(
+fn transfer_points(
     collector: &mut Collector,
     request: &pb::SolveRequest,
     tasks: &mut [Task],

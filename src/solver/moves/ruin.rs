@@ -44,7 +44,11 @@ pub fn ruin(
         }
     }
     if !instance.roles.is_empty() {
-        removed.extend(super::transfer::drop_orphans(instance, state, &mut workspace.scratch));
+        removed.extend(super::transfer::drop_orphans(
+            instance,
+            state,
+            &mut workspace.scratch,
+        ));
         removed.sort_unstable();
         removed.dedup();
     }

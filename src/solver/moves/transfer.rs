@@ -96,7 +96,13 @@ pub fn insert_group(
         .flatten();
     match second {
         Some(second) if direct.is_none_or(|d| legs_delta + second.delta < d.delta) => {
-            apply(instance, state, group.second, &second, &mut workspace.scratch);
+            apply(
+                instance,
+                state,
+                group.second,
+                &second,
+                &mut workspace.scratch,
+            );
         }
         _ => {
             if let Some(saved) = first_saved {
@@ -105,7 +111,13 @@ pub fn insert_group(
             if let Some(direct) = direct
                 && !instance.transfer_blocked(state, group.direct)
             {
-                apply(instance, state, group.direct, &direct, &mut workspace.scratch);
+                apply(
+                    instance,
+                    state,
+                    group.direct,
+                    &direct,
+                    &mut workspace.scratch,
+                );
             }
         }
     }
