@@ -7,7 +7,8 @@
 //! `warm_start`) and the driver (`search`); `route` judges one vehicle's sequence
 //! (evaluation, trips, caches, insertion); `moves` changes plans (ruin, recreate,
 //! fleet, local search) and prices every change through `route`, which never imports
-//! `moves`.
+//! `moves`. `shifts` (a week's tours) and `transfers` (the legs of shipments that may
+//! change van at a hub) reshape the problem before the search and the answer after.
 
 mod instance;
 mod moves;
