@@ -4,10 +4,13 @@
 //! them direct at a day's fixed cost and five times the price per km; transfers forbidden plan that van
 //! direct; the checker rejects a plan whose second leg leaves the hub before the first
 //! arrives; bad transfer fields are INVALID_ARGUMENT naming the field, and one line
-//! on the command line. Every plan goes through the checker.
+//! on the command line; the HTTP/JSON door takes and answers the same, as its OpenAPI
+//! document says. Every plan goes through the checker.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+#[path = "common/http.rs"]
+mod http;
 
 use common::{assert_feasible, quick_options, site_at as site, start_server};
 use tonic_types::StatusExt;
@@ -319,4 +322,22 @@ fn the_command_line_plans_transfers_and_names_a_bad_field() {
         message.contains("transfer_points[0].handling_s"),
         "{message}"
     );
+}
+
+#[tokio::test]
+async fn the_http_door_plans_transfers_as_its_openapi_document_says() {
+    let server = http::start_http(tournee::server::ServerConfig::default()).await;
+    let document = http::openapi(&server).await;
+    let request = crossing();
+    let body = serde_json::to_value(&request).unwrap();
+    http::assert_matches(&document, "SolveRequest", &body);
+    let sent = server
+        .post("/v1/solve", body.to_string())
+        .header("x-request-timeout-ms", "3600000");
+    let (status, _, answer) = http::answer(sent.send().await.unwrap()).await;
+    assert_eq!(status, 200, "{answer}");
+    http::assert_matches(&document, "SolveResponse", &answer);
+    assert_eq!(answer["summary"]["transferred"], 4, "{answer}");
+    let response: pb::SolveResponse = serde_json::from_value(answer).unwrap();
+    assert_feasible(&request, &response);
 }
