@@ -260,12 +260,63 @@ prop_compose! {
             options: Some(pb::SolveOptions { seed, objective, threads: 1, max_iterations: Some(40), time_limit_ms: Some(3_600_000), geometry: false, effort: None, balance_per_hour: if seed % 3 == 2 { 40.0 } else { 0.0 }, plan_only: false }),
             ..Default::default()
         };
+        // Half the problems (odd seeds: no given routes; without shifts) let every other
+        // shipment change vehicle at the first site.
+        if seed % 2 == 1 && request.vehicles.iter().all(|v| v.shifts.is_empty()) {
+            with_transfer_point(&mut request, seed);
+        }
         // A fifth of the problems travel on supplied matrices with a cost matrix
         // (VROOM's `costs`), whose cells owe nothing to the durations.
         if seed % 5 == 4 {
             with_cost_matrix(&mut request, seed);
         }
         request
+    }
+}
+
+/// Declares `site-0` a transfer point (hours and handling drawn from `seed`) and lets
+/// every other shipment use it. With two vans or more, the even vans work mornings and
+/// the odd ones afternoons, and those shipments are collected in the morning and
+/// delivered in the afternoon: only a transfer serves them (when neither end is the
+/// transfer point and the vans' limits allow).
+fn with_transfer_point(request: &mut pb::SolveRequest, seed: u64) {
+    let opening_windows = if seed % 8 == 1 {
+        vec![window(10_000, 20_000)]
+    } else {
+        Vec::new()
+    };
+    request.transfer_points = vec![pb::TransferPoint {
+        site_id: "site-0".into(),
+        opening_windows,
+        handling_s: (seed % 5) as i64 * 300,
+    }];
+    let split = request.vehicles.len() >= 2;
+    if split {
+        // The hub opens around noon only: drops and pickups come closer in time.
+        request.transfer_points[0].opening_windows = vec![window(20_000, 10_000)];
+        request.transfer_points[0].handling_s = 600 + (seed % 3) as i64 * 600;
+    }
+    for (index, vehicle) in request.vehicles.iter_mut().enumerate().filter(|_| split) {
+        vehicle.shift = Some(if index % 2 == 0 {
+            window(0, 26_000)
+        } else {
+            window(22_000, 28_000)
+        });
+        vehicle.breaks.clear();
+    }
+    for shipment in request.shipments.iter_mut().step_by(2) {
+        shipment.allow_transfer = true;
+        if split {
+            // Small and without skills: any van can carry it.
+            (shipment.amount, shipment.skills) = (vec![1, 0], Vec::new());
+            shipment.max_time_on_board_s = None;
+            if let Some(pickup) = shipment.pickup.as_mut() {
+                pickup.time_windows = vec![window(0, 20_000)];
+            }
+            if let Some(delivery) = shipment.delivery.as_mut() {
+                delivery.time_windows = vec![window(30_000, 20_000)];
+            }
+        }
     }
 }
 
@@ -338,7 +389,9 @@ proptest! {
         let checked = tournee::checker::check(&solved.problem, &solved.matrices, &solved.solution);
         prop_assert!(checked.is_ok(), "{:?}", checked);
         // Every task is either served or unassigned with a reason, exactly once.
-        let served: usize = solved.solution.tours.iter().map(|t| t.steps.iter().filter(|s| s.task.is_some()).count()).sum();
+        // A transferred shipment's second leg repeats its two stops.
+        let second_leg = |s: &&tournee::domain::TourStep| s.transfer_leg == Some(tournee::domain::TransferLeg::Second);
+        let served: usize = solved.solution.tours.iter().map(|t| t.steps.iter().filter(|s| s.task.is_some()).filter(|s| !second_leg(s)).count()).sum();
         let shipment_stops = 2 * request.shipments.len() + request.jobs.len();
         let unassigned_stops: usize = solved.solution.unassigned.iter().map(|u| if u.task < request.shipments.len() { 2 } else { 1 }).sum();
         prop_assert_eq!(served + unassigned_stops, shipment_stops);
@@ -349,6 +402,8 @@ proptest! {
         // Plan mode is refused with shifts (a route names a vehicle, not a shift).
         prop_assume!(request.vehicles.iter().all(|v| v.shifts.is_empty()));
         let mut request = request;
+        // So are transfer points: this plan has none.
+        request.transfer_points.clear();
         if let Some(options) = request.options.as_mut() { options.plan_only = true; }
         let solved = solve(&request);
         for tour in &solved.solution.tours {

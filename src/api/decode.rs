@@ -3,7 +3,7 @@
 
 use crate::domain::{
     Problem, RouteViolation, Solution, StepKind, StopReason, Summary, Tour, TourFigures, TourStep,
-    Unassigned, UnassignedReason, Vehicle, ViolationCause, micro_currency,
+    TransferLeg, Unassigned, UnassignedReason, Vehicle, ViolationCause, micro_currency,
 };
 use crate::pb;
 
@@ -132,6 +132,11 @@ fn step(problem: &Problem, vehicle: &Vehicle, step: &pb::Step) -> Result<TourSte
         early_s: step.early_s,
         penalty_micro: micro_currency(step.penalty),
         violations: step.violations.iter().filter_map(violation).collect(),
+        transfer_leg: match pb::TransferLeg::try_from(step.transfer_leg) {
+            Ok(pb::TransferLeg::First) => Some(TransferLeg::First),
+            Ok(pb::TransferLeg::Second) => Some(TransferLeg::Second),
+            _ => None,
+        },
     })
 }
 

@@ -3,8 +3,8 @@
 //! solver progress → `Progress`, a computed matrix → `ComputeMatrixResponse`.
 
 use crate::domain::{
-    Objective, Problem, RouteViolation, StepKind, StopReason, Summary, Tour, TourStep, UNREACHABLE,
-    Unassigned, UnassignedReason, Vehicle, currency, day_of,
+    Objective, Problem, RouteViolation, Solution, StepKind, StopReason, Summary, Tour, TourStep,
+    TransferLeg, UNREACHABLE, Unassigned, UnassignedReason, Vehicle, currency, day_of,
 };
 use crate::pb;
 use crate::pipeline::Solved;
@@ -35,7 +35,10 @@ pub fn response(solved: &Solved) -> pb::SolveResponse {
             .iter()
             .map(|u| unassigned(problem, u))
             .collect(),
-        summary: Some(summary(&solution.summary)),
+        summary: Some(pb::Summary {
+            transferred: transferred(solution),
+            ..summary(&solution.summary)
+        }),
         stop_reason: stop_reason(solution.stop_reason) as i32,
         elapsed_ms: solution.elapsed_ms,
         travel_source: solved.travel.source.to_string(),
@@ -120,6 +123,11 @@ fn step(problem: &Problem, vehicle: &Vehicle, step: &TourStep, with_day: bool) -
         early_s: step.early_s,
         penalty: currency(step.penalty_micro),
         violations: violations(&step.violations),
+        transfer_leg: match step.transfer_leg {
+            None => pb::TransferLeg::None,
+            Some(TransferLeg::First) => pb::TransferLeg::First,
+            Some(TransferLeg::Second) => pb::TransferLeg::Second,
+        } as i32,
     }
 }
 
@@ -131,6 +139,18 @@ fn unassigned(problem: &Problem, entry: &Unassigned) -> pb::Unassigned {
         reason: reason(entry.reason) as i32,
         message: entry.reason.message().to_string(),
     }
+}
+
+/// Shipments that changed vehicle: one first-leg pickup each.
+fn transferred(solution: &Solution) -> u32 {
+    let first_pickups = solution
+        .tours
+        .iter()
+        .flat_map(|tour| &tour.steps)
+        .filter(|step| {
+            step.kind == StepKind::Pickup && step.transfer_leg == Some(TransferLeg::First)
+        });
+    first_pickups.count() as u32
 }
 
 fn summary(s: &Summary) -> pb::Summary {
@@ -148,6 +168,7 @@ fn summary(s: &Summary) -> pb::Summary {
         late_s: s.figures.late_s,
         early_s: s.figures.early_s,
         penalty: currency(s.figures.penalty_micro),
+        transferred: 0,
     }
 }
 

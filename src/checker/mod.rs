@@ -29,6 +29,10 @@
 //!   left the vehicle, starting inside one of the break's windows (waiting for it when
 //!   early), for its duration (counted as service), with no more than its `max_load`
 //!   on board; for the departure's delay a break counts as a stop without a leg;
+//! - a transferred shipment (steps marked with a transfer leg) is two shipments, farm →
+//!   transfer point and transfer point → destination, each on its tour; the second
+//!   leg's pickup starts no earlier than the first leg's drop ends plus the transfer
+//!   point's handling time, both inside its opening windows;
 //! - a task locked on a vehicle by a given route is served by that vehicle (or left
 //!   out), and the route's sequence-locked stops keep their given order.
 //!
@@ -36,7 +40,8 @@
 //! vehicle once, shipments whole, skills, goods), `locks` the given routes' locks; for each tour, `visits` resolves
 //! the steps to stops and trip loads, `replay` walks them leg by leg with the time
 //! and distance rules of `schedule`, `tour` holds the tour to its vehicle's limits,
-//! and `compare` sets what the tour reports against what was recomputed. This file
+//! and `compare` sets what the tour reports against what was recomputed; `transfers` views
+//! transferred shipments as their legs and holds the second leg to the first. This file
 //! adds the tours into the summary and compares it last.
 
 mod assignment;
@@ -49,6 +54,7 @@ mod schedule;
 mod shifts;
 mod soft;
 mod tour;
+mod transfers;
 mod visits;
 
 use crate::domain::{Problem, Solution, TravelMatrix};
@@ -59,6 +65,28 @@ pub use tour::evaluate_tour;
 /// Checks a solution; `Ok(())` when it is feasible and every reported figure matches.
 /// `matrices` holds one travel matrix per profile of `problem.profiles`.
 pub fn check(
+    problem: &Problem,
+    matrices: &[TravelMatrix],
+    solution: &Solution,
+) -> Result<(), Vec<Finding>> {
+    let Some(view) = transfers::LegView::of(problem, solution) else {
+        return check_tours(problem, matrices, solution);
+    };
+    // Transferred shipments: their legs as shipments of their own tours, then the
+    // precedence across those tours.
+    let mut findings = transfers::check(problem, solution);
+    if let Err(mut more) = check_tours(&view.problem, matrices, &view.solution) {
+        findings.append(&mut more);
+    }
+    if findings.is_empty() {
+        Ok(())
+    } else {
+        Err(findings)
+    }
+}
+
+/// Every rule but the transfers' precedence across tours.
+fn check_tours(
     problem: &Problem,
     matrices: &[TravelMatrix],
     solution: &Solution,

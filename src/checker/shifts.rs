@@ -105,6 +105,7 @@ mod tests {
             early_s: 0,
             penalty_micro: 0,
             violations: Vec::new(),
+            transfer_leg: None,
         };
         Tour {
             vehicle: 0,

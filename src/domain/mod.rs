@@ -9,6 +9,7 @@ mod route;
 mod solution;
 mod time_window;
 mod tour_slots;
+mod transfer;
 mod travel;
 
 pub use problem::{
@@ -24,6 +25,7 @@ pub use solution::{
     UnassignedReason,
 };
 pub use time_window::{HORIZON_S, TimeWindow, earliest_start_s, earliest_window_s};
+pub use transfer::{TransferLeg, TransferPoint};
 pub use travel::{
     DEFAULT_DETOUR_FACTOR, DEFAULT_MAX_SNAP_DISTANCE_M, DEFAULT_OSRM_MAX_TABLE_SIZE,
     DEFAULT_OSRM_TIMEOUT_MS, DEFAULT_STRAIGHT_LINE_SPEED_KMH, TravelMatrix, TravelSource,

@@ -232,6 +232,8 @@ pub struct Task {
     pub goods_kind: Option<usize>,
     /// Shipment or job.
     pub kind: TaskKind,
+    /// A shipment that may change vehicle at one of `Problem::transfer_points`.
+    pub allow_transfer: bool,
 }
 
 impl Task {
@@ -335,6 +337,8 @@ pub struct Problem {
     pub apart_on_board: Vec<(usize, usize)>,
     /// The vehicles' given routes (only those given), by vehicle index.
     pub routes: Vec<super::route::InitialRoute>,
+    /// Sites where shipments that allow it may change vehicle.
+    pub transfer_points: Vec<super::transfer::TransferPoint>,
 }
 
 impl Problem {

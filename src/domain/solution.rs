@@ -56,6 +56,9 @@ pub struct TourStep {
     pub penalty_micro: i64,
     /// Plan mode: the rules this step breaks (empty otherwise).
     pub violations: Vec<super::route::RouteViolation>,
+    /// The leg of a transferred shipment this pickup or delivery serves (`None`: a
+    /// shipment served direct, or not a shipment's step).
+    pub transfer_leg: Option<super::transfer::TransferLeg>,
 }
 
 /// The figures of a tour; a plan's summary and the pooling report sum them. The

@@ -254,6 +254,7 @@ impl Walk {
             early_s: 0,
             penalty_micro: 0,
             violations: Vec::new(),
+            transfer_leg: None,
         });
     }
 
@@ -332,6 +333,7 @@ impl Walk {
             early_s: 0,
             penalty_micro: 0,
             violations,
+            transfer_leg: None,
         });
     }
 }

@@ -105,11 +105,16 @@ fn write_step(
     };
     let _ = writeln!(
         out,
-        "  {when}  {:<6} {task:<24} {:<28} load {:?}{wait}{}",
+        "  {when}  {:<6} {task:<24} {:<28} load {:?}{wait}{}{}",
         verb(step.kind),
         site_name(problem, step.site),
         step.load,
-        deviation(step)
+        deviation(step),
+        match step.transfer_leg {
+            Some(crate::domain::TransferLeg::First) => " (transfer, 1st leg)",
+            Some(crate::domain::TransferLeg::Second) => " (transfer, 2nd leg)",
+            None => "",
+        }
     );
 }
 

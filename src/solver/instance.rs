@@ -6,6 +6,7 @@ use crate::domain::{Objective, Problem, Softness, TaskKind, TaskStop, TimeWindow
 mod locks;
 mod neighbours;
 mod on_board;
+pub mod transfers;
 
 /// What a stop does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +70,8 @@ pub struct Instance<'a> {
     pub early_allowed: bool,
     /// What the given routes' locks keep.
     pub locks: locks::Locks,
+    /// Per task: its role in a transfer group (empty when no shipment may transfer).
+    pub roles: Vec<Option<transfers::Role>>,
     /// `clashes[kind][other]`: goods of these kinds never share a tour (empty when the
     /// problem has no incompatible goods).
     clashes: Vec<Vec<bool>>,
@@ -186,6 +189,7 @@ impl<'a> Instance<'a> {
             neighbours,
             objective: problem.options.objective,
             locks,
+            roles: Vec::new(),
         }
     }
 

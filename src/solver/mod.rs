@@ -7,7 +7,8 @@
 //! `warm_start`) and the driver (`search`); `route` judges one vehicle's sequence
 //! (evaluation, trips, caches, insertion); `moves` changes plans (ruin, recreate,
 //! fleet, local search) and prices every change through `route`, which never imports
-//! `moves`.
+//! `moves`. `shifts` (a week's tours) and `transfers` (the legs of shipments that may
+//! change van at a hub) reshape the problem before the search and the answer after.
 
 mod instance;
 mod moves;
@@ -18,6 +19,7 @@ mod route;
 mod search;
 mod shifts;
 mod state;
+mod transfers;
 mod warm_start;
 
 use std::sync::Mutex;
@@ -119,6 +121,26 @@ fn run_streams(
     Ok(pool.install(|| (0..threads as u64).into_par_iter().map(&run).collect()))
 }
 
+/// The instance the searches run on: the problem, its split into shifts, or its
+/// expansion with transfer legs.
+fn searched_instance<'a>(
+    problem: &'a Problem,
+    matrices: &'a [TravelMatrix],
+    split: Option<&'a shifts::Split>,
+    expansion: Option<&'a transfers::Expansion>,
+) -> instance::Instance<'a> {
+    let searched = match (split, expansion) {
+        (Some(split), _) => &split.problem,
+        (None, Some(expansion)) => &expansion.problem,
+        (None, None) => problem,
+    };
+    let mut instance = instance::Instance::new(searched, matrices);
+    if let Some(expansion) = expansion {
+        instance.roles = instance::transfers::roles(instance.task_count(), &expansion.groups);
+    }
+    instance
+}
+
 /// Solves `problem` like [`solve_from`], each search also handing its best plan to
 /// `checkpoints` now and then when given.
 pub fn solve_checkpointed(
@@ -139,8 +161,12 @@ pub fn solve_checkpointed(
         )
         .with_max_iterations(options.max_iterations);
     let split = shifts::Split::of(problem);
-    let instance =
-        instance::Instance::new(split.as_ref().map_or(problem, |s| &s.problem), matrices);
+    // Validation refuses transfer points beside shifts.
+    let expansion = split
+        .is_none()
+        .then(|| transfers::Expansion::of(problem, matrices))
+        .flatten();
+    let instance = searched_instance(problem, matrices, split.as_ref(), expansion.as_ref());
     let threads = match options.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         threads => threads,
@@ -184,6 +210,9 @@ pub fn solve_checkpointed(
     solution.elapsed_ms = started.elapsed().as_millis() as u64;
     if let Some(split) = &split {
         split.join(&mut solution);
+    }
+    if let Some(expansion) = &expansion {
+        expansion.join(&mut solution);
     }
     #[cfg(debug_assertions)]
     if let Err(violations) = crate::checker::check(problem, matrices, &solution) {

@@ -10,6 +10,15 @@ use crate::domain::{Solution, Tour, Unassigned};
 /// Builds the solution of a state (every route in it is feasible).
 pub fn solution(instance: &Instance, state: &State) -> Solution {
     let mut scratch = Scratch::new(instance);
+    let mut whole;
+    let state = if instance.roles.is_empty() {
+        state
+    } else {
+        // A leg without its partner serves nothing: out before the plan is written.
+        whole = state.clone();
+        super::moves::transfer::drop_orphans(instance, &mut whole, &mut scratch);
+        &whole
+    };
     let mut tours = Vec::new();
     let mut unassigned_tasks = state.unassigned.clone();
     for (vehicle, route) in state.routes.iter().enumerate() {

@@ -107,6 +107,7 @@ impl State {
         let unassigned_weight = self
             .unassigned
             .iter()
+            .filter(|&&task| instance.roles.is_empty() || instance.counts_unassigned(self, task))
             .map(|&task| {
                 let locked = instance.locks.vehicle[task].map_or(0, |_| LOCKED_WEIGHT);
                 locked + (1 + u64::from(instance.problem.tasks[task].priority)) * stops(task) as u64
@@ -121,9 +122,15 @@ impl State {
             .iter()
             .map(|f| f.objective(instance.objective))
             .sum();
+        let unassigned = if instance.roles.is_empty() {
+            self.unassigned.len()
+        } else {
+            let counted = |&&task: &&usize| instance.counts_unassigned(self, task);
+            self.unassigned.iter().filter(counted).count()
+        };
         Score {
             unassigned_weight,
-            unassigned: self.unassigned.len(),
+            unassigned,
             vehicles,
             objective: objective + self.imbalance(instance, &[]),
         }

@@ -16,6 +16,7 @@ mod routes;
 mod sites;
 mod soft_windows;
 mod tasks;
+mod transfers;
 mod violation;
 
 pub use limits::{OsrmUrls, Policy, RequestLimits};
@@ -57,7 +58,7 @@ pub fn problem_within(request: &pb::SolveRequest, policy: &Policy) -> Result<Pro
         dimensions,
     };
     let (mut vehicles, profiles) = fleet::vehicles(&mut collector, &request.vehicles, &context);
-    let mut tasks = tasks::tasks(&mut collector, request, &context);
+    let (mut tasks, transfer_points) = transfers::with_tasks(&mut collector, request, &context);
     let (goods_kinds, (incompatible_goods, apart_on_board)) =
         goods::goods(&mut collector, request, &mut tasks);
     let options = options::search_options(
@@ -107,6 +108,7 @@ pub fn problem_within(request: &pb::SolveRequest, policy: &Policy) -> Result<Pro
         incompatible_goods,
         apart_on_board,
         routes,
+        transfer_points,
     };
     collector.finish(problem)
 }

@@ -111,6 +111,7 @@ fn task(
         priority: priority.min(100),
         goods_kind: None,
         kind,
+        allow_transfer: false,
     }
 }
 

@@ -81,6 +81,8 @@ pub fn request_from_vroom(input: &Value) -> Result<pb::SolveRequest, FormatError
         travel,
         pooling: None,
         incompatible_goods: incompatible_goods.map(|pairs| pairs.0).unwrap_or_default(),
+        // VROOM has no transfers.
+        transfer_points: Vec::new(),
     })
 }
 
@@ -221,6 +223,7 @@ impl Reader {
             priority: priority(&shipment.priority, field)?,
             max_time_on_board_s: shipment.max_time_on_board.read(&max_time_on_board)?,
             goods_kind: goods_kind(&shipment.goods_kind, field)?,
+            allow_transfer: false,
         })
     }
 

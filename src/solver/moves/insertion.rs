@@ -52,6 +52,13 @@ pub fn best_in_route(
     if instance.goods_clash(task, &state.routes[vehicle]) {
         return Err(Infeasible::IncompatibleGoods);
     }
+    if !instance.roles.is_empty()
+        && (instance.transfer_blocked(state, task) || instance.partner_on(state, task, vehicle))
+    {
+        // The other way of its transfer group serves it, its first leg is out, or its
+        // other leg is on this van.
+        return Err(Infeasible::Precedence);
+    }
     if fast_insertion::supports(instance, vehicle, &state.caches[vehicle], task) {
         return fast_best(instance, state, task, vehicle, scratch, buffer, blink);
     }

@@ -12,4 +12,5 @@ pub mod local_search;
 pub mod operator_bench;
 pub mod recreate;
 pub mod ruin;
+pub mod transfer;
 pub mod workspace;

@@ -4,9 +4,11 @@
 
 use super::haste::finish_in_haste;
 use super::insertion::{Blink, Insertion, apply, best_in_route};
+use super::transfer::insert_group;
 pub use super::workspace::Workspace;
 use crate::budget::Budget;
 use crate::solver::instance::Instance;
+use crate::solver::instance::transfers::Role;
 use crate::solver::rng::Rng;
 use crate::solver::route::evaluate::Scratch;
 use crate::solver::state::State;
@@ -71,6 +73,8 @@ pub fn best_among(
 pub fn regret(instance: &Instance, state: &mut State, workspace: &mut Workspace, budget: &Budget) {
     let vehicles = instance.problem.vehicles.len();
     let mut pending: Vec<usize> = state.unassigned.clone();
+    // The first plan serves transferable shipments direct; the search tries the legs.
+    pending.retain(|&task| !matches!(instance.role(task), Some(Role::First(_) | Role::Second(_))));
     let finish_greedily =
         |state: &mut State, workspace: &mut Workspace, pending: &mut Vec<usize>| {
             pending.sort_by_key(|&t| std::cmp::Reverse(instance.problem.tasks[t].priority));
@@ -192,6 +196,10 @@ pub fn greedy(
             rate: blink_rate,
             rng,
         };
+        if instance.role(task).is_some() {
+            insert_group(instance, state, task, workspace, Some(&mut blink));
+            continue;
+        }
         if let Some(insertion) = best_anywhere(instance, state, task, workspace, Some(&mut blink)) {
             apply(instance, state, task, &insertion, &mut workspace.scratch);
         }

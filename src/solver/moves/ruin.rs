@@ -26,6 +26,7 @@ pub fn ruin(
     };
     removed.sort_unstable();
     removed.dedup();
+    super::transfer::with_partners(instance, &mut removed);
     let mut touched = Vec::new();
     for &task in &removed {
         if let Some(vehicle) = state.remove_task(instance, task) {
@@ -41,6 +42,15 @@ pub fn ruin(
         if let Err(position) = state.unassigned.binary_search(&task) {
             state.unassigned.insert(position, task);
         }
+    }
+    if !instance.roles.is_empty() {
+        removed.extend(super::transfer::drop_orphans(
+            instance,
+            state,
+            &mut workspace.scratch,
+        ));
+        removed.sort_unstable();
+        removed.dedup();
     }
     removed
 }

@@ -350,6 +350,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             early_s: arrival.early_s,
             penalty_micro: arrival.penalty_micro,
             violations: Vec::new(),
+            transfer_leg: None,
         }
     }
 
