@@ -5,6 +5,7 @@
 
 use super::cache::{RouteCache, between};
 use super::fast_insertion::{After, Placement, fits, objective, tail, visit};
+use super::linear_shipment;
 use crate::domain::{Objective, TourFigures};
 use crate::solver::instance::{Instance, Stop};
 
@@ -24,6 +25,18 @@ pub fn shipment(
     prune: bool,
     mut visit_pair: impl FnMut(Placement) -> bool,
 ) {
+    // Only the cheapest placement wanted, on a long route: one per pickup position
+    // from segment data instead of the pair walk.
+    if prune && linear_shipment::applies(instance, vehicle, cache, pickup_index) {
+        return linear_shipment::shipment(
+            instance,
+            vehicle,
+            cache,
+            figures,
+            pickup_index,
+            visit_pair,
+        );
+    }
     let pickup = &instance.stops[pickup_index];
     let delivery = &instance.stops[pickup_index + 1];
     let capacity = &instance.problem.vehicles[vehicle].capacity;
@@ -81,7 +94,7 @@ pub fn shipment(
 /// The route's figures with the pickup (on board since node `i`) and the delivery right
 /// after old node `j`; `None` when the delivery's window or the rest of the route
 /// forbids it there.
-fn with_delivery(
+pub(super) fn with_delivery(
     instance: &Instance,
     vehicle: usize,
     cache: &RouteCache,
@@ -216,30 +229,30 @@ fn adjacent_legs(
 
 /// A shipment's pickup on board while the walk looks for where its delivery goes: the
 /// last node passed, when it was left, and what the pickup changed so far.
-struct OnBoard<'a> {
+pub(super) struct OnBoard<'a> {
     /// The pickup's load, per dimension.
     amount: &'a [i64],
     /// The vehicle's capacity, per dimension.
     capacity: &'a [i64],
     /// Row in the matrices of the pickup.
     pickup_location: usize,
-    location: Option<usize>,
-    site: Option<usize>,
-    departure_s: i64,
+    pub(super) location: Option<usize>,
+    pub(super) site: Option<usize>,
+    pub(super) departure_s: i64,
     /// Service the pickup adds: its own and the setup change of the node after it.
-    service_s: i64,
+    pub(super) service_s: i64,
     /// Extra distance and driving of the pickup between node i and node i + 1.
     pickup_distance_m: i64,
     pickup_travel_s: i64,
     /// The same once a node lies between the pickup and the delivery (0 before).
-    between_distance_m: i64,
-    between_travel_s: i64,
+    pub(super) between_distance_m: i64,
+    pub(super) between_travel_s: i64,
 }
 
 impl<'a> OnBoard<'a> {
     /// The pickup placed right after node `i`, if its load and window allow.
     #[inline]
-    fn after_pickup(
+    pub(super) fn after_pickup(
         instance: &Instance,
         vehicle: usize,
         cache: &RouteCache,
@@ -302,7 +315,7 @@ impl<'a> OnBoard<'a> {
     /// Passes old node `j` (after `i`, the pickup's position) with the pickup on board;
     /// false when its load or window forbids it, and so every later delivery position.
     #[inline]
-    fn pass(
+    pub(super) fn pass(
         &mut self,
         instance: &Instance,
         vehicle: usize,
