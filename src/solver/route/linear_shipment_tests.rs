@@ -52,11 +52,11 @@ fn round(seed: u64, shipments: usize, distance: bool) -> pb::SolveRequest {
     sites.extend((0..4).map(|i| site(format!("farm-{i}"), &mut rng)));
     sites.extend((0..6).map(|i| site(format!("point-{i}"), &mut rng)));
     let window = |rng: &mut Lcg| {
-        (rng.below(3) == 0).then(|| {
-            let start_s = 7 * 3600 + 900 * rng.below(20);
+        (rng.below(2) == 0).then(|| {
+            let start_s = 6 * 3600 + 900 * rng.below(16);
             pb::TimeWindow {
                 start_s,
-                end_s: start_s + 1800 + 900 * rng.below(6),
+                end_s: start_s + 900 + 900 * rng.below(4),
                 ..Default::default()
             }
         })
@@ -203,7 +203,7 @@ proptest! {
     #[test]
     fn cheapest_delivery_per_pickup_position_matches_brute_force(
         seed in any::<u64>(),
-        shipments in 4usize..14,
+        shipments in 6usize..24,
         distance in any::<bool>(),
     ) {
         compare(&round(seed, shipments, distance));
