@@ -5,7 +5,6 @@
 
 use super::cache::{RouteCache, between};
 use super::fast_insertion::{After, Placement, fits, objective, tail, visit};
-use super::linear_shipment;
 use crate::domain::{Objective, TourFigures};
 use crate::solver::instance::{Instance, Stop};
 
@@ -25,18 +24,6 @@ pub fn shipment(
     prune: bool,
     mut visit_pair: impl FnMut(Placement) -> bool,
 ) {
-    // Only the cheapest placement wanted, on a long route: one per pickup position
-    // from segment data instead of the pair walk.
-    if prune && linear_shipment::applies(instance, vehicle, cache, pickup_index) {
-        return linear_shipment::shipment(
-            instance,
-            vehicle,
-            cache,
-            figures,
-            pickup_index,
-            visit_pair,
-        );
-    }
     let pickup = &instance.stops[pickup_index];
     let delivery = &instance.stops[pickup_index + 1];
     let capacity = &instance.problem.vehicles[vehicle].capacity;

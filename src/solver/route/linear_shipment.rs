@@ -18,7 +18,8 @@
 //! one window per stop, the distance objective or cost rates ≥ 0 (the rounding of the
 //! cost's three terms is covered by a band, see [`ROUNDING_BAND`]), no travel-time or
 //! distance limit (which would tie the best delivery to the pickup's position); any
-//! other route goes through the walk (`applies`). It reports one placement per pickup
+//! other route goes through the walk (`applies`). Not called by the search yet: the
+//! pruned walk measured faster (see `LINEAR_FROM`). It reports one placement per pickup
 //! position (its cheapest), where the walk reports every pair it reaches: a blink then
 //! skips a pickup position's best, not one pair.
 
@@ -32,9 +33,10 @@ use super::min_tree::{EMPTY, MinTree};
 use crate::domain::{Objective, TourFigures};
 use crate::solver::instance::{Instance, Stop};
 
-/// Routes shorter than this keep the walk, which is cheaper on them than the sorting
-/// and trees here (both are exact: the choice changes only how blinks fall).
-pub const LINEAR_FROM: usize = 24;
+/// Routes from this length on are where this could replace the walk. Not wired in:
+/// measured on the generated rounds (BENCHMARKS.md, "Shipment insertion from segment
+/// data"), the walk with its lower bound was faster even at 2,000 stops.
+pub const LINEAR_FROM: usize = 96;
 
 /// The cost objective's key is 36,000 × its unrounded value; the three rounded terms
 /// are each within ½ of theirs, so two placements' costs differ by at most 3 from
@@ -212,14 +214,14 @@ fn near_placements(
                 (i, j),
                 delivery,
             );
-            if let Some(objective) = after.and_then(|after| objective(instance, vehicle, &after)) {
-                if best.is_none_or(|b| objective < b.objective) {
-                    *best = Some(Placement {
-                        first: i,
-                        second: j + 1,
-                        objective,
-                    });
-                }
+            if let Some(objective) = after.and_then(|after| objective(instance, vehicle, &after))
+                && best.is_none_or(|b| objective < b.objective)
+            {
+                *best = Some(Placement {
+                    first: i,
+                    second: j + 1,
+                    objective,
+                });
             }
         };
         offer(&mut buffers.best[i], &on_board, i);
