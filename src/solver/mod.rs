@@ -9,6 +9,7 @@
 //! fleet, local search) and prices every change through `route`, which never imports
 //! `moves`.
 
+mod decompose;
 mod instance;
 mod moves;
 mod output;
