@@ -50,7 +50,9 @@ fn solved(text: &str) -> Solved {
     pipeline::solve(&request, &Budget::new(&cancelled), &|_| {}).unwrap()
 }
 
+/// From 400 stops (the default's 1,000 would make the test slow in a debug build).
 const SETTINGS: Settings = Settings {
+    min_stops: 400,
     group_tasks: 100,
     period: 1,
     iterations_per_task: 3,
@@ -59,8 +61,7 @@ const SETTINGS: Settings = Settings {
 
 /// One pass of a fresh decomposition seeded with `seed` over `start`.
 fn pass(instance: &Instance, start: &State, seed: u64) -> State {
-    let mut decomposition = Decomposition::new(instance, seed, 0).unwrap();
-    decomposition.settings = SETTINGS;
+    let mut decomposition = Decomposition::with_settings(instance, (seed, 0), SETTINGS).unwrap();
     let cancelled = AtomicBool::new(false);
     let temperature = start.score(instance).objective as f64 / instance.task_count() as f64;
     let (merged, spent) =
@@ -103,4 +104,6 @@ fn a_pass_improves_a_regret_plan_and_keeps_it_whole_and_feasible() {
 fn small_instances_never_decompose() {
     let small = solved(include_str!("../../../data/solomon/R101.txt"));
     assert!(Decomposition::new(&Instance::new(&small.problem, &small.matrices), 0, 0).is_none());
+    let below = solved(&generated(400));
+    assert!(Decomposition::new(&Instance::new(&below.problem, &below.matrices), 0, 0).is_none());
 }
