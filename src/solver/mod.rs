@@ -10,6 +10,7 @@
 //! `moves`. `shifts` (a week's tours) and `transfers` (the legs of shipments that may
 //! change van at a hub) reshape the problem before the search and the answer after.
 
+mod decompose;
 mod instance;
 mod moves;
 mod output;

@@ -5,6 +5,7 @@
 
 use std::time::Instant;
 
+use super::decompose::Decomposition;
 use super::instance::Instance;
 use super::moves::fleet;
 use super::moves::local_search;
@@ -56,6 +57,7 @@ pub fn run(
     let annealing = Annealing::new(instance, current_score, budget, iterations);
     let mut last_improvement = iterations;
     let mut next_checkpoint = checkpoints.map(|c| Instant::now() + c.every);
+    let mut decomposition = Decomposition::new(instance, seed, stream);
     let stop_reason = loop {
         let now = Instant::now();
         if let Some(reason) = stop_reason(instance, budget, now, iterations, last_improvement) {
@@ -66,6 +68,18 @@ pub fn run(
         {
             next_checkpoint = Some(now + checkpoints.every);
             (checkpoints.sink)(snapshot(instance, stream, iterations, &best, best_score));
+        }
+        let due = decomposition.as_mut().is_some_and(Decomposition::is_due);
+        if due && let Some(decomposition) = decomposition.as_mut() {
+            let temperature = annealing.temperature(budget, now, iterations);
+            let (merged, spent) = decomposition.pass(instance, &current, temperature, budget);
+            iterations += spent;
+            (current_score, current) = (merged.score(instance), merged);
+            if current_score < best_score {
+                (best, best_score, last_improvement) = (current.clone(), current_score, iterations);
+                on_improvement(best_score);
+            }
+            continue;
         }
         iterations += 1;
         let temperature = annealing.temperature(budget, now, iterations);
@@ -93,6 +107,61 @@ pub fn run(
         score: best_score,
         iterations,
         stop_reason,
+    }
+}
+
+/// What [`refine`] found.
+pub struct Refined {
+    /// The best plan.
+    pub best: State,
+    /// Whether it is better than the plan it started from.
+    pub improved: bool,
+    /// Iterations done.
+    pub iterations: u64,
+}
+
+/// Improves the plan `warm` of a sub-problem (see `decompose`) by ruin & recreate with
+/// local search, cooling from `temperature` to a tenth of it over the budget's
+/// iteration cap; `stream` numbers it among its siblings.
+pub fn refine(
+    instance: &Instance,
+    warm: &WarmStart,
+    (seed, stream): (u64, u64),
+    budget: &Budget,
+    temperature: f64,
+) -> Refined {
+    let mut rng = Rng::new(seed, stream);
+    let mut workspace = Workspace::new(instance);
+    let mut current = State::from_warm_start(instance, warm, &mut workspace.scratch);
+    let start_score = current.score(instance);
+    regret(instance, &mut current, &mut workspace, budget);
+    let mut current_score = current.score(instance);
+    let (mut best, mut best_score) = (current.clone(), current_score);
+    let cap = budget.max_iterations().unwrap_or(0);
+    let mut iterations = 0;
+    while iterations < cap && !budget.is_over() {
+        iterations += 1;
+        let progress = iterations as f64 / cap as f64;
+        let heat = temperature * 0.1_f64.powf(progress);
+        let (candidate, score) = ruin_and_recreate(
+            instance,
+            &current,
+            best_score,
+            &mut rng,
+            &mut workspace,
+            budget,
+        );
+        if accept(score, current_score, heat, &mut rng) {
+            (current, current_score) = (candidate, score);
+            if score < best_score {
+                (best, best_score) = (current.clone(), score);
+            }
+        }
+    }
+    Refined {
+        best,
+        improved: best_score < start_score,
+        iterations,
     }
 }
 

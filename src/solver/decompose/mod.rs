@@ -1,0 +1,141 @@
+//! Decomposition of large instances: now and then the search splits its current plan
+//! into groups of nearby routes ([`groups`]), solves each group as a problem of its
+//! own ([`sub`]) with the same ruin & recreate for a bounded number of iterations, and
+//! writes back each group's plan when it is better. A sub-problem of a hundred-odd
+//! tasks iterates about ten times faster than the whole (every iteration clones, ruins
+//! and re-prices a plan of the sub-problem's size, with SISR's small ruins), as in the
+//! route-based decomposition of SISR-type and HGS-type solvers: about 1 % shorter on
+//! Gehring & Homberger 1000 at 120 s (BENCHMARKS.md, "Decomposition"). Only from a
+//! thousand stops (`SETTINGS`): smaller instances never reach it and keep their
+//! answers bit for bit. Deterministic: each pass draws from its own generator seeded by
+//! (seed, stream, pass), never from the search's.
+
+mod groups;
+mod sub;
+
+use super::instance::Instance;
+use super::rng::Rng;
+use super::route::evaluate::Scratch;
+use super::search;
+use super::state::State;
+use crate::budget::Budget;
+
+/// How a search decomposes: its size threshold and pace.
+#[derive(Debug, Clone, Copy)]
+struct Settings {
+    /// Stops (a shipment has two) from which a search decomposes.
+    min_stops: usize,
+    /// Tasks per group, about.
+    group_tasks: usize,
+    /// Iterations of the whole plan between two passes.
+    period: u64,
+    /// Iterations of a sub-problem per task of it.
+    iterations_per_task: u64,
+    /// Sub-problems start at this multiple of the search's temperature.
+    heat: f64,
+}
+
+/// Measured on Gehring & Homberger 1000 and generated cooperative rounds
+/// (BENCHMARKS.md, "Decomposition"): it pays at 1,000 stops and more; at 600 stops
+/// (300 shipments) it did not, and Solomon, Li & Lim and Gehring & Homberger up to
+/// 400 customers stay below, with their answers unchanged.
+const SETTINGS: Settings = Settings {
+    min_stops: 1_000,
+    group_tasks: 150,
+    period: 300,
+    iterations_per_task: 20,
+    heat: 1.0,
+};
+
+/// The decomposition schedule of one search.
+pub struct Decomposition {
+    settings: Settings,
+    seed: u64,
+    stream: u64,
+    passes: u64,
+    /// Iterations of the whole plan since the last pass.
+    since: u64,
+}
+
+impl Decomposition {
+    /// The schedule of search `stream` of a solve seeded with `seed`, or `None` when
+    /// `instance` is too small, gives routes (their locks span groups) or balances
+    /// workloads (a penalty over every route).
+    pub fn new(instance: &Instance, seed: u64, stream: u64) -> Option<Self> {
+        Self::with_settings(instance, (seed, stream), SETTINGS)
+    }
+
+    /// [`Self::new`] with other settings.
+    fn with_settings(
+        instance: &Instance,
+        (seed, stream): (u64, u64),
+        settings: Settings,
+    ) -> Option<Self> {
+        let problem = instance.problem;
+        let eligible = instance.stops.len() >= settings.min_stops
+            && problem.routes.is_empty()
+            && problem.options.balance_per_hour <= 0.0
+            && settings.period > 0;
+        eligible.then_some(Decomposition {
+            settings,
+            seed,
+            stream,
+            passes: 0,
+            since: 0,
+        })
+    }
+
+    /// Counts one iteration of the whole plan; whether a pass is due before it.
+    pub fn is_due(&mut self) -> bool {
+        self.since += 1;
+        self.since > self.settings.period
+    }
+
+    /// One pass over `plan` (the search's current plan, so that the annealing walk goes
+    /// on from it): every group solved from its routes at `temperature` within
+    /// `budget`; returns the merged plan (never worse than `plan`) and the iterations
+    /// the sub-problems spent.
+    pub fn pass(
+        &mut self,
+        instance: &Instance,
+        plan: &State,
+        temperature: f64,
+        budget: &Budget,
+    ) -> (State, u64) {
+        self.since = 0;
+        self.passes += 1;
+        let mut rng = Rng::new(self.seed, self.stream ^ (self.passes << 32));
+        let groups = groups::partition(instance, plan, &mut rng, self.settings.group_tasks);
+        let mut merged = plan.clone();
+        let mut scratch = Scratch::new(instance);
+        let mut spent = 0;
+        for group in groups.iter().filter(|g| g.tasks.len() >= 2) {
+            if budget.is_over() {
+                break;
+            }
+            let problem = sub::problem(instance.problem, group);
+            let sub_instance = Instance::new(&problem, instance.matrices);
+            let warm = sub::warm_start(instance, plan, group);
+            let cap = self.settings.iterations_per_task * group.tasks.len() as u64;
+            let sub_budget = budget.with_max_iterations(Some(cap));
+            let seeds = (rng.next_u64(), 0);
+            let heat = self.settings.heat * temperature;
+            let refined = search::refine(&sub_instance, &warm, seeds, &sub_budget, heat);
+            spent += refined.iterations;
+            if refined.improved {
+                sub::merge(
+                    instance,
+                    &sub_instance,
+                    &refined.best,
+                    group,
+                    &mut merged,
+                    &mut scratch,
+                );
+            }
+        }
+        (merged, spent)
+    }
+}
+
+#[cfg(test)]
+mod tests;

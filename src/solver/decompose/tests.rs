@@ -1,0 +1,109 @@
+//! A decomposition pass on a generated 400-customer instance: better than the plan it
+//! starts from, every task served once, accepted by the checker, the same twice for one
+//! seed; and no decomposition below the threshold.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::fmt::Write;
+use std::sync::atomic::AtomicBool;
+
+use super::{Decomposition, Settings};
+use crate::budget::Budget;
+use crate::pipeline::{self, Solved};
+use crate::solver::instance::Instance;
+use crate::solver::moves::recreate::{Workspace, regret};
+use crate::solver::state::State;
+
+/// A Solomon-format instance of `customers` customers spread over 100 × 100 with a
+/// linear congruential generator, half of them with a one-hour-wide window.
+fn generated(customers: usize) -> String {
+    let mut text = String::from("GEN\n\nVEHICLE\nNUMBER     CAPACITY\n  80         200\n\n");
+    text.push_str("CUSTOMER\nCUST NO. XCOORD. YCOORD. DEMAND READY TIME DUE DATE SERVICE TIME\n\n");
+    text.push_str("    0   50   50    0    0   1000    0\n");
+    let mut x: u64 = 12_345;
+    let mut draw = |bound: u64| {
+        x = x
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (x >> 33) % bound
+    };
+    for customer in 1..=customers {
+        let (cx, cy) = (draw(100), draw(100));
+        let (ready, due) = if customer % 2 == 0 {
+            let ready = 100 + draw(700);
+            (ready, ready + 60)
+        } else {
+            (0, 1000)
+        };
+        writeln!(text, "{customer} {cx} {cy} 10 {ready} {due} 10").unwrap();
+    }
+    text
+}
+
+fn solved(text: &str) -> Solved {
+    let instance = crate::scientific::parse_solomon(text).unwrap();
+    let mut request = instance.request.clone();
+    request.options = Some(crate::pb::SolveOptions {
+        max_iterations: Some(1),
+        ..request.options.unwrap_or_default()
+    });
+    let cancelled = AtomicBool::new(false);
+    pipeline::solve(&request, &Budget::new(&cancelled), &|_| {}).unwrap()
+}
+
+/// From 400 stops (the default's 1,000 would make the test slow in a debug build).
+const SETTINGS: Settings = Settings {
+    min_stops: 400,
+    group_tasks: 100,
+    period: 1,
+    iterations_per_task: 3,
+    heat: 1.0,
+};
+
+/// One pass of a fresh decomposition seeded with `seed` over `start`.
+fn pass(instance: &Instance, start: &State, seed: u64) -> State {
+    let mut decomposition = Decomposition::with_settings(instance, (seed, 0), SETTINGS).unwrap();
+    let cancelled = AtomicBool::new(false);
+    let temperature = start.score(instance).objective as f64 / instance.task_count() as f64;
+    let (merged, spent) =
+        decomposition.pass(instance, start, temperature, &Budget::new(&cancelled));
+    assert!(spent > 0);
+    merged
+}
+
+#[test]
+fn a_pass_improves_a_regret_plan_and_keeps_it_whole_and_feasible() {
+    let solved = solved(&generated(400));
+    let instance = Instance::new(&solved.problem, &solved.matrices);
+    let mut start = State::empty(&instance);
+    let cancelled = AtomicBool::new(false);
+    let mut workspace = Workspace::new(&instance);
+    regret(
+        &instance,
+        &mut start,
+        &mut workspace,
+        &Budget::new(&cancelled),
+    );
+    assert!(start.unassigned.is_empty());
+    let merged = pass(&instance, &start, 7);
+    let (before, after) = (start.score(&instance), merged.score(&instance));
+    assert!(after < before, "{after:?} is not better than {before:?}");
+    assert!(merged.unassigned.is_empty());
+    let mut served: Vec<usize> = merged.routes.iter().flatten().copied().collect();
+    served.sort_unstable();
+    assert_eq!(served, (0..instance.stops.len()).collect::<Vec<_>>());
+    let solution = crate::solver::output::solution(&instance, &merged);
+    crate::checker::check(&solved.problem, &solved.matrices, &solution).unwrap();
+    assert_eq!(
+        pass(&instance, &start, 7).routes,
+        merged.routes,
+        "not deterministic"
+    );
+}
+
+#[test]
+fn small_instances_never_decompose() {
+    let small = solved(include_str!("../../../data/solomon/R101.txt"));
+    assert!(Decomposition::new(&Instance::new(&small.problem, &small.matrices), 0, 0).is_none());
+    let below = solved(&generated(400));
+    assert!(Decomposition::new(&Instance::new(&below.problem, &below.matrices), 0, 0).is_none());
+}
