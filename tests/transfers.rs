@@ -226,6 +226,42 @@ async fn the_checker_rejects_a_second_leg_that_leaves_before_the_first_arrives()
     }
     assert!(tournee::checker::check(&problem, &matrices, &swapped).is_err());
 
+    // The second leg moved onto the first leg's tour: a transfer hands the goods over.
+    let mut one_van = solution.clone();
+    let is_leg = |step: &tournee::domain::TourStep, leg| {
+        step.task == Some(w1) && step.transfer_leg == Some(leg)
+    };
+    let tour_of = |leg| {
+        one_van
+            .tours
+            .iter()
+            .position(|t| t.steps.iter().any(|s| is_leg(s, leg)))
+            .unwrap()
+    };
+    let (first, second) = (
+        tour_of(tournee::domain::TransferLeg::First),
+        tour_of(tournee::domain::TransferLeg::Second),
+    );
+    assert_ne!(first, second, "the plan puts the legs on two vans");
+    let moved: Vec<_> = one_van.tours[second]
+        .steps
+        .iter()
+        .filter(|s| is_leg(s, tournee::domain::TransferLeg::Second))
+        .cloned()
+        .collect();
+    one_van.tours[second]
+        .steps
+        .retain(|s| !is_leg(s, tournee::domain::TransferLeg::Second));
+    let end = one_van.tours[first].steps.len() - 1;
+    one_van.tours[first].steps.splice(end..end, moved);
+    let findings = tournee::checker::check(&problem, &matrices, &one_van).unwrap_err();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.rule.contains("both legs ride one tour")),
+        "{findings:?}"
+    );
+
     // A shipment that does not allow transfers cannot be transferred.
     let mut strict = problem.clone();
     strict.tasks[w1].allow_transfer = false;

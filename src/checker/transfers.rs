@@ -1,8 +1,9 @@
 //! Transfers at a hub: a shipment whose steps carry a transfer leg is checked as two
 //! shipments (the legs) by every other rule of the checker, and here across its two
 //! tours: the shipment allows transfers, each leg has its pickup and delivery once,
-//! the first leg drops where the second picks up, at a transfer point, and the second
-//! leg's pickup there starts no earlier than the drop's end plus the handling time.
+//! the legs ride two tours, the first leg drops where the second picks up, at a
+//! transfer point, and the second leg's pickup there starts no earlier than the drop's
+//! end plus the handling time.
 
 use super::finding::Finding;
 use crate::domain::{
@@ -84,6 +85,9 @@ pub fn check(problem: &Problem, solution: &Solution) -> Vec<Finding> {
                 legs.direct
             ));
             continue;
+        }
+        if legs.drop[0].0 == legs.collect[0].0 {
+            broken("both legs ride one tour: a transfer hands the goods to another".into());
         }
         let (drop, collect) = (step(legs.drop[0]), step(legs.collect[0]));
         if drop.site != collect.site {

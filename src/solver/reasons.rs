@@ -70,6 +70,8 @@ pub fn reason(
         Infeasible::Breaks => UnassignedReason::Breaks,
         // A task alone keeps its own order: the other locked stops are in the way.
         Infeasible::Locks => UnassignedReason::FleetFull,
+        // A leg alone never meets its partner: the other vans were taken.
+        Infeasible::Transfer => UnassignedReason::FleetFull,
         Infeasible::Precedence => match problem.tasks[task].kind {
             TaskKind::Shipment { .. } => UnassignedReason::TimeWindows,
             TaskKind::Job { .. } => UnassignedReason::VehicleLimits,

@@ -59,8 +59,9 @@ pub struct Decomposition {
 
 impl Decomposition {
     /// The schedule of search `stream` of a solve seeded with `seed`, or `None` when
-    /// `instance` is too small, gives routes (their locks span groups) or balances
-    /// workloads (a penalty over every route).
+    /// `instance` is too small, gives routes (their locks span groups), balances
+    /// workloads (a penalty over every route) or may transfer shipments (a shipment's
+    /// direct task and legs must stay in one problem).
     pub fn new(instance: &Instance, seed: u64, stream: u64) -> Option<Self> {
         Self::with_settings(instance, (seed, stream), SETTINGS)
     }
@@ -74,6 +75,7 @@ impl Decomposition {
         let problem = instance.problem;
         let eligible = instance.stops.len() >= settings.min_stops
             && problem.routes.is_empty()
+            && instance.roles.is_empty()
             && problem.options.balance_per_hour <= 0.0
             && settings.period > 0;
         eligible.then_some(Decomposition {

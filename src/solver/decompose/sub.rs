@@ -36,6 +36,8 @@ pub fn problem(parent: &Problem, group: &Group) -> Problem {
         incompatible_goods: parent.incompatible_goods.clone(),
         apart_on_board: parent.apart_on_board.clone(),
         routes: Vec::new(),
+        // Decomposition runs only without transfer groups.
+        transfer_points: Vec::new(),
     }
 }
 

@@ -62,6 +62,25 @@ impl Instance<'_> {
         state.routes[vehicle].contains(&self.task_stops[partner][0])
     }
 
+    /// Whether `stops` hold both legs of one shipment: every move is judged through
+    /// this (a van carrying both legs gains nothing over carrying the goods direct).
+    pub fn both_legs(&self, stops: &[usize]) -> bool {
+        if self.roles.is_empty() {
+            return false;
+        }
+        let seconds: Vec<usize> = stops
+            .iter()
+            .filter_map(|&stop| match self.role(self.stops[stop].task) {
+                Some(Role::First(group)) => Some(group.second),
+                _ => None,
+            })
+            .collect();
+        !seconds.is_empty()
+            && stops
+                .iter()
+                .any(|&stop| seconds.contains(&self.stops[stop].task))
+    }
+
     /// Whether the unassigned `task` counts as a task left out: a leg never does (its
     /// group counts through its direct task), a direct task unless both legs are in.
     pub fn counts_unassigned(&self, state: &State, task: usize) -> bool {

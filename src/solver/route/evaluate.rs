@@ -53,6 +53,9 @@ pub fn evaluate(
     if instance.route_clashes(stops) {
         return Err(Infeasible::IncompatibleGoods);
     }
+    if instance.both_legs(stops) {
+        return Err(Infeasible::Transfer);
+    }
     if !instance.locks.in_order(vehicle, stops) {
         return Err(Infeasible::Locks);
     }

@@ -22,4 +22,6 @@ pub enum Infeasible {
     Breaks,
     /// Sequence-locked stops out of their given order.
     Locks,
+    /// Both legs of a transferred shipment on one vehicle.
+    Transfer,
 }
