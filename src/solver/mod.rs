@@ -12,6 +12,7 @@
 
 mod decompose;
 mod instance;
+mod iteration;
 mod moves;
 mod output;
 mod reasons;

@@ -107,7 +107,9 @@ impl State {
         let unassigned_weight = self
             .unassigned
             .iter()
-            .filter(|&&task| instance.roles.is_empty() || instance.counts_unassigned(self, task))
+            .filter(|&&task| {
+                instance.roles.is_empty() || instance.counts_unassigned(&self.unassigned, task)
+            })
             .map(|&task| {
                 let locked = instance.locks.vehicle[task].map_or(0, |_| LOCKED_WEIGHT);
                 locked + (1 + u64::from(instance.problem.tasks[task].priority)) * stops(task) as u64
@@ -125,7 +127,7 @@ impl State {
         let unassigned = if instance.roles.is_empty() {
             self.unassigned.len()
         } else {
-            let counted = |&&task: &&usize| instance.counts_unassigned(self, task);
+            let counted = |&&task: &&usize| instance.counts_unassigned(&self.unassigned, task);
             self.unassigned.iter().filter(counted).count()
         };
         Score {

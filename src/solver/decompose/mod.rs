@@ -11,12 +11,12 @@
 //! (seed, stream, pass), never from the search's.
 
 mod groups;
+mod refine;
 mod sub;
 
 use super::instance::Instance;
 use super::rng::Rng;
 use super::route::evaluate::Scratch;
-use super::search;
 use super::state::State;
 use crate::budget::Budget;
 
@@ -122,7 +122,7 @@ impl Decomposition {
             let sub_budget = budget.with_max_iterations(Some(cap));
             let seeds = (rng.next_u64(), 0);
             let heat = self.settings.heat * temperature;
-            let refined = search::refine(&sub_instance, &warm, seeds, &sub_budget, heat);
+            let refined = refine::refine(&sub_instance, &warm, seeds, &sub_budget, heat);
             spent += refined.iterations;
             if refined.improved {
                 sub::merge(

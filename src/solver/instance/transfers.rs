@@ -3,7 +3,6 @@
 //! is served by its direct task or by both legs, never by a mix.
 
 use super::Instance;
-use crate::solver::state::State;
 use crate::solver::transfers::Group;
 
 /// What a task is in its group.
@@ -40,8 +39,9 @@ impl Instance<'_> {
 
     /// Whether `task` must not be inserted now: the other way of its group serves it,
     /// or it is a second leg whose first leg is not in a route.
-    pub fn transfer_blocked(&self, state: &State, task: usize) -> bool {
-        let served = |task: usize| state.unassigned.binary_search(&task).is_err();
+    /// `unassigned` is the search state's sorted list of tasks in no route.
+    pub fn transfer_blocked(&self, unassigned: &[usize], task: usize) -> bool {
+        let served = |task: usize| unassigned.binary_search(&task).is_err();
         match self.role(task) {
             None => false,
             Some(Role::Direct(group)) => served(group.first) || served(group.second),
@@ -53,13 +53,13 @@ impl Instance<'_> {
     /// Whether the route of `vehicle` carries the other leg of the leg `task`: a van
     /// that carries both legs gains nothing over carrying the goods direct, so
     /// insertions put the legs on two vans.
-    pub fn partner_on(&self, state: &State, task: usize, vehicle: usize) -> bool {
+    pub fn partner_on(&self, route: &[usize], task: usize) -> bool {
         let partner = match self.role(task) {
             Some(Role::First(group)) => group.second,
             Some(Role::Second(group)) => group.first,
             _ => return false,
         };
-        state.routes[vehicle].contains(&self.task_stops[partner][0])
+        route.contains(&self.task_stops[partner][0])
     }
 
     /// Whether `stops` hold both legs of one shipment: every move is judged through
@@ -83,8 +83,8 @@ impl Instance<'_> {
 
     /// Whether the unassigned `task` counts as a task left out: a leg never does (its
     /// group counts through its direct task), a direct task unless both legs are in.
-    pub fn counts_unassigned(&self, state: &State, task: usize) -> bool {
-        let served = |task: usize| state.unassigned.binary_search(&task).is_err();
+    pub fn counts_unassigned(&self, unassigned: &[usize], task: usize) -> bool {
+        let served = |task: usize| unassigned.binary_search(&task).is_err();
         match self.role(task) {
             None => true,
             Some(Role::Direct(group)) => !(served(group.first) && served(group.second)),

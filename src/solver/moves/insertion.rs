@@ -53,7 +53,8 @@ pub fn best_in_route(
         return Err(Infeasible::IncompatibleGoods);
     }
     if !instance.roles.is_empty()
-        && (instance.transfer_blocked(state, task) || instance.partner_on(state, task, vehicle))
+        && (instance.transfer_blocked(&state.unassigned, task)
+            || instance.partner_on(&state.routes[vehicle], task))
     {
         // The other way of its transfer group serves it, its first leg is out, or its
         // other leg is on this van.
@@ -360,4 +361,35 @@ pub fn apply(
         state.unassigned.remove(position);
     }
     state.refresh(instance, insertion.vehicle, scratch);
+}
+
+/// Best insertion of `task` into the routes of `vehicles` (lowest delta, the first of
+/// equals).
+pub fn best_among(
+    instance: &Instance,
+    state: &State,
+    task: usize,
+    vehicles: impl IntoIterator<Item = usize>,
+    scratch: &mut Scratch,
+    buffer: &mut Vec<usize>,
+    mut blink: Option<&mut Blink>,
+) -> Option<Insertion> {
+    let mut best: Option<Insertion> = None;
+    for vehicle in vehicles {
+        let found = best_in_route(
+            instance,
+            state,
+            task,
+            vehicle,
+            scratch,
+            buffer,
+            blink.as_deref_mut(),
+        );
+        if let Ok(insertion) = found
+            && best.is_none_or(|b| insertion.delta < b.delta)
+        {
+            best = Some(insertion);
+        }
+    }
+    best
 }

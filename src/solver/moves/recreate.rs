@@ -3,14 +3,13 @@
 //! blinks (SISR) rebuilds after each ruin.
 
 use super::haste::finish_in_haste;
-use super::insertion::{Blink, Insertion, apply, best_in_route};
+use super::insertion::{Blink, Insertion, apply, best_among, best_in_route};
 use super::transfer::insert_group;
 pub use super::workspace::Workspace;
 use crate::budget::Budget;
 use crate::solver::instance::Instance;
 use crate::solver::instance::transfers::Role;
 use crate::solver::rng::Rng;
-use crate::solver::route::evaluate::Scratch;
 use crate::solver::state::State;
 
 /// Best insertion of `task` over every vehicle insertions may use.
@@ -33,37 +32,6 @@ fn best_anywhere(
         &mut workspace.buffer,
         blink,
     )
-}
-
-/// Best insertion of `task` into the routes of `vehicles` (lowest delta, the first of
-/// equals).
-pub fn best_among(
-    instance: &Instance,
-    state: &State,
-    task: usize,
-    vehicles: impl IntoIterator<Item = usize>,
-    scratch: &mut Scratch,
-    buffer: &mut Vec<usize>,
-    mut blink: Option<&mut Blink>,
-) -> Option<Insertion> {
-    let mut best: Option<Insertion> = None;
-    for vehicle in vehicles {
-        let found = best_in_route(
-            instance,
-            state,
-            task,
-            vehicle,
-            scratch,
-            buffer,
-            blink.as_deref_mut(),
-        );
-        if let Ok(insertion) = found
-            && best.is_none_or(|b| insertion.delta < b.delta)
-        {
-            best = Some(insertion);
-        }
-    }
-    best
 }
 
 /// Regret-2 insertion of every unassigned task, highest priority first. Regret costs

@@ -2,8 +2,7 @@
 //! whichever way is cheaper, direct or as its two legs, and leaves whole. A leg without
 //! its partner (after a repair dropped one) serves nothing: it is taken out again.
 
-use super::insertion::{Blink, Insertion, apply};
-use super::recreate::best_among;
+use super::insertion::{Blink, Insertion, apply, best_among};
 use super::workspace::Workspace;
 use crate::domain::TourFigures;
 use crate::solver::instance::Instance;
@@ -109,7 +108,7 @@ pub fn insert_group(
                 restore(state, saved, group.first);
             }
             if let Some(direct) = direct
-                && !instance.transfer_blocked(state, group.direct)
+                && !instance.transfer_blocked(&state.unassigned, group.direct)
             {
                 apply(
                     instance,

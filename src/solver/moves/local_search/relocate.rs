@@ -7,7 +7,8 @@
 use super::{GRANULARITY, Positions, arc, location, try_replace};
 use crate::domain::Objective;
 use crate::solver::instance::Instance;
-use crate::solver::moves::recreate::{Workspace, best_among};
+use crate::solver::moves::insertion::best_among;
+use crate::solver::moves::recreate::Workspace;
 use crate::solver::state::State;
 
 /// Estimated sum of the arc costs of `route` on `vehicle`, start and end included.
