@@ -3,7 +3,7 @@
 //! blinks (SISR) rebuilds after each ruin.
 
 use super::haste::finish_in_haste;
-use super::insertion::{Blink, Insertion, apply, best_among, best_in_route};
+use super::insertion::{Blink, Insertion, apply, best_in_route};
 use super::transfer::insert_group;
 pub use super::workspace::Workspace;
 use crate::budget::Budget;
@@ -11,28 +11,6 @@ use crate::solver::instance::Instance;
 use crate::solver::instance::transfers::Role;
 use crate::solver::rng::Rng;
 use crate::solver::state::State;
-
-/// Best insertion of `task` over every vehicle insertions may use.
-fn best_anywhere(
-    instance: &Instance,
-    state: &State,
-    task: usize,
-    workspace: &mut Workspace,
-    blink: Option<&mut Blink>,
-) -> Option<Insertion> {
-    let allowed = workspace.allowed.as_deref();
-    let vehicles = (0..instance.problem.vehicles.len())
-        .filter(|&vehicle| allowed.is_none_or(|allowed| allowed[vehicle]));
-    best_among(
-        instance,
-        state,
-        task,
-        vehicles,
-        &mut workspace.scratch,
-        &mut workspace.buffer,
-        blink,
-    )
-}
 
 /// Regret-2 insertion of every unassigned task, highest priority first. Regret costs
 /// O(tasks² × vehicles) on large instances (seconds at 1,000 customers): when the
@@ -168,7 +146,7 @@ pub fn greedy(
             insert_group(instance, state, task, workspace, Some(&mut blink));
             continue;
         }
-        if let Some(insertion) = best_anywhere(instance, state, task, workspace, Some(&mut blink)) {
+        if let Some(insertion) = workspace.best_anywhere(instance, state, task, Some(&mut blink)) {
             apply(instance, state, task, &insertion, &mut workspace.scratch);
         }
     }

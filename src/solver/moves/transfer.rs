@@ -2,7 +2,7 @@
 //! whichever way is cheaper, direct or as its two legs, and leaves whole. A leg without
 //! its partner (after a repair dropped one) serves nothing: it is taken out again.
 
-use super::insertion::{Blink, Insertion, apply, best_among};
+use super::insertion::{Blink, apply};
 use super::workspace::Workspace;
 use crate::domain::TourFigures;
 use crate::solver::instance::Instance;
@@ -10,28 +10,6 @@ use crate::solver::instance::transfers::Role;
 use crate::solver::route::cache::RouteCache;
 use crate::solver::route::evaluate::Scratch;
 use crate::solver::state::State;
-
-/// Cheapest insertion of `task` over the vehicles the workspace allows.
-fn cheapest(
-    instance: &Instance,
-    state: &State,
-    task: usize,
-    workspace: &mut Workspace,
-    blink: Option<&mut Blink>,
-) -> Option<Insertion> {
-    let allowed = workspace.allowed.clone();
-    let vehicles = (0..instance.problem.vehicles.len())
-        .filter(|&vehicle| allowed.as_ref().is_none_or(|allowed| allowed[vehicle]));
-    best_among(
-        instance,
-        state,
-        task,
-        vehicles,
-        &mut workspace.scratch,
-        &mut workspace.buffer,
-        blink,
-    )
-}
 
 /// One route as it was, to undo a tentative insertion.
 struct Saved {
@@ -77,11 +55,11 @@ pub fn insert_group(
     if !unassigned(state, group.direct) || !unassigned(state, group.second) {
         return;
     }
-    let direct = cheapest(instance, state, group.direct, workspace, blink);
+    let direct = workspace.best_anywhere(instance, state, group.direct, blink);
     let mut first_saved = None;
     let mut legs_delta = 0i128;
     if unassigned(state, group.first) {
-        match cheapest(instance, state, group.first, workspace, None) {
+        match workspace.best_anywhere(instance, state, group.first, None) {
             Some(first) => {
                 first_saved = Some(save(state, first.vehicle));
                 legs_delta = first.delta;
@@ -91,7 +69,7 @@ pub fn insert_group(
         }
     }
     let second = (legs_delta < i128::MAX / 4)
-        .then(|| cheapest(instance, state, group.second, workspace, None))
+        .then(|| workspace.best_anywhere(instance, state, group.second, None))
         .flatten();
     match second {
         Some(second) if direct.is_none_or(|d| legs_delta + second.delta < d.delta) => {

@@ -1,9 +1,11 @@
-//! The buffers one search's insertions share, and the vehicles they may use: below
-//! every move that inserts (`recreate`, `haste`, `fleet`, the local search), so that
-//! none of them imports another for it.
+//! The buffers one search's insertions share, the vehicles they may use, and the best
+//! insertion over them: below every move that inserts (`recreate`, `haste`, `fleet`,
+//! the transfer groups, the local search), so that none of them imports another for it.
 
+use super::insertion::{Blink, Insertion, best_among};
 use crate::solver::instance::Instance;
 use crate::solver::route::evaluate::Scratch;
+use crate::solver::state::State;
 
 /// Buffers shared by the insertion calls of one search.
 pub struct Workspace {
@@ -23,5 +25,28 @@ impl Workspace {
             buffer: Vec::new(),
             allowed: None,
         }
+    }
+
+    /// Best insertion of `task` over every vehicle insertions may use (recreate's and
+    /// the transfer groups' one way of asking).
+    pub fn best_anywhere(
+        &mut self,
+        instance: &Instance,
+        state: &State,
+        task: usize,
+        blink: Option<&mut Blink>,
+    ) -> Option<Insertion> {
+        let allowed = self.allowed.as_deref();
+        let vehicles = (0..instance.problem.vehicles.len())
+            .filter(|&vehicle| allowed.is_none_or(|allowed| allowed[vehicle]));
+        best_among(
+            instance,
+            state,
+            task,
+            vehicles,
+            &mut self.scratch,
+            &mut self.buffer,
+            blink,
+        )
     }
 }
