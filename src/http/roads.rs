@@ -19,7 +19,7 @@ use tonic::Code;
 use super::Http;
 use super::call::admit;
 use super::error::{ApiError, FieldViolation};
-use crate::roads::extent::{BoundingBox, roads_within};
+use crate::roads::extent::BoundingBox;
 
 /// The most road segments (node to node) one answer holds.
 pub const MAX_ROAD_SEGMENTS: usize = 50_000;
@@ -37,7 +37,9 @@ pub async fn roads(State(http): State<Http>, headers: HeaderMap, uri: Uri) -> Re
             let network = osm
                 .load()
                 .map_err(|error| ApiError::new(Code::Unavailable, error.to_string()))?;
-            let lines = roads_within(&network.graph, &bbox, MAX_ROAD_SEGMENTS).map_err(too_many)?;
+            let lines = network
+                .roads_within(&bbox, MAX_ROAD_SEGMENTS)
+                .map_err(too_many)?;
             let roads: Vec<String> = lines
                 .iter()
                 .map(|line| crate::travel::encode_polyline5(line))

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use super::graph::RoadGraph;
+use super::snap::SnapIndex;
 
 /// A box in degrees: west, south, east, north.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -30,14 +31,22 @@ impl BoundingBox {
 
 /// The roads with an end inside `bbox`, as polylines of (lat, lon) degrees, in a
 /// deterministic order; `Err(segments)` when they are more than `max_segments`
-/// segments (node to node), the box being too large to draw.
+/// segments (node to node), the box being too large to draw. Only the segments the
+/// snapping grid lists near the box are looked at, not the whole region's.
 pub fn roads_within(
     graph: &RoadGraph,
+    grid: &SnapIndex,
     bbox: &BoundingBox,
     max_segments: usize,
 ) -> Result<Vec<Vec<(f64, f64)>>, usize> {
     let position = |node: u32| graph.lat_lon_deg[node as usize];
-    let mut edges: Vec<(u32, u32)> = (0..graph.arc_count())
+    let near = grid.arcs_near(
+        (bbox.min_lat_deg, bbox.min_lon_deg),
+        (bbox.max_lat_deg, bbox.max_lon_deg),
+    );
+    let mut edges: Vec<(u32, u32)> = near
+        .into_iter()
+        .map(|arc| arc as usize)
         .filter(|&arc| {
             bbox.contains(position(graph.tail[arc])) || bbox.contains(position(graph.head[arc]))
         })
@@ -144,7 +153,8 @@ mod tests {
             max_lon_deg: 9.25,
             max_lat_deg: 47.2,
         };
-        let lines = roads_within(&graph(), &bbox, 100).unwrap();
+        let graph = graph();
+        let lines = roads_within(&graph, &SnapIndex::new(&graph), &bbox, 100).unwrap();
         let segments: usize = lines.iter().map(|line| line.len() - 1).sum();
         // 0-1, 1-2, 2-3 (3 is outside, 2 inside) and 1-4; not 3-5.
         assert_eq!(segments, 4, "{lines:?}");
@@ -163,6 +173,10 @@ mod tests {
             max_lon_deg: 20.0,
             max_lat_deg: 60.0,
         };
-        assert_eq!(roads_within(&graph(), &bbox, 3), Err(5));
+        let graph = graph();
+        assert_eq!(
+            roads_within(&graph, &SnapIndex::new(&graph), &bbox, 3),
+            Err(5)
+        );
     }
 }

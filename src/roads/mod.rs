@@ -257,6 +257,16 @@ impl RoadNetwork {
         )
     }
 
+    /// The roads with an end inside `bbox` as polylines, found through the snapping
+    /// grid ([`extent::roads_within`]).
+    pub fn roads_within(
+        &self,
+        bbox: &extent::BoundingBox,
+        max_segments: usize,
+    ) -> Result<Vec<Vec<(f64, f64)>>, usize> {
+        extent::roads_within(&self.graph, &self.snap_index, bbox, max_segments)
+    }
+
     /// Moves each (lat, lon) point to the nearer end of its nearest road segment.
     pub fn snap(&self, points_deg: &[(f64, f64)]) -> Vec<SnappedPoint> {
         points_deg

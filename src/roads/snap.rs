@@ -168,6 +168,25 @@ impl SnapIndex {
         [along(0, frame.columns), along(1, frame.rows)]
     }
 
+    /// The road segments (one arc each) listed in the cells a box touches, (lat, lon)
+    /// degrees from its south-west to its north-east corner, sorted: every segment
+    /// with an end inside the box is among them.
+    pub fn arcs_near(&self, south_west_deg: (f64, f64), north_east_deg: (f64, f64)) -> Vec<u32> {
+        let low = self.cell_of(self.projection.to_xy(south_west_deg));
+        let high = self.cell_of(self.projection.to_xy(north_east_deg));
+        let columns = self.frame.columns as usize;
+        let mut arcs: Vec<u32> = (low[1]..=high[1])
+            .flat_map(|y| (low[0]..=high[0]).map(move |x| y as usize * columns + x as usize))
+            .flat_map(|cell| {
+                let (first, end) = (self.cell_first[cell], self.cell_first[cell + 1]);
+                self.cell_arcs[first as usize..end as usize].iter().copied()
+            })
+            .collect();
+        arcs.sort_unstable();
+        arcs.dedup();
+        arcs
+    }
+
     /// The nearest point on a road to `lat_lon_deg`; `None` only for an empty graph.
     pub fn snap(&self, graph: &RoadGraph, lat_lon_deg: (f64, f64)) -> Option<Snapped> {
         let query = self.projection.to_xy(lat_lon_deg);
@@ -396,6 +415,37 @@ mod tests {
                     ),
                     None => assert_eq!(graph.arc_count(), 0),
                     Some(_) => panic!("a snap on a graph without roads"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_box_lists_every_segment_with_an_end_inside_it() {
+        let graph = graph(400, 17);
+        let index = SnapIndex::new(&graph);
+        let mut state = 29u64;
+        for _ in 0..200 {
+            state = state
+                .wrapping_mul(2_862_933_555_777_941_757)
+                .wrapping_add(7);
+            let (u, v) = (
+                (state >> 40) as f64 / 16_777_216.0,
+                (state & 0xff_ffff) as f64,
+            );
+            let south_west = (44.6 + 0.3 * u, 4.8 + 0.35 * (v / 16_777_216.0));
+            let north_east = (south_west.0 + 0.01 + 0.05 * u, south_west.1 + 0.02);
+            let inside = |node: u32| {
+                let (lat, lon) = graph.lat_lon_deg[node as usize];
+                (south_west.0..=north_east.0).contains(&lat)
+                    && (south_west.1..=north_east.1).contains(&lon)
+            };
+            let near = index.arcs_near(south_west, north_east);
+            for arc in 0..graph.arc_count() {
+                let (tail, head) = (graph.tail[arc], graph.head[arc]);
+                let stands_for_its_road = tail < head || graph.find_arc(head, tail).is_none();
+                if stands_for_its_road && (inside(tail) || inside(head)) {
+                    assert!(near.binary_search(&(arc as u32)).is_ok(), "arc {arc}");
                 }
             }
         }
