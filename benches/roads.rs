@@ -1,7 +1,8 @@
 //! Speed of the embedded road graph on the bundled Liechtenstein extract
 //! (© OpenStreetMap contributors, ODbL): preparation (parse, largest component,
-//! R-tree, hierarchy) and duration + distance matrices between the reference points
-//! (`data/roads/reference/points_*.json`: 1000 points OSRM snapped, seed 42).
+//! snapping grid, hierarchy and its distance companion) and duration + distance
+//! matrices between the reference points (`data/roads/reference/points_*.json`: 1000
+//! points OSRM snapped, seed 42).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
