@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{assert_feasible, quick_options, site_at as site, start_server};
+use common::{quick_options, site_at as site, solve_checked as solve, start_server};
 use tonic_types::StatusExt;
 use tournee::pb;
 
@@ -74,18 +74,6 @@ fn far_shop(shop_window: pb::TimeWindow) -> pb::SolveRequest {
         options: Some(quick_options(50)),
         ..Default::default()
     }
-}
-
-async fn solve(request: &pb::SolveRequest) -> pb::SolveResponse {
-    let server = start_server().await;
-    let mut client = server.client().await;
-    let response = client
-        .solve(request.clone())
-        .await
-        .expect("solve")
-        .into_inner();
-    assert_feasible(request, &response);
-    response
 }
 
 fn task_steps(response: &pb::SolveResponse) -> Vec<&pb::Step> {

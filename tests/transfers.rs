@@ -12,7 +12,9 @@ mod common;
 #[path = "common/http.rs"]
 mod http;
 
-use common::{assert_feasible, quick_options, site_at as site, start_server};
+use common::{
+    assert_feasible, quick_options, site_at as site, solve_checked as solve, start_server,
+};
 use tonic_types::StatusExt;
 use tournee::pb;
 
@@ -107,18 +109,6 @@ fn crossing() -> pb::SolveRequest {
         options: Some(quick_options(300)),
         ..Default::default()
     }
-}
-
-async fn solve(request: &pb::SolveRequest) -> pb::SolveResponse {
-    let server = start_server().await;
-    let mut client = server.client().await;
-    let response = client
-        .solve(request.clone())
-        .await
-        .expect("solve")
-        .into_inner();
-    assert_feasible(request, &response);
-    response
 }
 
 fn legs(response: &pb::SolveResponse, task_id: &str) -> Vec<(String, i32, i32, String)> {

@@ -10,7 +10,7 @@ mod common;
 
 use std::process::Command;
 
-use common::{assert_feasible, quick_options, site_at as site, start_server};
+use common::{quick_options, site_at as site, solve_checked as solve, start_server};
 use tonic_types::StatusExt;
 use tournee::pb;
 
@@ -89,18 +89,6 @@ fn week(shifts: Vec<pb::Shift>) -> pb::SolveRequest {
         options: Some(quick_options(300)),
         ..Default::default()
     }
-}
-
-async fn solve(request: &pb::SolveRequest) -> pb::SolveResponse {
-    let server = start_server().await;
-    let mut client = server.client().await;
-    let response = client
-        .solve(request.clone())
-        .await
-        .expect("solve")
-        .into_inner();
-    assert_feasible(request, &response);
-    response
 }
 
 /// (shift id, task id, day) of every task step.

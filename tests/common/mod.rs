@@ -159,6 +159,19 @@ pub fn quick_options(iterations: u64) -> pb::SolveOptions {
     }
 }
 
+/// Solves `request` on a fresh server and holds the answer to the checker.
+pub async fn solve_checked(request: &pb::SolveRequest) -> pb::SolveResponse {
+    let server = start_server().await;
+    let mut client = server.client().await;
+    let response = client
+        .solve(request.clone())
+        .await
+        .expect("solve")
+        .into_inner();
+    assert_feasible(request, &response);
+    response
+}
+
 /// Checks a wire response against its request with the independent checker.
 pub fn assert_feasible(request: &pb::SolveRequest, response: &pb::SolveResponse) {
     assert_feasible_with(request, response, &Default::default());
