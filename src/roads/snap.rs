@@ -108,9 +108,8 @@ impl SnapIndex {
             counts[cell] += counts[cell - 1];
         }
         self.cell_first.clone_from(&counts);
-        self.cell_arcs = vec![0; counts.last().copied().unwrap_or(0) as usize];
+        let mut placed = vec![0; counts.last().copied().unwrap_or(0) as usize];
         let mut next = counts;
-        let mut placed = std::mem::take(&mut self.cell_arcs);
         for &arc in segments {
             self.for_cells(graph, arc, |cell| {
                 placed[next[cell] as usize] = arc;
