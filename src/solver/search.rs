@@ -38,10 +38,11 @@ pub struct Outcome {
 /// Runs search number `stream` of a solve seeded with `seed`, from `warm` when given
 /// (its unassigned tasks are inserted by regret first), else from scratch, until
 /// `budget` runs out; `on_improvement` hears of each new best score, `checkpoints` (when
-/// given) of the best plan now and then.
+/// given) of the best plan now and then. With `parallel`, a large instance's
+/// decomposition solves its groups side by side on the rayon pool the search runs in.
 pub fn run(
     instance: &Instance,
-    (seed, stream): (u64, u64),
+    (seed, stream, parallel): (u64, u64, bool),
     budget: &Budget,
     on_improvement: &(dyn Fn(Score) + Sync),
     (warm, checkpoints): (Option<&WarmStart>, Option<&Checkpoints>),
@@ -56,7 +57,13 @@ pub fn run(
     let annealing = Annealing::new(instance, current_score, budget, iterations);
     let mut last_improvement = iterations;
     let mut next_checkpoint = checkpoints.map(|c| Instant::now() + c.every);
-    let mut decomposition = Decomposition::new(instance, seed, stream);
+    let mut decomposition = Decomposition::new(instance, seed, stream).map(|decomposition| {
+        if parallel {
+            decomposition.in_parallel()
+        } else {
+            decomposition
+        }
+    });
     let stop_reason = loop {
         let now = Instant::now();
         if let Some(reason) = stop_reason(instance, budget, now, iterations, last_improvement) {
