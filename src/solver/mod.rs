@@ -13,6 +13,7 @@
 //! change van at a hub) reshape the problem before the search and the answer after.
 
 mod decompose;
+mod exchange;
 mod instance;
 mod iteration;
 mod moves;
@@ -126,6 +127,12 @@ fn run_streams(
     Ok(pool.install(|| (0..streams as u64).into_par_iter().map(&run).collect()))
 }
 
+/// Iterations between two meetings of the parallel searches: about a tenth of a
+/// second's work on a hundred tasks, longer on larger instances.
+fn meeting_period(instance: &instance::Instance) -> u64 {
+    (10 * instance.task_count() as u64).max(500)
+}
+
 /// The instance the searches run on: the problem, its split into shifts, or its
 /// expansion with transfer legs.
 fn searched_instance<'a>(
@@ -196,13 +203,15 @@ pub fn solve_checkpointed(
     // instances"). The answer is then the same for every thread count.
     let parallel = threads > 1 && decompose::Decomposition::applies(&instance);
     let streams = if parallel { 1 } else { threads };
+    let meetings = exchange::Exchange::new(streams, meeting_period(&instance));
     let run = |stream: u64| {
+        let seat = (streams > 1).then(|| meetings.seat(stream));
         search::run(
             &instance,
             (options.seed, stream, parallel),
             &budget,
             &on_improvement,
-            (warm, checkpoints),
+            (warm, checkpoints, seat),
         )
     };
     let outcomes = run_streams((threads, streams), run)?;

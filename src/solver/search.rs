@@ -6,6 +6,7 @@
 use std::time::Instant;
 
 use super::decompose::Decomposition;
+use super::exchange::Seat;
 use super::instance::Instance;
 use super::iteration::{accept, ruin_and_recreate};
 use super::moves::fleet;
@@ -39,13 +40,19 @@ pub struct Outcome {
 /// (its unassigned tasks are inserted by regret first), else from scratch, until
 /// `budget` runs out; `on_improvement` hears of each new best score, `checkpoints` (when
 /// given) of the best plan now and then. With `parallel`, a large instance's
-/// decomposition solves its groups side by side on the rayon pool the search runs in.
+/// decomposition solves its groups side by side on the rayon pool the search runs in;
+/// with a `seat`, the search meets the other searches now and then and goes on from the
+/// best plan of all when it beats its own.
 pub fn run(
     instance: &Instance,
     (seed, stream, parallel): (u64, u64, bool),
     budget: &Budget,
     on_improvement: &(dyn Fn(Score) + Sync),
-    (warm, checkpoints): (Option<&WarmStart>, Option<&Checkpoints>),
+    (warm, checkpoints, mut seat): (
+        Option<&WarmStart>,
+        Option<&Checkpoints>,
+        Option<Seat<State>>,
+    ),
 ) -> Outcome {
     let mut rng = Rng::new(seed, stream);
     let mut workspace = Workspace::new(instance);
@@ -106,6 +113,13 @@ pub fn run(
                 last_improvement = iterations;
                 on_improvement(best_score);
             }
+        }
+        let met = seat
+            .as_mut()
+            .and_then(|seat| seat.is_due(iterations).then_some(seat));
+        if let Some((plan, score)) = met.and_then(|seat| seat.meet(&best, best_score)) {
+            (best, best_score, last_improvement) = (plan.clone(), score, iterations);
+            (current, current_score) = (plan, score);
         }
     };
     Outcome {
