@@ -127,6 +127,24 @@ fn run_streams(
     Ok(pool.install(|| (0..streams as u64).into_par_iter().map(&run).collect()))
 }
 
+/// The best of the searches' `outcomes` (the first on ties) as a solution of
+/// `instance`, with the iterations of all.
+fn best_of(instance: &instance::Instance, outcomes: Vec<search::Outcome>) -> Solution {
+    let iterations = outcomes.iter().map(|o| o.iterations).sum();
+    let best = outcomes
+        .into_iter()
+        .enumerate()
+        .min_by_key(|(index, outcome)| (outcome.score, *index))
+        .map(|(_, o)| o);
+    let mut solution = match &best {
+        Some(outcome) => output::solution(instance, &outcome.best),
+        None => output::solution(instance, &state::State::empty(instance)),
+    };
+    solution.stop_reason = best.map_or(StopReason::MaxIterations, |o| o.stop_reason);
+    solution.iterations = iterations;
+    solution
+}
+
 /// Iterations between two meetings of the parallel searches: about a tenth of a
 /// second's work on a hundred tasks, longer on larger instances.
 fn meeting_period(instance: &instance::Instance) -> u64 {
@@ -214,19 +232,7 @@ pub fn solve_checkpointed(
             (warm, checkpoints, seat),
         )
     };
-    let outcomes = run_streams((threads, streams), run)?;
-    let iterations = outcomes.iter().map(|o| o.iterations).sum();
-    let best = outcomes
-        .into_iter()
-        .enumerate()
-        .min_by_key(|(index, outcome)| (outcome.score, *index))
-        .map(|(_, o)| o);
-    let mut solution = match &best {
-        Some(outcome) => output::solution(&instance, &outcome.best),
-        None => output::solution(&instance, &state::State::empty(&instance)),
-    };
-    solution.stop_reason = best.map_or(StopReason::MaxIterations, |o| o.stop_reason);
-    solution.iterations = iterations;
+    let mut solution = best_of(&instance, run_streams((threads, streams), run)?);
     solution.elapsed_ms = started.elapsed().as_millis() as u64;
     if let Some(split) = &split {
         split.join(&mut solution);
