@@ -81,3 +81,6 @@ pub fn best_among_below(
     }
     best
 }
+
+#[cfg(test)]
+mod tests;
