@@ -151,16 +151,11 @@ fn fast_best(
         true
     };
     // Verified candidates need every placement: only the cheapest may be pruned to.
-    let ceiling = if verify { None } else { ceiling };
-    placements(
-        instance,
-        state,
-        vehicle,
-        stops,
+    let walk = fast_shipment::Walk {
+        prune: !verify,
         ceiling,
-        !verify,
-        &mut consider,
-    );
+    };
+    placements(instance, state, vehicle, stops, walk, &mut consider);
     if verify {
         candidates.sort_by_key(|c| (c.delta, c.first, c.second));
         best = candidates.into_iter().find(|c| {
@@ -173,31 +168,38 @@ fn fast_best(
     #[cfg(debug_assertions)]
     if blink.is_none() {
         let full = full_best(instance, state, task, vehicle, scratch, buffer);
-        // Above the cap, any dearer placement (or none) may come back.
-        let within = |delta: Option<i128>| delta.filter(|&d| cap.is_none_or(|cap| d <= cap));
-        let found = within(best.map(|b| b.delta));
-        debug_assert_eq!(within(full), found, "fast insertion missed a placement");
+        check_best(full, best.map(|b| b.delta), cap);
     }
     best.ok_or(Infeasible::TimeWindows)
 }
 
+/// Debug cross-check of [`fast_best`]: its best delta is the simulation's `full` one
+/// whenever that is at most `cap` (above it, any dearer placement, or none, may come
+/// back).
+#[cfg(debug_assertions)]
+fn check_best(full: Option<i128>, found: Option<i128>, cap: Option<i128>) {
+    let within = |delta: Option<i128>| delta.filter(|&d| cap.is_none_or(|cap| d <= cap));
+    debug_assert_eq!(
+        within(full),
+        within(found),
+        "fast insertion missed a placement"
+    );
+}
+
 /// Every placement of a task's `stops` on the route of `vehicle`, priced from its cache,
-/// to `consider` (which says whether it took one into account); a shipment's are pruned
-/// to those that may be the cheapest, and reach at most `ceiling`, when `prune`.
+/// to `consider` (which says whether it took one into account); a shipment's walked to
+/// as `walk` says.
 fn placements(
     instance: &Instance,
     state: &State,
     vehicle: usize,
     stops: &[usize],
-    ceiling: Option<i64>,
-    prune: bool,
+    walk: fast_shipment::Walk,
     consider: &mut dyn FnMut(fast_insertion::Placement) -> bool,
 ) {
     let (cache, figures) = (&state.caches[vehicle], &state.figures[vehicle]);
     if stops.len() == 2 {
-        let (pickup, ceiling) = (stops[0], ceiling.filter(|_| prune));
-        let walk = fast_shipment::Walk { prune, ceiling };
-        fast_shipment::shipment(instance, vehicle, cache, figures, pickup, walk, consider);
+        fast_shipment::shipment(instance, vehicle, cache, figures, stops[0], walk, consider);
     } else {
         fast_insertion::job(instance, vehicle, cache, figures, stops[0], |placement| {
             consider(placement);
