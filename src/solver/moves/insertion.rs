@@ -12,6 +12,8 @@ use crate::solver::route::fast_shipment;
 use crate::solver::route::infeasible::Infeasible;
 use crate::solver::state::State;
 
+pub use super::bounded::best_among;
+
 /// Extra weight of opening a vehicle under the vehicles-first objective.
 const NEW_VEHICLE_WEIGHT: i128 = 1 << 70;
 
@@ -46,6 +48,23 @@ pub fn best_in_route(
     buffer: &mut Vec<usize>,
     blink: Option<&mut Blink>,
 ) -> Result<Insertion, Infeasible> {
+    best_in_route_below(instance, state, task, vehicle, scratch, buffer, blink, None)
+}
+
+/// [`best_in_route`] for a caller that wants nothing dearer than `cap` (a delta): a
+/// shipment's placements that cannot cost at most `cap` are not walked to, so the answer
+/// is the cheapest insertion when that costs at most `cap`, else a dearer one or none.
+#[allow(clippy::too_many_arguments)]
+pub fn best_in_route_below(
+    instance: &Instance,
+    state: &State,
+    task: usize,
+    vehicle: usize,
+    scratch: &mut Scratch,
+    buffer: &mut Vec<usize>,
+    blink: Option<&mut Blink>,
+    cap: Option<i128>,
+) -> Result<Insertion, Infeasible> {
     if !instance.compatible[task][vehicle] {
         return Err(Infeasible::Capacity);
     }
@@ -61,7 +80,8 @@ pub fn best_in_route(
         return Err(Infeasible::Precedence);
     }
     if fast_insertion::supports(instance, vehicle, &state.caches[vehicle], task) {
-        return fast_best(instance, state, task, vehicle, scratch, buffer, blink);
+        let job = (instance, state, task, vehicle);
+        return fast_best(job, scratch, buffer, blink, cap);
     }
     simulated_best(instance, state, task, vehicle, scratch, buffer, blink)
 }
@@ -77,18 +97,19 @@ fn skip(blink: &mut Option<&mut Blink>) -> bool {
 
 /// [`best_in_route`] priced in O(1) per position from the route's cache; `scratch` and
 /// `buffer` only confirm candidates under a working-time limit (and check in debug
-/// builds that the fast figures match the simulation).
+/// builds that the fast figures match the simulation). Pruned at `cap` as
+/// [`best_in_route_below`] says.
 fn fast_best(
-    instance: &Instance,
-    state: &State,
-    task: usize,
-    vehicle: usize,
+    (instance, state, task, vehicle): (&Instance, &State, usize, usize),
     scratch: &mut Scratch,
     buffer: &mut Vec<usize>,
     mut blink: Option<&mut Blink>,
+    cap: Option<i128>,
 ) -> Result<Insertion, Infeasible> {
     let before = state.figures[vehicle].objective(instance.objective);
     let opening = opening_weight(instance, &state.routes[vehicle]);
+    // The route objective a placement within `cap` reaches at most.
+    let ceiling = cap.and_then(|cap| i64::try_from(cap - opening + i128::from(before)).ok());
     let stops = &instance.task_stops[task];
     let mut best: Option<Insertion> = None;
     // With a working-time limit the fast check cannot see the working time: keep
@@ -130,7 +151,11 @@ fn fast_best(
         true
     };
     // Verified candidates need every placement: only the cheapest may be pruned to.
-    placements(instance, state, vehicle, stops, !verify, &mut consider);
+    let walk = fast_shipment::Walk {
+        prune: !verify,
+        ceiling,
+    };
+    placements(instance, state, vehicle, stops, walk, &mut consider);
     if verify {
         candidates.sort_by_key(|c| (c.delta, c.first, c.second));
         best = candidates.into_iter().find(|c| {
@@ -143,29 +168,38 @@ fn fast_best(
     #[cfg(debug_assertions)]
     if blink.is_none() {
         let full = full_best(instance, state, task, vehicle, scratch, buffer);
-        debug_assert_eq!(
-            full,
-            best.map(|b| b.delta),
-            "fast insertion missed a placement"
-        );
+        check_best(full, best.map(|b| b.delta), cap);
     }
     best.ok_or(Infeasible::TimeWindows)
 }
 
+/// Debug cross-check of [`fast_best`]: its best delta is the simulation's `full` one
+/// whenever that is at most `cap` (above it, any dearer placement, or none, may come
+/// back).
+#[cfg(debug_assertions)]
+fn check_best(full: Option<i128>, found: Option<i128>, cap: Option<i128>) {
+    let within = |delta: Option<i128>| delta.filter(|&d| cap.is_none_or(|cap| d <= cap));
+    debug_assert_eq!(
+        within(full),
+        within(found),
+        "fast insertion missed a placement"
+    );
+}
+
 /// Every placement of a task's `stops` on the route of `vehicle`, priced from its cache,
-/// to `consider` (which says whether it took one into account); a shipment's are pruned
-/// to those that may be the cheapest when `prune`.
+/// to `consider` (which says whether it took one into account); a shipment's walked to
+/// as `walk` says.
 fn placements(
     instance: &Instance,
     state: &State,
     vehicle: usize,
     stops: &[usize],
-    prune: bool,
+    walk: fast_shipment::Walk,
     consider: &mut dyn FnMut(fast_insertion::Placement) -> bool,
 ) {
     let (cache, figures) = (&state.caches[vehicle], &state.figures[vehicle]);
     if stops.len() == 2 {
-        fast_shipment::shipment(instance, vehicle, cache, figures, stops[0], prune, consider);
+        fast_shipment::shipment(instance, vehicle, cache, figures, stops[0], walk, consider);
     } else {
         fast_insertion::job(instance, vehicle, cache, figures, stops[0], |placement| {
             consider(placement);
@@ -361,35 +395,4 @@ pub fn apply(
         state.unassigned.remove(position);
     }
     state.refresh(instance, insertion.vehicle, scratch);
-}
-
-/// Best insertion of `task` into the routes of `vehicles` (lowest delta, the first of
-/// equals).
-pub fn best_among(
-    instance: &Instance,
-    state: &State,
-    task: usize,
-    vehicles: impl IntoIterator<Item = usize>,
-    scratch: &mut Scratch,
-    buffer: &mut Vec<usize>,
-    mut blink: Option<&mut Blink>,
-) -> Option<Insertion> {
-    let mut best: Option<Insertion> = None;
-    for vehicle in vehicles {
-        let found = best_in_route(
-            instance,
-            state,
-            task,
-            vehicle,
-            scratch,
-            buffer,
-            blink.as_deref_mut(),
-        );
-        if let Ok(insertion) = found
-            && best.is_none_or(|b| insertion.delta < b.delta)
-        {
-            best = Some(insertion);
-        }
-    }
-    best
 }
