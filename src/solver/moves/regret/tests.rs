@@ -73,9 +73,9 @@ fn reference(instance: &Instance, state: &mut State, workspace: &mut Workspace) 
         best_in_route(instance, state, task, vehicle, scratch, buffer, None).ok()
     };
     for &task in &pending {
-        for vehicle in 0..vehicles {
-            cache[task][vehicle] = price(state, workspace, task, vehicle);
-        }
+        cache[task] = (0..vehicles)
+            .map(|vehicle| price(state, workspace, task, vehicle))
+            .collect();
     }
     while !pending.is_empty() {
         let top = pending
