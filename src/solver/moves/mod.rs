@@ -13,6 +13,7 @@ pub mod insertion;
 pub mod local_search;
 pub mod operator_bench;
 pub mod recreate;
+pub mod regret;
 pub mod ruin;
 pub mod transfer;
 pub mod workspace;
