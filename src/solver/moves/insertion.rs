@@ -3,12 +3,13 @@
 //! the route tier's fast paths when they are exact, else by simulation. Recreate,
 //! relocate and the operator bench all place tasks through it.
 
+mod fast;
+
 use crate::domain::Objective;
 use crate::solver::instance::Instance;
 use crate::solver::rng::Rng;
 use crate::solver::route::evaluate::{Scratch, evaluate};
 use crate::solver::route::fast_insertion;
-use crate::solver::route::fast_shipment;
 use crate::solver::route::infeasible::Infeasible;
 use crate::solver::state::State;
 
@@ -61,7 +62,7 @@ pub fn best_in_route(
         return Err(Infeasible::Precedence);
     }
     if fast_insertion::supports(instance, vehicle, &state.caches[vehicle], task) {
-        return fast_best(instance, state, task, vehicle, scratch, buffer, blink);
+        return fast::fast_best(instance, state, task, vehicle, scratch, buffer, blink);
     }
     simulated_best(instance, state, task, vehicle, scratch, buffer, blink)
 }
@@ -72,104 +73,6 @@ fn skip(blink: &mut Option<&mut Blink>) -> bool {
     match blink {
         Some(b) if b.rate > 0.0 => b.rng.unit() < b.rate,
         _ => false,
-    }
-}
-
-/// [`best_in_route`] priced in O(1) per position from the route's cache; `scratch` and
-/// `buffer` only confirm candidates under a working-time limit (and check in debug
-/// builds that the fast figures match the simulation).
-fn fast_best(
-    instance: &Instance,
-    state: &State,
-    task: usize,
-    vehicle: usize,
-    scratch: &mut Scratch,
-    buffer: &mut Vec<usize>,
-    mut blink: Option<&mut Blink>,
-) -> Result<Insertion, Infeasible> {
-    let before = state.figures[vehicle].objective(instance.objective);
-    let opening = opening_weight(instance, &state.routes[vehicle]);
-    let stops = &instance.task_stops[task];
-    let mut best: Option<Insertion> = None;
-    // With a working-time limit the fast check cannot see the working time: keep
-    // every candidate, then confirm the cheapest ones by simulation.
-    let verify = instance.problem.vehicles[vehicle]
-        .max_working_time_s
-        .is_some();
-    let mut candidates: Vec<Insertion> = Vec::new();
-    let mut consider = |placement: fast_insertion::Placement| -> bool {
-        if skip(&mut blink) {
-            return false;
-        }
-        debug_assert!(
-            verify
-                || full_objective(
-                    instance,
-                    state,
-                    task,
-                    vehicle,
-                    placement.first,
-                    placement.second,
-                    scratch,
-                    buffer
-                ) == Some(placement.objective),
-            "fast insertion disagrees with the simulation"
-        );
-        let delta = i128::from(placement.objective - before) + opening;
-        let insertion = Insertion {
-            vehicle,
-            first: placement.first,
-            second: placement.second,
-            delta,
-        };
-        if verify {
-            candidates.push(insertion);
-        } else if best.is_none_or(|b| delta < b.delta) {
-            best = Some(insertion);
-        }
-        true
-    };
-    // Verified candidates need every placement: only the cheapest may be pruned to.
-    placements(instance, state, vehicle, stops, !verify, &mut consider);
-    if verify {
-        candidates.sort_by_key(|c| (c.delta, c.first, c.second));
-        best = candidates.into_iter().find(|c| {
-            full_objective(
-                instance, state, task, vehicle, c.first, c.second, scratch, buffer,
-            )
-            .is_some()
-        });
-    }
-    #[cfg(debug_assertions)]
-    if blink.is_none() {
-        let full = full_best(instance, state, task, vehicle, scratch, buffer);
-        debug_assert_eq!(
-            full,
-            best.map(|b| b.delta),
-            "fast insertion missed a placement"
-        );
-    }
-    best.ok_or(Infeasible::TimeWindows)
-}
-
-/// Every placement of a task's `stops` on the route of `vehicle`, priced from its cache,
-/// to `consider` (which says whether it took one into account); a shipment's are pruned
-/// to those that may be the cheapest when `prune`.
-fn placements(
-    instance: &Instance,
-    state: &State,
-    vehicle: usize,
-    stops: &[usize],
-    prune: bool,
-    consider: &mut dyn FnMut(fast_insertion::Placement) -> bool,
-) {
-    let (cache, figures) = (&state.caches[vehicle], &state.figures[vehicle]);
-    if stops.len() == 2 {
-        fast_shipment::shipment(instance, vehicle, cache, figures, stops[0], prune, consider);
-    } else {
-        fast_insertion::job(instance, vehicle, cache, figures, stops[0], |placement| {
-            consider(placement);
-        });
     }
 }
 
