@@ -59,10 +59,7 @@ impl Costs {
             .fixed_micro
             .saturating_add(per::<METRES_PER_KM>(self.per_km_micro, distance_m))
             .saturating_add(per::<SECONDS_PER_HOUR>(self.per_hour_micro, travel_s))
-            .saturating_add(per::<SECONDS_PER_HOUR>(
-                self.per_task_hour_micro,
-                service_s,
-            ))
+            .saturating_add(per::<SECONDS_PER_HOUR>(self.per_task_hour_micro, service_s))
             .saturating_add(per::<1>(MICRO_PER_CURRENCY, matrix_cost));
         total.min(MAX_TOUR_COST_MICRO)
     }

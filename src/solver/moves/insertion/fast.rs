@@ -72,11 +72,14 @@ pub(super) fn fast_best(
         placements(instance, state, vehicle, stops, prune, &mut consider)
     };
     let pruned = walk(true, &mut candidates, scratch, buffer);
-    let confirmed = |(_, first, second): Candidate, scratch: &mut Scratch, buffer: &mut Vec<usize>| {
-        !verify
-            || full_objective(instance, state, task, vehicle, first, second, scratch, buffer)
+    let confirmed =
+        |(_, first, second): Candidate, scratch: &mut Scratch, buffer: &mut Vec<usize>| {
+            !verify
+                || full_objective(
+                    instance, state, task, vehicle, first, second, scratch, buffer,
+                )
                 .is_some()
-    };
+        };
     let chosen = match candidates.iter().copied().min() {
         Some(key) if confirmed(key, scratch, buffer) => Some(key),
         Some(_) if pruned => {
@@ -86,12 +89,7 @@ pub(super) fn fast_best(
         Some(_) => cheapest_confirmed(&mut candidates, |key| confirmed(key, scratch, buffer)),
         None => None,
     };
-    let best = chosen.map(|(delta, first, second)| Insertion {
-        vehicle,
-        first,
-        second,
-        delta,
-    });
+    let best = chosen.map(|key| insertion(vehicle, key));
     scratch.placements = candidates;
     #[cfg(debug_assertions)]
     if blink.is_none() {
@@ -103,6 +101,16 @@ pub(super) fn fast_best(
         );
     }
     best.ok_or(Infeasible::TimeWindows)
+}
+
+/// The insertion of a kept placement on `vehicle`.
+fn insertion(vehicle: usize, (delta, first, second): Candidate) -> Insertion {
+    Insertion {
+        vehicle,
+        first,
+        second,
+        delta,
+    }
 }
 
 /// Every placement of a task's `stops` on the route of `vehicle`, priced from its cache,
@@ -126,7 +134,6 @@ fn placements(
         false
     }
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -186,6 +193,9 @@ mod tests {
                 }
             }
         }
-        assert!(compared > 500 && refused > 0, "{compared} compared, {refused} refused");
+        assert!(
+            compared > 500 && refused > 0,
+            "{compared} compared, {refused} refused"
+        );
     }
 }
