@@ -1,7 +1,9 @@
 //! The solver: a validated problem and its travel matrices in, a solution out. Sync,
 //! CPU-only and deterministic: `threads` independent searches run on a rayon pool, each
 //! seeded from `(seed, index)`, and the best wins by `(score, index)`, so a seed, a
-//! thread count and an iteration limit always give the same answer.
+//! thread count and an iteration limit always give the same answer. A large instance
+//! (one the search decomposes) gets one search instead, whose sub-problems share the
+//! pool's threads: it scales with the cores rather than repeating the walk.
 //!
 //! Layout: the model at the top (`instance`, `state`, `output`, `reasons`, `rng`,
 //! `warm_start`) and the driver (`search`); `route` judges one vehicle's sequence
@@ -11,6 +13,7 @@
 //! change van at a hub) reshape the problem before the search and the answer after.
 
 mod decompose;
+mod exchange;
 mod instance;
 mod iteration;
 mod moves;
@@ -106,9 +109,10 @@ pub fn solve_from(
     solve_checkpointed(problem, matrices, budget, on_progress, warm, None)
 }
 
-/// Runs one search per thread, each on its own stream of the seed.
+/// Runs `streams` searches on a pool of `threads` threads, each on its own stream of
+/// the seed.
 fn run_streams(
-    threads: usize,
+    (threads, streams): (usize, usize),
     run: impl Fn(u64) -> search::Outcome + Sync + Send,
 ) -> Result<Vec<search::Outcome>, SolveError> {
     if threads == 1 {
@@ -120,7 +124,31 @@ fn run_streams(
         .num_threads(threads)
         .build()
         .map_err(|error| SolveError::ThreadPool(error.to_string()))?;
-    Ok(pool.install(|| (0..threads as u64).into_par_iter().map(&run).collect()))
+    Ok(pool.install(|| (0..streams as u64).into_par_iter().map(&run).collect()))
+}
+
+/// The best of the searches' `outcomes` (the first on ties) as a solution of
+/// `instance`, with the iterations of all.
+fn best_of(instance: &instance::Instance, outcomes: Vec<search::Outcome>) -> Solution {
+    let iterations = outcomes.iter().map(|o| o.iterations).sum();
+    let best = outcomes
+        .into_iter()
+        .enumerate()
+        .min_by_key(|(index, outcome)| (outcome.score, *index))
+        .map(|(_, o)| o);
+    let mut solution = match &best {
+        Some(outcome) => output::solution(instance, &outcome.best),
+        None => output::solution(instance, &state::State::empty(instance)),
+    };
+    solution.stop_reason = best.map_or(StopReason::MaxIterations, |o| o.stop_reason);
+    solution.iterations = iterations;
+    solution
+}
+
+/// Iterations between two meetings of the parallel searches: about a tenth of a
+/// second's work on a hundred tasks, longer on larger instances.
+fn meeting_period(instance: &instance::Instance) -> u64 {
+    (10 * instance.task_count() as u64).max(500)
 }
 
 /// The instance the searches run on: the problem, its split into shifts, or its
@@ -187,28 +215,24 @@ pub fn solve_checkpointed(
             });
         }
     };
+    // A large instance gets one search whose decomposition spreads its groups over
+    // the threads: more of one walk beats the best of several short ones there, and
+    // it scales past the number of searches (BENCHMARKS.md, "Threads on large
+    // instances"). The answer is then the same for every thread count.
+    let parallel = threads > 1 && decompose::Decomposition::applies(&instance);
+    let streams = if parallel { 1 } else { threads };
+    let meetings = exchange::Exchange::new(streams, meeting_period(&instance));
     let run = |stream: u64| {
+        let seat = (streams > 1).then(|| meetings.seat(stream));
         search::run(
             &instance,
-            (options.seed, stream),
+            (options.seed, stream, parallel),
             &budget,
             &on_improvement,
-            (warm, checkpoints),
+            (warm, checkpoints, seat),
         )
     };
-    let outcomes = run_streams(threads, run)?;
-    let iterations = outcomes.iter().map(|o| o.iterations).sum();
-    let best = outcomes
-        .into_iter()
-        .enumerate()
-        .min_by_key(|(index, outcome)| (outcome.score, *index))
-        .map(|(_, o)| o);
-    let mut solution = match &best {
-        Some(outcome) => output::solution(&instance, &outcome.best),
-        None => output::solution(&instance, &state::State::empty(&instance)),
-    };
-    solution.stop_reason = best.map_or(StopReason::MaxIterations, |o| o.stop_reason);
-    solution.iterations = iterations;
+    let mut solution = best_of(&instance, run_streams((threads, streams), run)?);
     solution.elapsed_ms = started.elapsed().as_millis() as u64;
     if let Some(split) = &split {
         split.join(&mut solution);

@@ -6,6 +6,7 @@
 use std::time::Instant;
 
 use super::decompose::Decomposition;
+use super::exchange::Seat;
 use super::instance::Instance;
 use super::iteration::{accept, ruin_and_recreate};
 use super::moves::fleet;
@@ -38,74 +39,122 @@ pub struct Outcome {
 /// Runs search number `stream` of a solve seeded with `seed`, from `warm` when given
 /// (its unassigned tasks are inserted by regret first), else from scratch, until
 /// `budget` runs out; `on_improvement` hears of each new best score, `checkpoints` (when
-/// given) of the best plan now and then.
+/// given) of the best plan now and then. With `parallel`, a large instance's
+/// decomposition solves its groups side by side on the rayon pool the search runs in;
+/// with a `seat`, the search meets the other searches now and then and goes on from the
+/// best plan of all when it beats its own.
 pub fn run(
     instance: &Instance,
-    (seed, stream): (u64, u64),
+    (seed, stream, parallel): (u64, u64, bool),
     budget: &Budget,
     on_improvement: &(dyn Fn(Score) + Sync),
-    (warm, checkpoints): (Option<&WarmStart>, Option<&Checkpoints>),
+    (warm, checkpoints, mut seat): (
+        Option<&WarmStart>,
+        Option<&Checkpoints>,
+        Option<Seat<State>>,
+    ),
 ) -> Outcome {
     let mut rng = Rng::new(seed, stream);
     let mut workspace = Workspace::new(instance);
-    let (mut current, mut iterations) = construct(instance, &mut rng, &mut workspace, budget, warm);
-    let mut current_score = current.score(instance);
-    let mut best = current.clone();
-    let mut best_score = current_score;
-    on_improvement(best_score);
-    let annealing = Annealing::new(instance, current_score, budget, iterations);
-    let mut last_improvement = iterations;
+    let (first, mut iterations) = construct(instance, &mut rng, &mut workspace, budget, warm);
+    let mut walk = Walk::from(instance, first, iterations);
+    on_improvement(walk.best_score);
+    let annealing = Annealing::new(instance, walk.current_score, budget, iterations);
     let mut next_checkpoint = checkpoints.map(|c| Instant::now() + c.every);
-    let mut decomposition = Decomposition::new(instance, seed, stream);
+    let mut decomposition = Decomposition::new(instance, seed, stream).map(|decomposition| {
+        if parallel {
+            decomposition.in_parallel()
+        } else {
+            decomposition
+        }
+    });
     let stop_reason = loop {
         let now = Instant::now();
-        if let Some(reason) = stop_reason(instance, budget, now, iterations, last_improvement) {
+        if let Some(reason) = stop_reason(instance, budget, now, iterations, walk.last_improvement)
+        {
             break reason;
         }
         if let (Some(checkpoints), Some(at)) = (checkpoints, next_checkpoint)
             && now >= at
         {
             next_checkpoint = Some(now + checkpoints.every);
-            (checkpoints.sink)(snapshot(instance, stream, iterations, &best, best_score));
+            let snapshot = snapshot(instance, stream, iterations, &walk.best, walk.best_score);
+            (checkpoints.sink)(snapshot);
         }
         let due = decomposition.as_mut().is_some_and(Decomposition::is_due);
         if due && let Some(decomposition) = decomposition.as_mut() {
             let temperature = annealing.temperature(budget, now, iterations);
-            let (merged, spent) = decomposition.pass(instance, &current, temperature, budget);
+            let (merged, spent) = decomposition.pass(instance, &walk.current, temperature, budget);
             iterations += spent;
-            (current_score, current) = (merged.score(instance), merged);
-            if current_score < best_score {
-                (best, best_score, last_improvement) = (current.clone(), current_score, iterations);
-                on_improvement(best_score);
-            }
+            let score = merged.score(instance);
+            walk.move_to(merged, score, iterations, on_improvement);
             continue;
         }
         iterations += 1;
         let temperature = annealing.temperature(budget, now, iterations);
         let (candidate, score) = ruin_and_recreate(
             instance,
-            &current,
-            best_score,
+            &walk.current,
+            walk.best_score,
             &mut rng,
             &mut workspace,
             budget,
         );
-        if accept(score, current_score, temperature, &mut rng) {
-            current = candidate;
-            current_score = score;
-            if score < best_score {
-                best = current.clone();
-                best_score = score;
-                last_improvement = iterations;
-                on_improvement(best_score);
-            }
+        if accept(score, walk.current_score, temperature, &mut rng) {
+            walk.move_to(candidate, score, iterations, on_improvement);
+        }
+        let met = seat
+            .as_mut()
+            .and_then(|seat| seat.is_due(iterations).then_some(seat));
+        if let Some((plan, score)) = met.and_then(|seat| seat.meet(&walk.best, walk.best_score)) {
+            walk.move_to(plan, score, iterations, on_improvement);
         }
     };
     Outcome {
-        best,
-        score: best_score,
+        best: walk.best,
+        score: walk.best_score,
         iterations,
         stop_reason,
+    }
+}
+
+/// Where the annealing walk stands, and the best plan it has seen.
+struct Walk {
+    current: State,
+    current_score: Score,
+    best: State,
+    best_score: Score,
+    /// Iterations done when the best last improved.
+    last_improvement: u64,
+}
+
+impl Walk {
+    /// A walk from `plan`, after `iterations` iterations.
+    fn from(instance: &Instance, plan: State, iterations: u64) -> Self {
+        let score = plan.score(instance);
+        Walk {
+            best: plan.clone(),
+            current: plan,
+            current_score: score,
+            best_score: score,
+            last_improvement: iterations,
+        }
+    }
+
+    /// Goes on from `plan` (scored `score`), kept as the best when it beats it.
+    fn move_to(
+        &mut self,
+        plan: State,
+        score: Score,
+        iterations: u64,
+        on_improvement: &(dyn Fn(Score) + Sync),
+    ) {
+        (self.current, self.current_score) = (plan, score);
+        if score < self.best_score {
+            (self.best, self.best_score) = (self.current.clone(), score);
+            self.last_improvement = iterations;
+            on_improvement(score);
+        }
     }
 }
 

@@ -8,11 +8,16 @@
 //! Gehring & Homberger 1000 at 120 s (BENCHMARKS.md, "Decomposition"). Only from a
 //! thousand stops (`SETTINGS`): smaller instances never reach it and keep their
 //! answers bit for bit. Deterministic: each pass draws from its own generator seeded by
-//! (seed, stream, pass), never from the search's.
+//! (seed, stream, pass), never from the search's, and draws every group's seed before
+//! any group is solved, so that solving the groups side by side on the solve's threads
+//! (`parallel`: how a large instance uses more than one core) gives the same merged
+//! plan as solving them one after the other.
 
 mod groups;
 mod refine;
 mod sub;
+
+use rayon::prelude::*;
 
 use super::instance::Instance;
 use super::rng::Rng;
@@ -55,6 +60,8 @@ pub struct Decomposition {
     passes: u64,
     /// Iterations of the whole plan since the last pass.
     since: u64,
+    /// Whether the groups of a pass are solved side by side on the current rayon pool.
+    parallel: bool,
 }
 
 impl Decomposition {
@@ -66,24 +73,31 @@ impl Decomposition {
         Self::with_settings(instance, (seed, stream), SETTINGS)
     }
 
+    /// Whether a search of `instance` decomposes (see [`Self::new`]).
+    pub fn applies(instance: &Instance) -> bool {
+        eligible(instance, &SETTINGS)
+    }
+
+    /// Solves the groups of each pass side by side on the rayon pool the search runs
+    /// in: the merged plans are the same, only sooner.
+    pub fn in_parallel(mut self) -> Self {
+        self.parallel = true;
+        self
+    }
+
     /// [`Self::new`] with other settings.
     fn with_settings(
         instance: &Instance,
         (seed, stream): (u64, u64),
         settings: Settings,
     ) -> Option<Self> {
-        let problem = instance.problem;
-        let eligible = instance.stops.len() >= settings.min_stops
-            && problem.routes.is_empty()
-            && instance.roles.is_empty()
-            && problem.options.balance_per_hour <= 0.0
-            && settings.period > 0;
-        eligible.then_some(Decomposition {
+        eligible(instance, &settings).then_some(Decomposition {
             settings,
             seed,
             stream,
             passes: 0,
             since: 0,
+            parallel: false,
         })
     }
 
@@ -108,35 +122,73 @@ impl Decomposition {
         self.passes += 1;
         let mut rng = Rng::new(self.seed, self.stream ^ (self.passes << 32));
         let groups = groups::partition(instance, plan, &mut rng, self.settings.group_tasks);
+        // Seeds drawn in group order before any group is solved: the same whether the
+        // groups are then solved in turn or side by side.
+        let jobs: Vec<(&groups::Group, (u64, u64))> = groups
+            .iter()
+            .filter(|g| g.tasks.len() >= 2)
+            .map(|group| (group, (rng.next_u64(), 0)))
+            .collect();
+        let solve = |&(group, seeds): &(&groups::Group, (u64, u64))| {
+            self.solve_group(instance, plan, group, seeds, (temperature, budget))
+        };
+        let solved: Vec<Option<(Option<sub::Solved>, u64)>> = if self.parallel {
+            jobs.par_iter().map(solve).collect()
+        } else {
+            // In turn, a spent budget skips the groups after it.
+            jobs.iter().map(solve).collect()
+        };
         let mut merged = plan.clone();
         let mut scratch = Scratch::new(instance);
         let mut spent = 0;
-        for group in groups.iter().filter(|g| g.tasks.len() >= 2) {
-            if budget.is_over() {
-                break;
-            }
-            let problem = sub::problem(instance.problem, group);
-            let sub_instance = Instance::new(&problem, instance.matrices);
-            let warm = sub::warm_start(instance, plan, group);
-            let cap = self.settings.iterations_per_task * group.tasks.len() as u64;
-            let sub_budget = budget.with_max_iterations(Some(cap));
-            let seeds = (rng.next_u64(), 0);
-            let heat = self.settings.heat * temperature;
-            let refined = refine::refine(&sub_instance, &warm, seeds, &sub_budget, heat);
-            spent += refined.iterations;
-            if refined.improved {
-                sub::merge(
-                    instance,
-                    &sub_instance,
-                    &refined.best,
-                    group,
-                    &mut merged,
-                    &mut scratch,
-                );
+        for ((group, _), outcome) in jobs.iter().zip(solved) {
+            let Some((solved, iterations)) = outcome else {
+                continue;
+            };
+            spent += iterations;
+            if let Some(solved) = solved {
+                sub::write_back(instance, &solved, group, &mut merged, &mut scratch);
             }
         }
         (merged, spent)
     }
+
+    /// Solves `group`'s sub-problem from its routes in `plan`, seeded with `seeds`, at
+    /// the search's `temperature` within `budget`: its plan in `instance`'s stops when
+    /// it improved, and the iterations spent; `None` when the budget was already spent.
+    fn solve_group(
+        &self,
+        instance: &Instance,
+        plan: &State,
+        group: &groups::Group,
+        seeds: (u64, u64),
+        (temperature, budget): (f64, &Budget),
+    ) -> Option<(Option<sub::Solved>, u64)> {
+        if budget.is_over() {
+            return None;
+        }
+        let problem = sub::problem(instance.problem, group);
+        let sub_instance = Instance::new(&problem, instance.matrices);
+        let warm = sub::warm_start(instance, plan, group);
+        let cap = self.settings.iterations_per_task * group.tasks.len() as u64;
+        let sub_budget = budget.with_max_iterations(Some(cap));
+        let heat = self.settings.heat * temperature;
+        let refined = refine::refine(&sub_instance, &warm, seeds, &sub_budget, heat);
+        let solved = refined
+            .improved
+            .then(|| sub::translate(instance, &sub_instance, &refined.best, group));
+        Some((solved, refined.iterations))
+    }
+}
+
+/// Whether `instance` is large enough for `settings` and free of what spans groups.
+fn eligible(instance: &Instance, settings: &Settings) -> bool {
+    let problem = instance.problem;
+    instance.stops.len() >= settings.min_stops
+        && problem.routes.is_empty()
+        && instance.roles.is_empty()
+        && problem.options.balance_per_hour <= 0.0
+        && settings.period > 0
 }
 
 #[cfg(test)]

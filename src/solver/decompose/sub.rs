@@ -61,29 +61,52 @@ pub fn warm_start(instance: &Instance, state: &State, group: &Group) -> WarmStar
     WarmStart { routes }
 }
 
-/// Writes the sub-problem's plan `solved` back into `state`'s vehicles of `group`:
-/// their routes replaced and re-evaluated, the tasks it left out unassigned.
-pub fn merge(
+/// A sub-problem's plan in the parent's stops: per vehicle of the group its route,
+/// and the parent's tasks it left out.
+pub struct Solved {
+    routes: Vec<Vec<usize>>,
+    unassigned: Vec<usize>,
+}
+
+/// The sub-problem `sub`'s plan `solved` in `instance`'s stops and tasks.
+pub fn translate(instance: &Instance, sub: &Instance, solved: &State, group: &Group) -> Solved {
+    let routes = solved
+        .routes
+        .iter()
+        .take(group.vehicles.len())
+        .map(|route| {
+            route
+                .iter()
+                .map(|&stop| {
+                    let task = sub.stops[stop].task;
+                    let which = usize::from(sub.task_stops[task][0] != stop);
+                    instance.task_stops[group.tasks[task]][which]
+                })
+                .collect()
+        })
+        .collect();
+    let unassigned = solved
+        .unassigned
+        .iter()
+        .map(|&local| group.tasks[local])
+        .collect();
+    Solved { routes, unassigned }
+}
+
+/// Writes `solved` back into `state`'s vehicles of `group`: their routes replaced and
+/// re-evaluated, the tasks it left out unassigned.
+pub fn write_back(
     instance: &Instance,
-    sub: &Instance,
-    solved: &State,
+    solved: &Solved,
     group: &Group,
     state: &mut State,
     scratch: &mut crate::solver::route::evaluate::Scratch,
 ) {
-    for (local, &vehicle) in group.vehicles.iter().enumerate() {
-        state.routes[vehicle] = solved.routes[local]
-            .iter()
-            .map(|&stop| {
-                let task = sub.stops[stop].task;
-                let which = usize::from(sub.task_stops[task][0] != stop);
-                instance.task_stops[group.tasks[task]][which]
-            })
-            .collect();
+    for (route, &vehicle) in solved.routes.iter().zip(&group.vehicles) {
+        state.routes[vehicle].clone_from(route);
         state.refresh(instance, vehicle, scratch);
     }
-    for &local in &solved.unassigned {
-        let task = group.tasks[local];
+    for &task in &solved.unassigned {
         if let Err(position) = state.unassigned.binary_search(&task) {
             state.unassigned.insert(position, task);
         }

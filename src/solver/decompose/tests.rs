@@ -61,7 +61,15 @@ const SETTINGS: Settings = Settings {
 
 /// One pass of a fresh decomposition seeded with `seed` over `start`.
 fn pass(instance: &Instance, start: &State, seed: u64) -> State {
+    pass_with(instance, start, seed, false)
+}
+
+/// [`pass`], its groups solved side by side when `parallel`.
+fn pass_with(instance: &Instance, start: &State, seed: u64, parallel: bool) -> State {
     let mut decomposition = Decomposition::with_settings(instance, (seed, 0), SETTINGS).unwrap();
+    if parallel {
+        decomposition = decomposition.in_parallel();
+    }
     let cancelled = AtomicBool::new(false);
     let temperature = start.score(instance).objective as f64 / instance.task_count() as f64;
     let (merged, spent) =
@@ -70,19 +78,25 @@ fn pass(instance: &Instance, start: &State, seed: u64) -> State {
     merged
 }
 
-#[test]
-fn a_pass_improves_a_regret_plan_and_keeps_it_whole_and_feasible() {
-    let solved = solved(&generated(400));
-    let instance = Instance::new(&solved.problem, &solved.matrices);
-    let mut start = State::empty(&instance);
+/// A regret plan of `instance`.
+fn regret_plan(instance: &Instance) -> State {
+    let mut start = State::empty(instance);
     let cancelled = AtomicBool::new(false);
-    let mut workspace = Workspace::new(&instance);
+    let mut workspace = Workspace::new(instance);
     regret(
-        &instance,
+        instance,
         &mut start,
         &mut workspace,
         &Budget::new(&cancelled),
     );
+    start
+}
+
+#[test]
+fn a_pass_improves_a_regret_plan_and_keeps_it_whole_and_feasible() {
+    let solved = solved(&generated(400));
+    let instance = Instance::new(&solved.problem, &solved.matrices);
+    let start = regret_plan(&instance);
     assert!(start.unassigned.is_empty());
     let merged = pass(&instance, &start, 7);
     let (before, after) = (start.score(&instance), merged.score(&instance));
@@ -98,6 +112,22 @@ fn a_pass_improves_a_regret_plan_and_keeps_it_whole_and_feasible() {
         merged.routes,
         "not deterministic"
     );
+}
+
+#[test]
+fn groups_solved_side_by_side_merge_into_the_plan_solved_in_turn() {
+    let solved = solved(&generated(400));
+    let instance = Instance::new(&solved.problem, &solved.matrices);
+    let start = regret_plan(&instance);
+    let in_turn = pass(&instance, &start, 11);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    let side_by_side = pool.install(|| pass_with(&instance, &start, 11, true));
+    assert!(in_turn.score(&instance) < start.score(&instance));
+    assert_eq!(side_by_side.routes, in_turn.routes);
+    assert_eq!(side_by_side.unassigned, in_turn.unassigned);
 }
 
 #[test]

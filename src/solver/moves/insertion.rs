@@ -13,6 +13,8 @@ use crate::solver::route::fast_insertion;
 use crate::solver::route::infeasible::Infeasible;
 use crate::solver::state::State;
 
+pub use super::bounded::best_among;
+
 /// Extra weight of opening a vehicle under the vehicles-first objective.
 const NEW_VEHICLE_WEIGHT: i128 = 1 << 70;
 
@@ -47,6 +49,23 @@ pub fn best_in_route(
     buffer: &mut Vec<usize>,
     blink: Option<&mut Blink>,
 ) -> Result<Insertion, Infeasible> {
+    best_in_route_below(instance, state, task, vehicle, scratch, buffer, blink, None)
+}
+
+/// [`best_in_route`] for a caller that wants nothing dearer than `cap` (a delta): a
+/// shipment's placements that cannot cost at most `cap` are not walked to, so the answer
+/// is the cheapest insertion when that costs at most `cap`, else a dearer one or none.
+#[allow(clippy::too_many_arguments)]
+pub fn best_in_route_below(
+    instance: &Instance,
+    state: &State,
+    task: usize,
+    vehicle: usize,
+    scratch: &mut Scratch,
+    buffer: &mut Vec<usize>,
+    blink: Option<&mut Blink>,
+    cap: Option<i128>,
+) -> Result<Insertion, Infeasible> {
     if !instance.compatible[task][vehicle] {
         return Err(Infeasible::Capacity);
     }
@@ -62,7 +81,8 @@ pub fn best_in_route(
         return Err(Infeasible::Precedence);
     }
     if fast_insertion::supports(instance, vehicle, &state.caches[vehicle], task) {
-        return fast::fast_best(instance, state, task, vehicle, scratch, buffer, blink);
+        let job = (instance, state, task, vehicle);
+        return fast::fast_best(job, scratch, buffer, blink, cap);
     }
     simulated_best(instance, state, task, vehicle, scratch, buffer, blink)
 }
@@ -264,35 +284,4 @@ pub fn apply(
         state.unassigned.remove(position);
     }
     state.refresh(instance, insertion.vehicle, scratch);
-}
-
-/// Best insertion of `task` into the routes of `vehicles` (lowest delta, the first of
-/// equals).
-pub fn best_among(
-    instance: &Instance,
-    state: &State,
-    task: usize,
-    vehicles: impl IntoIterator<Item = usize>,
-    scratch: &mut Scratch,
-    buffer: &mut Vec<usize>,
-    mut blink: Option<&mut Blink>,
-) -> Option<Insertion> {
-    let mut best: Option<Insertion> = None;
-    for vehicle in vehicles {
-        let found = best_in_route(
-            instance,
-            state,
-            task,
-            vehicle,
-            scratch,
-            buffer,
-            blink.as_deref_mut(),
-        );
-        if let Ok(insertion) = found
-            && best.is_none_or(|b| insertion.delta < b.delta)
-        {
-            best = Some(insertion);
-        }
-    }
-    best
 }

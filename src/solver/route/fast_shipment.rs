@@ -8,33 +8,44 @@ use super::fast_insertion::{After, Placement, fits, objective, tail, visit};
 use crate::domain::{Objective, TourFigures};
 use crate::solver::instance::{Instance, Stop};
 
+/// Which pairs [`shipment`] walks to.
+#[derive(Debug, Clone, Copy)]
+pub struct Walk {
+    /// Whether pairs that cannot beat the cheapest placement taken so far are skipped.
+    pub prune: bool,
+    /// With `prune`: the route objective above which no placement is wanted at all (a
+    /// caller that has a cheaper insertion elsewhere), as if one that dear were taken.
+    pub ceiling: Option<i64>,
+}
+
 /// Every feasible pair of positions of a shipment (pickup `pickup_index`, delivery the
 /// next stop) with its objective, to `visit_pair`, which says whether it took the
-/// placement into account (false: skipped, e.g. by a blink). With `prune`, pairs that
-/// cannot beat the cheapest placement taken so far are not walked to (see [`Bound`]):
-/// the cheapest placement is the same, found in O(route) pairs where the walk is
-/// O(route²) — the cost of a shipment's insertion on long routes. Without it (a caller
-/// that keeps every placement), every feasible pair is visited. Says whether the bound
-/// left any pair out.
+/// placement into account (false: skipped, e.g. by a blink). With `walk.prune`, pairs
+/// that cannot beat the cheapest placement taken so far (or `walk.ceiling`) are not
+/// walked to (see [`Bound`]): the cheapest placement is the same (when within the
+/// ceiling), found in O(route) pairs where the walk is O(route²) — the cost of a
+/// shipment's insertion on long routes. Without it (a caller that keeps every
+/// placement), every feasible pair is visited. Says whether the bound left any pair
+/// out.
 pub fn shipment(
     instance: &Instance,
     vehicle: usize,
     cache: &RouteCache,
     figures: &TourFigures,
     pickup_index: usize,
-    prune: bool,
+    walk: Walk,
     mut visit_pair: impl FnMut(Placement) -> bool,
 ) -> bool {
     let pickup = &instance.stops[pickup_index];
     let delivery = &instance.stops[pickup_index + 1];
     let capacity = &instance.problem.vehicles[vehicle].capacity;
     let n = cache.len();
-    let bound = if prune {
+    let bound = if walk.prune {
         Bound::new(instance, vehicle, cache, figures, delivery.location)
     } else {
         None
     };
-    let mut cheapest: Option<i64> = None;
+    let mut cheapest: Option<i64> = walk.ceiling.filter(|_| walk.prune);
     let mut pruned = false;
     for i in 0..=n {
         let Some(mut on_board) =

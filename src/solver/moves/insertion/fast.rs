@@ -16,7 +16,8 @@ use crate::solver::state::State;
 
 /// [`super::best_in_route`] priced in O(1) per position from the route's cache; `scratch`
 /// and `buffer` only confirm candidates under a working-time limit (and check in debug
-/// builds that the fast figures match the simulation).
+/// builds that the fast figures match the simulation). Pruned at `cap` as
+/// [`super::best_in_route_below`] says.
 ///
 /// With a working-time limit the fast check cannot see the working time: the
 /// placements are kept and the cheapest confirmed by simulation. A shipment's walk is
@@ -24,16 +25,16 @@ use crate::solver::state::State;
 /// when the cheapest kept is confirmed it is the answer of the whole walk; when it is
 /// not, the walk is done again without pruning and its placements confirmed in turn.
 pub(super) fn fast_best(
-    instance: &Instance,
-    state: &State,
-    task: usize,
-    vehicle: usize,
+    (instance, state, task, vehicle): (&Instance, &State, usize, usize),
     scratch: &mut Scratch,
     buffer: &mut Vec<usize>,
     mut blink: Option<&mut Blink>,
+    cap: Option<i128>,
 ) -> Result<Insertion, Infeasible> {
     let before = state.figures[vehicle].objective(instance.objective);
     let opening = opening_weight(instance, &state.routes[vehicle]);
+    // The route objective a placement within `cap` reaches at most.
+    let ceiling = cap.and_then(|cap| i64::try_from(cap - opening + i128::from(before)).ok());
     let stops = &instance.task_stops[task];
     let verify = instance.problem.vehicles[vehicle]
         .max_working_time_s
@@ -69,7 +70,8 @@ pub(super) fn fast_best(
             candidates.push((delta, placement.first, placement.second));
             true
         };
-        placements(instance, state, vehicle, stops, prune, &mut consider)
+        let walk = fast_shipment::Walk { prune, ceiling };
+        placements(instance, state, vehicle, stops, walk, &mut consider)
     };
     let pruned = walk(true, &mut candidates, scratch, buffer);
     let confirmed =
@@ -94,13 +96,22 @@ pub(super) fn fast_best(
     #[cfg(debug_assertions)]
     if blink.is_none() {
         let full = full_best(instance, state, task, vehicle, scratch, buffer);
-        debug_assert_eq!(
-            full,
-            best.map(|b| b.delta),
-            "fast insertion missed a placement"
-        );
+        check_best(full, best.map(|b| b.delta), cap);
     }
     best.ok_or(Infeasible::TimeWindows)
+}
+
+/// Debug cross-check of [`fast_best`]: its best delta is the simulation's `full` one
+/// whenever that is at most `cap` (above it, any dearer placement, or none, may come
+/// back).
+#[cfg(debug_assertions)]
+fn check_best(full: Option<i128>, found: Option<i128>, cap: Option<i128>) {
+    let within = |delta: Option<i128>| delta.filter(|&d| cap.is_none_or(|cap| d <= cap));
+    debug_assert_eq!(
+        within(full),
+        within(found),
+        "fast insertion missed a placement"
+    );
 }
 
 /// The insertion of a kept placement on `vehicle`.
@@ -114,19 +125,19 @@ fn insertion(vehicle: usize, (delta, first, second): Candidate) -> Insertion {
 }
 
 /// Every placement of a task's `stops` on the route of `vehicle`, priced from its cache,
-/// to `consider` (which says whether it took one into account); a shipment's are pruned
-/// to those that may be the cheapest when `prune`. Says whether any was pruned.
+/// to `consider` (which says whether it took one into account); a shipment's walked to
+/// as `walk` says. Says whether any was pruned.
 fn placements(
     instance: &Instance,
     state: &State,
     vehicle: usize,
     stops: &[usize],
-    prune: bool,
+    walk: fast_shipment::Walk,
     consider: &mut dyn FnMut(fast_insertion::Placement) -> bool,
 ) -> bool {
     let (cache, figures) = (&state.caches[vehicle], &state.figures[vehicle]);
     if stops.len() == 2 {
-        fast_shipment::shipment(instance, vehicle, cache, figures, stops[0], prune, consider)
+        fast_shipment::shipment(instance, vehicle, cache, figures, stops[0], walk, consider)
     } else {
         fast_insertion::job(instance, vehicle, cache, figures, stops[0], |placement| {
             consider(placement);
@@ -184,7 +195,8 @@ mod tests {
                     continue;
                 }
                 for vehicle in 0..instance.problem.vehicles.len() {
-                    let fast = fast_best(&instance, &state, task, vehicle, scratch, buffer, None);
+                    let job = (&instance, &state, task, vehicle);
+                    let fast = fast_best(job, scratch, buffer, None, None);
                     let simulated =
                         simulated_best(&instance, &state, task, vehicle, scratch, buffer, None);
                     assert_eq!(fast.ok(), simulated.ok(), "task {task}, vehicle {vehicle}");

@@ -1,13 +1,14 @@
 //! Relocate: take one task (a job, or a shipment's pickup and delivery together) out of
 //! its route and put it at its cheapest place in a route that serves one of its stops'
 //! nearest stops. Placements come from the insertion check recreate uses (O(1) per
-//! position where the constraints allow); both routes are simulated only when the best
-//! placement beats the removal's estimated saving.
+//! position where the constraints allow), walked only to those that may beat the
+//! removal's estimated saving; both routes are simulated only when the best placement
+//! beats it.
 
 use super::{GRANULARITY, Positions, arc, location, try_replace};
 use crate::domain::Objective;
 use crate::solver::instance::Instance;
-use crate::solver::moves::insertion::best_among;
+use crate::solver::moves::bounded::best_among_below;
 use crate::solver::moves::recreate::Workspace;
 use crate::solver::state::State;
 
@@ -57,17 +58,6 @@ pub fn pass(
         if targets.is_empty() {
             continue;
         }
-        let Some(best) = best_among(
-            instance,
-            state,
-            task,
-            targets.iter().copied(),
-            &mut workspace.scratch,
-            &mut workspace.buffer,
-            None,
-        ) else {
-            continue;
-        };
         let route = &state.routes[from];
         reduced.clear();
         reduced.extend(
@@ -77,8 +67,23 @@ pub fn pass(
                 .filter(|&s| instance.stops[s].task != task),
         );
         let frees_vehicle = reduced.is_empty() && instance.objective == Objective::Vehicles;
-        let estimate = path(instance, from, route) - path(instance, from, &reduced);
-        if !frees_vehicle && best.delta >= i128::from(estimate) {
+        let estimate = i128::from(path(instance, from, route) - path(instance, from, &reduced));
+        // Only an insertion dearer than the saving is rejected: no pair above it is
+        // worth pricing (the same move is found, in fewer pairs).
+        let cap = (!frees_vehicle).then_some(estimate - 1);
+        let Some(best) = best_among_below(
+            instance,
+            state,
+            task,
+            targets.iter().copied(),
+            &mut workspace.scratch,
+            &mut workspace.buffer,
+            None,
+            cap,
+        ) else {
+            continue;
+        };
+        if !frees_vehicle && best.delta >= estimate {
             continue;
         }
         let mut extended = state.routes[best.vehicle].clone();

@@ -1,0 +1,138 @@
+//! Bounded insertion on Li & Lim's lc101 (shipments): with any cap, the same insertion
+//! as the full walk whenever that costs at most the cap, nothing cheaper than the cap
+//! otherwise; and a ceiling does cut the pairs a shipment's walk prices.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::atomic::AtomicBool;
+
+use super::{best_among, best_among_below};
+use crate::budget::Budget;
+use crate::pipeline::{self, Solved};
+use crate::solver::instance::Instance;
+use crate::solver::moves::recreate::{Workspace, regret};
+use crate::solver::route::fast_shipment::{self, Walk};
+use crate::solver::state::State;
+
+fn solved() -> Solved {
+    let text = include_str!("../../../../data/lilim/lc101.txt");
+    let instance = crate::scientific::parse_lilim(text).unwrap();
+    let mut request = instance.request.clone();
+    request.options = Some(crate::pb::SolveOptions {
+        max_iterations: Some(1),
+        ..request.options.unwrap_or_default()
+    });
+    let cancelled = AtomicBool::new(false);
+    pipeline::solve(&request, &Budget::new(&cancelled), &|_| {}).unwrap()
+}
+
+/// A regret plan of `instance`, and that plan without `task` (unassigned).
+fn without(instance: &Instance, plan: &State, task: usize) -> State {
+    let mut state = plan.clone();
+    let mut workspace = Workspace::new(instance);
+    if let Some(vehicle) = state.remove_task(instance, task) {
+        assert!(
+            state
+                .repair(instance, vehicle, &mut workspace.scratch)
+                .is_empty()
+        );
+    }
+    let position = state.unassigned.binary_search(&task).unwrap_err();
+    state.unassigned.insert(position, task);
+    state
+}
+
+#[test]
+fn a_cap_keeps_every_insertion_within_it() {
+    let solved = solved();
+    let instance = Instance::new(&solved.problem, &solved.matrices);
+    let mut plan = State::empty(&instance);
+    let cancelled = AtomicBool::new(false);
+    let mut workspace = Workspace::new(&instance);
+    regret(
+        &instance,
+        &mut plan,
+        &mut workspace,
+        &Budget::new(&cancelled),
+    );
+    let vehicles = 0..plan.routes.len();
+    let (mut within, mut above) = (0, 0);
+    for task in (0..instance.task_count()).step_by(3) {
+        let state = without(&instance, &plan, task);
+        let (scratch, buffer) = (&mut workspace.scratch, &mut workspace.buffer);
+        let full = best_among(
+            &instance,
+            &state,
+            task,
+            vehicles.clone(),
+            scratch,
+            buffer,
+            None,
+        );
+        let full = full.expect("its own route takes it back");
+        for cap in [
+            None,
+            Some(full.delta),
+            Some(full.delta - 1),
+            Some(full.delta / 2),
+        ] {
+            let below = best_among_below(
+                &instance,
+                &state,
+                task,
+                vehicles.clone(),
+                scratch,
+                buffer,
+                None,
+                cap,
+            );
+            if cap.is_none_or(|cap| full.delta <= cap) {
+                assert_eq!(below, Some(full), "task {task}, cap {cap:?}");
+                within += 1;
+            } else {
+                let cap = cap.unwrap();
+                assert!(below.is_none_or(|b| b.delta > cap), "task {task}");
+                above += 1;
+            }
+        }
+    }
+    assert!(within > 0 && above > 0);
+}
+
+#[test]
+fn a_ceiling_cuts_the_pairs_walked() {
+    let solved = solved();
+    let instance = Instance::new(&solved.problem, &solved.matrices);
+    let mut plan = State::empty(&instance);
+    let cancelled = AtomicBool::new(false);
+    let mut workspace = Workspace::new(&instance);
+    regret(
+        &instance,
+        &mut plan,
+        &mut workspace,
+        &Budget::new(&cancelled),
+    );
+    let walked = |state: &State, task: usize, ceiling: Option<i64>| {
+        let mut pairs = 0usize;
+        for vehicle in 0..state.routes.len() {
+            let walk = Walk {
+                prune: true,
+                ceiling,
+            };
+            let (cache, figures) = (&state.caches[vehicle], &state.figures[vehicle]);
+            let pickup = instance.task_stops[task][0];
+            fast_shipment::shipment(&instance, vehicle, cache, figures, pickup, walk, |_| {
+                pairs += 1;
+                true
+            });
+        }
+        pairs
+    };
+    let (mut free, mut capped) = (0, 0);
+    for task in (0..instance.task_count()).step_by(3) {
+        let state = without(&instance, &plan, task);
+        free += walked(&state, task, None);
+        // Below any route's objective: only the pairs next to each other are priced.
+        capped += walked(&state, task, Some(i64::MIN));
+    }
+    assert!(capped < free, "{capped} pairs capped, {free} free");
+}
