@@ -2,6 +2,7 @@
 //! Rust types with integer units, and the solution. No IO, no protobuf. A `Problem` is
 //! only built by `validate`, so every index in it is valid.
 
+mod costs;
 mod problem;
 mod shift;
 mod soft_window;

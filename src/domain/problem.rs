@@ -51,64 +51,7 @@ pub struct Producer {
     pub name: String,
 }
 
-/// Ceiling of one tour's cost, micro-currency (2^53: about 9 billion currency units),
-/// so that sums over a fleet never overflow.
-pub const MAX_TOUR_COST_MICRO: i64 = 1 << 53;
-
-/// Micro-units of currency → currency units (costs are integers inside, floats at the
-/// edges).
-pub fn currency(micro: i64) -> f64 {
-    micro as f64 / 1e6
-}
-
-/// Currency units → micro-units, rounded to the nearest.
-pub fn micro_currency(currency: f64) -> i64 {
-    (currency * 1e6).round() as i64
-}
-
-/// What a vehicle costs, in integer micro-units of the client's currency so that sums
-/// are exact and runs reproducible.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Costs {
-    /// Paid once when the vehicle is used, micro-currency.
-    pub fixed_micro: i64,
-    /// Per hour of driving, micro-currency per hour.
-    pub per_hour_micro: i64,
-    /// Per kilometre, micro-currency per km.
-    pub per_km_micro: i64,
-    /// Per hour of setup + service, micro-currency per hour.
-    pub per_task_hour_micro: i64,
-}
-
-/// One currency unit of a cost matrix cell, micro-currency.
-const MICRO_PER_CURRENCY: i64 = 1_000_000;
-
-impl Costs {
-    /// Cost of a used tour with these totals, micro-currency; `matrix_cost` is the sum of
-    /// the cost matrix's cells along the tour (currency units; 0 when its profile has
-    /// none, and then `per_hour` and `per_km` are 0). The one cost formula of the crate:
-    /// the solver and the checker both price tours with it.
-    pub fn tour_cost_micro(
-        &self,
-        distance_m: i64,
-        travel_s: i64,
-        service_s: i64,
-        matrix_cost: i64,
-    ) -> i64 {
-        let per = |rate: i64, quantity: i64, unit: i128| -> i64 {
-            let numerator = i128::from(rate) * i128::from(quantity);
-            let rounded = (numerator + unit / 2).div_euclid(unit);
-            rounded.clamp(0, i128::from(MAX_TOUR_COST_MICRO)) as i64
-        };
-        let total = self
-            .fixed_micro
-            .saturating_add(per(self.per_km_micro, distance_m, 1000))
-            .saturating_add(per(self.per_hour_micro, travel_s, 3600))
-            .saturating_add(per(self.per_task_hour_micro, service_s, 3600))
-            .saturating_add(per(MICRO_PER_CURRENCY, matrix_cost, 1));
-        total.min(MAX_TOUR_COST_MICRO)
-    }
-}
+pub use super::costs::{Costs, MAX_TOUR_COST_MICRO, currency, micro_currency};
 
 /// A vehicle of the fleet.
 #[derive(Debug, Clone, PartialEq)]

@@ -177,7 +177,7 @@ impl State {
         let figures = evaluate(instance, vehicle, &self.routes[vehicle], scratch, None);
         debug_assert!(figures.is_ok(), "route {vehicle} became infeasible");
         self.figures[vehicle] = figures.unwrap_or_default();
-        self.caches[vehicle] = RouteCache::new(instance, vehicle, &self.routes[vehicle]);
+        self.caches[vehicle].rebuild(instance, vehicle, &self.routes[vehicle]);
     }
 
     /// Re-evaluates the route of `vehicle` after removals. Removing a stop can break a
@@ -194,7 +194,7 @@ impl State {
         loop {
             if let Ok(figures) = evaluate(instance, vehicle, &self.routes[vehicle], scratch, None) {
                 self.figures[vehicle] = figures;
-                self.caches[vehicle] = RouteCache::new(instance, vehicle, &self.routes[vehicle]);
+                self.caches[vehicle].rebuild(instance, vehicle, &self.routes[vehicle]);
                 return dropped;
             }
             // Drop the task whose removal restores feasibility, else the last one.

@@ -3,12 +3,13 @@
 //! the route tier's fast paths when they are exact, else by simulation. Recreate,
 //! relocate and the operator bench all place tasks through it.
 
+mod fast;
+
 use crate::domain::Objective;
 use crate::solver::instance::Instance;
 use crate::solver::rng::Rng;
 use crate::solver::route::evaluate::{Scratch, evaluate};
 use crate::solver::route::fast_insertion;
-use crate::solver::route::fast_shipment;
 use crate::solver::route::infeasible::Infeasible;
 use crate::solver::state::State;
 
@@ -81,7 +82,7 @@ pub fn best_in_route_below(
     }
     if fast_insertion::supports(instance, vehicle, &state.caches[vehicle], task) {
         let job = (instance, state, task, vehicle);
-        return fast_best(job, scratch, buffer, blink, cap);
+        return fast::fast_best(job, scratch, buffer, blink, cap);
     }
     simulated_best(instance, state, task, vehicle, scratch, buffer, blink)
 }
@@ -92,118 +93,6 @@ fn skip(blink: &mut Option<&mut Blink>) -> bool {
     match blink {
         Some(b) if b.rate > 0.0 => b.rng.unit() < b.rate,
         _ => false,
-    }
-}
-
-/// [`best_in_route`] priced in O(1) per position from the route's cache; `scratch` and
-/// `buffer` only confirm candidates under a working-time limit (and check in debug
-/// builds that the fast figures match the simulation). Pruned at `cap` as
-/// [`best_in_route_below`] says.
-fn fast_best(
-    (instance, state, task, vehicle): (&Instance, &State, usize, usize),
-    scratch: &mut Scratch,
-    buffer: &mut Vec<usize>,
-    mut blink: Option<&mut Blink>,
-    cap: Option<i128>,
-) -> Result<Insertion, Infeasible> {
-    let before = state.figures[vehicle].objective(instance.objective);
-    let opening = opening_weight(instance, &state.routes[vehicle]);
-    // The route objective a placement within `cap` reaches at most.
-    let ceiling = cap.and_then(|cap| i64::try_from(cap - opening + i128::from(before)).ok());
-    let stops = &instance.task_stops[task];
-    let mut best: Option<Insertion> = None;
-    // With a working-time limit the fast check cannot see the working time: keep
-    // every candidate, then confirm the cheapest ones by simulation.
-    let verify = instance.problem.vehicles[vehicle]
-        .max_working_time_s
-        .is_some();
-    let mut candidates: Vec<Insertion> = Vec::new();
-    let mut consider = |placement: fast_insertion::Placement| -> bool {
-        if skip(&mut blink) {
-            return false;
-        }
-        debug_assert!(
-            verify
-                || full_objective(
-                    instance,
-                    state,
-                    task,
-                    vehicle,
-                    placement.first,
-                    placement.second,
-                    scratch,
-                    buffer
-                ) == Some(placement.objective),
-            "fast insertion disagrees with the simulation"
-        );
-        let delta = i128::from(placement.objective - before) + opening;
-        let insertion = Insertion {
-            vehicle,
-            first: placement.first,
-            second: placement.second,
-            delta,
-        };
-        if verify {
-            candidates.push(insertion);
-        } else if best.is_none_or(|b| delta < b.delta) {
-            best = Some(insertion);
-        }
-        true
-    };
-    // Verified candidates need every placement: only the cheapest may be pruned to.
-    let walk = fast_shipment::Walk {
-        prune: !verify,
-        ceiling,
-    };
-    placements(instance, state, vehicle, stops, walk, &mut consider);
-    if verify {
-        candidates.sort_by_key(|c| (c.delta, c.first, c.second));
-        best = candidates.into_iter().find(|c| {
-            full_objective(
-                instance, state, task, vehicle, c.first, c.second, scratch, buffer,
-            )
-            .is_some()
-        });
-    }
-    #[cfg(debug_assertions)]
-    if blink.is_none() {
-        let full = full_best(instance, state, task, vehicle, scratch, buffer);
-        check_best(full, best.map(|b| b.delta), cap);
-    }
-    best.ok_or(Infeasible::TimeWindows)
-}
-
-/// Debug cross-check of [`fast_best`]: its best delta is the simulation's `full` one
-/// whenever that is at most `cap` (above it, any dearer placement, or none, may come
-/// back).
-#[cfg(debug_assertions)]
-fn check_best(full: Option<i128>, found: Option<i128>, cap: Option<i128>) {
-    let within = |delta: Option<i128>| delta.filter(|&d| cap.is_none_or(|cap| d <= cap));
-    debug_assert_eq!(
-        within(full),
-        within(found),
-        "fast insertion missed a placement"
-    );
-}
-
-/// Every placement of a task's `stops` on the route of `vehicle`, priced from its cache,
-/// to `consider` (which says whether it took one into account); a shipment's walked to
-/// as `walk` says.
-fn placements(
-    instance: &Instance,
-    state: &State,
-    vehicle: usize,
-    stops: &[usize],
-    walk: fast_shipment::Walk,
-    consider: &mut dyn FnMut(fast_insertion::Placement) -> bool,
-) {
-    let (cache, figures) = (&state.caches[vehicle], &state.figures[vehicle]);
-    if stops.len() == 2 {
-        fast_shipment::shipment(instance, vehicle, cache, figures, stops[0], walk, consider);
-    } else {
-        fast_insertion::job(instance, vehicle, cache, figures, stops[0], |placement| {
-            consider(placement);
-        });
     }
 }
 

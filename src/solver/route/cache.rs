@@ -29,6 +29,12 @@ pub fn latest_arrival_s(windows: &[TimeWindow], latest_start_s: i64) -> i64 {
         .unwrap_or(NEVER)
 }
 
+/// Makes `buffer` `len` copies of `value`, keeping its allocation.
+fn refill(buffer: &mut Vec<i64>, value: i64, len: usize) {
+    buffer.clear();
+    buffer.resize(len, value);
+}
+
 /// Cached figures of one route.
 #[derive(Debug, Clone, Default)]
 pub struct RouteCache {
@@ -59,36 +65,47 @@ pub struct RouteCache {
 impl RouteCache {
     /// Builds the cache of `route` on `vehicle` (a feasible route).
     pub fn new(instance: &Instance, vehicle: usize, route: &[usize]) -> Self {
+        let mut cache = RouteCache::default();
+        cache.rebuild(instance, vehicle, route);
+        cache
+    }
+
+    /// Makes this the cache of `route` on `vehicle` (a feasible route), in the buffers
+    /// it already holds: the search rebuilds a route's cache after every change, and
+    /// ten allocations and frees per rebuild showed in the profile.
+    pub fn rebuild(&mut self, instance: &Instance, vehicle: usize, route: &[usize]) {
         let problem = instance.problem;
         let v = &problem.vehicles[vehicle];
-        let mut cache = RouteCache::default();
         let site_location = |site: Option<usize>| site.map(|s| problem.sites[s].matrix_index);
-        cache.location.push(site_location(v.start_site));
-        cache.site.push(v.start_site);
-        cache.stop.push(usize::MAX);
+        self.location.clear();
+        self.site.clear();
+        self.stop.clear();
+        self.limited_on_board = false;
+        self.location.push(site_location(v.start_site));
+        self.site.push(v.start_site);
+        self.stop.push(usize::MAX);
         for &stop in route {
             let s = &instance.stops[stop];
-            cache.location.push(Some(s.location));
-            cache.site.push(Some(s.site));
-            cache.stop.push(stop);
-            cache.limited_on_board |= s.max_on_board_s.is_some();
+            self.location.push(Some(s.location));
+            self.site.push(Some(s.site));
+            self.stop.push(stop);
+            self.limited_on_board |= s.max_on_board_s.is_some();
         }
-        cache.location.push(site_location(v.end_site));
-        cache.site.push(v.end_site);
-        cache.stop.push(usize::MAX);
+        self.location.push(site_location(v.end_site));
+        self.site.push(v.end_site);
+        self.stop.push(usize::MAX);
 
-        cache.schedule_forward(instance, vehicle, route);
-        cache.schedule_backward(instance, vehicle, route);
-        cache.fill_loads(instance, route);
-        cache
+        self.schedule_forward(instance, vehicle, route);
+        self.schedule_backward(instance, vehicle, route);
+        self.fill_loads(instance, route);
     }
 
     /// Departures and service times, forward from the shift start.
     fn schedule_forward(&mut self, instance: &Instance, vehicle: usize, route: &[usize]) {
         let v = &instance.problem.vehicles[vehicle];
         let n = route.len();
-        self.departure_s = vec![v.shift.start_s; n + 2];
-        self.service_s = vec![0; n + 2];
+        refill(&mut self.departure_s, v.shift.start_s, n + 2);
+        refill(&mut self.service_s, 0, n + 2);
         for k in 1..=n {
             let s = &instance.stops[route[k - 1]];
             let arrival = self.departure_s[k - 1] + self.travel_s(instance, vehicle, k - 1, k);
@@ -108,8 +125,8 @@ impl RouteCache {
     fn schedule_backward(&mut self, instance: &Instance, vehicle: usize, route: &[usize]) {
         let v = &instance.problem.vehicles[vehicle];
         let n = route.len();
-        self.latest_paid_s = vec![v.shift.end_s; n + 2];
-        self.latest_free_s = vec![v.shift.end_s; n + 2];
+        refill(&mut self.latest_paid_s, v.shift.end_s, n + 2);
+        refill(&mut self.latest_free_s, v.shift.end_s, n + 2);
         for k in (1..=n).rev() {
             let s = &instance.stops[route[k - 1]];
             let next_latest = self.latest_at(k + 1, self.site[k]);
@@ -124,7 +141,7 @@ impl RouteCache {
     fn fill_loads(&mut self, instance: &Instance, route: &[usize]) {
         let dims = instance.problem.dimensions;
         let n = route.len();
-        self.load = vec![0; (n + 2) * dims];
+        refill(&mut self.load, 0, (n + 2) * dims);
         for &stop in route {
             for (d, amount) in instance.stops[stop].start_load.iter().enumerate() {
                 self.load[d] += amount;
@@ -140,8 +157,8 @@ impl RouteCache {
                 self.load[k * dims + d] = self.load[(k - 1) * dims + d] + change;
             }
         }
-        self.prefix_max = self.load.clone();
-        self.suffix_max = self.load.clone();
+        self.prefix_max.clone_from(&self.load);
+        self.suffix_max.clone_from(&self.load);
         for k in 1..n + 2 {
             for d in 0..dims {
                 self.prefix_max[k * dims + d] =

@@ -25,6 +25,9 @@ pub struct Scratch {
     departure_of_stop: Vec<i64>,
     trips: Trips,
     breaks: Placed,
+    /// Placements an insertion keeps to confirm by simulation, as (objective increase,
+    /// first position, second position): kept here so that they allocate once.
+    pub placements: Vec<(i128, usize, usize)>,
 }
 
 impl Scratch {
@@ -35,6 +38,7 @@ impl Scratch {
             departure_of_stop: vec![i64::MIN; instance.stops.len()],
             trips: Trips::new(instance.problem.dimensions),
             breaks: Placed::new(),
+            placements: Vec::new(),
         }
     }
 }

@@ -25,7 +25,8 @@ pub struct Walk {
 /// walked to (see [`Bound`]): the cheapest placement is the same (when within the
 /// ceiling), found in O(route) pairs where the walk is O(route²) — the cost of a
 /// shipment's insertion on long routes. Without it (a caller that keeps every
-/// placement), every feasible pair is visited.
+/// placement), every feasible pair is visited. Says whether the bound left any pair
+/// out.
 pub fn shipment(
     instance: &Instance,
     vehicle: usize,
@@ -34,7 +35,7 @@ pub fn shipment(
     pickup_index: usize,
     walk: Walk,
     mut visit_pair: impl FnMut(Placement) -> bool,
-) {
+) -> bool {
     let pickup = &instance.stops[pickup_index];
     let delivery = &instance.stops[pickup_index + 1];
     let capacity = &instance.problem.vehicles[vehicle].capacity;
@@ -45,6 +46,7 @@ pub fn shipment(
         None
     };
     let mut cheapest: Option<i64> = walk.ceiling.filter(|_| walk.prune);
+    let mut pruned = false;
     for i in 0..=n {
         let Some(mut on_board) =
             OnBoard::after_pickup(instance, vehicle, cache, i, pickup, capacity)
@@ -58,6 +60,7 @@ pub fn shipment(
                 && let (Some(bound), Some(cheapest)) = (&bound, cheapest)
                 && bound.lowest(&on_board, j) > cheapest
             {
+                pruned = true;
                 break;
             }
             if j > i && !on_board.pass(instance, vehicle, cache, i, j) {
@@ -87,6 +90,7 @@ pub fn shipment(
             }
         }
     }
+    pruned
 }
 
 /// The route's figures with the pickup (on board since node `i`) and the delivery right

@@ -5,12 +5,14 @@
 //! schedule; [`trips`] places the reloads
 //! it simulates; [`breaks`] places the driver's breaks during the walk; [`infeasible`] says why a sequence fails; [`cache`] keeps per-route
 //! figures so an insertion is priced in O(1) per position through [`fast_insertion`]
-//! (jobs) and [`fast_shipment`] (shipments) when they are exact. The plan
+//! (jobs) and [`fast_shipment`] (shipments) when they are exact, and [`candidates`]
+//! confirms the cheapest of them by simulation where they are not. The plan
 //! (`super::state`) and the moves build on this tier; it imports neither.
 
 pub mod arrival;
 pub mod breaks;
 pub mod cache;
+pub mod candidates;
 pub mod delay;
 pub mod evaluate;
 pub mod fast_insertion;

@@ -21,7 +21,6 @@ use crate::budget::Budget;
 use crate::domain::Objective;
 use crate::domain::TourFigures;
 use crate::solver::instance::Instance;
-use crate::solver::route::cache::RouteCache;
 use crate::solver::route::evaluate::evaluate;
 use crate::solver::state::State;
 
@@ -205,7 +204,7 @@ pub fn try_replace(
         }
         std::mem::swap(&mut state.routes[*vehicle], route);
         state.figures[*vehicle] = figures[slot];
-        state.caches[*vehicle] = RouteCache::new(instance, *vehicle, &state.routes[*vehicle]);
+        state.caches[*vehicle].rebuild(instance, *vehicle, &state.routes[*vehicle]);
     }
     for (vehicle, _) in changes.iter() {
         positions.update(state, *vehicle);
