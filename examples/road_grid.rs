@@ -251,9 +251,6 @@ fn measure(path: &Path, count: usize) {
         })
         .collect();
     println!("{} shortcuts", network.hierarchy().arc_count());
-    if std::env::var("STALL").is_ok_and(|v| v == "0") {
-        tournee::roads::STALL.store(false, std::sync::atomic::Ordering::Relaxed);
-    }
     for _ in 0..3 {
         let started = Instant::now();
         let matrix = network.matrix(&points);

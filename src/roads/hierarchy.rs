@@ -54,5 +54,4 @@ impl Hierarchy {
     pub fn arc_count(&self) -> usize {
         self.head.len()
     }
-
 }

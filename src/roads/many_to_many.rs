@@ -11,12 +11,17 @@
 //!
 //! Labels are (duration, distance) pairs packed in one `u64` (`companion::label`), so
 //! one query gives each cell's fastest time and that path's length.
+//!
+//! On a region the bucket scans at the top separators are most of the time (every
+//! source meets every target there). Stall-on-demand was tried and left out: the labels
+//! at those nodes are exact, so it pruned nothing measurable and cost a second pass
+//! over each node's arcs (BENCHMARKS.md, "third step").
 
 use std::cell::RefCell;
 
 use rayon::prelude::*;
 
-use super::companion::{UNREACHED, add};
+use super::companion::UNREACHED;
 use super::hierarchy::{Hierarchy, NO_PARENT};
 
 /// Sources or targets per parallel task: small enough for both cores to stay busy to
@@ -45,34 +50,22 @@ fn with_scratch<R>(nodes: usize, f: impl FnOnce(&mut [u64]) -> R) -> R {
     })
 }
 
-/// Temporary switch for measuring stalling (removed before merge).
-pub static STALL: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
-
-/// Whether some higher node `y` already reached offers a strictly better way down to
-/// the node (label `dx`) than the walk's: then `dx` is not the node's distance, the
-/// node is on no shortest path's upward half, and neither meeting there nor relaxing
-/// from it can lower a cell (stall-on-demand). Labels below a shortest path's meeting
-/// node are exact, never stalled, so the answer stays exact.
-fn stalled(heads: &[u32], down: &[u64], distance: &[u64], dx: u64) -> bool {
-    heads
-        .iter()
-        .zip(down)
-        .any(|(&y, &label)| add(distance[y as usize], label) < dx)
-}
-
+/// Labels and sums below are plain additions and `min`s, without branches: every label
+/// is at most [`UNREACHED`] (just under 2⁶³), so a sum of two never overflows, and any
+/// sum at or above [`UNREACHED`] reads as unreached (`companion::split`), as a
+/// saturating sum would.
+///
 /// Walks `start`'s elimination-tree ancestors, relaxing their upward arcs with
-/// `labels` (`down` holds the same arcs' labels the other way), and calls
-/// `visit(node, label)` at each ancestor reached and not stalled, with its final
+/// `labels`, and calls `visit(node, label)` at each reached ancestor with its final
 /// label. Leaves `distance` all unreached again: upward arcs only reach ancestors,
 /// each reset once it is visited.
 fn walk(
     hierarchy: &Hierarchy,
-    [labels, down]: [&[u64]; 2],
+    labels: &[u64],
     start: u32,
     distance: &mut [u64],
     mut visit: impl FnMut(u32, u64),
 ) {
-    let stall = STALL.load(std::sync::atomic::Ordering::Relaxed);
     distance[start as usize] = 0;
     let mut x = start;
     loop {
@@ -81,14 +74,11 @@ fn walk(
         let arcs =
             hierarchy.first_out[x as usize] as usize..hierarchy.first_out[x as usize + 1] as usize;
         let heads = &hierarchy.head[arcs.clone()];
-        if dx < UNREACHED && !(stall && stalled(heads, &down[arcs.clone()], distance, dx)) {
+        if dx < UNREACHED {
             visit(x, dx);
             for (&y, &label) in heads.iter().zip(&labels[arcs]) {
-                let candidate = add(dx, label);
                 let slot = &mut distance[y as usize];
-                if candidate < *slot {
-                    *slot = candidate;
-                }
+                *slot = (*slot).min(dx + label);
             }
         }
         let parent = hierarchy.parent[x as usize];
@@ -121,8 +111,7 @@ impl Buckets {
                     for (offset, &t) in chunk.iter().enumerate() {
                         let index = (chunk_index * CHUNK + offset) as u32;
                         let start = hierarchy.rank[t as usize];
-                        let labels = [&hierarchy.backward[..], &hierarchy.forward[..]];
-                        walk(hierarchy, labels, start, distance, |x, d| {
+                        walk(hierarchy, &hierarchy.backward, start, distance, |x, d| {
                             reached.push((x, index, d));
                         });
                     }
@@ -160,11 +149,8 @@ impl Buckets {
             .iter()
             .zip(&self.distance[entries])
         {
-            let via = add(d, to_t);
             let cell = &mut row[t as usize];
-            if via < *cell {
-                *cell = via;
-            }
+            *cell = (*cell).min(d + to_t);
         }
     }
 }
@@ -186,8 +172,7 @@ pub fn label_matrix(hierarchy: &Hierarchy, sources: &[u32], targets: &[u32]) -> 
             with_scratch(nodes, |distance| {
                 for (row, &s) in rows.chunks_mut(targets.len()).zip(chunk) {
                     let start = hierarchy.rank[s as usize];
-                    let labels = [&hierarchy.forward[..], &hierarchy.backward[..]];
-                    walk(hierarchy, labels, start, distance, |x, d| {
+                    walk(hierarchy, &hierarchy.forward, start, distance, |x, d| {
                         buckets.scan(x, d, row);
                     });
                 }

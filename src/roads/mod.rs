@@ -24,8 +24,6 @@ pub mod snap;
 
 pub use cache::{CacheCounts, cache_counts};
 pub use error::RoadError;
-#[doc(hidden)]
-pub use many_to_many::STALL;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

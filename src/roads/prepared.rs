@@ -101,6 +101,9 @@ const READ_PIECE_BYTES: usize = 1 << 25;
 /// cell_first and cell_arcs.
 const ARRAY_BYTES: [u64; 17] = [8, 8, 4, 4, 4, 4, 4, 4, 4, 4, 4, 8, 8, 8, 4, 4, 4];
 
+/// The arrays of a file as read: the `u64` ones and the `u32` ones, each in file order.
+type Arrays = (Vec<Vec<u64>>, Vec<Vec<u32>>);
+
 /// Where an array's values are in the file.
 #[derive(Clone, Copy)]
 struct Section {
@@ -254,7 +257,7 @@ impl PreparedReader {
     /// The sections' values, the `u64` arrays and the `u32` arrays each in file order:
     /// every array allocated, then filled piece by piece by the threads, each piece
     /// through its own handle on the file.
-    fn read_sections(&self, sections: &[Section]) -> Result<(Vec<Vec<u64>>, Vec<Vec<u32>>), RoadError> {
+    fn read_sections(&self, sections: &[Section]) -> Result<Arrays, RoadError> {
         let mut wide: Vec<Vec<u64>> = Vec::new();
         let mut narrow: Vec<Vec<u32>> = Vec::new();
         for section in sections {
@@ -285,8 +288,13 @@ impl PreparedReader {
             })
             .map_err(|_| self.damaged("it ends early"))?;
         if cfg!(target_endian = "big") {
-            wide.iter_mut().flatten().for_each(|v| *v = u64::from_le(*v));
-            narrow.iter_mut().flatten().for_each(|v| *v = u32::from_le(*v));
+            wide.iter_mut()
+                .flatten()
+                .for_each(|v| *v = u64::from_le(*v));
+            narrow
+                .iter_mut()
+                .flatten()
+                .for_each(|v| *v = u32::from_le(*v));
         }
         Ok((wide, narrow))
     }

@@ -4,6 +4,7 @@
 use rayon::prelude::*;
 
 use super::PreparedParts;
+use crate::roads::companion::UNREACHED;
 use crate::roads::hierarchy::NO_PARENT;
 use crate::roads::snap::GridFrame;
 
@@ -55,12 +56,19 @@ fn hierarchy(parts: &PreparedParts, nodes: usize) -> Checked {
         && hierarchy.parent.len() == nodes
         && hierarchy.forward.len() == arcs
         && hierarchy.backward.len() == arcs
+        && labels_bounded(&hierarchy.forward)
+        && labels_bounded(&hierarchy.backward)
         && all_below(&hierarchy.rank, nodes, false)
         && parents_above
         && offsets(&hierarchy.first_out, nodes, arcs)
         && all_below(&hierarchy.head, nodes, false)
         && heads_above_tails(&hierarchy.first_out, &hierarchy.head);
     if ok { Ok(()) } else { Err("hierarchy arrays") }
+}
+
+/// Every label at most the unreached one, so that a query's sum of two never overflows.
+fn labels_bounded(labels: &[u64]) -> bool {
+    labels.par_iter().all(|&l| l <= UNREACHED)
 }
 
 /// Every upward arc leads to a higher node (`first_out` already checked against
