@@ -7,7 +7,7 @@ use std::io::Read;
 use std::path::Path;
 
 use tournee::domain::UNREACHABLE;
-use tournee::roads::RoadNetwork;
+use tournee::roads::{RoadNetwork, dijkstra};
 
 const EXTRACT: &str = "data/roads/liechtenstein-2013-08-03.osm.pbf";
 
@@ -72,6 +72,23 @@ fn the_hierarchy_equals_the_dijkstra_oracle() {
     // Distances of the fastest path: the hierarchy ranks paths by (time, length) as
     // the oracle does, so the lengths agree cell by cell too.
     assert_eq!(fast.matrix.distance_m, oracle.matrix.distance_m);
+}
+
+/// Node to node, before any rounding: every cell's milliseconds and decimetres equal
+/// the oracle's, from nodes spread over the whole graph by number (a town's nodes, its
+/// outskirts and its dead ends alike), whatever the hierarchy prunes.
+#[test]
+fn the_hierarchy_equals_the_dijkstra_oracle_to_the_millisecond() {
+    let network = RoadNetwork::load(Path::new(EXTRACT)).unwrap();
+    let nodes = network.graph.node_count() as u32;
+    let spread: Vec<u32> = (0..nodes).step_by(nodes as usize / 150).collect();
+    let fast = network.node_matrix(&spread, &spread);
+    let oracle = dijkstra::node_matrix(&network.graph, &spread, &spread);
+    let reached = |l: &dijkstra::Label| *l != dijkstra::UNREACHED;
+    let oracle_ms: Vec<Option<u64>> = oracle.iter().map(|l| reached(l).then_some(l.0)).collect();
+    let oracle_dm: Vec<Option<u64>> = oracle.iter().map(|l| reached(l).then_some(l.1)).collect();
+    assert_eq!(fast.duration_ms, oracle_ms);
+    assert_eq!(fast.distance_dm, oracle_dm);
 }
 
 #[test]

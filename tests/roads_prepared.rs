@@ -141,6 +141,22 @@ fn a_file_of_another_profile_is_refused_with_the_command_that_fixes_it() {
 }
 
 #[test]
+fn a_file_of_an_older_format_is_refused_with_the_command_that_fixes_it() {
+    let (_, bytes) = prepared();
+    let mut older = bytes.clone();
+    let format = u32::from_le_bytes(older[8..12].try_into().unwrap());
+    older[8..12].copy_from_slice(&(format - 1).to_le_bytes());
+    let path = Scratch::holding("older.graph", &older);
+    let error = RoadNetwork::read_prepared(&path).unwrap_err();
+    assert!(matches!(error, RoadError::PreparedStale { .. }), "{error}");
+    let text = error.to_string();
+    assert!(
+        text.contains(&format!("format {}", format - 1)) && text.contains("tournee prepare"),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_truncated_file_is_an_error_not_a_panic() {
     let (_, bytes) = prepared();
     let cut = scratch("cut.graph");

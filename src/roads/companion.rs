@@ -1,18 +1,17 @@
-//! The distance companion of the duration metric: for every arc of the hierarchy, the
-//! length of the fastest path it stands for.
+//! The hierarchy's labels: for every arc, the duration of the fastest path it stands
+//! for and that path's length, customized together.
 //!
 //! Matrices report the distance of the fastest path, as OSRM does. A second metric of
 //! packed `time × M + distance` weights answered that before, customized per call for
 //! the call's reach and queried beside the durations: on a region the customization
 //! cost seconds and the second query doubled the matrix. Here the hierarchy is
 //! customized once, at preparation, with (duration, distance) pairs in lexicographic
-//! order (the plain Dijkstra oracle's order), and the distances are kept beside the
-//! duration metric; one query then carries both (see [`label`]). The pairs form an
+//! order (the plain Dijkstra oracle's order), and one query carries both (see [`label`]). The pairs form an
 //! ordered monoid (addition keeps the order), so the customization's triangle
 //! relaxation is exact for them as for plain durations, and the durations it finds are
-//! the duration metric's own.
+//! the duration metric's own, so no separate duration metric is customized or stored.
 
-use cch::{Cch, INF_WEIGHT, Metric};
+use cch::{Cch, INF_WEIGHT};
 
 const INVALID: u32 = u32::MAX;
 
@@ -40,9 +39,9 @@ pub fn split(label: u64) -> Option<(u64, u64)> {
     (label < UNREACHED).then_some((label >> 32, label & u64::from(u32::MAX)))
 }
 
-/// Customizes `cch` with (duration, distance) pairs of the input arcs and returns the
-/// distance halves (the duration halves equal the duration metric's).
-pub fn customize(cch: &Cch, duration_ms: &[u32], distance_dm: &[u32]) -> Metric {
+/// Customizes `cch` with (duration, distance) pairs of the input arcs; returns the
+/// forward and backward labels of its arcs.
+pub fn customize(cch: &Cch, duration_ms: &[u32], distance_dm: &[u32]) -> [Vec<u64>; 2] {
     let input = |arc: u32| label(duration_ms[arc as usize], distance_dm[arc as usize]);
     let arcs = cch.up_head.len();
     let (mut forward, mut backward) = (vec![UNREACHED; arcs], vec![UNREACHED; arcs]);
@@ -70,16 +69,7 @@ pub fn customize(cch: &Cch, duration_ms: &[u32], distance_dm: &[u32]) -> Metric 
         }
     }
     relax_triangles(cch, &mut forward, &mut backward);
-    let distances = |labels: Vec<u64>| {
-        labels
-            .into_iter()
-            .map(|l| (l & u64::from(u32::MAX)) as u32)
-            .collect()
-    };
-    Metric {
-        forward: distances(forward),
-        backward: distances(backward),
-    }
+    [forward, backward]
 }
 
 /// The lower-triangle relaxation of CCH customization (RoutingKit's order), node by

@@ -11,50 +11,57 @@
 //!
 //! Labels are (duration, distance) pairs packed in one `u64` (`companion::label`), so
 //! one query gives each cell's fastest time and that path's length.
+//!
+//! On a region the bucket scans at the top separators are most of the time (every
+//! source meets every target there). Stall-on-demand was tried and left out: the labels
+//! at those nodes are exact, so it pruned nothing measurable and cost a second pass
+//! over each node's arcs (BENCHMARKS.md, "third step").
 
-use cch::{CchView, MetricView};
+use std::cell::RefCell;
+
 use rayon::prelude::*;
 
-use super::companion::{UNREACHED, add, label};
+use super::companion::UNREACHED;
+use super::hierarchy::{Hierarchy, NO_PARENT};
 
-const INVALID: u32 = u32::MAX;
+/// Sources or targets per parallel task: small enough for both cores to stay busy to
+/// the end, large enough that a task's bookkeeping is noise.
+const CHUNK: usize = 16;
 
-/// Sources per parallel chunk: each chunk owns one distance array of the graph's size.
-const SOURCE_CHUNK: usize = 32;
-
-/// One direction's arc weights: durations (the duration metric) and the distances of
-/// the paths they stand for (its companion).
-#[derive(Clone, Copy)]
-pub struct Weights<'a> {
-    /// Milliseconds per hierarchy arc.
-    pub duration_ms: &'a [u32],
-    /// Decimetres per hierarchy arc.
-    pub distance_dm: &'a [u32],
+thread_local! {
+    /// One label per hierarchy node, per thread, all [`UNREACHED`] between walks (a walk
+    /// leaves it as it found it): allocated once per thread instead of once per task —
+    /// on a region of 5 M nodes, 40 MB written per task were a fifth of a matrix.
+    static SCRATCH: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
 }
 
-impl<'a> Weights<'a> {
-    /// The forward and backward weights of a duration metric and its companion.
-    pub fn of(durations: &MetricView<'a>, distances: &MetricView<'a>) -> [Weights<'a>; 2] {
-        [
-            Weights {
-                duration_ms: durations.forward,
-                distance_dm: distances.forward,
-            },
-            Weights {
-                duration_ms: durations.backward,
-                distance_dm: distances.backward,
-            },
-        ]
-    }
+/// Runs `f` with this thread's scratch labels for `nodes` nodes (a fresh array when
+/// the thread's own is in use). `f` must not start rayon work: a task stolen by this
+/// thread meanwhile would find the scratch taken.
+fn with_scratch<R>(nodes: usize, f: impl FnOnce(&mut [u64]) -> R) -> R {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => {
+            if scratch.len() < nodes {
+                scratch.resize(nodes, UNREACHED);
+            }
+            f(&mut scratch[..nodes])
+        }
+        Err(_) => f(&mut vec![UNREACHED; nodes]),
+    })
 }
 
+/// Labels and sums below are plain additions and `min`s, without branches: every label
+/// is at most [`UNREACHED`] (just under 2⁶³), so a sum of two never overflows, and any
+/// sum at or above [`UNREACHED`] reads as unreached (`companion::split`), as a
+/// saturating sum would.
+///
 /// Walks `start`'s elimination-tree ancestors, relaxing their upward arcs with
-/// `weights`, and calls `visit(node, label)` at each reached ancestor with its final
+/// `labels`, and calls `visit(node, label)` at each reached ancestor with its final
 /// label. Leaves `distance` all unreached again: upward arcs only reach ancestors,
 /// each reset once it is visited.
 fn walk(
-    cch: &CchView,
-    weights: Weights,
+    hierarchy: &Hierarchy,
+    labels: &[u64],
     start: u32,
     distance: &mut [u64],
     mut visit: impl FnMut(u32, u64),
@@ -64,23 +71,18 @@ fn walk(
     loop {
         let dx = distance[x as usize];
         distance[x as usize] = UNREACHED;
+        let arcs =
+            hierarchy.first_out[x as usize] as usize..hierarchy.first_out[x as usize + 1] as usize;
+        let heads = &hierarchy.head[arcs.clone()];
         if dx < UNREACHED {
             visit(x, dx);
-            let arcs =
-                cch.up_first_out[x as usize] as usize..cch.up_first_out[x as usize + 1] as usize;
-            let durations = &weights.duration_ms[arcs.clone()];
-            let distances = &weights.distance_dm[arcs.clone()];
-            for ((&y, &duration), &length) in cch.up_head[arcs].iter().zip(durations).zip(distances)
-            {
-                let candidate = add(dx, label(duration, length));
+            for (&y, &label) in heads.iter().zip(&labels[arcs]) {
                 let slot = &mut distance[y as usize];
-                if candidate < *slot {
-                    *slot = candidate;
-                }
+                *slot = (*slot).min(dx + label);
             }
         }
-        let parent = cch.elimination_tree_parent[x as usize];
-        if parent == INVALID {
+        let parent = hierarchy.parent[x as usize];
+        if parent == NO_PARENT {
             break;
         }
         x = parent;
@@ -96,26 +98,38 @@ struct Buckets {
 }
 
 impl Buckets {
-    fn new(cch: &CchView, backward: Weights, targets: &[u32]) -> Buckets {
-        let nodes = cch.rank.len();
-        let mut distance = vec![UNREACHED; nodes];
-        let mut reached: Vec<(u32, u32, u64)> = Vec::new();
-        for (index, &t) in targets.iter().enumerate() {
-            let start = cch.rank[t as usize];
-            walk(cch, backward, start, &mut distance, |x, d| {
-                reached.push((x, index as u32, d));
-            });
-        }
+    /// The targets' backward walks, in parallel; their entries are then placed by node
+    /// in the targets' order, so the buckets are the same whatever the threads did.
+    fn new(hierarchy: &Hierarchy, targets: &[u32]) -> Buckets {
+        let nodes = hierarchy.node_count();
+        let reached: Vec<Vec<(u32, u32, u64)>> = targets
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map(|(chunk_index, chunk)| {
+                with_scratch(nodes, |distance| {
+                    let mut reached = Vec::new();
+                    for (offset, &t) in chunk.iter().enumerate() {
+                        let index = (chunk_index * CHUNK + offset) as u32;
+                        let start = hierarchy.rank[t as usize];
+                        walk(hierarchy, &hierarchy.backward, start, distance, |x, d| {
+                            reached.push((x, index, d));
+                        });
+                    }
+                    reached
+                })
+            })
+            .collect();
         let mut first = vec![0u32; nodes + 1];
-        for &(x, _, _) in &reached {
+        for &(x, _, _) in reached.iter().flatten() {
             first[x as usize + 1] += 1;
         }
         for x in 0..nodes {
             first[x + 1] += first[x];
         }
+        let entries = first[nodes] as usize;
         let mut next = first.clone();
-        let (mut target, mut to_target) = (vec![0; reached.len()], vec![0; reached.len()]);
-        for (x, index, d) in reached {
+        let (mut target, mut to_target) = (vec![0; entries], vec![0; entries]);
+        for &(x, index, d) in reached.iter().flatten() {
             let slot = next[x as usize] as usize;
             next[x as usize] += 1;
             target[slot] = index;
@@ -127,42 +141,42 @@ impl Buckets {
             distance: to_target,
         }
     }
+
+    /// Lowers `row`'s cells through the buckets at `x`, reached at `d` from the source.
+    fn scan(&self, x: u32, d: u64, row: &mut [u64]) {
+        let entries = self.first[x as usize] as usize..self.first[x as usize + 1] as usize;
+        for (&t, &to_t) in self.target[entries.clone()]
+            .iter()
+            .zip(&self.distance[entries])
+        {
+            let cell = &mut row[t as usize];
+            *cell = (*cell).min(d + to_t);
+        }
+    }
 }
 
 /// `sources × targets` labels (`companion::split` reads them), row-major;
-/// [`UNREACHED`] where no path exists.
-pub fn label_matrix(
-    cch: &CchView,
-    [forward, backward]: [Weights; 2],
-    sources: &[u32],
-    targets: &[u32],
-) -> Vec<u64> {
+/// [`UNREACHED`] where no path exists. Sources and targets are spread over the threads;
+/// every cell is an exact minimum, so the answer does not depend on how.
+pub fn label_matrix(hierarchy: &Hierarchy, sources: &[u32], targets: &[u32]) -> Vec<u64> {
     if sources.is_empty() || targets.is_empty() {
         return Vec::new();
     }
-    let buckets = Buckets::new(cch, backward, targets);
-    sources
-        .par_chunks(SOURCE_CHUNK)
-        .flat_map_iter(|chunk| {
-            let mut distance = vec![UNREACHED; cch.rank.len()];
-            let mut rows = vec![UNREACHED; chunk.len() * targets.len()];
-            for (row, &s) in rows.chunks_mut(targets.len()).zip(chunk) {
-                walk(cch, forward, cch.rank[s as usize], &mut distance, |x, d| {
-                    let entries =
-                        buckets.first[x as usize] as usize..buckets.first[x as usize + 1] as usize;
-                    for (&t, &to_t) in buckets.target[entries.clone()]
-                        .iter()
-                        .zip(&buckets.distance[entries])
-                    {
-                        let via = add(d, to_t);
-                        let cell = &mut row[t as usize];
-                        if via < *cell {
-                            *cell = via;
-                        }
-                    }
-                });
-            }
-            rows
-        })
-        .collect()
+    let buckets = Buckets::new(hierarchy, targets);
+    let nodes = hierarchy.node_count();
+    let mut matrix = vec![UNREACHED; sources.len() * targets.len()];
+    matrix
+        .par_chunks_mut(CHUNK * targets.len())
+        .zip(sources.par_chunks(CHUNK))
+        .for_each(|(rows, chunk)| {
+            with_scratch(nodes, |distance| {
+                for (row, &s) in rows.chunks_mut(targets.len()).zip(chunk) {
+                    let start = hierarchy.rank[s as usize];
+                    walk(hierarchy, &hierarchy.forward, start, distance, |x, d| {
+                        buckets.scan(x, d, row);
+                    });
+                }
+            })
+        });
+    matrix
 }

@@ -15,6 +15,7 @@ pub mod engine;
 mod error;
 pub mod extent;
 pub mod graph;
+pub mod hierarchy;
 mod many_to_many;
 pub mod osm;
 pub mod prepared;
@@ -173,18 +174,14 @@ impl RoadNetwork {
             source: path.to_path_buf(),
             extract_sha256: header.extract_sha256,
             snap_index: parts.snap_index,
-            engine: CchEngine::from_parts(
-                parts.cch,
-                parts.duration_metric,
-                parts.distance_companion,
-            ),
+            engine: CchEngine::from_hierarchy(parts.hierarchy),
         })
     }
 
-    /// The hierarchy, its duration metric and the metric's distance companion (a
-    /// prepared file's round trip is tested against them).
-    pub fn hierarchy(&self) -> (&cch::Cch, &cch::Metric, &cch::Metric) {
-        self.engine.parts()
+    /// The customized hierarchy's upward graph (a prepared file's round trip is tested
+    /// against it).
+    pub fn hierarchy(&self) -> &hierarchy::Hierarchy {
+        self.engine.hierarchy()
     }
 
     /// Reads and prepares the PBF `path` (no cache).
@@ -237,7 +234,6 @@ impl RoadNetwork {
     /// Writes the prepared network to `path` for [`Self::load`] to read back without
     /// preparing again; returns the file's size in bytes.
     pub fn save_prepared(&self, path: &Path) -> Result<u64, RoadError> {
-        let (cch, metric, companion) = self.engine.parts();
         let header = prepared::PreparedHeader {
             extract_sha256: self.extract_sha256,
             profile_version: PROFILE_VERSION.to_string(),
@@ -252,7 +248,7 @@ impl RoadNetwork {
             path,
             &header,
             &self.graph,
-            (cch, metric, companion),
+            self.engine.hierarchy(),
             &self.snap_index,
         )
     }

@@ -3,9 +3,10 @@
 //! Preparing a region (parse, strongly connected filter, hierarchy order, build and
 //! customization) takes minutes on millions of nodes; a server should pay it once, not
 //! at every start. A prepared file holds what preparation produced — the graph, the
-//! contraction hierarchy, its duration metric and that metric's distance companion,
-//! the snapping grid — so that loading
-//! is reading arrays.
+//! query half of the customized hierarchy (`hierarchy.rs`), the snapping grid — so that
+//! loading is reading arrays: their lengths first, then their bytes, straight into
+//! their vectors, in pieces spread over the threads (on a region the copy out of the
+//! page cache is the whole load, and one core copies half as fast as two).
 //!
 //! The header records the extract's SHA-256 and the profile version: a file written by
 //! another profile or format is refused with the command that fixes it, and a network
@@ -15,13 +16,14 @@
 //! operator's own, made by `tournee prepare`). Numbers are little-endian.
 
 use std::fs::File;
-use std::io::{BufReader, Read};
-use std::path::Path;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
 
-use cch::{Cch, Metric};
+use rayon::prelude::*;
 
 use super::RoadError;
 use super::graph::{GraphStats, RoadGraph};
+use super::hierarchy::Hierarchy;
 use super::snap::{GridFrame, SnapIndex};
 
 mod check;
@@ -32,7 +34,7 @@ pub use write::write;
 /// The first bytes of a prepared file.
 pub const MAGIC: &[u8; 8] = b"TOURNEEG";
 /// Bumped when the layout below changes.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 /// Longest string in a header (profile, extract name), bytes.
 const MAX_TEXT_BYTES: u64 = 4096;
 
@@ -53,12 +55,8 @@ pub struct PreparedHeader {
 pub struct PreparedParts {
     /// The routing graph.
     pub graph: RoadGraph,
-    /// The hierarchy's structure.
-    pub cch: Cch,
-    /// The hierarchy customized for durations.
-    pub duration_metric: Metric,
-    /// The distances of the duration metric's paths.
-    pub distance_companion: Metric,
+    /// The customized hierarchy's upward graph.
+    pub hierarchy: Hierarchy,
     /// The snapping grid.
     pub snap_index: SnapIndex,
 }
@@ -74,15 +72,11 @@ pub fn is_prepared(path: &Path) -> bool {
 /// A number written to a prepared file as `N` little-endian bytes.
 pub(crate) trait LittleEndian<const N: usize>: Copy {
     fn to_bytes(self) -> [u8; N];
-    fn from_bytes(bytes: [u8; N]) -> Self;
 }
 
 impl LittleEndian<4> for u32 {
     fn to_bytes(self) -> [u8; 4] {
         self.to_le_bytes()
-    }
-    fn from_bytes(bytes: [u8; 4]) -> Self {
-        u32::from_le_bytes(bytes)
     }
 }
 
@@ -90,21 +84,42 @@ impl LittleEndian<8> for u64 {
     fn to_bytes(self) -> [u8; 8] {
         self.to_le_bytes()
     }
-    fn from_bytes(bytes: [u8; 8]) -> Self {
-        u64::from_le_bytes(bytes)
-    }
 }
 
-/// Bytes moved per write or read of an array: large enough to stream, small enough not
-/// to double the memory of a region's arrays.
+/// Bytes moved per write of an array: large enough to stream, small enough not to
+/// double the memory of a region's arrays.
 pub(crate) const CHUNK_BYTES: usize = 1 << 18;
+
+/// Bytes per parallel read: a region's arrays make dozens of pieces, enough to keep
+/// every thread copying to the end.
+const READ_PIECE_BYTES: usize = 1 << 25;
+
+/// The item size of each array after the header, in the order written (`write.rs`):
+/// latitudes and longitudes (f64 bits); the graph's first_out, tail, head, duration_ms,
+/// distance_dm; the hierarchy's rank, parent, first_out, head, then its forward and
+/// backward labels; the snapping grid's frame numbers (f64 bits), its cell counts, its
+/// cell_first and cell_arcs.
+const ARRAY_BYTES: [u64; 17] = [8, 8, 4, 4, 4, 4, 4, 4, 4, 4, 4, 8, 8, 8, 4, 4, 4];
+
+/// The arrays of a file as read: the `u64` ones and the `u32` ones, each in file order.
+type Arrays = (Vec<Vec<u64>>, Vec<Vec<u32>>);
+
+/// Where an array's values are in the file.
+#[derive(Clone, Copy)]
+struct Section {
+    offset: u64,
+    count: usize,
+    item_bytes: u64,
+}
 
 /// A prepared file being read: counts what is left so that no length read from the
 /// file can make us allocate more than the file holds.
 pub struct PreparedReader {
     input: BufReader<File>,
     left_bytes: u64,
+    file_bytes: u64,
     path: String,
+    file: PathBuf,
 }
 
 impl PreparedReader {
@@ -121,9 +136,11 @@ impl PreparedReader {
         let file = File::open(path).map_err(io)?;
         let left_bytes = file.metadata().map_err(io)?.len();
         let mut reader = PreparedReader {
-            input: BufReader::with_capacity(1 << 20, file),
+            input: BufReader::with_capacity(1 << 16, file),
             left_bytes,
+            file_bytes: left_bytes,
             path: name,
+            file: path.to_path_buf(),
         };
         let header = reader.header(profile_version)?;
         Ok((reader, header))
@@ -169,70 +186,129 @@ impl PreparedReader {
 
     /// Reads the arrays and checks every index in them.
     pub fn parts(mut self, header: &PreparedHeader) -> Result<PreparedParts, RoadError> {
-        let lat = self.values::<8, u64>()?;
-        let lon = self.values::<8, u64>()?;
+        let sections = self.sections()?;
+        let (mut wide, mut narrow) = self.read_sections(&sections)?;
+        let mut u64s = wide.drain(..);
+        let mut u32s = narrow.drain(..);
+        let mut next64 = || u64s.next().unwrap_or_default();
+        let (lat, lon) = (next64(), next64());
+        let mut next = || u32s.next().unwrap_or_default();
+        let (first_out, tail, head, duration_ms, distance_dm) =
+            (next(), next(), next(), next(), next());
+        let (rank, parent, up_first_out, up_head) = (next(), next(), next(), next());
+        let (cells, cell_first, cell_arcs) = (next(), next(), next());
+        let (forward, backward, numbers) = (next64(), next64(), next64());
+        let lengths_agree = lat.len() == lon.len() && lat.len() == header.stats.nodes;
+        let snap_index = self.grid(&numbers, &cells, cell_first, cell_arcs, head.len())?;
         let lat_lon_deg = lat
-            .iter()
+            .par_iter()
             .zip(&lon)
             .map(|(&lat, &lon)| (f64::from_bits(lat), f64::from_bits(lon)))
             .collect();
-        let mut next = || self.values::<4, u32>();
-        let graph = RoadGraph {
-            lat_lon_deg,
-            first_out: next()?,
-            tail: next()?,
-            head: next()?,
-            duration_ms: next()?,
-            distance_dm: next()?,
-        };
-        let cch = Cch {
-            rank: next()?,
-            order: next()?,
-            elimination_tree_parent: next()?,
-            up_first_out: next()?,
-            up_head: next()?,
-            up_tail: next()?,
-            down_first_out: next()?,
-            down_head: next()?,
-            down_to_up: next()?,
-            input_arc_to_cch_arc: next()?,
-            forward_input_arc_of_cch: next()?,
-            backward_input_arc_of_cch: next()?,
-            first_extra_forward_input_arc_of_cch: next()?,
-            extra_forward_input_arc_of_cch: next()?,
-            first_extra_backward_input_arc_of_cch: next()?,
-            extra_backward_input_arc_of_cch: next()?,
-        };
-        let duration_metric = Metric {
-            forward: next()?,
-            backward: next()?,
-        };
-        let distance_companion = Metric {
-            forward: next()?,
-            backward: next()?,
-        };
-        let snap_index = self.grid(graph.arc_count())?;
         let parts = PreparedParts {
-            graph,
-            cch,
-            duration_metric,
-            distance_companion,
+            graph: RoadGraph {
+                lat_lon_deg,
+                first_out,
+                tail,
+                head,
+                duration_ms,
+                distance_dm,
+            },
+            hierarchy: Hierarchy {
+                rank,
+                parent,
+                first_out: up_first_out,
+                head: up_head,
+                forward,
+                backward,
+            },
             snap_index,
         };
-        let lengths_agree =
-            lat.len() == lon.len() && parts.graph.node_count() == header.stats.nodes;
         match check::parts(&parts).and_then(|()| lengths_agree.then_some(()).ok_or("sizes")) {
             Ok(()) => Ok(parts),
             Err(what) => Err(self.damaged(&format!("its {what} do not agree"))),
         }
     }
 
-    /// The snapping grid written by [`write_grid`], its frame and arrays checked.
-    fn grid(&mut self, arcs: usize) -> Result<SnapIndex, RoadError> {
-        let numbers = self.values::<8, u64>()?;
-        let cells = self.values::<4, u32>()?;
-        let (cell_first, cell_arcs) = (self.values::<4, u32>()?, self.values::<4, u32>()?);
-        let frame = match (numbers.as_slice(), cells.as_slice()) {
+    /// Every array's place in the file, from the lengths before them (each refused when
+    /// the rest of the file could not hold it).
+    fn sections(&mut self) -> Result<Vec<Section>, RoadError> {
+        let mut sections = Vec::with_capacity(ARRAY_BYTES.len());
+        for item_bytes in ARRAY_BYTES {
+            let count = self.length(item_bytes)?;
+            let bytes = count as u64 * item_bytes;
+            let offset = self.file_bytes - self.left_bytes;
+            let skipped = i64::try_from(bytes)
+                .ok()
+                .and_then(|b| self.input.seek_relative(b).ok());
+            if skipped.is_none() {
+                return Err(self.damaged("it ends early"));
+            }
+            self.left_bytes -= bytes;
+            sections.push(Section {
+                offset,
+                count,
+                item_bytes,
+            });
+        }
+        Ok(sections)
+    }
+
+    /// The sections' values, the `u64` arrays and the `u32` arrays each in file order:
+    /// every array allocated, then filled piece by piece by the threads, each piece
+    /// through its own handle on the file.
+    fn read_sections(&self, sections: &[Section]) -> Result<Arrays, RoadError> {
+        let mut wide: Vec<Vec<u64>> = Vec::new();
+        let mut narrow: Vec<Vec<u32>> = Vec::new();
+        for section in sections {
+            if section.item_bytes == 8 {
+                wide.push(vec![0; section.count]);
+            } else {
+                narrow.push(vec![0; section.count]);
+            }
+        }
+        let (mut wide_bytes, mut narrow_bytes) = (wide.iter_mut(), narrow.iter_mut());
+        let mut pieces: Vec<(u64, &mut [u8])> = Vec::new();
+        for section in sections {
+            let bytes: &mut [u8] = match section.item_bytes {
+                8 => wide_bytes.next().map(|v| bytemuck::cast_slice_mut(v)),
+                _ => narrow_bytes.next().map(|v| bytemuck::cast_slice_mut(v)),
+            }
+            .unwrap_or_default();
+            for (index, piece) in bytes.chunks_mut(READ_PIECE_BYTES).enumerate() {
+                pieces.push((section.offset + (index * READ_PIECE_BYTES) as u64, piece));
+            }
+        }
+        pieces
+            .into_par_iter()
+            .try_for_each(|(offset, piece)| {
+                let mut file = File::open(&self.file)?;
+                file.seek(SeekFrom::Start(offset))?;
+                file.read_exact(piece)
+            })
+            .map_err(|_| self.damaged("it ends early"))?;
+        if cfg!(target_endian = "big") {
+            wide.iter_mut()
+                .flatten()
+                .for_each(|v| *v = u64::from_le(*v));
+            narrow
+                .iter_mut()
+                .flatten()
+                .for_each(|v| *v = u32::from_le(*v));
+        }
+        Ok((wide, narrow))
+    }
+
+    /// The snapping grid written by `write_grid`, its frame and arrays checked.
+    fn grid(
+        &self,
+        numbers: &[u64],
+        cells: &[u32],
+        cell_first: Vec<u32>,
+        cell_arcs: Vec<u32>,
+        arcs: usize,
+    ) -> Result<SnapIndex, RoadError> {
+        let frame = match (numbers, cells) {
             (&[lat, x, y, side], &[columns, rows]) => GridFrame {
                 mean_lat_deg: f64::from_bits(lat),
                 origin_m: [f64::from_bits(x), f64::from_bits(y)],
@@ -299,25 +375,5 @@ impl PreparedReader {
         let mut bytes = vec![0u8; length];
         self.bytes(&mut bytes)?;
         String::from_utf8(bytes).map_err(|_| self.damaged("a name is not UTF-8"))
-    }
-
-    /// An array written by [`write_array`], read straight into its vector: the file's
-    /// little-endian bytes are the vector's own on every machine tournee builds for
-    /// today, and the in-place swap is a no-op there.
-    fn values<const N: usize, T>(&mut self) -> Result<Vec<T>, RoadError>
-    where
-        T: LittleEndian<N> + bytemuck::Pod,
-    {
-        let count = self.length(N as u64)?;
-        let mut values = vec![T::zeroed(); count];
-        self.bytes(bytemuck::cast_slice_mut(&mut values))?;
-        if cfg!(target_endian = "big") {
-            for value in &mut values {
-                let mut bytes = [0u8; N];
-                bytes.copy_from_slice(bytemuck::bytes_of(value));
-                *value = T::from_bytes(bytes);
-            }
-        }
-        Ok(values)
     }
 }

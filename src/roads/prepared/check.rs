@@ -1,7 +1,11 @@
 //! The bounds every index array of a prepared file must keep, so that queries,
 //! customization and path searches on a loaded network index only within their arrays.
 
+use rayon::prelude::*;
+
 use super::PreparedParts;
+use crate::roads::companion::UNREACHED;
+use crate::roads::hierarchy::NO_PARENT;
 use crate::roads::snap::GridFrame;
 
 const INVALID: u32 = u32::MAX;
@@ -10,7 +14,7 @@ type Checked = Result<(), &'static str>;
 
 fn all_below(values: &[u32], bound: usize, invalid_allowed: bool) -> bool {
     values
-        .iter()
+        .par_iter()
         .all(|&v| (v as usize) < bound || (invalid_allowed && v == INVALID))
 }
 
@@ -18,7 +22,7 @@ fn all_below(values: &[u32], bound: usize, invalid_allowed: bool) -> bool {
 fn offsets(first: &[u32], count: usize, total: usize) -> bool {
     first.len() == count + 1
         && first.first() == Some(&0)
-        && first.windows(2).all(|w| w[0] <= w[1])
+        && first.par_windows(2).all(|w| w[0] <= w[1])
         && first.last().map(|&l| l as usize) == Some(total)
 }
 
@@ -35,52 +39,46 @@ pub fn parts(parts: &PreparedParts) -> Checked {
     if !graph_ok {
         return Err("graph arrays");
     }
-    cch(parts, nodes, arcs)
+    hierarchy(parts, nodes)
 }
 
-fn cch(parts: &PreparedParts, nodes: usize, arcs: usize) -> Checked {
-    let cch = &parts.cch;
-    let shortcuts = cch.up_head.len();
-    let per_node = [&cch.rank, &cch.order, &cch.elimination_tree_parent];
-    let per_shortcut = [
-        &cch.up_tail,
-        &cch.down_head,
-        &cch.down_to_up,
-        &cch.forward_input_arc_of_cch,
-        &cch.backward_input_arc_of_cch,
-        &parts.duration_metric.forward,
-        &parts.duration_metric.backward,
-        &parts.distance_companion.forward,
-        &parts.distance_companion.backward,
-    ];
-    let ok = per_node.iter().all(|a| a.len() == nodes)
-        && per_shortcut.iter().all(|a| a.len() == shortcuts)
-        && all_below(&cch.rank, nodes, false)
-        && all_below(&cch.order, nodes, false)
-        && all_below(&cch.elimination_tree_parent, nodes, true)
-        && offsets(&cch.up_first_out, nodes, shortcuts)
-        && offsets(&cch.down_first_out, nodes, shortcuts)
-        && all_below(&cch.up_head, nodes, false)
-        && all_below(&cch.up_tail, nodes, false)
-        && all_below(&cch.down_head, nodes, false)
-        && all_below(&cch.down_to_up, shortcuts, false)
-        && cch.input_arc_to_cch_arc.len() == arcs
-        && all_below(&cch.input_arc_to_cch_arc, shortcuts, false)
-        && all_below(&cch.forward_input_arc_of_cch, arcs, true)
-        && all_below(&cch.backward_input_arc_of_cch, arcs, true)
-        && offsets(
-            &cch.first_extra_forward_input_arc_of_cch,
-            shortcuts,
-            cch.extra_forward_input_arc_of_cch.len(),
-        )
-        && offsets(
-            &cch.first_extra_backward_input_arc_of_cch,
-            shortcuts,
-            cch.extra_backward_input_arc_of_cch.len(),
-        )
-        && all_below(&cch.extra_forward_input_arc_of_cch, arcs, false)
-        && all_below(&cch.extra_backward_input_arc_of_cch, arcs, false);
+/// The hierarchy's arrays sized by its nodes and arcs, every index within them, and
+/// every parent above its child, so that a walk up the elimination tree ends.
+fn hierarchy(parts: &PreparedParts, nodes: usize) -> Checked {
+    let hierarchy = &parts.hierarchy;
+    let arcs = hierarchy.arc_count();
+    let parents_above = hierarchy
+        .parent
+        .par_iter()
+        .enumerate()
+        .all(|(x, &p)| p == NO_PARENT || (p as usize > x && (p as usize) < nodes));
+    let ok = hierarchy.rank.len() == nodes
+        && hierarchy.parent.len() == nodes
+        && hierarchy.forward.len() == arcs
+        && hierarchy.backward.len() == arcs
+        && labels_bounded(&hierarchy.forward)
+        && labels_bounded(&hierarchy.backward)
+        && all_below(&hierarchy.rank, nodes, false)
+        && parents_above
+        && offsets(&hierarchy.first_out, nodes, arcs)
+        && all_below(&hierarchy.head, nodes, false)
+        && heads_above_tails(&hierarchy.first_out, &hierarchy.head);
     if ok { Ok(()) } else { Err("hierarchy arrays") }
+}
+
+/// Every label at most the unreached one, so that a query's sum of two never overflows.
+fn labels_bounded(labels: &[u64]) -> bool {
+    labels.par_iter().all(|&l| l <= UNREACHED)
+}
+
+/// Every upward arc leads to a higher node (`first_out` already checked against
+/// `head`).
+fn heads_above_tails(first_out: &[u32], head: &[u32]) -> bool {
+    first_out.par_windows(2).enumerate().all(|(x, arcs)| {
+        head[arcs[0] as usize..arcs[1] as usize]
+            .iter()
+            .all(|&y| y as usize > x)
+    })
 }
 
 /// A snapping grid whose frame is finite with at least one cell, whose offsets cover

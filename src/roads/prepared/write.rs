@@ -5,11 +5,10 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-use cch::{Cch, Metric};
-
 use super::{CHUNK_BYTES, FORMAT_VERSION, LittleEndian, MAGIC, PreparedHeader};
 use crate::roads::RoadError;
 use crate::roads::graph::RoadGraph;
+use crate::roads::hierarchy::Hierarchy;
 use crate::roads::snap::SnapIndex;
 
 /// Writes `header` and `parts` to `path` (through a temporary file renamed at the end,
@@ -18,7 +17,7 @@ pub fn write(
     path: &Path,
     header: &PreparedHeader,
     graph: &RoadGraph,
-    (cch, metric, companion): (&Cch, &Metric, &Metric),
+    hierarchy: &Hierarchy,
     snap_index: &SnapIndex,
 ) -> Result<u64, RoadError> {
     let temporary = path.with_extension("graph-partial");
@@ -27,7 +26,7 @@ pub fn write(
         message: e.to_string(),
     };
     let mut out = BufWriter::new(File::create(&temporary).map_err(failed)?);
-    write_all(&mut out, header, graph, (cch, metric, companion)).map_err(failed)?;
+    write_all(&mut out, header, graph, hierarchy).map_err(failed)?;
     write_grid(&mut out, snap_index).map_err(failed)?;
     out.into_inner()
         .map_err(|e| failed(e.into_error()))?
@@ -41,7 +40,7 @@ fn write_all(
     out: &mut impl Write,
     header: &PreparedHeader,
     graph: &RoadGraph,
-    (cch, metric, companion): (&Cch, &Metric, &Metric),
+    hierarchy: &Hierarchy,
 ) -> std::io::Result<()> {
     out.write_all(MAGIC)?;
     out.write_all(&FORMAT_VERSION.to_le_bytes())?;
@@ -64,15 +63,16 @@ fn write_all(
         .unzip();
     write_array(out, &lat)?;
     write_array(out, &lon)?;
-    for array in graph_arrays(graph)
-        .into_iter()
-        .chain(cch_arrays(cch))
-        .chain([&metric.forward, &metric.backward])
-        .chain([&companion.forward, &companion.backward])
-    {
+    for array in graph_arrays(graph).into_iter().chain([
+        &hierarchy.rank,
+        &hierarchy.parent,
+        &hierarchy.first_out,
+        &hierarchy.head,
+    ]) {
         write_array(out, array)?;
     }
-    Ok(())
+    write_array(out, &hierarchy.forward)?;
+    write_array(out, &hierarchy.backward)
 }
 
 /// The grid's frame (numbers as f64 bits, then the cell counts), then its two arrays.
@@ -97,27 +97,6 @@ fn graph_arrays(graph: &RoadGraph) -> [&Vec<u32>; 5] {
         &graph.head,
         &graph.duration_ms,
         &graph.distance_dm,
-    ]
-}
-
-fn cch_arrays(cch: &Cch) -> [&Vec<u32>; 16] {
-    [
-        &cch.rank,
-        &cch.order,
-        &cch.elimination_tree_parent,
-        &cch.up_first_out,
-        &cch.up_head,
-        &cch.up_tail,
-        &cch.down_first_out,
-        &cch.down_head,
-        &cch.down_to_up,
-        &cch.input_arc_to_cch_arc,
-        &cch.forward_input_arc_of_cch,
-        &cch.backward_input_arc_of_cch,
-        &cch.first_extra_forward_input_arc_of_cch,
-        &cch.extra_forward_input_arc_of_cch,
-        &cch.first_extra_backward_input_arc_of_cch,
-        &cch.extra_backward_input_arc_of_cch,
     ]
 }
 
