@@ -1,12 +1,11 @@
 //! What changes plans: [`ruin`] removes tasks, [`recreate`] puts them back at their
-//! cheapest [`insertion`] (on large fleets, among the routes near them first:
-//! [`candidates`]; past a deadline, next to their neighbours: [`haste`]), [`fleet`]
+//! cheapest [`insertion`] (or, past a deadline, next to their neighbours: [`haste`]),
+//! [`fleet`]
 //! tries the plan on fewer vehicles, [`local_search`] improves routes one operator at a
 //! time, and [`operator_bench`] measures those operators. Every move prices its changes
 //! through the route tier ([`super::route`]); nothing below imports the moves.
 
 pub mod bounded;
-pub mod candidates;
 pub mod fleet;
 pub mod haste;
 pub mod insertion;

@@ -11,8 +11,7 @@ use crate::solver::rng::Rng;
 use crate::solver::state::State;
 
 /// Greedy insertion of `tasks` in the given order, each at its cheapest position over
-/// all routes (on large fleets, over the routes near it first: [`super::candidates`]),
-/// skipping positions at `blink_rate`.
+/// all routes, skipping positions at `blink_rate`.
 pub fn greedy(
     instance: &Instance,
     state: &mut State,
@@ -21,8 +20,6 @@ pub fn greedy(
     rng: &mut Rng,
     blink_rate: f64,
 ) {
-    // Granular on large fleets: each task tries the routes near it first.
-    workspace.locate(instance, state);
     for &task in tasks {
         let mut blink = Blink {
             rate: blink_rate,
@@ -30,14 +27,10 @@ pub fn greedy(
         };
         if instance.role(task).is_some() {
             insert_group(instance, state, task, workspace, Some(&mut blink));
-            // A group may place and take back legs: locate every stop again.
-            workspace.locate(instance, state);
             continue;
         }
         if let Some(insertion) = workspace.best_anywhere(instance, state, task, Some(&mut blink)) {
             apply(instance, state, task, &insertion, &mut workspace.scratch);
-            workspace.placed(instance, task, insertion.vehicle);
         }
     }
-    workspace.forget();
 }

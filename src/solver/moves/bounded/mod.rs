@@ -2,7 +2,7 @@
 //! ([`best_among`]), or, for a caller that only wants an insertion cheaper than some
 //! figure, with each route's walk cut at the best found so far ([`best_among_below`]):
 //! on long shipment routes most pairs of positions then need no pricing at all. Own
-//! file because recreate, the granular candidates and the local search all ask it.
+//! file because recreate (through the workspace) and the local search both ask it.
 
 use super::insertion::{Blink, Insertion, best_in_route, best_in_route_below};
 use crate::solver::instance::Instance;
