@@ -14,6 +14,8 @@
 
 mod decompose;
 mod exchange;
+#[cfg(test)]
+mod fixtures;
 mod instance;
 mod iteration;
 mod moves;

@@ -3,51 +3,25 @@
 //! seed; and no decomposition below the threshold.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::fmt::Write;
 use std::sync::atomic::AtomicBool;
 
 use super::{Decomposition, Settings};
 use crate::budget::Budget;
-use crate::pipeline::{self, Solved};
+use crate::solver::fixtures::{Generated, solomon};
 use crate::solver::instance::Instance;
 use crate::solver::moves::recreate::{Workspace, regret};
 use crate::solver::state::State;
 
-/// A Solomon-format instance of `customers` customers spread over 100 × 100 with a
-/// linear congruential generator, half of them with a one-hour-wide window.
+/// An 80-van round of `customers` customers, half of them with a one-hour window.
 fn generated(customers: usize) -> String {
-    let mut text = String::from("GEN\n\nVEHICLE\nNUMBER     CAPACITY\n  80         200\n\n");
-    text.push_str("CUSTOMER\nCUST NO. XCOORD. YCOORD. DEMAND READY TIME DUE DATE SERVICE TIME\n\n");
-    text.push_str("    0   50   50    0    0   1000    0\n");
-    let mut x: u64 = 12_345;
-    let mut draw = |bound: u64| {
-        x = x
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (x >> 33) % bound
-    };
-    for customer in 1..=customers {
-        let (cx, cy) = (draw(100), draw(100));
-        let (ready, due) = if customer % 2 == 0 {
-            let ready = 100 + draw(700);
-            (ready, ready + 60)
-        } else {
-            (0, 1000)
-        };
-        writeln!(text, "{customer} {cx} {cy} 10 {ready} {due} 10").unwrap();
+    Generated {
+        vehicles: 80,
+        capacity: 200,
+        seed: 12_345,
+        window_every: 2,
+        random_demand: false,
     }
-    text
-}
-
-fn solved(text: &str) -> Solved {
-    let instance = crate::scientific::parse_solomon(text).unwrap();
-    let mut request = instance.request.clone();
-    request.options = Some(crate::pb::SolveOptions {
-        max_iterations: Some(1),
-        ..request.options.unwrap_or_default()
-    });
-    let cancelled = AtomicBool::new(false);
-    pipeline::solve(&request, &Budget::new(&cancelled), &|_| {}).unwrap()
+    .solomon(customers)
 }
 
 /// From 400 stops (the default's 1,000 would make the test slow in a debug build).
@@ -94,7 +68,7 @@ fn regret_plan(instance: &Instance) -> State {
 
 #[test]
 fn a_pass_improves_a_regret_plan_and_keeps_it_whole_and_feasible() {
-    let solved = solved(&generated(400));
+    let solved = solomon(&generated(400));
     let instance = Instance::new(&solved.problem, &solved.matrices);
     let start = regret_plan(&instance);
     assert!(start.unassigned.is_empty());
@@ -116,7 +90,7 @@ fn a_pass_improves_a_regret_plan_and_keeps_it_whole_and_feasible() {
 
 #[test]
 fn groups_solved_side_by_side_merge_into_the_plan_solved_in_turn() {
-    let solved = solved(&generated(400));
+    let solved = solomon(&generated(400));
     let instance = Instance::new(&solved.problem, &solved.matrices);
     let start = regret_plan(&instance);
     let in_turn = pass(&instance, &start, 11);
@@ -132,8 +106,8 @@ fn groups_solved_side_by_side_merge_into_the_plan_solved_in_turn() {
 
 #[test]
 fn small_instances_never_decompose() {
-    let small = solved(include_str!("../../../data/solomon/R101.txt"));
+    let small = solomon(include_str!("../../../data/solomon/R101.txt"));
     assert!(Decomposition::new(&Instance::new(&small.problem, &small.matrices), 0, 0).is_none());
-    let below = solved(&generated(400));
+    let below = solomon(&generated(400));
     assert!(Decomposition::new(&Instance::new(&below.problem, &below.matrices), 0, 0).is_none());
 }

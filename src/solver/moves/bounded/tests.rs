@@ -7,22 +7,15 @@ use std::sync::atomic::AtomicBool;
 
 use super::{best_among, best_among_below};
 use crate::budget::Budget;
-use crate::pipeline::{self, Solved};
+use crate::pipeline::Solved;
+use crate::solver::fixtures::lilim;
 use crate::solver::instance::Instance;
 use crate::solver::moves::recreate::{Workspace, regret};
 use crate::solver::route::fast_shipment::{self, Walk};
 use crate::solver::state::State;
 
 fn solved() -> Solved {
-    let text = include_str!("../../../../data/lilim/lc101.txt");
-    let instance = crate::scientific::parse_lilim(text).unwrap();
-    let mut request = instance.request.clone();
-    request.options = Some(crate::pb::SolveOptions {
-        max_iterations: Some(1),
-        ..request.options.unwrap_or_default()
-    });
-    let cancelled = AtomicBool::new(false);
-    pipeline::solve(&request, &Budget::new(&cancelled), &|_| {}).unwrap()
+    lilim(include_str!("../../../../data/lilim/lc101.txt"))
 }
 
 /// A regret plan of `instance`, and that plan without `task` (unassigned).

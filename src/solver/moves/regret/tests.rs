@@ -4,61 +4,28 @@
 //! in cost, for fewer prices.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::fmt::Write;
 use std::sync::atomic::AtomicBool;
 
 use super::{pending_tasks, regret_with};
 use crate::budget::Budget;
-use crate::pipeline::{self, Solved};
+use crate::pipeline::Solved;
+use crate::solver::fixtures::{Generated, lilim, solomon};
 use crate::solver::instance::Instance;
 use crate::solver::moves::insertion::{Insertion, apply, best_in_route};
 use crate::solver::moves::workspace::Workspace;
 use crate::solver::state::State;
 
-/// A Solomon-format instance of `customers` customers spread over 100 × 100 with a
-/// linear congruential generator (distinct travel times), a third of them with a
-/// one-hour window.
+/// A 40-van round of `customers` customers with drawn demands (distinct travel
+/// times), a third of them with a one-hour window.
 fn generated(customers: usize) -> String {
-    let mut text = String::from("GEN\n\nVEHICLE\nNUMBER     CAPACITY\n  40         100\n\n");
-    text.push_str("CUSTOMER\nCUST NO. XCOORD. YCOORD. DEMAND READY TIME DUE DATE SERVICE TIME\n\n");
-    text.push_str("    0   50   50    0    0   1000    0\n");
-    let mut x: u64 = 4_242;
-    let mut draw = |bound: u64| {
-        x = x
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (x >> 33) % bound
-    };
-    for customer in 1..=customers {
-        let (cx, cy, demand) = (draw(100), draw(100), 5 + draw(20));
-        let (ready, due) = if customer % 3 == 0 {
-            let ready = 100 + draw(700);
-            (ready, ready + 60)
-        } else {
-            (0, 1000)
-        };
-        writeln!(text, "{customer} {cx} {cy} {demand} {ready} {due} 10").unwrap();
+    Generated {
+        vehicles: 40,
+        capacity: 100,
+        seed: 4_242,
+        window_every: 3,
+        random_demand: true,
     }
-    text
-}
-
-/// The solver's view of a benchmark instance: parsed, validated, its matrix built.
-fn solved(instance: crate::scientific::BenchmarkInstance) -> Solved {
-    let mut request = instance.request;
-    request.options = Some(crate::pb::SolveOptions {
-        max_iterations: Some(1),
-        ..request.options.unwrap_or_default()
-    });
-    let cancelled = AtomicBool::new(false);
-    pipeline::solve(&request, &Budget::new(&cancelled), &|_| {}).unwrap()
-}
-
-fn solomon(text: &str) -> Solved {
-    solved(crate::scientific::parse_solomon(text).unwrap())
-}
-
-fn lilim(text: &str) -> Solved {
-    solved(crate::scientific::parse_lilim(text).unwrap())
+    .solomon(customers)
 }
 
 /// Regret-2 as written before the prices were kept: the cheapest insertion of every
