@@ -15,7 +15,7 @@
 mod decompose;
 mod exchange;
 #[cfg(test)]
-mod fixtures;
+mod tests;
 mod instance;
 mod iteration;
 mod moves;

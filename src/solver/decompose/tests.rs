@@ -7,10 +7,10 @@ use std::sync::atomic::AtomicBool;
 
 use super::{Decomposition, Settings};
 use crate::budget::Budget;
-use crate::solver::fixtures::{Generated, solomon};
 use crate::solver::instance::Instance;
 use crate::solver::moves::recreate::{Workspace, regret};
 use crate::solver::state::State;
+use crate::solver::tests::{Generated, solomon};
 
 /// An 80-van round of `customers` customers, half of them with a one-hour window.
 fn generated(customers: usize) -> String {

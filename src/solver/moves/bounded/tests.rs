@@ -8,11 +8,11 @@ use std::sync::atomic::AtomicBool;
 use super::{best_among, best_among_below};
 use crate::budget::Budget;
 use crate::pipeline::Solved;
-use crate::solver::fixtures::lilim;
 use crate::solver::instance::Instance;
 use crate::solver::moves::recreate::{Workspace, regret};
 use crate::solver::route::fast_shipment::{self, Walk};
 use crate::solver::state::State;
+use crate::solver::tests::lilim;
 
 fn solved() -> Solved {
     lilim(include_str!("../../../../data/lilim/lc101.txt"))

@@ -9,11 +9,11 @@ use std::sync::atomic::AtomicBool;
 use super::{pending_tasks, regret_with};
 use crate::budget::Budget;
 use crate::pipeline::Solved;
-use crate::solver::fixtures::{Generated, lilim, solomon};
 use crate::solver::instance::Instance;
 use crate::solver::moves::insertion::{Insertion, apply, best_in_route};
 use crate::solver::moves::workspace::Workspace;
 use crate::solver::state::State;
+use crate::solver::tests::{Generated, lilim, solomon};
 
 /// A 40-van round of `customers` customers with drawn demands (distinct travel
 /// times), a third of them with a one-hour window.
