@@ -8,6 +8,9 @@ use std::sync::atomic::AtomicBool;
 
 use crate::budget::Budget;
 use crate::pipeline::{self, Solved};
+use crate::solver::instance::Instance;
+use crate::solver::moves::recreate::{Workspace, regret};
+use crate::solver::state::State;
 
 /// How to generate a Solomon-format instance: customers spread over 100 × 100 around a
 /// depot at (50, 50), every `window_every`-th with a one-hour window, service 10.
@@ -76,4 +79,18 @@ pub fn solomon(text: &str) -> Solved {
 /// [`solved`] of a Li & Lim-format text.
 pub fn lilim(text: &str) -> Solved {
     solved(crate::scientific::parse_lilim(text).unwrap())
+}
+
+/// A regret plan of `instance` (the first plan a search starts from).
+pub fn regret_plan(instance: &Instance) -> State {
+    let mut plan = State::empty(instance);
+    let cancelled = AtomicBool::new(false);
+    let mut workspace = Workspace::new(instance);
+    regret(
+        instance,
+        &mut plan,
+        &mut workspace,
+        &Budget::new(&cancelled),
+    );
+    plan
 }

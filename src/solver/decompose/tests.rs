@@ -8,9 +8,8 @@ use std::sync::atomic::AtomicBool;
 use super::{Decomposition, Settings};
 use crate::budget::Budget;
 use crate::solver::instance::Instance;
-use crate::solver::moves::recreate::{Workspace, regret};
 use crate::solver::state::State;
-use crate::solver::tests::{Generated, solomon};
+use crate::solver::tests::{Generated, regret_plan, solomon};
 
 /// An 80-van round of `customers` customers, half of them with a one-hour window.
 fn generated(customers: usize) -> String {
@@ -50,20 +49,6 @@ fn pass_with(instance: &Instance, start: &State, seed: u64, parallel: bool) -> S
         decomposition.pass(instance, start, temperature, &Budget::new(&cancelled));
     assert!(spent > 0);
     merged
-}
-
-/// A regret plan of `instance`.
-fn regret_plan(instance: &Instance) -> State {
-    let mut start = State::empty(instance);
-    let cancelled = AtomicBool::new(false);
-    let mut workspace = Workspace::new(instance);
-    regret(
-        instance,
-        &mut start,
-        &mut workspace,
-        &Budget::new(&cancelled),
-    );
-    start
 }
 
 #[test]

@@ -3,22 +3,19 @@
 //! otherwise; and a ceiling does cut the pairs a shipment's walk prices.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::atomic::AtomicBool;
-
 use super::{best_among, best_among_below};
-use crate::budget::Budget;
 use crate::pipeline::Solved;
 use crate::solver::instance::Instance;
-use crate::solver::moves::recreate::{Workspace, regret};
+use crate::solver::moves::recreate::Workspace;
 use crate::solver::route::fast_shipment::{self, Walk};
 use crate::solver::state::State;
-use crate::solver::tests::lilim;
+use crate::solver::tests::{lilim, regret_plan};
 
 fn solved() -> Solved {
     lilim(include_str!("../../../../data/lilim/lc101.txt"))
 }
 
-/// A regret plan of `instance`, and that plan without `task` (unassigned).
+/// `plan` without `task` (unassigned).
 fn without(instance: &Instance, plan: &State, task: usize) -> State {
     let mut state = plan.clone();
     let mut workspace = Workspace::new(instance);
@@ -38,15 +35,8 @@ fn without(instance: &Instance, plan: &State, task: usize) -> State {
 fn a_cap_keeps_every_insertion_within_it() {
     let solved = solved();
     let instance = Instance::new(&solved.problem, &solved.matrices);
-    let mut plan = State::empty(&instance);
-    let cancelled = AtomicBool::new(false);
+    let plan = regret_plan(&instance);
     let mut workspace = Workspace::new(&instance);
-    regret(
-        &instance,
-        &mut plan,
-        &mut workspace,
-        &Budget::new(&cancelled),
-    );
     let vehicles = 0..plan.routes.len();
     let (mut within, mut above) = (0, 0);
     for task in (0..instance.task_count()).step_by(3) {
@@ -95,15 +85,7 @@ fn a_cap_keeps_every_insertion_within_it() {
 fn a_ceiling_cuts_the_pairs_walked() {
     let solved = solved();
     let instance = Instance::new(&solved.problem, &solved.matrices);
-    let mut plan = State::empty(&instance);
-    let cancelled = AtomicBool::new(false);
-    let mut workspace = Workspace::new(&instance);
-    regret(
-        &instance,
-        &mut plan,
-        &mut workspace,
-        &Budget::new(&cancelled),
-    );
+    let plan = regret_plan(&instance);
     let walked = |state: &State, task: usize, ceiling: Option<i64>| {
         let mut pairs = 0usize;
         for vehicle in 0..state.routes.len() {
