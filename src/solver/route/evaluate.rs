@@ -28,6 +28,9 @@ pub struct Scratch {
     /// Placements an insertion keeps to confirm by simulation, as (objective increase,
     /// first position, second position): kept here so that they allocate once.
     pub placements: Vec<(i128, usize, usize)>,
+    /// The legs of the shipment a fast insertion walks, read once per route: kept here
+    /// so that they allocate once.
+    pub legs: super::delivery_legs::DeliveryLegs,
 }
 
 impl Scratch {
@@ -39,6 +42,7 @@ impl Scratch {
             trips: Trips::new(instance.problem.dimensions),
             breaks: Placed::new(),
             placements: Vec::new(),
+            legs: Default::default(),
         }
     }
 }

@@ -63,6 +63,19 @@ pub(super) fn tail(
     departure_s: i64,
 ) -> Option<i64> {
     let leg_s = between(instance, vehicle, Some(location), cache.location[b], true);
+    tail_after(instance, cache, b, leg_s, site, departure_s)
+}
+
+/// [`tail`] with the leg from the new stop to node `b` already read (`leg_s`).
+#[inline]
+pub(super) fn tail_after(
+    instance: &Instance,
+    cache: &RouteCache,
+    b: usize,
+    leg_s: i64,
+    site: usize,
+    departure_s: i64,
+) -> Option<i64> {
     let arrival_s = departure_s + leg_s;
     if leg_s >= UNREACHABLE || arrival_s > cache.latest_at(b, Some(site)) {
         return None;
@@ -121,6 +134,17 @@ pub(super) fn visit(
     departure_s: i64,
 ) -> Option<(i64, i64)> {
     let leg_s = between(instance, vehicle, location, Some(stop.location), true);
+    visit_after(stop, leg_s, site, departure_s)
+}
+
+/// [`visit`] with the leg to `stop` already read (`leg_s`).
+#[inline]
+pub(super) fn visit_after(
+    stop: &Stop,
+    leg_s: i64,
+    site: Option<usize>,
+    departure_s: i64,
+) -> Option<(i64, i64)> {
     if leg_s >= UNREACHABLE {
         return None;
     }

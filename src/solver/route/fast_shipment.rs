@@ -4,7 +4,8 @@
 //! [`super::fast_insertion`] and exact under the same conditions (`supports`).
 
 use super::cache::{RouteCache, between};
-use super::fast_insertion::{After, Placement, fits, objective, tail, visit};
+use super::delivery_legs::DeliveryLegs;
+use super::fast_insertion::{After, Placement, fits, objective, tail_after, visit, visit_after};
 use crate::domain::{Objective, TourFigures};
 use crate::solver::instance::{Instance, Stop};
 
@@ -25,23 +26,39 @@ pub struct Walk {
 /// walked to (see [`Bound`]): the cheapest placement is the same (when within the
 /// ceiling), found in O(route) pairs where the walk is O(route²) — the cost of a
 /// shipment's insertion on long routes. Without it (a caller that keeps every
-/// placement), every feasible pair is visited. Says whether the bound left any pair
-/// out.
+/// placement), every feasible pair is visited. The delivery's legs are read once into
+/// `legs` (a caller's reused buffers). Says whether the bound left any pair out.
 pub fn shipment(
     instance: &Instance,
     vehicle: usize,
-    cache: &RouteCache,
-    figures: &TourFigures,
+    (cache, figures): (&RouteCache, &TourFigures),
     pickup_index: usize,
     walk: Walk,
+    legs: &mut DeliveryLegs,
     mut visit_pair: impl FnMut(Placement) -> bool,
 ) -> bool {
     let pickup = &instance.stops[pickup_index];
     let delivery = &instance.stops[pickup_index + 1];
     let capacity = &instance.problem.vehicles[vehicle].capacity;
     let n = cache.len();
+    legs.fill(instance, vehicle, cache, delivery.location);
+    let route = Route {
+        instance,
+        vehicle,
+        cache,
+        figures,
+        legs,
+        delivery,
+        pickup_to_delivery_s: between(
+            instance,
+            vehicle,
+            Some(pickup.location),
+            Some(delivery.location),
+            true,
+        ),
+    };
     let bound = if walk.prune {
-        Bound::new(instance, vehicle, cache, figures, delivery.location)
+        Bound::new(instance, vehicle, figures, legs)
     } else {
         None
     };
@@ -63,19 +80,11 @@ pub fn shipment(
                 pruned = true;
                 break;
             }
-            if j > i && !on_board.pass(instance, vehicle, cache, i, j) {
+            if j > i && !on_board.pass(&route, i, j) {
                 break;
             }
             // A missed delivery window here may reopen later: keep walking.
-            let Some(after) = with_delivery(
-                instance,
-                vehicle,
-                cache,
-                figures,
-                &on_board,
-                (i, j),
-                delivery,
-            ) else {
+            let Some(after) = route.with_delivery(&on_board, (i, j)) else {
                 continue;
             };
             if let Some(objective) = objective(instance, vehicle, &after) {
@@ -93,60 +102,85 @@ pub fn shipment(
     pruned
 }
 
-/// The route's figures with the pickup (on board since node `i`) and the delivery right
-/// after old node `j`; `None` when the delivery's window or the rest of the route
-/// forbids it there.
-fn with_delivery(
-    instance: &Instance,
+/// One (shipment, route) walk's fixed data: the route, its figures, and the legs of the
+/// delivery read once.
+struct Route<'r> {
+    instance: &'r Instance<'r>,
     vehicle: usize,
-    cache: &RouteCache,
-    figures: &TourFigures,
-    on_board: &OnBoard,
-    (i, j): (usize, usize),
-    delivery: &Stop,
-) -> Option<After> {
-    let (delivery_start_s, delivery_service_s) = visit(
-        instance,
-        vehicle,
-        delivery,
-        on_board.location,
-        on_board.site,
-        on_board.departure_s,
-    )?;
-    let service_change_s = tail(
-        instance,
-        vehicle,
-        cache,
-        j + 1,
-        delivery.location,
-        delivery.site,
-        delivery_start_s + delivery_service_s,
-    )?;
-    let (distance_m, travel_s) =
-        on_board.delivery_legs(instance, vehicle, cache, i, j, delivery.location);
-    Some(After {
-        distance_m: figures.distance_m + distance_m,
-        travel_s: figures.travel_s + travel_s,
-        service_s: figures.service_s + on_board.service_s + delivery_service_s + service_change_s,
-        stops: cache.len() + 2,
-    })
+    cache: &'r RouteCache,
+    figures: &'r TourFigures,
+    legs: &'r DeliveryLegs,
+    delivery: &'r Stop,
+    /// Travel time from the pickup to the delivery, seconds.
+    pickup_to_delivery_s: i64,
+}
+
+impl Route<'_> {
+    /// The route's figures with the pickup (on board since node `i`) and the delivery
+    /// right after old node `j`; `None` when the delivery's window or the rest of the
+    /// route forbids it there.
+    #[inline]
+    fn with_delivery(&self, on_board: &OnBoard, (i, j): (usize, usize)) -> Option<After> {
+        let (instance, cache, delivery) = (self.instance, self.cache, self.delivery);
+        // From the pickup when j = i, else from old node j.
+        let leg_s = if j == i {
+            self.pickup_to_delivery_s
+        } else {
+            self.legs.to_s[j]
+        };
+        let (delivery_start_s, delivery_service_s) =
+            visit_after(delivery, leg_s, on_board.site, on_board.departure_s)?;
+        let service_change_s = tail_after(
+            instance,
+            cache,
+            j + 1,
+            self.legs.from_s[j],
+            delivery.site,
+            delivery_start_s + delivery_service_s,
+        )?;
+        let (distance_m, travel_s) = if j == i {
+            adjacent_legs(
+                instance,
+                self.vehicle,
+                cache,
+                i,
+                on_board.pickup_location,
+                delivery.location,
+            )
+        } else {
+            (
+                on_board.between_distance_m + self.legs.via_distance_m[j],
+                on_board.between_travel_s + self.legs.via_travel_s[j],
+            )
+        };
+        Some(After {
+            distance_m: self.figures.distance_m + distance_m,
+            travel_s: self.figures.travel_s + travel_s,
+            service_s: self.figures.service_s
+                + on_board.service_s
+                + delivery_service_s
+                + service_change_s,
+            stops: cache.len() + 2,
+        })
+    }
 }
 
 /// A lower bound on the objective of a shipment whose pickup went right after node i
 /// and whose delivery goes right after a node j > i: the distance and the driving are
 /// then the route's plus the pickup's detour plus the delivery's detour at j (the two
 /// arcs are apart), so at least the route's plus the pickup's plus the smallest
-/// delivery detour from j on; the service only grows (setup changes aside, which the
-/// bound leaves out by counting no service), and the cost grows with each of the three.
+/// delivery detour from j on (`DeliveryLegs::min_distance_m`, `min_travel_s`); the
+/// service only grows (setup changes aside, which the bound leaves out by counting no
+/// service), and the cost grows with each of the three.
 struct Bound<'a> {
     instance: &'a Instance<'a>,
     vehicle: usize,
     distance_m: i64,
     travel_s: i64,
     /// Per j: the smallest distance detour of the delivery right after a node ≥ j.
-    min_distance_m: Vec<i64>,
+    min_distance_m: &'a [i64],
     /// The same for the driving.
-    min_travel_s: Vec<i64>,
+    min_travel_s: &'a [i64],
 }
 
 impl<'a> Bound<'a> {
@@ -154,30 +188,20 @@ impl<'a> Bound<'a> {
     fn new(
         instance: &'a Instance<'a>,
         vehicle: usize,
-        cache: &RouteCache,
         figures: &TourFigures,
-        delivery: usize,
+        legs: &'a DeliveryLegs,
     ) -> Option<Self> {
         let costs = &instance.problem.vehicles[vehicle].costs;
         if costs.per_km_micro < 0 || costs.per_hour_micro < 0 {
             return None;
-        }
-        let n = cache.len();
-        let mut min_distance_m = vec![i64::MAX; n + 2];
-        let mut min_travel_s = vec![i64::MAX; n + 2];
-        for j in (0..=n).rev() {
-            let distance_m = cache.distance_m_via(instance, vehicle, j, delivery);
-            let travel_s = cache.travel_s_via(instance, vehicle, j, delivery);
-            min_distance_m[j] = min_distance_m[j + 1].min(distance_m);
-            min_travel_s[j] = min_travel_s[j + 1].min(travel_s);
         }
         Some(Bound {
             instance,
             vehicle,
             distance_m: figures.distance_m,
             travel_s: figures.travel_s,
-            min_distance_m,
-            min_travel_s,
+            min_distance_m: &legs.min_distance_m,
+            min_travel_s: &legs.min_travel_s,
         })
     }
 
@@ -238,7 +262,7 @@ struct OnBoard<'a> {
     capacity: &'a [i64],
     /// Row in the matrices of the pickup.
     pickup_location: usize,
-    location: Option<usize>,
+    /// Site of the last node passed (the pickup's, before any).
     site: Option<usize>,
     departure_s: i64,
     /// Service the pickup adds: its own and the setup change of the node after it.
@@ -281,7 +305,6 @@ impl<'a> OnBoard<'a> {
             amount,
             capacity,
             pickup_location: pickup.location,
-            location: Some(pickup.location),
             site: Some(pickup.site),
             departure_s: pickup_start_s + pickup_service_s,
             service_s: pickup_service_s,
@@ -292,39 +315,11 @@ impl<'a> OnBoard<'a> {
         })
     }
 
-    /// Extra distance and driving of the pickup with the delivery at `delivery` right
-    /// after old node `j` (right after the pickup when `j` is `i`).
-    #[inline]
-    fn delivery_legs(
-        &self,
-        instance: &Instance,
-        vehicle: usize,
-        cache: &RouteCache,
-        i: usize,
-        j: usize,
-        delivery: usize,
-    ) -> (i64, i64) {
-        if j == i {
-            adjacent_legs(instance, vehicle, cache, i, self.pickup_location, delivery)
-        } else {
-            (
-                self.between_distance_m + cache.distance_m_via(instance, vehicle, j, delivery),
-                self.between_travel_s + cache.travel_s_via(instance, vehicle, j, delivery),
-            )
-        }
-    }
-
     /// Passes old node `j` (after `i`, the pickup's position) with the pickup on board;
     /// false when its load or window forbids it, and so every later delivery position.
     #[inline]
-    fn pass(
-        &mut self,
-        instance: &Instance,
-        vehicle: usize,
-        cache: &RouteCache,
-        i: usize,
-        j: usize,
-    ) -> bool {
+    fn pass(&mut self, route: &Route, i: usize, j: usize) -> bool {
+        let (instance, cache) = (route.instance, route.cache);
         let dims = self.capacity.len();
         // Re-time node j after its (possibly new) predecessor.
         let node: &Stop = &instance.stops[cache.stop[j]];
@@ -335,14 +330,15 @@ impl<'a> OnBoard<'a> {
         ) {
             return false;
         }
-        let Some((start_s, service_s)) = visit(
-            instance,
-            vehicle,
-            node,
-            self.location,
-            self.site,
-            self.departure_s,
-        ) else {
+        // From the pickup when j = i + 1, else from old node j − 1.
+        let leg_s = if j == i + 1 {
+            let from = Some(self.pickup_location);
+            between(instance, route.vehicle, from, cache.location[j], true)
+        } else {
+            route.legs.arc_s[j]
+        };
+        let Some((start_s, service_s)) = visit_after(node, leg_s, self.site, self.departure_s)
+        else {
             return false;
         };
         if j == i + 1 {
@@ -352,7 +348,6 @@ impl<'a> OnBoard<'a> {
             self.between_travel_s = self.pickup_travel_s;
         }
         self.departure_s = start_s + service_s;
-        self.location = Some(node.location);
         self.site = Some(node.site);
         true
     }

@@ -12,6 +12,7 @@
 pub mod arrival;
 pub mod breaks;
 pub mod cache;
+pub mod delivery_legs;
 pub mod candidates;
 pub mod delay;
 pub mod evaluate;

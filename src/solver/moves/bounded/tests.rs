@@ -7,6 +7,7 @@ use super::{best_among, best_among_below};
 use crate::pipeline::Solved;
 use crate::solver::instance::Instance;
 use crate::solver::moves::recreate::Workspace;
+use crate::solver::route::delivery_legs::DeliveryLegs;
 use crate::solver::route::fast_shipment::{self, Walk};
 use crate::solver::state::State;
 use crate::solver::tests::{lilim, regret_plan};
@@ -95,7 +96,9 @@ fn a_ceiling_cuts_the_pairs_walked() {
             };
             let (cache, figures) = (&state.caches[vehicle], &state.figures[vehicle]);
             let pickup = instance.task_stops[task][0];
-            fast_shipment::shipment(&instance, vehicle, cache, figures, pickup, walk, |_| {
+            let route = (cache, figures);
+            let legs = &mut DeliveryLegs::default();
+            fast_shipment::shipment(&instance, vehicle, route, pickup, walk, legs, |_| {
                 pairs += 1;
                 true
             });

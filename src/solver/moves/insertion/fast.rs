@@ -8,6 +8,7 @@ use super::full_best;
 use super::{Blink, Insertion, full_objective, opening_weight, skip};
 use crate::solver::instance::Instance;
 use crate::solver::route::candidates::{Candidate, cheapest_confirmed};
+use crate::solver::route::delivery_legs::DeliveryLegs;
 use crate::solver::route::evaluate::Scratch;
 use crate::solver::route::fast_insertion;
 use crate::solver::route::fast_shipment;
@@ -40,6 +41,8 @@ pub(super) fn fast_best(
         .max_working_time_s
         .is_some();
     let mut candidates = std::mem::take(&mut scratch.placements);
+    // Taken out while the walk runs: `consider` borrows the scratch (debug checks).
+    let mut legs = std::mem::take(&mut scratch.legs);
     // Each placement kept, as (objective increase, first, second); whether the bound
     // left any out.
     let mut walk = |prune: bool,
@@ -71,7 +74,12 @@ pub(super) fn fast_best(
             true
         };
         let walk = fast_shipment::Walk { prune, ceiling };
-        placements(instance, state, vehicle, stops, walk, &mut consider)
+        placements(
+            (instance, state, vehicle, stops),
+            walk,
+            &mut legs,
+            &mut consider,
+        )
     };
     let pruned = walk(true, &mut candidates, scratch, buffer);
     let confirmed =
@@ -93,6 +101,7 @@ pub(super) fn fast_best(
     };
     let best = chosen.map(|key| insertion(vehicle, key));
     scratch.placements = candidates;
+    scratch.legs = legs;
     #[cfg(debug_assertions)]
     if blink.is_none() {
         let full = full_best(instance, state, task, vehicle, scratch, buffer);
@@ -126,18 +135,17 @@ fn insertion(vehicle: usize, (delta, first, second): Candidate) -> Insertion {
 
 /// Every placement of a task's `stops` on the route of `vehicle`, priced from its cache,
 /// to `consider` (which says whether it took one into account); a shipment's walked to
-/// as `walk` says. Says whether any was pruned.
+/// as `walk` says, its delivery's legs read into `legs`. Says whether any was pruned.
 fn placements(
-    instance: &Instance,
-    state: &State,
-    vehicle: usize,
-    stops: &[usize],
+    (instance, state, vehicle, stops): (&Instance, &State, usize, &[usize]),
     walk: fast_shipment::Walk,
+    legs: &mut DeliveryLegs,
     consider: &mut dyn FnMut(fast_insertion::Placement) -> bool,
 ) -> bool {
     let (cache, figures) = (&state.caches[vehicle], &state.figures[vehicle]);
     if stops.len() == 2 {
-        fast_shipment::shipment(instance, vehicle, cache, figures, stops[0], walk, consider)
+        let route = (cache, figures);
+        fast_shipment::shipment(instance, vehicle, route, stops[0], walk, legs, consider)
     } else {
         fast_insertion::job(instance, vehicle, cache, figures, stops[0], |placement| {
             consider(placement);
