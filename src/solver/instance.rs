@@ -252,8 +252,9 @@ impl<'a> Instance<'a> {
         self.goods_clash(task, stops) || self.kinds_paired(&self.apart, task, stops)
     }
 
-    /// Travel time of `vehicle` from matrix index `from` to `to`, seconds.
-    #[inline]
+    /// Travel time of `vehicle` from matrix index `from` to `to`, seconds. Inlined
+    /// always: the call cost more than the read (the simulation's legs).
+    #[inline(always)]
     pub fn duration_s(&self, vehicle: usize, from: usize, to: usize) -> i64 {
         let tables = &self.tables[vehicle];
         let cell = from * tables.size + to;

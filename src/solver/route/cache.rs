@@ -35,6 +35,15 @@ fn refill(buffer: &mut Vec<i64>, value: i64, len: usize) {
     buffer.resize(len, value);
 }
 
+/// The arc that reaches a node from the node before it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Hop {
+    /// Distance, metres (0 next to an open start or end).
+    pub distance_m: i64,
+    /// Travel time, seconds (0 next to an open start or end).
+    pub travel_s: i64,
+}
+
 /// Cached figures of one route.
 #[derive(Debug, Clone, Default)]
 pub struct RouteCache {
@@ -44,6 +53,10 @@ pub struct RouteCache {
     pub site: Vec<Option<usize>>,
     /// Stop index per node (`usize::MAX` for start and end).
     pub stop: Vec<usize>,
+    /// Per node k ≥ 1: the arc from node k − 1 (entry 0: none). Read by every detour
+    /// ([`Self::distance_m_via`]) and every re-timing of a passed node, which read the
+    /// matrices for it each time.
+    pub hops: Vec<Hop>,
     /// Departure per node in the forward schedule (for the end: its arrival).
     pub departure_s: Vec<i64>,
     /// Setup + service per node as the route is.
@@ -94,10 +107,23 @@ impl RouteCache {
         self.location.push(site_location(v.end_site));
         self.site.push(v.end_site);
         self.stop.push(usize::MAX);
-
+        self.fill_hops(instance, vehicle);
         self.schedule_forward(instance, vehicle, route);
         self.schedule_backward(instance, vehicle, route);
         self.fill_loads(instance, route);
+    }
+
+    /// The arc that reaches each node, once its locations are known.
+    fn fill_hops(&mut self, instance: &Instance, vehicle: usize) {
+        self.hops.clear();
+        self.hops.push(Hop::default());
+        for k in 1..self.location.len() {
+            let (from, to) = (self.location[k - 1], self.location[k]);
+            self.hops.push(Hop {
+                distance_m: between(instance, vehicle, from, to, false),
+                travel_s: between(instance, vehicle, from, to, true),
+            });
+        }
     }
 
     /// Departures and service times, forward from the shift start.
@@ -108,7 +134,7 @@ impl RouteCache {
         refill(&mut self.service_s, 0, n + 2);
         for k in 1..=n {
             let s = &instance.stops[route[k - 1]];
-            let arrival = self.departure_s[k - 1] + self.travel_s(instance, vehicle, k - 1, k);
+            let arrival = self.departure_s[k - 1] + self.hops[k].travel_s;
             let start = earliest_start_s(&s.windows, arrival).unwrap_or(arrival);
             let setup = if self.site[k - 1] == Some(s.site) {
                 0
@@ -118,7 +144,7 @@ impl RouteCache {
             self.service_s[k] = setup + s.service_s;
             self.departure_s[k] = start + self.service_s[k];
         }
-        self.departure_s[n + 1] = self.departure_s[n] + self.travel_s(instance, vehicle, n, n + 1);
+        self.departure_s[n + 1] = self.departure_s[n] + self.hops[n + 1].travel_s;
     }
 
     /// Latest arrivals (with and without setup), backwards from the shift end.
@@ -130,7 +156,7 @@ impl RouteCache {
         for k in (1..=n).rev() {
             let s = &instance.stops[route[k - 1]];
             let next_latest = self.latest_at(k + 1, self.site[k]);
-            let after = next_latest - self.travel_s(instance, vehicle, k, k + 1);
+            let after = next_latest - self.hops[k + 1].travel_s;
             self.latest_free_s[k] = latest_arrival_s(&s.windows, after - s.service_s);
             self.latest_paid_s[k] = latest_arrival_s(&s.windows, after - s.service_s - s.setup_s);
         }
@@ -188,11 +214,6 @@ impl RouteCache {
             self.latest_paid_s[k]
         }
     }
-
-    /// Travel time between nodes `a` and `b`, seconds (0 next to an open start or end).
-    pub fn travel_s(&self, instance: &Instance, vehicle: usize, a: usize, b: usize) -> i64 {
-        between(instance, vehicle, self.location[a], self.location[b], true)
-    }
 }
 
 /// Travel time (`time`) or distance between two optional matrix indices.
@@ -246,10 +267,10 @@ impl RouteCache {
     ) -> i64 {
         let (from, to) = (self.location[a], self.location[a + 1]);
         // An empty route drives nothing: no arc start → end to replace.
-        let replaced = if self.len() == 0 {
-            0
-        } else {
-            between(instance, vehicle, from, to, time)
+        let replaced = match (self.len(), time) {
+            (0, _) => 0,
+            (_, true) => self.hops[a + 1].travel_s,
+            (_, false) => self.hops[a + 1].distance_m,
         };
         between(instance, vehicle, from, Some(location), time)
             + between(instance, vehicle, Some(location), to, time)

@@ -1,6 +1,7 @@
 //! What a shipment's pair walk ([`super::fast_shipment`]) reads of the matrices, read
 //! once per (shipment, route) instead of once per pair: per node of the route, the legs
-//! of the delivery placed right after it and the leg that reaches the node. Every pair
+//! of the delivery placed right after it (the arc that reaches a node is the cache's,
+//! [`RouteCache::hops`]). Every pair
 //! (pickup after node i, delivery after node j) re-timed node j and read five to eight
 //! matrix cells, each through the vehicle's profile and table; on the 12-producer
 //! pooling report those reads were a quarter of the search. The figures are the same
@@ -9,16 +10,13 @@
 //! Kept in the evaluation scratch, so that the buffers allocate only when a route is
 //! longer than every one before (the bound's two vectors were allocated per call).
 
-use super::cache::{RouteCache, between};
+use super::cache::{Hop, RouteCache, between};
 use crate::solver::instance::Instance;
 
 /// Per node of one route, the legs of one delivery location (nodes numbered as in
 /// [`RouteCache`]: 0 = start, 1..=n stops, n + 1 = end).
 #[derive(Debug, Clone, Default)]
 pub struct DeliveryLegs {
-    /// Per node k ≥ 1: travel time from node k − 1 to node k, seconds (0 next to an
-    /// open start or end; entry 0 unused).
-    pub arc_s: Vec<i64>,
     /// Per node j ≤ n: travel time from node j to the delivery, seconds.
     pub to_s: Vec<i64>,
     /// Per node j ≤ n: travel time from the delivery to node j + 1, seconds.
@@ -52,23 +50,27 @@ impl DeliveryLegs {
     ) {
         let n = cache.len();
         let time = |a: Option<usize>, b: Option<usize>| between(instance, vehicle, a, b, true);
-        refill(&mut self.arc_s, 0, n + 2);
+        let distance = |a: Option<usize>, b: Option<usize>| between(instance, vehicle, a, b, false);
         refill(&mut self.to_s, 0, n + 1);
         refill(&mut self.from_s, 0, n + 1);
         refill(&mut self.via_distance_m, 0, n + 1);
         refill(&mut self.via_travel_s, 0, n + 1);
         refill(&mut self.min_distance_m, i64::MAX, n + 2);
         refill(&mut self.min_travel_s, i64::MAX, n + 2);
-        for k in 1..=n + 1 {
-            self.arc_s[k] = time(cache.location[k - 1], cache.location[k]);
-        }
         for j in 0..=n {
-            self.to_s[j] = time(cache.location[j], Some(delivery));
-            self.from_s[j] = time(Some(delivery), cache.location[j + 1]);
-            // As `RouteCache::via` sums it: an empty route replaces no arc.
-            let replaced_s = if n == 0 { 0 } else { self.arc_s[j + 1] };
-            self.via_travel_s[j] = self.to_s[j] + self.from_s[j] - replaced_s;
-            self.via_distance_m[j] = cache.distance_m_via(instance, vehicle, j, delivery);
+            let (here, next) = (cache.location[j], cache.location[j + 1]);
+            self.to_s[j] = time(here, Some(delivery));
+            self.from_s[j] = time(Some(delivery), next);
+            // As `RouteCache::via` sums them: an empty route replaces no arc.
+            let replaced = if n == 0 {
+                Hop::default()
+            } else {
+                cache.hops[j + 1]
+            };
+            self.via_travel_s[j] = self.to_s[j] + self.from_s[j] - replaced.travel_s;
+            self.via_distance_m[j] = distance(here, Some(delivery))
+                + distance(Some(delivery), next)
+                - replaced.distance_m;
         }
         for j in (0..=n).rev() {
             self.min_distance_m[j] = self.min_distance_m[j + 1].min(self.via_distance_m[j]);
@@ -107,8 +109,10 @@ mod tests {
                         (reused.via_distance_m[j], reused.via_travel_s[j]),
                         (via_d, via_t)
                     );
-                    let arc_s = cache.travel_s(&instance, vehicle, j, j + 1);
-                    assert_eq!(reused.arc_s[j + 1], arc_s);
+                    let (from, to) = (cache.location[j], cache.location[j + 1]);
+                    let arc_s =
+                        crate::solver::route::cache::between(&instance, vehicle, from, to, true);
+                    assert_eq!(cache.hops[j + 1].travel_s, arc_s);
                 }
                 assert_eq!(format!("{reused:?}"), format!("{fresh:?}"));
             }

@@ -6,7 +6,7 @@
 use super::cache::{RouteCache, between};
 use super::delivery_legs::DeliveryLegs;
 use super::fast_insertion::{After, Placement, fits, objective, tail_after, visit, visit_after};
-use crate::domain::{Objective, TourFigures};
+use crate::domain::{Costs, Objective, TourFigures};
 use crate::solver::instance::{Instance, Stop};
 
 /// Which pairs [`shipment`] walks to.
@@ -70,12 +70,13 @@ pub fn shipment(
         else {
             continue;
         };
+        let mut lowest = Lowest::default();
         // Walk j = i, i+1, …: the delivery goes right after old node j (or after the
         // pickup when j = i); nodes i+1..=j are re-timed with the pickup before them.
         for j in i..=n {
             if j > i
                 && let (Some(bound), Some(cheapest)) = (&bound, cheapest)
-                && bound.lowest(&on_board, j) > cheapest
+                && bound.lowest(&on_board, j, &mut lowest) > cheapest
             {
                 pruned = true;
                 break;
@@ -173,8 +174,9 @@ impl Route<'_> {
 /// service only grows (setup changes aside, which the bound leaves out by counting no
 /// service), and the cost grows with each of the three.
 struct Bound<'a> {
-    instance: &'a Instance<'a>,
-    vehicle: usize,
+    objective: Objective,
+    /// The vehicle's rates.
+    costs: Costs,
     distance_m: i64,
     travel_s: i64,
     /// Per j: the smallest distance detour of the delivery right after a node ≥ j.
@@ -186,7 +188,7 @@ struct Bound<'a> {
 impl<'a> Bound<'a> {
     /// `None` when a cost rate is negative (the cost would not grow with the figures).
     fn new(
-        instance: &'a Instance<'a>,
+        instance: &Instance,
         vehicle: usize,
         figures: &TourFigures,
         legs: &'a DeliveryLegs,
@@ -196,8 +198,8 @@ impl<'a> Bound<'a> {
             return None;
         }
         Some(Bound {
-            instance,
-            vehicle,
+            objective: instance.objective,
+            costs: *costs,
             distance_m: figures.distance_m,
             travel_s: figures.travel_s,
             min_distance_m: &legs.min_distance_m,
@@ -205,9 +207,24 @@ impl<'a> Bound<'a> {
         })
     }
 
-    /// The least objective of the delivery right after any node from `j` on.
+    /// The least objective of the delivery right after any node from `j` on; `memo`
+    /// holds the last one of this pickup position.
     #[inline]
-    fn lowest(&self, on_board: &OnBoard, j: usize) -> i64 {
+    fn lowest(&self, on_board: &OnBoard, j: usize, memo: &mut Lowest) -> i64 {
+        // The smallest detours from j on change only where j passes their node: until
+        // then the bound is the one priced last.
+        let key = (self.min_distance_m[j], self.min_travel_s[j]);
+        if memo.key == Some(key) {
+            return memo.objective;
+        }
+        memo.key = Some(key);
+        memo.objective = self.price(on_board, j);
+        memo.objective
+    }
+
+    /// [`Self::lowest`] priced.
+    #[inline]
+    fn price(&self, on_board: &OnBoard, j: usize) -> i64 {
         let distance_m = self
             .distance_m
             .saturating_add(on_board.pickup_distance_m)
@@ -216,13 +233,19 @@ impl<'a> Bound<'a> {
             .travel_s
             .saturating_add(on_board.pickup_travel_s)
             .saturating_add(self.min_travel_s[j]);
-        match self.instance.objective {
+        match self.objective {
             Objective::Distance => distance_m,
-            _ => self.instance.problem.vehicles[self.vehicle]
-                .costs
-                .tour_cost_micro(distance_m, travel_s, 0, 0),
+            _ => self.costs.tour_cost_micro(distance_m, travel_s, 0, 0),
         }
     }
+}
+
+/// The last bound [`Bound::lowest`] priced for one pickup position, and the smallest
+/// detours it was priced for.
+#[derive(Default)]
+struct Lowest {
+    key: Option<(i64, i64)>,
+    objective: i64,
 }
 
 /// Extra distance and driving of a shipment whose pickup and delivery both go between
@@ -335,7 +358,7 @@ impl<'a> OnBoard<'a> {
             let from = Some(self.pickup_location);
             between(instance, route.vehicle, from, cache.location[j], true)
         } else {
-            route.legs.arc_s[j]
+            cache.hops[j].travel_s
         };
         let Some((start_s, service_s)) = visit_after(node, leg_s, self.site, self.departure_s)
         else {
