@@ -216,7 +216,9 @@ impl RouteCache {
     }
 }
 
-/// Travel time (`time`) or distance between two optional matrix indices.
+/// Travel time (`time`) or distance between two optional matrix indices. Inlined
+/// always: called once per leg everywhere, out of line it cost more than its read.
+#[inline(always)]
 pub fn between(
     instance: &Instance,
     vehicle: usize,
