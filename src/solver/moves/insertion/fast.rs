@@ -14,6 +14,7 @@ use crate::solver::route::fast_insertion;
 use crate::solver::route::fast_shipment;
 use crate::solver::route::infeasible::Infeasible;
 use crate::solver::state::State;
+use std::mem::take;
 
 /// [`super::best_in_route`] priced in O(1) per position from the route's cache; `scratch`
 /// and `buffer` only confirm candidates under a working-time limit (and check in debug
@@ -36,13 +37,12 @@ pub(super) fn fast_best(
     let opening = opening_weight(instance, &state.routes[vehicle]);
     // The route objective a placement within `cap` reaches at most.
     let ceiling = cap.and_then(|cap| i64::try_from(cap - opening + i128::from(before)).ok());
-    let stops = &instance.task_stops[task];
+    let stops: &[usize] = &instance.task_stops[task];
     let verify = instance.problem.vehicles[vehicle]
         .max_working_time_s
         .is_some();
-    let mut candidates = std::mem::take(&mut scratch.placements);
-    // Taken out while the walk runs: `consider` borrows the scratch (debug checks).
-    let mut legs = std::mem::take(&mut scratch.legs);
+    // The walk's buffers, taken out while it runs (`consider` borrows the scratch).
+    let (mut candidates, mut legs) = (take(&mut scratch.placements), take(&mut scratch.legs));
     // Each placement kept, as (objective increase, first, second); whether the bound
     // left any out.
     let mut walk = |prune: bool,
@@ -73,13 +73,9 @@ pub(super) fn fast_best(
             candidates.push((delta, placement.first, placement.second));
             true
         };
+        let job = (instance, state, vehicle, stops);
         let walk = fast_shipment::Walk { prune, ceiling };
-        placements(
-            (instance, state, vehicle, stops),
-            walk,
-            &mut legs,
-            &mut consider,
-        )
+        placements(job, walk, &mut legs, &mut consider)
     };
     let pruned = walk(true, &mut candidates, scratch, buffer);
     let confirmed =
@@ -100,8 +96,7 @@ pub(super) fn fast_best(
         None => None,
     };
     let best = chosen.map(|key| insertion(vehicle, key));
-    scratch.placements = candidates;
-    scratch.legs = legs;
+    (scratch.placements, scratch.legs) = (candidates, legs);
     #[cfg(debug_assertions)]
     if blink.is_none() {
         let full = full_best(instance, state, task, vehicle, scratch, buffer);
