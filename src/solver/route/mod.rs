@@ -5,7 +5,8 @@
 //! schedule; [`trips`] places the reloads
 //! it simulates; [`breaks`] places the driver's breaks during the walk; [`infeasible`] says why a sequence fails; [`cache`] keeps per-route
 //! figures so an insertion is priced in O(1) per position through [`fast_insertion`]
-//! (jobs) and [`fast_shipment`] (shipments) when they are exact, and [`candidates`]
+//! (jobs) and [`fast_shipment`] (shipments, their delivery's legs read once per route
+//! into [`delivery_legs`]) when they are exact, and [`candidates`]
 //! confirms the cheapest of them by simulation where they are not. The plan
 //! (`super::state`) and the moves build on this tier; it imports neither.
 
