@@ -17,6 +17,8 @@ mod groups;
 mod refine;
 mod sub;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use rayon::prelude::*;
 
 use super::instance::Instance;
@@ -52,6 +54,33 @@ const SETTINGS: Settings = Settings {
     heat: 1.0,
 };
 
+/// The pace where shipments are most of the tasks: a whole-plan iteration there walks
+/// every (pickup, delivery) pair of positions on every route a ruined shipment may go
+/// to, about twenty times a sub-problem iteration (against four for jobs), so that
+/// [`SETTINGS`]' 300 of them between passes of 20 per task took most of a 20 s budget
+/// on 1,000 shipments: 30 and 2 per task cut the 20 s cost by 3.8 % there (two seeds),
+/// where on Gehring & Homberger 1000 (jobs) they cost 0.2 % (BENCHMARKS.md, "Pace of
+/// the decomposition").
+const SHIPMENT_SETTINGS: Settings = Settings {
+    period: 30,
+    iterations_per_task: 2,
+    ..SETTINGS
+};
+
+/// The settings for `instance`: [`SHIPMENT_SETTINGS`] when shipments are most of its
+/// tasks, else [`SETTINGS`].
+fn settings_for(instance: &Instance) -> Settings {
+    let stops = instance.stops.len();
+    let tasks = instance.task_count();
+    // A shipment has two stops, a job one: more stops than 1.5 per task means that
+    // shipments are most of the tasks.
+    if 2 * stops > 3 * tasks {
+        SHIPMENT_SETTINGS
+    } else {
+        SETTINGS
+    }
+}
+
 /// The decomposition schedule of one search.
 pub struct Decomposition {
     settings: Settings,
@@ -70,7 +99,7 @@ impl Decomposition {
     /// workloads (a penalty over every route) or may transfer shipments (a shipment's
     /// direct task and legs must stay in one problem).
     pub fn new(instance: &Instance, seed: u64, stream: u64) -> Option<Self> {
-        Self::with_settings(instance, (seed, stream), SETTINGS)
+        Self::with_settings(instance, (seed, stream), settings_for(instance))
     }
 
     /// Whether a search of `instance` decomposes (see [`Self::new`]).
@@ -133,7 +162,7 @@ impl Decomposition {
             self.solve_group(instance, plan, group, seeds, (temperature, budget))
         };
         let solved: Vec<Option<(Option<sub::Solved>, u64)>> = if self.parallel {
-            jobs.par_iter().map(solve).collect()
+            largest_first(&jobs, |(group, _)| group.tasks.len(), solve)
         } else {
             // In turn, a spent budget skips the groups after it.
             jobs.iter().map(solve).collect()
@@ -179,6 +208,34 @@ impl Decomposition {
             .then(|| sub::translate(instance, &sub_instance, &refined.best, group));
         Some((solved, refined.iterations))
     }
+}
+
+/// `solve` applied to every job on the current rayon pool, the results in the jobs'
+/// order. Each thread takes the largest job left (by `size`) when it is free: a pass
+/// waits for its last group, and a large group started last kept one thread busy while
+/// the others idled (a rayon split hands each thread a half of the list instead).
+fn largest_first<J: Sync, R: Send>(
+    jobs: &[J],
+    size: impl Fn(&J) -> usize,
+    solve: impl Fn(&J) -> R + Sync,
+) -> Vec<R> {
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&k| (std::cmp::Reverse(size(&jobs[k])), k));
+    let next = AtomicUsize::new(0);
+    let workers = rayon::current_num_threads().min(jobs.len()).max(1);
+    let done: Vec<Vec<(usize, R)>> = (0..workers)
+        .into_par_iter()
+        .map(|_| {
+            let mut mine = Vec::new();
+            while let Some(&k) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                mine.push((k, solve(&jobs[k])));
+            }
+            mine
+        })
+        .collect();
+    let mut results: Vec<(usize, R)> = done.into_iter().flatten().collect();
+    results.sort_by_key(|&(k, _)| k);
+    results.into_iter().map(|(_, result)| result).collect()
 }
 
 /// Whether `instance` is large enough for `settings` and free of what spans groups.

@@ -9,7 +9,7 @@ use super::{Decomposition, Settings};
 use crate::budget::Budget;
 use crate::solver::instance::Instance;
 use crate::solver::state::State;
-use crate::solver::tests::{Generated, regret_plan, solomon};
+use crate::solver::tests::{Generated, lilim, regret_plan, solomon};
 
 /// An 80-van round of `customers` customers, half of them with a one-hour window.
 fn generated(customers: usize) -> String {
@@ -95,4 +95,51 @@ fn small_instances_never_decompose() {
     assert!(Decomposition::new(&Instance::new(&small.problem, &small.matrices), 0, 0).is_none());
     let below = solomon(&generated(400));
     assert!(Decomposition::new(&Instance::new(&below.problem, &below.matrices), 0, 0).is_none());
+}
+
+#[test]
+fn the_largest_groups_start_first_and_results_keep_the_jobs_order() {
+    let sizes = [3_usize, 9, 1, 9, 5];
+    let started = std::sync::Mutex::new(Vec::new());
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let results = one.install(|| {
+        super::largest_first(
+            &sizes,
+            |&size| size,
+            |&size| {
+                started.lock().unwrap().push(size);
+                size * 10
+            },
+        )
+    });
+    assert_eq!(started.into_inner().unwrap(), vec![9, 9, 5, 3, 1]);
+    assert_eq!(results, vec![30, 90, 10, 90, 50]);
+    let two = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    let jobs: Vec<usize> = (0..40).collect();
+    let squares = two.install(|| super::largest_first(&jobs, |&j| j % 7, |&j| j * j));
+    assert_eq!(squares, jobs.iter().map(|j| j * j).collect::<Vec<_>>());
+}
+
+#[test]
+fn shipments_decompose_at_the_shorter_pace() {
+    let jobs = solomon(include_str!("../../../data/solomon/R101.txt"));
+    let shipments = lilim(include_str!("../../../data/lilim/lc101.txt"));
+    let paced = |instance: &Instance| {
+        let settings = super::settings_for(instance);
+        (settings.period, settings.iterations_per_task)
+    };
+    assert_eq!(
+        paced(&Instance::new(&jobs.problem, &jobs.matrices)),
+        (300, 20)
+    );
+    assert_eq!(
+        paced(&Instance::new(&shipments.problem, &shipments.matrices)),
+        (30, 2)
+    );
 }
