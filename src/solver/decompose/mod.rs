@@ -104,7 +104,7 @@ impl Decomposition {
 
     /// Whether a search of `instance` decomposes (see [`Self::new`]).
     pub fn applies(instance: &Instance) -> bool {
-        eligible(instance, &SETTINGS)
+        eligible(instance, &settings_for(instance))
     }
 
     /// Solves the groups of each pass side by side on the rayon pool the search runs
